@@ -1,0 +1,123 @@
+# ptvm: GPU passthrough VMs on FreeBSD with bhyve.
+#
+# This Makefile is read by both BSD make (FreeBSD's make) and GNU make: it
+# uses only suffix rules, "!=" and plain "include".  Platform differences
+# live in mk/$(OS).mk.
+
+OS!=		uname -s
+TOP!=		pwd
+include mk/$(OS).mk
+
+PREFIX?=	/usr/local
+CC?=		cc
+AR?=		ar
+WARNS=		-Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
+		-Wshadow -Wpointer-arith -Wcast-qual -Werror
+CFLAGS=		-std=gnu11 -O2 -g $(WARNS) $(PLATFORM_CFLAGS) \
+		-Ilib -Ihost -Isrc $(EXTRA_CFLAGS)
+LDFLAGS=	$(EXTRA_LDFLAGS)
+
+# The core library: parsers, models, planners.  No OS calls, no printing.
+LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
+		lib/kv.c lib/hostop.c lib/pciids.c lib/bindplan.c \
+		lib/loaderconf.c
+# The host boundary: captured directory, live FreeBSD, shared helpers.
+HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
+		$(HOST_LIVE_SRCS)
+# The command front end: one file per command family.
+CMD_SRCS=	src/main.c src/ctx.c src/output.c src/cmd_devices.c \
+		src/cmd_bind.c src/cmd_host.c src/bind.c
+
+LIB_OBJS=	$(LIB_SRCS:.c=.o)
+HOST_OBJS=	$(HOST_SRCS:.c=.o)
+CMD_OBJS=	$(CMD_SRCS:.c=.o)
+LIBPTVM=	libptvm.a
+LIBS=		$(PLATFORM_LIBS) $(XML_LIBS)
+
+# Unit tests (atf-c) and command-line tests (atf-sh), run by Kyua.
+ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/gpu_test \
+		tests/lib/sel_test tests/lib/strbuf_test \
+		tests/lib/bindplan_test tests/lib/hostop_test \
+		tests/lib/pciids_test
+ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
+		tests/cli/host_test tests/cli/usage_test
+
+FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
+		fuzz/fuzz_hostop fuzz/fuzz_pciids
+
+.SUFFIXES: .c .o .sh
+
+all: ptvm
+
+.c.o:
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIBPTVM): $(LIB_OBJS) $(HOST_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS) $(HOST_OBJS)
+
+ptvm: $(CMD_OBJS) $(LIBPTVM)
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIBPTVM) $(LIBS)
+
+$(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
+		lib/pci.h lib/kv.h lib/hostop.h lib/bindplan.h host/host.h \
+		src/ptvm.h
+
+# atf-c test programs: one per tests/lib/*_test.c.
+$(ATF_C_TESTS): $(LIBPTVM) tests/lib/testutil.h
+	$(CC) $(CFLAGS) -Itests/lib -DTOP=\"$(TOP)\" -o $@ $@.c $(LIBPTVM) \
+	    -latf-c $(LIBS) $(LDFLAGS)
+
+# atf-sh test programs: the script with the interpreter and paths set.
+$(ATF_SH_TESTS): ptvm tests/cli/common.subr
+	(echo "#! $(ATF_SH)"; \
+	 echo "PTVM=\"$(TOP)/ptvm\"; DATA=\"$(TOP)/tests/data\";" \
+	     "TESTBIN=\"$(TOP)/tests/bin\"; . \"$(TOP)/tests/cli/common.subr\""; \
+	 cat $@.sh) > $@.tmp
+	chmod +x $@.tmp
+	mv $@.tmp $@
+
+tests: $(ATF_C_TESTS) $(ATF_SH_TESTS)
+
+check: all tests
+	sh tests/tools/run-kyua.sh "$(TOP)/tests"
+
+# Every parser has a libFuzzer target; "make fuzz" builds and runs each
+# for FUZZ_SECONDS (clang only).
+FUZZ_SECONDS?=	30
+FUZZ_CC?=	clang
+FUZZ_CFLAGS=	-std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+		$(PLATFORM_CFLAGS) -Ilib
+fuzzers:
+	for f in $(FUZZERS); do \
+	    $(FUZZ_CC) $(FUZZ_CFLAGS) -o $$f $$f.c $(LIB_SRCS) $(LIBS) \
+	    || exit 1; done
+fuzz: fuzzers
+	sh tests/tools/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+bench: ptvm
+	sh tests/tools/bench.sh "$(TOP)"
+
+lint:
+	mandoc -Tlint -Wstyle man/ptvm.8
+
+# Compile the whole tree, live-host code included, for FreeBSD with the
+# cross toolchain of ../shared/tools (see README).
+FREEBSD_CC?=	../shared/tools/freebsd-cc
+freebsd-check:
+	$(FREEBSD_CC) -std=gnu11 $(WARNS) -Ilib -Ihost -Isrc -o ptvm.freebsd \
+	    $(LIB_SRCS) host/host.c host/host_capture.c host/sysutil.c \
+	    host/host_freebsd.c $(CMD_SRCS) -ldevctl -lutil -lbsdxml
+
+install: ptvm
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0555 ptvm $(DESTDIR)$(PREFIX)/sbin/ptvm
+	install -m 0444 man/ptvm.8 $(DESTDIR)$(PREFIX)/share/man/man8/ptvm.8
+
+clean:
+	rm -f ptvm ptvm.freebsd $(LIBPTVM) $(LIB_OBJS) $(HOST_OBJS) \
+	    $(CMD_OBJS) host/host_freebsd.o host/host_live_none.o \
+	    $(ATF_C_TESTS) $(ATF_SH_TESTS) $(FUZZERS)
+	rm -rf tests/results.db tests/work
+
+.PHONY: all tests check fuzz fuzzers bench lint freebsd-check install clean

@@ -1,0 +1,98 @@
+/*
+ * host.h: the host boundary.  Every read and change of the host goes
+ * through these functions.  Two implementations exist: the live FreeBSD
+ * host (host_freebsd.c, compiled only on FreeBSD) and a captured host
+ * directory (host_capture.c, "ptvm -H DIR").
+ *
+ * Functions return 0 or an errno value; none of them prints.
+ */
+#ifndef PTVM_HOST_H
+#define PTVM_HOST_H
+
+#include "compat.h"
+#include "diag.h"
+#include "pci.h"
+#include "kv.h"
+
+struct host;
+
+/* A VM that exists in the kernel (/dev/vmm/NAME). */
+struct host_vm {
+	char		 name[64];
+	struct pci_sel	*devs;		/* passthrough functions it uses */
+	size_t		 ndevs;
+	bool		 devs_known;	/* false: ptvm cannot tell */
+};
+
+struct host_vm_list {
+	struct host_vm	*vm;
+	size_t		 n;
+};
+
+/* Result of running an external program. */
+struct host_proc {
+	int		 status;	/* exit status, or 128+signal */
+	bool		 ran;		/* false: only journaled */
+};
+
+struct host_ops {
+	const char *name;		/* "live" or "captured" */
+	void	(*close)(struct host *);
+	/* PCI devices, with names where the host knows them. */
+	int	(*pci_list)(struct host *, struct pci_list *, struct diags *);
+	/* sysctl(3) by name; *val is malloc'd. ENOENT if unknown. */
+	int	(*sysctl_get)(struct host *, const char *, char **);
+	int	(*sysctl_set)(struct host *, const char *, const char *);
+	/* kenv(2); ENOENT if unset. */
+	int	(*kenv_get)(struct host *, const char *, char **);
+	int	(*kenv_set)(struct host *, const char *, const char *);
+	int	(*kenv_unset)(struct host *, const char *);
+	/* kldfind(2)/kldload(2)/kldunload(2), by file name ("vmm"). */
+	int	(*kld_loaded)(struct host *, const char *, bool *);
+	int	(*kld_load)(struct host *, const char *);
+	int	(*kld_unload)(struct host *, const char *);
+	/* libdevctl, by device name or pciconf selector. */
+	int	(*dev_detach)(struct host *, const char *, bool);
+	int	(*dev_attach)(struct host *, const char *);
+	int	(*dev_set_driver)(struct host *, const char *, const char *,
+		    bool);
+	int	(*dev_clear_driver)(struct host *, const char *, bool);
+	int	(*dev_rescan)(struct host *, const char *);
+	/* VMs in /dev/vmm. */
+	int	(*vm_list)(struct host *, struct host_vm_list *);
+	/* Files of the host's configuration, by absolute path. */
+	int	(*file_read)(struct host *, const char *, char **, size_t *);
+	int	(*file_write)(struct host *, const char *, const char *, size_t,
+		    int);
+	/* Runs argv[0] (a program name or absolute path) with argv. */
+	int	(*run)(struct host *, char *const *, struct host_proc *);
+	/* Waits before a retry (nothing under -H). */
+	void	(*pause)(struct host *, unsigned);
+};
+
+struct host {
+	const struct host_ops *ops;
+	char		*dir;		/* captured host directory, or NULL */
+	char		*rundir;	/* ptvm's runtime state directory */
+	void		*priv;
+};
+
+/* Opens the live host (FreeBSD) or fails with ENOTSUP and a message. */
+int	host_open_live(struct host **, struct diags *);
+/* Opens a captured host directory. */
+int	host_open_captured(struct host **, const char *, struct diags *);
+void	host_close(struct host *);
+
+/* Convenience wrappers. */
+int	host_sysctl_int(struct host *, const char *, long long *);
+void	host_vm_list_free(struct host_vm_list *);
+/* CPU vendor from hw.model / kenv smbios, "AMD", "Intel" or NULL. */
+const char *host_cpu_vendor(struct host *);
+
+/* Portable helpers (host/sysutil.c), used by both implementations. */
+int	sys_read_file(const char *, size_t, char **, size_t *);
+int	sys_write_atomic(const char *, const char *, size_t, int);
+int	sys_mkdir_p(const char *, int);
+int	sys_spawn_wait(const char *, char *const *, int *);
+
+#endif /* PTVM_HOST_H */

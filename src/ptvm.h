@@ -1,0 +1,56 @@
+/*
+ * ptvm.h: the command front end.  The context every command gets, the
+ * command table entry, and the output helpers.
+ */
+#ifndef PTVM_PTVM_H
+#define PTVM_PTVM_H
+
+#include "compat.h"
+#include "diag.h"
+#include "host.h"
+#include "strbuf.h"
+
+#define PTVM_VERSION	"0.1.0"
+
+struct ptvm_ctx {
+	const char	*hostdir;	/* -H DIR, or NULL for the live host */
+	struct host	*host;		/* opened on first use */
+	struct diags	 diags;		/* printed by the front end */
+	bool		 verbose;
+};
+
+struct cmd {
+	const char	 *name;
+	const char	 *synopsis;	/* arguments, as in ptvm.8 */
+	const char	 *descr;	/* one line */
+	int		(*fn)(struct ptvm_ctx *, int, char **);
+	const struct cmd *sub;		/* nested table, or NULL */
+};
+
+/* ctx.c */
+int	ctx_host(struct ptvm_ctx *, struct host **);
+int	ctx_pci(struct ptvm_ctx *, struct pci_list *);
+int	ctx_console_unit(struct ptvm_ctx *);
+
+/* output.c */
+int	out_diags(struct ptvm_ctx *);
+void	out_json(struct strbuf *);
+void	out_usage(const char *, const struct cmd *);
+int	out_usage_error(const char *, const struct cmd *, const char *, ...)
+	    __printflike(3, 4);
+/* getopt(3) reset between the global and the command's options. */
+void	opt_reset(void);
+
+/* One handler per command; a file per family. */
+int	cmd_devices(struct ptvm_ctx *, int, char **);
+int	cmd_bind(struct ptvm_ctx *, int, char **);
+int	cmd_unbind(struct ptvm_ctx *, int, char **);
+int	cmd_host_setup(struct ptvm_ctx *, int, char **);
+int	cmd_host_capture(struct ptvm_ctx *, int, char **);
+
+/* Exit statuses (ptvm.8 EXIT STATUS). */
+#define EXIT_OK		0
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+
+#endif /* PTVM_PTVM_H */
