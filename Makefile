@@ -20,13 +20,16 @@ LDFLAGS=	$(EXTRA_LDFLAGS)
 # The core library: parsers, models, planners.  No OS calls, no printing.
 LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/kv.c lib/hostop.c lib/pciids.c lib/bindplan.c \
-		lib/loaderconf.c
+		lib/loaderconf.c \
+		lib/topo.c lib/topo_model.c lib/topo_draw.c lib/cpuset.c \
+		lib/pin.c lib/pin_out.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
 HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
 		$(HOST_LIVE_SRCS)
 # The command front end: one file per command family.
 CMD_SRCS=	src/main.c src/ctx.c src/output.c src/cmd_devices.c \
-		src/cmd_bind.c src/cmd_host.c src/bind.c
+		src/cmd_bind.c src/cmd_host.c src/bind.c \
+		src/cmd_topo.c
 
 LIB_OBJS=	$(LIB_SRCS:.c=.o)
 HOST_OBJS=	$(HOST_SRCS:.c=.o)
@@ -38,12 +41,15 @@ LIBS=		$(PLATFORM_LIBS) $(XML_LIBS)
 ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/gpu_test \
 		tests/lib/sel_test tests/lib/strbuf_test \
 		tests/lib/bindplan_test tests/lib/hostop_test \
-		tests/lib/pciids_test
+		tests/lib/pciids_test \
+		tests/lib/topo_test tests/lib/pin_test
 ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
-		tests/cli/host_test tests/cli/usage_test
+		tests/cli/host_test tests/cli/usage_test \
+		tests/cli/pin_test
 
 FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
-		fuzz/fuzz_hostop fuzz/fuzz_pciids
+		fuzz/fuzz_hostop fuzz/fuzz_pciids \
+		fuzz/fuzz_topo fuzz/fuzz_cpulist
 
 .SUFFIXES: .c .o .sh
 
@@ -61,7 +67,7 @@ ptvm: $(CMD_OBJS) $(LIBPTVM)
 
 $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 		lib/pci.h lib/kv.h lib/hostop.h lib/bindplan.h host/host.h \
-		src/ptvm.h
+		src/ptvm.h lib/topo.h lib/topo_impl.h lib/pin.h
 
 # atf-c test programs: one per tests/lib/*_test.c.
 $(ATF_C_TESTS): $(LIBPTVM) tests/lib/testutil.h

@@ -65,7 +65,8 @@ void	pin_measure(const struct topo *, const int *, int,
 
 void	pin_bhyve_flags(const struct pin_plan *, struct strbuf *);
 void	pin_config(const struct pin_plan *, struct strbuf *);
-void	pin_json(const struct pin_plan *, struct json *);
+/* The plan as a JSON object, under key (NULL inside an array/at top). */
+void	pin_json(const struct pin_plan *, struct json *, const char *);
 
 /*
  * Host isolation: cpuset(1) runs that keep the host's processes (cpuset 1)

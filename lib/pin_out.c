@@ -46,11 +46,11 @@ pin_json_set(struct json *j, const char *key, const struct topo_set *s)
 }
 
 void
-pin_json(const struct pin_plan *p, struct json *j)
+pin_json(const struct pin_plan *p, struct json *j, const char *key)
 {
 	int i;
 
-	json_obj(j, NULL);
+	json_obj(j, key);
 	json_int(j, "vcpus", p->nvcpus);
 	json_str(j, "policy", pin_policy_name(p->policy));
 	json_arr(j, "pins");

@@ -121,7 +121,7 @@ plan_str(const struct pin_plan *p, int what)
 		pin_bhyve_flags(p, &sb);
 	else if (what == 1) {
 		json_init(&j, &sb);
-		pin_json(p, &j);
+		pin_json(p, &j, NULL);
 	} else
 		pin_config(p, &sb);
 	return (sb_str(&sb));
