@@ -292,15 +292,31 @@ pin_nodes_greedy(struct pin_state *st)
 	return (m);
 }
 
-/* Rule 3: fewest nodes, then fewest L3 domains; fills st->sel. */
+/* Free cores in the domains of list: the larger, the better on a tie. */
+static int
+pin_room(const struct pin_state *st, const int *list, int n)
+{
+	int i, room;
+
+	for (room = 0, i = 0; i < n; i++)
+		room += st->u[list[i]].free;
+	return (room);
+}
+
+/*
+ * Rule 3: fewest nodes, then fewest L3 domains; between equals, the most
+ * free cores (away from the host's), then the lowest nodes.  Fills
+ * st->sel.
+ */
 static int
 pin_choose_units(struct pin_state *st)
 {
 	bool nodes[PIN_EXACT_NODES];
-	int list[TOPO_MAXCPU], k, m, best, i;
+	int list[TOPO_MAXCPU], k, m, best, i, room;
 	unsigned mask;
 
 	best = -1;
+	room = 0;
 	if (st->t->nnodes > PIN_EXACT_NODES)
 		return (st->nsel = pin_nodes_greedy(st));
 	for (k = 1; k <= st->t->nnodes && best < 0; k++) {
@@ -310,10 +326,12 @@ pin_choose_units(struct pin_state *st)
 			for (i = 0; i < st->t->nnodes; i++)
 				nodes[i] = (mask >> i) & 1;
 			m = pin_units_of(st, nodes, list);
-			if (m > 0 && (best < 0 || m < best)) {
-				best = m;
-				memcpy(st->sel, list, sizeof(int) * (size_t)m);
-			}
+			if (m <= 0 || (best >= 0 && (m > best || (m == best &&
+			    pin_room(st, list, m) <= room))))
+				continue;
+			best = m;
+			room = pin_room(st, list, m);
+			memcpy(st->sel, list, sizeof(int) * (size_t)m);
 		}
 	}
 	return (st->nsel = best);

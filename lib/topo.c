@@ -196,6 +196,7 @@ topo_cpu_start(struct topo_pstate *ps, const char **attr)
 	    false)) == -1)
 		return (-1);
 	g->count = count;
+	g->cpu_line = topo_line(ps);
 	if ((m = topo_attr(attr, "mask")) != NULL &&
 	    topo_parse_mask(ps, m, g) != 0)
 		return (-1);

@@ -20,6 +20,7 @@ struct topo_group {
 	int		 cache_level;
 	unsigned	 flags;
 	unsigned	 line;
+	unsigned	 cpu_line;	/* of its <cpu> element */
 	int		 count;		/* count attribute, -1 if none */
 	int		 mask_words;
 	bool		 has_mask;

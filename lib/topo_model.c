@@ -70,17 +70,17 @@ topo_crosscheck(const struct topo_raw *raw, const char *file,
 		g = &raw->g[i];
 		n = topo_set_count(&g->cpus);
 		if (g->count >= 0 && g->count != n)
-			diag_warn(d, file, g->line, "count=\"%d\" but %d CPUs "
+			diag_warn(d, file, g->cpu_line, "count=\"%d\" but %d CPUs "
 			    "listed; using the list", g->count, n);
 		if (!g->has_mask)
 			continue;
 		if (!topo_set_equal(&g->mask, &g->cpus))
-			diag_warn(d, file, g->line, "mask does not match the "
+			diag_warn(d, file, g->cpu_line, "mask does not match the "
 			    "CPU list; using the list");
 		if (words == 0)
 			words = g->mask_words;
 		else if (g->mask_words != words)
-			diag_warn(d, file, g->line, "mask of %d words, "
+			diag_warn(d, file, g->cpu_line, "mask of %d words, "
 			    "earlier masks have %d", g->mask_words, words);
 	}
 }

@@ -293,7 +293,7 @@ ATF_TC_BODY(mask_and_count_mismatch_warn_and_trust_the_list, tc)
 	ATF_CHECK_EQ(t.ncpus, 4);
 	ATF_CHECK_EQ(d.nwarnings, 2);
 	STAILQ_FOREACH(x, &d.head, entry) {
-		ATF_CHECK_EQ(x->line, 2);
+		ATF_CHECK_EQ(x->line, 3);
 		ATF_CHECK(x->level == DIAG_WARN);
 	}
 	topo_free(&t);
