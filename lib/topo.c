@@ -304,6 +304,8 @@ topo_start(void *arg, const char *name, const char **attr)
 	int rv;
 
 	ps = arg;
+	if (ps->failed)
+		return;
 	e = topo_elem_of(name);
 	if (ps->nelem >= (int)nitems(ps->elem)) {
 		diag_err(ps->d, ps->file, topo_line(ps),
@@ -322,8 +324,10 @@ topo_start(void *arg, const char *name, const char **attr)
 	else if (e == TE_NONE)
 		diag_warn(ps->d, ps->file, topo_line(ps),
 		    "unknown element <%.32s> ignored", name);
-	if (rv != 0)
+	if (rv != 0) {
+		ps->elem[ps->nelem - 1] = TE_NONE;	/* nothing to close */
 		topo_fail(ps);
+	}
 }
 
 static void
@@ -333,7 +337,7 @@ topo_end(void *arg, const char *name __unused)
 	enum topo_elem e;
 
 	ps = arg;
-	if (ps->nelem == 0)
+	if (ps->failed || ps->nelem == 0)
 		return;
 	e = ps->elem[--ps->nelem];
 	if (e == TE_GROUP) {
@@ -354,7 +358,8 @@ topo_text(void *arg, const char *s, int len)
 	struct topo_pstate *ps;
 
 	ps = arg;
-	if (ps->nelem == 0 || ps->elem[ps->nelem - 1] != TE_CPU)
+	if (ps->failed || ps->nelem == 0 ||
+	    ps->elem[ps->nelem - 1] != TE_CPU)
 		return;
 	if (len < 0 || (size_t)len >= sizeof(ps->text) - ps->textlen) {
 		ps->overflow = true;

@@ -319,6 +319,8 @@ ATF_TC_BODY(broken_input_gives_located_errors, tc)
 	expect_error(HDR "  <cpu mask=\"1x\">0</cpu>\n", 3, "mask");
 	expect_error(HDR " </group>\n</groups>\n", 3, "without a <cpu>");
 	expect_error("<groups>\n</groups>\n", 0, "no <group>");
+	/* Found by fuzz_topo: a failed start tag must not be closed. */
+	expect_error("<group/>L</groups>", 1, "\"cache-level\" missing");
 	expect_error("", 1, "malformed XML");
 	expect_error("<?xml version=\"1.0\"?>\n<!DOCTYPE g [<!ENTITY a "
 	    "\"aaaa\">]>\n<groups/>\n", 2, "DOCTYPE");
