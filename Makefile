@@ -38,10 +38,8 @@ LIBPTVM=	libptvm.a
 LIBS=		$(PLATFORM_LIBS) $(XML_LIBS)
 
 # Unit tests (atf-c) and command-line tests (atf-sh), run by Kyua.
-ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/gpu_test \
-		tests/lib/sel_test tests/lib/strbuf_test \
-		tests/lib/bindplan_test tests/lib/hostop_test \
-		tests/lib/pciids_test \
+ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/bindplan_test \
+		tests/lib/hostop_test tests/lib/conf_test \
 		tests/lib/topo_test tests/lib/pin_test
 ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/host_test tests/cli/usage_test \
@@ -67,21 +65,26 @@ ptvm: $(CMD_OBJS) $(LIBPTVM)
 
 $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 		lib/pci.h lib/kv.h lib/hostop.h lib/bindplan.h host/host.h \
-		src/ptvm.h lib/topo.h lib/topo_impl.h lib/pin.h
+		src/ptvm.h src/bind.h lib/pciids.h lib/loaderconf.h lib/util.h \
+		lib/topo.h lib/topo_impl.h lib/pin.h
 
-# atf-c test programs: one per tests/lib/*_test.c.
-$(ATF_C_TESTS): $(LIBPTVM) tests/lib/testutil.h
-	$(CC) $(CFLAGS) -Itests/lib -DTOP=\"$(TOP)\" -o $@ $@.c $(LIBPTVM) \
+# atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
+# (tests/cli/X from X.sh, with the interpreter and paths set), built with
+# single-suffix rules, which BSD make and GNU make both know.
+.c:
+	$(CC) $(CFLAGS) -Itests/lib -DTOP=\"$(TOP)\" -o $@ $< $(LIBPTVM) \
 	    -latf-c $(LIBS) $(LDFLAGS)
 
-# atf-sh test programs: the script with the interpreter and paths set.
-$(ATF_SH_TESTS): ptvm tests/cli/common.subr
+.sh:
 	(echo "#! $(ATF_SH)"; \
 	 echo "PTVM=\"$(TOP)/ptvm\"; DATA=\"$(TOP)/tests/data\";" \
 	     "TESTBIN=\"$(TOP)/tests/bin\"; . \"$(TOP)/tests/cli/common.subr\""; \
-	 cat $@.sh) > $@.tmp
+	 cat $<) > $@.tmp
 	chmod +x $@.tmp
 	mv $@.tmp $@
+
+$(ATF_C_TESTS): $(LIBPTVM) tests/lib/testutil.h
+$(ATF_SH_TESTS): ptvm tests/cli/common.subr
 
 tests: $(ATF_C_TESTS) $(ATF_SH_TESTS)
 
@@ -105,7 +108,7 @@ bench: ptvm
 	sh tests/tools/bench.sh "$(TOP)"
 
 lint:
-	mandoc -Tlint -Wstyle man/ptvm.8
+	mandoc -Tlint -Wwarning man/ptvm.8
 
 # Compile the whole tree, live-host code included, for FreeBSD with the
 # cross toolchain of ../shared/tools (see README).

@@ -79,6 +79,8 @@ struct host {
 
 /* Opens the live host (FreeBSD) or fails with ENOTSUP and a message. */
 int	host_open_live(struct host **, struct diags *);
+/* Writes a captured host directory of the live host. */
+int	host_capture_live(struct host *, const char *, struct diags *);
 /* Opens a captured host directory. */
 int	host_open_captured(struct host **, const char *, struct diags *);
 void	host_close(struct host *);

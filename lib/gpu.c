@@ -68,11 +68,18 @@ find_switch(struct pci_list *l, struct gpu_group *g)
 	}
 	if (g->nbridges > 0)
 		g->flags |= GPU_BEHIND_SWITCH;
+	/* Found walking up; list them from the root port's side down. */
+	for (i = 0; i < g->nbridges / 2; i++) {
+		size_t t = g->bridges[i];
+
+		g->bridges[i] = g->bridges[g->nbridges - 1 - i];
+		g->bridges[g->nbridges - 1 - i] = t;
+	}
 	return (0);
 }
 
-static bool
-is_console(struct pci_list *l, const struct pci_dev *gpu, int console_unit,
+bool
+gpu_is_console(struct pci_list *l, const struct pci_dev *gpu, int console_unit,
     bool *guess)
 {
 	const struct pci_dev *d, *first;
@@ -153,7 +160,7 @@ gpu_group(struct pci_list *l, int console_unit, struct gpu_list *out)
 			g->flags |= GPU_ALL_PPT;
 		if (d->sel.domain != 0)
 			g->flags |= GPU_NONZERO_DOMAIN;
-		if (is_console(l, d, console_unit, &guess))
+		if (gpu_is_console(l, d, console_unit, &guess))
 			g->flags |= GPU_CONSOLE | (guess ? GPU_CONSOLE_GUESS :
 			    0);
 		if (find_switch(l, g) != 0)

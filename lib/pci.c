@@ -580,7 +580,7 @@ pp_cap(struct pci_dev *d, const char *s, size_t n)
 	p = s + 3;
 	while (p < end && *p == ' ')
 		p++;
-	if (util_parse_ulong(&p, 16, 0xff, &id) != 0)
+	if (util_parse_ulong_end(&p, end, 16, 0xff, &id) != 0)
 		return;
 	d->caps_known = true;
 	if (id == 0x05)
@@ -610,7 +610,7 @@ pp_ecap(struct pci_dev *d, const char *s, size_t n)
 	p = s + 4;
 	while (p < end && *p == ' ')
 		p++;
-	if (util_parse_ulong(&p, 16, 0xffff, &id) != 0)
+	if (util_parse_ulong_end(&p, end, 16, 0xffff, &id) != 0)
 		return;
 	d->caps_known = true;
 	if (id == 0x0010)
@@ -631,13 +631,14 @@ static int
 pp_line(struct pparse *pp, const char *s, size_t n)
 {
 	const char *t, *eq;
-	size_t tn, indent;
+	size_t tn, indent, col;
 	char **slot;
 	int r;
 
-	for (indent = 0; indent < n && (s[indent] == ' ' ||
+	/* indent counts bytes; col counts columns with 8-wide tabs. */
+	for (indent = col = 0; indent < n && (s[indent] == ' ' ||
 	    s[indent] == '\t'); indent++)
-		;
+		col = s[indent] == '\t' ? (col / 8 + 1) * 8 : col + 1;
 	t = s + indent;
 	tn = n - indent;
 	while (tn > 0 && isspace((unsigned char)t[tn - 1]))
@@ -692,7 +693,7 @@ pp_line(struct pparse *pp, const char *s, size_t n)
 		pp_ecap(pp->cur, t, tn);
 		return (0);
 	}
-	if (starts(t, tn, "bar") || indent >= 8)
+	if (starts(t, tn, "bar") || starts(t, tn, "iov") || col >= 8)
 		return (0);	/* BARs and continuation lines of caps */
 	pp_warn_line(pp, "%s", "ignoring an unrecognised line in a device "
 	    "entry");
@@ -758,4 +759,40 @@ pci_parse(const char *buf, size_t len, const char *fname,
 			pp.nerr++;
 		}
 	return (pp.nerr > 0 ? -1 : 0);
+}
+
+static char *
+dupnull(const char *s)
+{
+
+	return (s != NULL ? strdup(s) : NULL);
+}
+
+int
+pci_list_copy(struct pci_list *dst, const struct pci_list *src)
+{
+	struct pci_dev *d;
+	const struct pci_dev *s;
+	size_t i;
+
+	pci_list_init(dst);
+	for (i = 0; i < src->n; i++) {
+		s = &src->dev[i];
+		if ((d = pci_list_add(dst)) == NULL)
+			goto fail;
+		*d = *s;
+		d->vendor_name = dupnull(s->vendor_name);
+		d->device_name = dupnull(s->device_name);
+		d->class_name = dupnull(s->class_name);
+		d->subclass_name = dupnull(s->subclass_name);
+		if ((s->vendor_name != NULL && d->vendor_name == NULL) ||
+		    (s->device_name != NULL && d->device_name == NULL) ||
+		    (s->class_name != NULL && d->class_name == NULL) ||
+		    (s->subclass_name != NULL && d->subclass_name == NULL))
+			goto fail;
+	}
+	return (0);
+fail:
+	pci_list_free(dst);
+	return (-1);
 }

@@ -69,6 +69,7 @@ void	pci_list_init(struct pci_list *);
 void	pci_list_free(struct pci_list *);
 struct pci_dev *pci_list_add(struct pci_list *);
 void	pci_list_sort(struct pci_list *);
+int	pci_list_copy(struct pci_list *, const struct pci_list *);
 
 /*
  * Parses the output of "pciconf -l", "-lv", "-lbcv" (new vendor= format or
@@ -139,5 +140,7 @@ struct gpu_list {
 int	gpu_group(struct pci_list *, int, struct gpu_list *);
 void	gpu_list_free(struct gpu_list *);
 const char *gpu_func_role(const struct pci_dev *);
+/* Whether a display function drives the console; guess: by rule only. */
+bool	gpu_is_console(struct pci_list *, const struct pci_dev *, int, bool *);
 
 #endif /* PTVM_PCI_H */

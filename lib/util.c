@@ -4,6 +4,7 @@
 #include "compat.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <string.h>
 
@@ -29,13 +30,22 @@ int
 util_parse_ulong(const char **pp, int base, unsigned long max,
     unsigned long *out)
 {
+
+	return (util_parse_ulong_end(pp, NULL, base, max, out));
+}
+
+int
+util_parse_ulong_end(const char **pp, const char *end, int base,
+    unsigned long max, unsigned long *out)
+{
 	const char *p;
 	unsigned long v;
 	int d, n;
 
 	p = *pp;
 	v = 0;
-	for (n = 0; (d = digit_value((unsigned char)*p, base)) >= 0; n++) {
+	for (n = 0; (end == NULL || p < end) &&
+	    (d = digit_value((unsigned char)*p, base)) >= 0; n++) {
 		if (v > (max - (unsigned long)d) / (unsigned long)base)
 			return (-1);
 		v = v * (unsigned long)base + (unsigned long)d;
@@ -114,4 +124,25 @@ util_distance(const char *a, const char *b)
 		memcpy(prev, cur, sizeof(int) * (lb + 1));
 	}
 	return (prev[lb]);
+}
+
+const char *
+util_errname(int e)
+{
+	static const struct {
+		int		 e;
+		const char	*name;
+	} tab[] = {
+		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EIO, "EIO" },
+		{ ENXIO, "ENXIO" }, { ENOMEM, "ENOMEM" }, { EACCES, "EACCES" },
+		{ EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },
+		{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
+		{ ENOTSUP, "ENOTSUP" }, { EFBIG, "EFBIG" },
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(tab); i++)
+		if (tab[i].e == e)
+			return (tab[i].name);
+	return ("errno");
 }

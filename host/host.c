@@ -1,0 +1,66 @@
+/*
+ * host.c: implementation-independent parts of the host boundary.
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "util.h"
+
+void
+host_close(struct host *h)
+{
+
+	if (h == NULL)
+		return;
+	if (h->ops != NULL && h->ops->close != NULL)
+		h->ops->close(h);
+	free(h->dir);
+	free(h->rundir);
+	free(h);
+}
+
+int
+host_sysctl_int(struct host *h, const char *name, long long *v)
+{
+	char *s;
+	int e;
+
+	if ((e = h->ops->sysctl_get(h, name, &s)) != 0)
+		return (e);
+	e = util_strtonum(s, -(1LL << 62), 1LL << 62, v) == 0 ? 0 : EINVAL;
+	free(s);
+	return (e);
+}
+
+void
+host_vm_list_free(struct host_vm_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->vm[i].devs);
+	free(l->vm);
+	l->vm = NULL;
+	l->n = 0;
+}
+
+const char *
+host_cpu_vendor(struct host *h)
+{
+	const char *r;
+	char *m;
+
+	if (h->ops->sysctl_get(h, "hw.model", &m) != 0)
+		return (NULL);
+	r = NULL;
+	if (strstr(m, "AMD") != NULL)
+		r = "AMD";
+	else if (strstr(m, "Intel") != NULL)
+		r = "Intel";
+	free(m);
+	return (r);
+}

@@ -1,0 +1,1045 @@
+/*
+ * host_capture.c: a captured host ("ptvm -H DIR").  DIR holds what stock
+ * FreeBSD commands print:
+ *
+ *	pciconf.txt	pciconf -lv (or -lbcv, or the pre-13 card=/chip= form)
+ *	topology.xml	sysctl -n kern.sched.topology_spec
+ *	sysctl.txt	sysctl -a ("name: value" lines)
+ *	kenv.txt	kenv
+ *	kldstat.txt	kldstat
+ *	vmm.txt		one running VM a line: NAME [B/S/F ...] ("?" = unknown)
+ *
+ * Nothing of the machine ptvm runs on is read or changed.  Each change is
+ * appended to DIR/journal as the equivalent FreeBSD command and replayed
+ * when the directory is opened again, so later commands see it.  Changes
+ * behave as the FreeBSD 14 kernel does (see lib/bindplan.c for the facts).
+ * DIR/fail lists commands that fail ("devctl detach pci0:6:0:0: EBUSY");
+ * DIR/bin holds programs run in place of bhyve, bhyvectl, zfs ...; files
+ * of the host live under DIR/root; runtime state under DIR/run.
+ */
+#include "compat.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bindplan.h"
+#include "host.h"
+#include "hostop.h"
+#include "kv.h"
+#include "pci.h"
+#include "strbuf.h"
+#include "util.h"
+
+#define CAP_MAXFILE	(64 * 1024 * 1024)
+
+struct simdev {
+	char		 host_driver[PCI_NAMELEN];	/* "" = none */
+	bool		 fixed;
+	bool		 attached;
+};
+
+struct failrule {
+	char		*cmd;
+	int		 err;
+};
+
+struct cap {
+	bool		 loaded;
+	bool		 have_pci;
+	int		 pci_err;
+	struct diags	 pci_diags;
+	struct pci_list	 pci;
+	struct simdev	*sim;
+	struct kv_list	 kenv;
+	struct kv_list	 kld;
+	bool		 have_kld;
+	struct kv_list	 sysctl;
+	bool		 sysctl_loaded;
+	bool		 have_sysctl;
+	struct kv_list	 sysctl_set;	/* journaled sysctl changes */
+	struct host_vm_list vms;
+	struct failrule	*fail;
+	size_t		 nfail;
+	bool		 replaying;
+};
+
+static const struct {
+	const char	*name;
+	int		 err;
+} errnames[] = {
+	{ "EBUSY", EBUSY }, { "ENXIO", ENXIO }, { "ENOENT", ENOENT },
+	{ "EPERM", EPERM }, { "EIO", EIO }, { "EINVAL", EINVAL },
+	{ "ENOMEM", ENOMEM }, { "EEXIST", EEXIST }, { "ENODEV", ENODEV },
+	{ "EACCES", EACCES }, { "ENOSPC", ENOSPC },
+};
+
+static char *
+cap_path(struct host *h, const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", h->dir, name) < 0)
+		return (NULL);
+	return (p);
+}
+
+/* Reads DIR/name; ENOENT when absent. */
+static int
+cap_read(struct host *h, const char *name, char **buf, size_t *len)
+{
+	char *p;
+	int e;
+
+	if ((p = cap_path(h, name)) == NULL)
+		return (ENOMEM);
+	e = sys_read_file(p, CAP_MAXFILE, buf, len);
+	free(p);
+	return (e);
+}
+
+static const char *
+guess_driver(const struct pci_dev *d)
+{
+
+	if (pci_is_display(d))
+		return ("vgapci");
+	if ((d->class >> 8) == 0x0403)
+		return ("hdac");
+	if (d->class == 0x0c0330)
+		return ("xhci");
+	if (d->class == 0x0c0320)
+		return ("ehci");
+	if (d->class == 0x0c0310)
+		return ("ohci");
+	if (d->class == 0x0c0300)
+		return ("uhci");
+	if (d->class == 0x010802)
+		return ("nvme");
+	if ((d->class >> 8) == 0x0106)
+		return ("ahci");
+	return ("");
+}
+
+static void
+sim_init(struct cap *c)
+{
+	struct pci_dev *d;
+	size_t i;
+
+	for (i = 0; i < c->pci.n; i++) {
+		d = &c->pci.dev[i];
+		c->sim[i].attached = !pci_is_none(d);
+		c->sim[i].fixed = false;
+		if (pci_is_ppt(d) || pci_is_none(d))
+			strlcpy(c->sim[i].host_driver, pci_is_none(d) ? "" :
+			    guess_driver(d), sizeof(c->sim[i].host_driver));
+		else
+			strlcpy(c->sim[i].host_driver, d->driver,
+			    sizeof(c->sim[i].host_driver));
+	}
+}
+
+static int
+load_pci(struct host *h, struct cap *c)
+{
+	char *buf;
+	size_t len;
+	int e;
+
+	e = cap_read(h, "pciconf.txt", &buf, &len);
+	if (e == ENOENT)
+		return (0);
+	c->have_pci = true;
+	if (e != 0) {
+		c->pci_err = e;
+		diag_err(&c->pci_diags, "pciconf.txt", 0, "cannot read: %s",
+		    strerror(e));
+		return (0);
+	}
+	if (pci_parse(buf, len, "pciconf.txt", &c->pci, &c->pci_diags) != 0)
+		c->pci_err = EINVAL;
+	free(buf);
+	if ((c->sim = calloc(c->pci.n + 1, sizeof(*c->sim))) == NULL)
+		return (ENOMEM);
+	sim_init(c);
+	return (0);
+}
+
+static int
+load_kv(struct host *h, const char *name, struct kv_list *l, bool *have,
+    int (*parse)(const char *, size_t, const char *, struct kv_list *,
+    struct diags *), struct diags *d)
+{
+	char *buf;
+	size_t len;
+	int e;
+
+	e = cap_read(h, name, &buf, &len);
+	if (e == ENOENT)
+		return (0);
+	if (e != 0) {
+		diag_err(d, name, 0, "cannot read: %s", strerror(e));
+		return (e);
+	}
+	if (have != NULL)
+		*have = true;
+	e = parse(buf, len, name, l, d) == 0 ? 0 : EINVAL;
+	free(buf);
+	return (e);
+}
+
+static int
+vm_add(struct host_vm_list *l, const char *name, size_t nl)
+{
+	struct host_vm *nv;
+
+	if ((nv = reallocarray(l->vm, l->n + 1, sizeof(*nv))) == NULL)
+		return (ENOMEM);
+	l->vm = nv;
+	memset(&nv[l->n], 0, sizeof(nv[0]));
+	snprintf(nv[l->n].name, sizeof(nv[0].name), "%.*s", (int)nl, name);
+	nv[l->n].devs_known = true;
+	l->n++;
+	return (0);
+}
+
+static int
+vm_add_dev(struct host_vm *vm, const char *w, size_t wl, struct diags *d,
+    unsigned line)
+{
+	struct pci_sel s, *ns;
+	char buf[64], err[160];
+
+	if (wl == 1 && w[0] == '?') {
+		vm->devs_known = false;
+		return (0);
+	}
+	snprintf(buf, sizeof(buf), "%.*s", (int)wl, w);
+	if (pci_sel_parse(buf, &s, err, sizeof(err)) != 0) {
+		diag_err(d, "vmm.txt", line, "%s", err);
+		return (EINVAL);
+	}
+	if ((ns = reallocarray(vm->devs, vm->ndevs + 1, sizeof(*ns))) == NULL)
+		return (ENOMEM);
+	vm->devs = ns;
+	ns[vm->ndevs++] = s;
+	return (0);
+}
+
+/* vmm.txt: "NAME [B/S/F ...]" a line, as from ls /dev/vmm plus devices. */
+static int
+load_vms(struct host *h, struct cap *c, struct diags *d)
+{
+	const char *p, *end, *nl, *w;
+	unsigned line;
+	size_t wl;
+	char *buf;
+	size_t len;
+	int e, nw;
+
+	if ((e = cap_read(h, "vmm.txt", &buf, &len)) != 0)
+		return (e == ENOENT ? 0 : e);
+	end = buf + len;
+	line = 0;
+	e = 0;
+	for (p = buf; p < end && e == 0; p = nl + 1) {
+		line++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		for (nw = 0, w = p; w < nl && e == 0; nw++) {
+			while (w < nl && (*w == ' ' || *w == '\t'))
+				w++;
+			if (w >= nl || *w == '#')
+				break;
+			for (wl = 0; w + wl < nl && w[wl] != ' ' &&
+			    w[wl] != '\t'; wl++)
+				;
+			e = nw == 0 ? vm_add(&c->vms, w, wl) :
+			    vm_add_dev(&c->vms.vm[c->vms.n - 1], w, wl, d,
+			    line);
+			w += wl;
+		}
+	}
+	free(buf);
+	return (e);
+}
+
+static int
+err_by_name(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(errnames); i++)
+		if (strcmp(errnames[i].name, s) == 0)
+			return (errnames[i].err);
+	return (0);
+}
+
+/* DIR/fail: "COMMAND LINE: ERRNO" a line. */
+static int
+load_fail(struct host *h, struct cap *c, struct diags *d)
+{
+	const char *p, *end, *nl, *colon;
+	struct failrule *nf;
+	unsigned line;
+	char *buf, ename[16];
+	size_t len;
+	int e, err;
+
+	if ((e = cap_read(h, "fail", &buf, &len)) != 0)
+		return (e == ENOENT ? 0 : e);
+	end = buf + len;
+	line = 0;
+	for (p = buf; p < end; p = nl + 1) {
+		line++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl == p || *p == '#')
+			continue;
+		colon = NULL;
+		for (const char *q = p; q + 2 < nl; q++)
+			if (q[0] == ':' && q[1] == ' ' && q[2] == 'E')
+				colon = q;
+		if (colon == NULL || nl - colon - 2 >= (ssize_t)sizeof(ename)) {
+			diag_err(d, "fail", line, "expected \"COMMAND: ERRNO\"");
+			continue;
+		}
+		snprintf(ename, sizeof(ename), "%.*s", (int)(nl - colon - 2),
+		    colon + 2);
+		if ((err = err_by_name(ename)) == 0) {
+			diag_err(d, "fail", line, "unknown errno name %s",
+			    ename);
+			continue;
+		}
+		nf = reallocarray(c->fail, c->nfail + 1, sizeof(*nf));
+		if (nf == NULL)
+			break;
+		c->fail = nf;
+		nf[c->nfail].err = err;
+		nf[c->nfail].cmd = strndup(p, (size_t)(colon - p));
+		if (nf[c->nfail].cmd != NULL)
+			c->nfail++;
+	}
+	free(buf);
+	return (0);
+}
+
+/*
+ * The simulated kernel.
+ */
+static bool
+sim_vmm(struct cap *c)
+{
+
+	return (kv_get(&c->kld, "vmm.ko") != NULL ||
+	    kv_get(&c->kld, "vmm") != NULL);
+}
+
+static void
+sim_renumber_none(struct cap *c)
+{
+	size_t i;
+	int n;
+
+	for (i = 0, n = 0; i < c->pci.n; i++)
+		if (pci_is_none(&c->pci.dev[i]))
+			c->pci.dev[i].unit = n++;
+}
+
+static void
+sim_set_name(struct cap *c, size_t i, const char *drv)
+{
+	size_t k;
+	int unit;
+	bool used;
+
+	if (strcmp(c->pci.dev[i].driver, drv) == 0 && c->pci.dev[i].unit >= 0)
+		return;
+	for (unit = 0;; unit++) {
+		used = false;
+		for (k = 0; k < c->pci.n && !used; k++)
+			used = k != i && c->pci.dev[k].unit == unit &&
+			    strcmp(c->pci.dev[k].driver, drv) == 0;
+		if (!used)
+			break;
+	}
+	strlcpy(c->pci.dev[i].driver, drv, sizeof(c->pci.dev[i].driver));
+	c->pci.dev[i].unit = unit;
+}
+
+static bool
+sim_ppt_listed(struct cap *c, const struct pci_sel *s)
+{
+	const char *v[PPTDEVS_VARS];
+
+	v[0] = kv_get(&c->kenv, "pptdevs");
+	v[1] = kv_get(&c->kenv, "pptdevs2");
+	v[2] = kv_get(&c->kenv, "pptdevs3");
+	return (pptdevs_has(v, s));
+}
+
+/* device_probe_and_attach() of function i. */
+static int
+sim_probe(struct cap *c, size_t i)
+{
+	struct pci_dev *d = &c->pci.dev[i];
+	struct simdev *sd = &c->sim[i];
+	bool endpoint = (d->hdr & 0x7f) == 0;
+	const char *drv;
+
+	if (sd->fixed) {
+		if (pci_is_ppt(d) ? (!sim_vmm(c) || !endpoint) :
+		    strcmp(d->driver, sd->host_driver) != 0)
+			return (ENXIO);
+		sd->attached = true;
+		return (0);
+	}
+	if (sim_vmm(c) && endpoint && sim_ppt_listed(c, &d->sel))
+		drv = "ppt";
+	else if (sd->host_driver[0] != '\0')
+		drv = sd->host_driver;
+	else
+		return (ENXIO);
+	sim_set_name(c, i, drv);
+	sd->attached = true;
+	return (0);
+}
+
+static bool
+sim_vm_owned(struct cap *c, size_t i)
+{
+	size_t v, k;
+
+	if (!pci_is_ppt(&c->pci.dev[i]))
+		return (false);
+	for (v = 0; v < c->vms.n; v++)
+		for (k = 0; k < c->vms.vm[v].ndevs; k++)
+			if (pci_sel_eq(&c->vms.vm[v].devs[k],
+			    &c->pci.dev[i].sel))
+				return (true);
+	return (false);
+}
+
+static int
+sim_detach(struct cap *c, size_t i)
+{
+
+	if (!c->sim[i].attached)
+		return (ENXIO);
+	if (sim_vm_owned(c, i))
+		return (EBUSY);
+	c->sim[i].attached = false;
+	if (!c->sim[i].fixed) {
+		strlcpy(c->pci.dev[i].driver, "none",
+		    sizeof(c->pci.dev[i].driver));
+		c->pci.dev[i].unit = -1;
+	}
+	return (0);
+}
+
+static int
+sim_set_driver(struct cap *c, size_t i, const char *drv, bool force)
+{
+	int e;
+
+	if (strcmp(drv, "ppt") == 0 && !sim_vmm(c))
+		return (ENOENT);
+	if (strcmp(c->pci.dev[i].driver, drv) == 0)
+		return (0);
+	if (c->sim[i].attached) {
+		if (!force)
+			return (EBUSY);
+		if ((e = sim_detach(c, i)) != 0)
+			return (e);
+	}
+	c->sim[i].fixed = true;
+	sim_set_name(c, i, drv);
+	return (sim_probe(c, i));
+}
+
+static int
+sim_clear_driver(struct cap *c, size_t i, bool force)
+{
+	int e;
+
+	if (!c->sim[i].fixed)
+		return (0);
+	if (c->sim[i].attached) {
+		if (!force)
+			return (EBUSY);
+		if ((e = sim_detach(c, i)) != 0)
+			return (e);
+	}
+	c->sim[i].fixed = false;
+	strlcpy(c->pci.dev[i].driver, "none", sizeof(c->pci.dev[i].driver));
+	c->pci.dev[i].unit = -1;
+	(void)sim_probe(c, i);
+	return (0);
+}
+
+static void
+sim_probe_unattached(struct cap *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->pci.n; i++)
+		if (!c->sim[i].attached)
+			(void)sim_probe(c, i);
+}
+
+static int
+sim_kld(struct cap *c, const char *name, bool load)
+{
+	char file[64];
+	size_t i;
+
+	snprintf(file, sizeof(file), "%s%s", name,
+	    strstr(name, ".ko") != NULL ? "" : ".ko");
+	if (strcmp(file, "vmm.ko") != 0)
+		return (kv_set(&c->kld, file, load ? "" : NULL) == 0 ? 0 :
+		    ENOMEM);
+	if (load == sim_vmm(c))
+		return (load ? EEXIST : ENOENT);
+	if (load) {
+		if (kv_set(&c->kld, file, "") != 0)
+			return (ENOMEM);
+		sim_probe_unattached(c);
+		return (0);
+	}
+	for (i = 0; i < c->pci.n; i++)
+		if (sim_vm_owned(c, i))
+			return (EBUSY);
+	for (i = 0; i < c->pci.n; i++)
+		if (pci_is_ppt(&c->pci.dev[i]) && c->sim[i].attached)
+			(void)sim_detach(c, i);
+	(void)kv_set(&c->kld, "vmm", NULL);
+	return (kv_set(&c->kld, file, NULL) == 0 ? 0 : ENOMEM);
+}
+
+static int
+sim_dev(struct cap *c, const char *name, size_t *ip)
+{
+	struct pci_dev *d;
+	char err[160];
+
+	if (!c->have_pci)
+		return (ENOENT);
+	if ((d = pci_lookup(&c->pci, name, err, sizeof(err))) == NULL)
+		return (ENOENT);
+	*ip = (size_t)(d - c->pci.dev);
+	return (0);
+}
+
+/* Applies one host operation to the simulated host. */
+static int
+sim_apply(struct host *h, const struct hostop *op)
+{
+	struct cap *c = h->priv;
+	size_t i;
+	int e;
+
+	switch (op->kind) {
+	case HOP_KENV_SET:
+		return (kv_set(&c->kenv, op->a, op->b) == 0 ? 0 : ENOMEM);
+	case HOP_KENV_UNSET:
+		if (kv_get(&c->kenv, op->a) == NULL)
+			return (ENOENT);
+		return (kv_set(&c->kenv, op->a, NULL) == 0 ? 0 : ENOMEM);
+	case HOP_SYSCTL_SET:
+		return (kv_set(&c->sysctl_set, op->a, op->b) == 0 ? 0 :
+		    ENOMEM);
+	case HOP_KLDLOAD:
+	case HOP_KLDUNLOAD:
+		return (sim_kld(c, op->a, op->kind == HOP_KLDLOAD));
+	case HOP_INSTALL:
+	case HOP_EXEC:
+		return (0);
+	default:
+		break;
+	}
+	if (op->kind == HOP_RESCAN && strncmp(op->a, "pci", 3) == 0 &&
+	    strchr(op->a, ':') == NULL) {
+		sim_probe_unattached(c);	/* a bus */
+		return (0);
+	}
+	if ((e = sim_dev(c, op->a, &i)) != 0)
+		return (e);
+	switch (op->kind) {
+	case HOP_DETACH:
+		e = sim_detach(c, i);
+		break;
+	case HOP_ATTACH:
+		e = c->sim[i].attached ? EBUSY : sim_probe(c, i);
+		break;
+	case HOP_SET_DRIVER:
+		e = sim_set_driver(c, i, op->b, op->force);
+		break;
+	case HOP_CLEAR_DRIVER:
+		e = sim_clear_driver(c, i, op->force);
+		break;
+	case HOP_RESCAN:
+		e = c->sim[i].attached ? 0 : ENXIO;
+		break;
+	default:
+		e = EINVAL;
+	}
+	sim_renumber_none(c);
+	return (e);
+}
+
+static int
+journal_append(struct host *h, const char *line)
+{
+	char *p;
+	int fd, e;
+	size_t n;
+
+	if ((p = cap_path(h, "journal")) == NULL)
+		return (ENOMEM);
+	fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	free(p);
+	if (fd < 0)
+		return (errno);
+	n = strlen(line);
+	e = 0;
+	if (write(fd, line, n) != (ssize_t)n || write(fd, "\n", 1) != 1)
+		e = errno != 0 ? errno : EIO;
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	return (e);
+}
+
+/*
+ * Runs a change: the failure rules first, then the simulation, then the
+ * journal line (or a comment saying it failed).
+ */
+static int
+cap_change(struct host *h, const struct hostop *op)
+{
+	struct cap *c = h->priv;
+	struct strbuf sb, line;
+	size_t i;
+	int e;
+
+	sb_init(&sb);
+	sb_init(&line);
+	hostop_fmt(op, &sb);
+	e = 0;
+	for (i = 0; i < c->nfail; i++)
+		if (strcmp(c->fail[i].cmd, sb_str(&sb)) == 0)
+			e = c->fail[i].err;
+	if (e == 0)
+		e = sim_apply(h, op);
+	if (e == 0)
+		sb_puts(&line, sb_str(&sb));
+	else
+		sb_printf(&line, "# failed (%s): %s", util_errname(e),
+		    sb_str(&sb));
+	if (line.oom)
+		e = ENOMEM;
+	else if (journal_append(h, sb_str(&line)) != 0 && e == 0)
+		e = EIO;
+	sb_free(&sb);
+	sb_free(&line);
+	return (e);
+}
+
+static int
+replay_journal(struct host *h, struct diags *d)
+{
+	struct hostop_parsed hp;
+	const char *p, *end, *nl;
+	char *buf, err[160];
+	unsigned line;
+	size_t len;
+	int e;
+
+	if ((e = cap_read(h, "journal", &buf, &len)) != 0)
+		return (e == ENOENT ? 0 : e);
+	end = buf + len;
+	line = 0;
+	for (p = buf; p < end; p = nl + 1) {
+		line++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl == p || *p == '#')
+			continue;
+		if (hostop_parse(p, (size_t)(nl - p), &hp, err,
+		    sizeof(err)) != 0) {
+			diag_warn(d, "journal", line, "%s; line ignored", err);
+			continue;
+		}
+		if ((e = sim_apply(h, &hp.op)) != 0)
+			diag_warn(d, "journal", line, "replaying this change "
+			    "failed (%s); line ignored", strerror(e));
+		hostop_parsed_free(&hp);
+	}
+	free(buf);
+	return (0);
+}
+
+/*
+ * The operations.
+ */
+static int
+cap_pci_list(struct host *h, struct pci_list *out, struct diags *d)
+{
+	struct cap *c = h->priv;
+	struct diag *x;
+
+	STAILQ_FOREACH(x, &c->pci_diags.head, entry)
+		if (x->offset >= 0)
+			diag_add_off(d, x->level, x->file, x->offset, "%s",
+			    x->msg);
+		else
+			diag_add(d, x->level, x->file, x->line, "%s", x->msg);
+	if (!c->have_pci) {
+		diag_err(d, NULL, 0, "%s/pciconf.txt is missing: capture it "
+		    "on the host with 'pciconf -lv > pciconf.txt'", h->dir);
+		return (ENOENT);
+	}
+	if (c->pci_err != 0)
+		return (c->pci_err);
+	return (pci_list_copy(out, &c->pci) == 0 ? 0 : ENOMEM);
+}
+
+static int
+cap_sysctl_get(struct host *h, const char *name, char **val)
+{
+	struct cap *c = h->priv;
+	struct diags d;
+	const char *v;
+	size_t len;
+	int e;
+
+	*val = NULL;
+	if ((v = kv_get(&c->sysctl_set, name)) != NULL)
+		return ((*val = strdup(v)) == NULL ? ENOMEM : 0);
+	if (strcmp(name, "kern.sched.topology_spec") == 0) {
+		e = cap_read(h, "topology.xml", val, &len);
+		if (e != ENOENT)
+			return (e);
+	}
+	if (!c->sysctl_loaded) {
+		c->sysctl_loaded = true;
+		diags_init(&d);
+		(void)load_kv(h, "sysctl.txt", &c->sysctl, &c->have_sysctl,
+		    kv_parse_sysctl, &d);
+		diags_free(&d);
+	}
+	if ((v = kv_get(&c->sysctl, name)) == NULL)
+		return (ENOENT);
+	return ((*val = strdup(v)) == NULL ? ENOMEM : 0);
+}
+
+static int
+cap_sysctl_set(struct host *h, const char *name, const char *val)
+{
+	struct hostop op = { .kind = HOP_SYSCTL_SET, .a = name, .b = val };
+
+	return (cap_change(h, &op));
+}
+
+static int
+cap_kenv_get(struct host *h, const char *name, char **val)
+{
+	struct cap *c = h->priv;
+	const char *v;
+
+	*val = NULL;
+	if ((v = kv_get(&c->kenv, name)) == NULL)
+		return (ENOENT);
+	return ((*val = strdup(v)) == NULL ? ENOMEM : 0);
+}
+
+static int
+cap_kenv_set(struct host *h, const char *name, const char *val)
+{
+	struct hostop op = { .kind = HOP_KENV_SET, .a = name, .b = val };
+
+	return (cap_change(h, &op));
+}
+
+static int
+cap_kenv_unset(struct host *h, const char *name)
+{
+	struct hostop op = { .kind = HOP_KENV_UNSET, .a = name };
+
+	return (cap_change(h, &op));
+}
+
+static int
+cap_kld_loaded(struct host *h, const char *name, bool *loaded)
+{
+	struct cap *c = h->priv;
+	char file[64];
+
+	snprintf(file, sizeof(file), "%s%s", name,
+	    strstr(name, ".ko") != NULL ? "" : ".ko");
+	*loaded = kv_get(&c->kld, file) != NULL ||
+	    kv_get(&c->kld, name) != NULL;
+	return (c->have_kld || *loaded ? 0 : ENOENT);
+}
+
+static int
+cap_kld_load(struct host *h, const char *name)
+{
+	struct hostop op = { .kind = HOP_KLDLOAD, .a = name };
+
+	return (cap_change(h, &op));
+}
+
+static int
+cap_kld_unload(struct host *h, const char *name)
+{
+	struct hostop op = { .kind = HOP_KLDUNLOAD, .a = name };
+
+	return (cap_change(h, &op));
+}
+
+static int
+cap_dev_detach(struct host *h, const char *dev, bool force)
+{
+	struct hostop op = { .kind = HOP_DETACH, .a = dev, .force = force };
+
+	return (cap_change(h, &op));
+}
+
+static int
+cap_dev_attach(struct host *h, const char *dev)
+{
+	struct hostop op = { .kind = HOP_ATTACH, .a = dev };
+
+	return (cap_change(h, &op));
+}
+
+static int
+cap_dev_set_driver(struct host *h, const char *dev, const char *drv,
+    bool force)
+{
+	struct hostop op = { .kind = HOP_SET_DRIVER, .a = dev, .b = drv,
+	    .force = force };
+
+	return (cap_change(h, &op));
+}
+
+static int
+cap_dev_clear_driver(struct host *h, const char *dev, bool force)
+{
+	struct hostop op = { .kind = HOP_CLEAR_DRIVER, .a = dev,
+	    .force = force };
+
+	return (cap_change(h, &op));
+}
+
+static int
+cap_dev_rescan(struct host *h, const char *dev)
+{
+	struct hostop op = { .kind = HOP_RESCAN, .a = dev };
+
+	return (cap_change(h, &op));
+}
+
+static int
+cap_vm_list(struct host *h, struct host_vm_list *out)
+{
+	struct cap *c = h->priv;
+	size_t i;
+
+	out->vm = NULL;
+	out->n = 0;
+	if (c->vms.n == 0)
+		return (0);
+	if ((out->vm = calloc(c->vms.n, sizeof(*out->vm))) == NULL)
+		return (ENOMEM);
+	for (i = 0; i < c->vms.n; i++) {
+		out->vm[i] = c->vms.vm[i];
+		out->vm[i].devs = NULL;
+		if (c->vms.vm[i].ndevs > 0 && (out->vm[i].devs = calloc(
+		    c->vms.vm[i].ndevs, sizeof(struct pci_sel))) == NULL) {
+			out->n = i;
+			host_vm_list_free(out);
+			return (ENOMEM);
+		}
+		if (c->vms.vm[i].ndevs > 0)
+			memcpy(out->vm[i].devs, c->vms.vm[i].devs,
+			    c->vms.vm[i].ndevs * sizeof(struct pci_sel));
+	}
+	out->n = c->vms.n;
+	return (0);
+}
+
+/* DIR/root + an absolute path without ".." components. */
+static int
+root_path(struct host *h, const char *path, char *buf, size_t len)
+{
+
+	if (path[0] != '/' || strstr(path, "/../") != NULL ||
+	    (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
+		return (EINVAL);
+	if ((size_t)snprintf(buf, len, "%s/root%s", h->dir, path) >= len)
+		return (ENAMETOOLONG);
+	return (0);
+}
+
+static int
+cap_file_read(struct host *h, const char *path, char **buf, size_t *len)
+{
+	char p[PATH_MAX];
+	int e;
+
+	if ((e = root_path(h, path, p, sizeof(p))) != 0)
+		return (e);
+	return (sys_read_file(p, CAP_MAXFILE, buf, len));
+}
+
+static int
+cap_file_write(struct host *h, const char *path, const char *data,
+    size_t len, int mode)
+{
+	struct hostop op = { .kind = HOP_INSTALL, .b = path, .mode = mode };
+	char p[PATH_MAX], rel[PATH_MAX], *slash;
+	int e;
+
+	if ((e = root_path(h, path, p, sizeof(p))) != 0)
+		return (e);
+	snprintf(rel, sizeof(rel), "root%s", path);
+	op.a = rel;
+	if ((slash = strrchr(p, '/')) != NULL) {
+		*slash = '\0';
+		e = sys_mkdir_p(p, 0755);
+		*slash = '/';
+		if (e != 0)
+			return (e);
+	}
+	if ((e = sys_write_atomic(p, data, len, mode)) != 0)
+		return (e);
+	return (cap_change(h, &op));
+}
+
+static int
+cap_run(struct host *h, char *const *argv, struct host_proc *pr)
+{
+	struct hostop op = { .kind = HOP_EXEC,
+	    .argv = (const char *const *)argv };
+	const char *base;
+	char path[PATH_MAX];
+	int e;
+
+	pr->ran = false;
+	pr->status = 0;
+	if ((e = cap_change(h, &op)) != 0)
+		return (e);
+	base = strrchr(argv[0], '/');
+	base = base != NULL ? base + 1 : argv[0];
+	if ((size_t)snprintf(path, sizeof(path), "%s/bin/%s", h->dir, base) >=
+	    sizeof(path) || access(path, X_OK) != 0)
+		return (0);
+	if ((e = sys_spawn_wait(path, argv, &pr->status)) != 0)
+		return (e);
+	pr->ran = true;
+	return (0);
+}
+
+static void
+cap_pause(struct host *h, unsigned ms)
+{
+
+	(void)h;
+	(void)ms;
+}
+
+static void
+cap_close(struct host *h)
+{
+	struct cap *c = h->priv;
+	size_t i;
+
+	if (c == NULL)
+		return;
+	pci_list_free(&c->pci);
+	diags_free(&c->pci_diags);
+	free(c->sim);
+	kv_free(&c->kenv);
+	kv_free(&c->kld);
+	kv_free(&c->sysctl);
+	kv_free(&c->sysctl_set);
+	host_vm_list_free(&c->vms);
+	for (i = 0; i < c->nfail; i++)
+		free(c->fail[i].cmd);
+	free(c->fail);
+	free(c);
+}
+
+static const struct host_ops cap_ops = {
+	.name = "captured",
+	.close = cap_close,
+	.pci_list = cap_pci_list,
+	.sysctl_get = cap_sysctl_get,
+	.sysctl_set = cap_sysctl_set,
+	.kenv_get = cap_kenv_get,
+	.kenv_set = cap_kenv_set,
+	.kenv_unset = cap_kenv_unset,
+	.kld_loaded = cap_kld_loaded,
+	.kld_load = cap_kld_load,
+	.kld_unload = cap_kld_unload,
+	.dev_detach = cap_dev_detach,
+	.dev_attach = cap_dev_attach,
+	.dev_set_driver = cap_dev_set_driver,
+	.dev_clear_driver = cap_dev_clear_driver,
+	.dev_rescan = cap_dev_rescan,
+	.vm_list = cap_vm_list,
+	.file_read = cap_file_read,
+	.file_write = cap_file_write,
+	.run = cap_run,
+	.pause = cap_pause,
+};
+
+int
+host_open_captured(struct host **hp, const char *dir, struct diags *d)
+{
+	struct host *h;
+	struct cap *c;
+	struct stat sb;
+	int e;
+
+	*hp = NULL;
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		diag_err(d, dir, 0, "not a captured host directory: %s",
+		    stat(dir, &sb) != 0 ? strerror(errno) :
+		    "not a directory");
+		return (ENOENT);
+	}
+	if ((h = calloc(1, sizeof(*h))) == NULL ||
+	    (c = calloc(1, sizeof(*c))) == NULL) {
+		free(h);
+		return (ENOMEM);
+	}
+	h->ops = &cap_ops;
+	h->priv = c;
+	diags_init(&c->pci_diags);
+	if ((h->dir = strdup(dir)) == NULL ||
+	    asprintf(&h->rundir, "%s/run", dir) < 0) {
+		h->rundir = NULL;
+		host_close(h);
+		return (ENOMEM);
+	}
+	if ((e = load_pci(h, c)) != 0 ||
+	    (e = load_kv(h, "kenv.txt", &c->kenv, NULL, kv_parse_kenv, d)) ||
+	    (e = load_kv(h, "kldstat.txt", &c->kld, &c->have_kld,
+	    kv_parse_kldstat, d)) != 0 ||
+	    (e = load_vms(h, c, d)) != 0 || (e = load_fail(h, c, d)) != 0 ||
+	    (e = replay_journal(h, d)) != 0) {
+		host_close(h);
+		return (e);
+	}
+	*hp = h;
+	return (0);
+}

@@ -1,0 +1,1622 @@
+/*
+ * host_freebsd.c: the live FreeBSD host.  Compiled only on FreeBSD.
+ *
+ * Every function returns 0 or an errno value and never prints; messages
+ * go to the caller's struct diags where the signature has one.
+ *
+ * FreeBSD facts this file relies on (read in freebsd-src, not copied):
+ *
+ * - sys/sys/pciio.h, usr.sbin/pciconf/pciconf.c, sys/dev/pci/pci_user.c:
+ *   PCIOCGETCONF returns the device list in chunks; status
+ *   PCI_GETCONF_MORE_DEVS asks for another call with the returned offset
+ *   and generation, PCI_GETCONF_LIST_CHANGED means the list changed
+ *   between calls and must be read again from offset 0.  An empty pd_name
+ *   is a device without a driver, which pciconf prints as "noneN" with N
+ *   counting such devices.  PCIOCREAD needs /dev/pci open for writing.
+ * - sys/dev/pci/pcireg.h: capability list at PCIR_CAP_PTR (0x34, 0x14 for
+ *   CardBus headers) when PCIM_STATUS_CAPPRESENT is set; MSI is 0x05,
+ *   PCI Express 0x10 (port type in PCIER_FLAGS & PCIEM_FLAGS_TYPE, FLR in
+ *   PCIER_DEVICE_CAP & PCIEM_CAP_FLR), MSI-X 0x11; extended capabilities
+ *   from 0x100, SR-IOV is 0x0010.
+ * - sys/kern/subr_bus.c devctl2_ioctl: a device is found by name or by a
+ *   bus locator ("pci0:6:0:0").  DEV_SET_DRIVER needs the driver to exist
+ *   on the device's bus (ENOENT otherwise), detaches an attached device
+ *   only with DEVF_SET_DRIVER_DETACH (EBUSY otherwise), then fixes the
+ *   device class and probes.  DEV_CLEAR_DRIVER is a no-op (0) unless the
+ *   class was fixed, and detaches only with DEVF_CLEAR_DRIVER_DETACH.
+ *   DEV_DETACH of a device that is not attached is ENXIO; without force
+ *   the device is quiesced first.  lib/libdevctl/devctl.c returns -1 and
+ *   errno from the ioctl on /dev/devctl2.
+ * - sys/amd64/vmm/io/ppt.c: ppt probes only header-type-0 functions
+ *   (bridges never attach); functions listed in pptdevs probe with
+ *   priority 0, others only with BUS_PROBE_NOWILDCARD, that is when the
+ *   driver is set explicitly (devctl set driver).  ppt_detach is EBUSY
+ *   while a VM owns the device.
+ * - sys/kern/kern_linker.c: kldfind matches "vmm" and "vmm.ko"; a module
+ *   compiled into the kernel is found by modfind(2) instead.
+ * - sbin/sysctl/sysctl.c: the type of an OID comes from the oidfmt node
+ *   {0, 4, mib...}: a u_int kind (CTLTYPE mask) followed by a format.
+ * - sys/kern/kern_environment.c: KENV_GET returns the copied length,
+ *   ENOENT when unset; KENV_UNSET is ENOENT when unset.
+ * - usr.sbin/bhyve/bhyverun.c, pci_emul.c, pci_passthru.c, config.c,
+ *   bhyve_config.5: options taking an argument are "cfGklmopsKrU";
+ *   "-s [bus:]slot[:func],passthru,B/S/F|pciB:S:F|pci0:B:S:F|pptN[,k=v]"
+ *   becomes config node pci.BUS.SLOT.FUNC with device=passthru and
+ *   bus/slot/func (integers as strtol reads them) or pptdev=pptN; "-o
+ *   key=value" and "-k FILE" (lines key=value, '#' comments) set the same
+ *   tree; the VM name is the single operand or the "name" key.  Once
+ *   running, bhyve calls setproctitle(vmname), so kern.proc.args of a
+ *   running bhyve is "bhyve: NAME" and its original arguments are gone.
+ */
+#include "compat.h"
+
+#include <sys/param.h>
+#include <sys/ioctl.h>
+#include <sys/linker.h>
+#include <sys/module.h>
+#include <sys/pciio.h>
+#include <sys/stat.h>
+#include <sys/sysctl.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+
+#include <dev/pci/pcireg.h>
+
+#include <devctl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <kenv.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "kv.h"
+#include "pci.h"
+#include "util.h"
+
+#define HFB_PATH_PCI		"/dev/pci"
+#define HFB_PATH_VMM		"/dev/vmm"
+#define HFB_RUNDIR		"/var/run/ptvm"
+#define HFB_PCI_CHUNK		256	/* struct pci_conf per ioctl */
+#define HFB_PCI_RESTARTS	8	/* LIST_CHANGED retries */
+#define HFB_PCI_CALLS		4096	/* MORE_DEVS calls per pass */
+#define HFB_CAP_MAX		48	/* capability list walk bound */
+#define HFB_ECAP_MAX		((PCIE_REGMAX + 1 - PCIR_EXTCAP) / 4)
+#define HFB_SYSCTL_MAX		(64 * 1024 * 1024)
+#define HFB_KENV_MAX		4096
+#define HFB_FILE_MAX		(16 * 1024 * 1024)
+#define HFB_ARGS_MAX		(4 * 1024 * 1024)
+#define HFB_MAXARGS		4096
+#define HFB_MAXVMS		1024
+#define HFB_MAXDEVS		256	/* passthru functions per VM */
+
+extern char **environ;
+
+static const struct host_ops hfb_ops;
+
+/*
+ * PCI devices.
+ */
+
+static int
+hfb_cfg_read(int fd, const struct pcisel *sel, int reg, int width,
+    uint32_t *val)
+{
+	struct pci_io pi;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.pi_sel = *sel;
+	pi.pi_reg = reg;
+	pi.pi_width = width;
+	if (ioctl(fd, PCIOCREAD, &pi) == -1)
+		return (errno);
+	*val = pi.pi_data;
+	return (0);
+}
+
+static enum pcie_type
+hfb_pcie_type(uint32_t flags)
+{
+
+	switch (flags & PCIEM_FLAGS_TYPE) {
+	case PCIEM_TYPE_ENDPOINT:
+		return (PCIE_ENDPOINT);
+	case PCIEM_TYPE_LEGACY_ENDPOINT:
+		return (PCIE_LEGACY_ENDPOINT);
+	case PCIEM_TYPE_ROOT_PORT:
+		return (PCIE_ROOT_PORT);
+	case PCIEM_TYPE_UPSTREAM_PORT:
+		return (PCIE_UPSTREAM_PORT);
+	case PCIEM_TYPE_DOWNSTREAM_PORT:
+		return (PCIE_DOWNSTREAM_PORT);
+	case PCIEM_TYPE_PCI_BRIDGE:
+		return (PCIE_PCIE_PCI_BRIDGE);
+	case PCIEM_TYPE_PCIE_BRIDGE:
+		return (PCIE_PCI_PCIE_BRIDGE);
+	case PCIEM_TYPE_ROOT_INT_EP:
+		return (PCIE_ROOT_ENDPOINT);
+	case PCIEM_TYPE_ROOT_EC:
+		return (PCIE_ROOT_EC);
+	default:
+		return (PCIE_OTHER);
+	}
+}
+
+/* The PCI Express capability at ptr: port type and FLR. */
+static void
+hfb_cap_pcie(int fd, const struct pcisel *sel, int ptr, struct pci_dev *d)
+{
+	uint32_t v;
+
+	d->pcie = PCIE_OTHER;
+	if (hfb_cfg_read(fd, sel, ptr + PCIER_FLAGS, 2, &v) == 0)
+		d->pcie = hfb_pcie_type(v);
+	if (hfb_cfg_read(fd, sel, ptr + PCIER_DEVICE_CAP, 4, &v) == 0 &&
+	    (v & PCIEM_CAP_FLR) != 0)
+		d->flr = true;
+}
+
+/* Extended capabilities (PCI Express only): SR-IOV. */
+static void
+hfb_ecaps(int fd, const struct pcisel *sel, struct pci_dev *d)
+{
+	uint32_t ecap;
+	int ptr, i;
+
+	ptr = PCIR_EXTCAP;
+	for (i = 0; i < HFB_ECAP_MAX; i++) {
+		if (hfb_cfg_read(fd, sel, ptr, 4, &ecap) != 0 ||
+		    ecap == 0 || ecap == 0xffffffff)
+			return;
+		if (PCI_EXTCAP_ID(ecap) == PCIZ_SRIOV)
+			d->sriov = true;
+		ptr = (int)PCI_EXTCAP_NEXTPTR(ecap) & ~3;
+		if (ptr < PCIR_EXTCAP || ptr > PCIE_REGMAX - 3)
+			return;
+	}
+}
+
+/*
+ * Walks the capability list of one function, as "pciconf -c" does.
+ * caps_known is set only when the list could be read to its end.
+ */
+static void
+hfb_caps(int fd, const struct pci_conf *pc, struct pci_dev *d)
+{
+	uint32_t v;
+	int ptr, i;
+	bool pcie;
+
+	if (hfb_cfg_read(fd, &pc->pc_sel, PCIR_STATUS, 2, &v) != 0)
+		return;
+	if ((v & PCIM_STATUS_CAPPRESENT) == 0) {
+		d->caps_known = true;
+		return;
+	}
+	switch (pc->pc_hdr & PCIM_HDRTYPE) {
+	case PCIM_HDRTYPE_NORMAL:
+	case PCIM_HDRTYPE_BRIDGE:
+		ptr = PCIR_CAP_PTR;
+		break;
+	case PCIM_HDRTYPE_CARDBUS:
+		ptr = PCIR_CAP_PTR_2;
+		break;
+	default:
+		return;
+	}
+	if (hfb_cfg_read(fd, &pc->pc_sel, ptr, 1, &v) != 0)
+		return;
+	pcie = false;
+	for (ptr = (int)(v & 0xfc), i = 0; ptr != 0 && i < HFB_CAP_MAX; i++) {
+		if (ptr < 0x40 ||
+		    hfb_cfg_read(fd, &pc->pc_sel, ptr, 2, &v) != 0)
+			return;
+		switch (v & 0xff) {
+		case PCIY_MSI:
+			d->msi = true;
+			break;
+		case PCIY_MSIX:
+			d->msix = true;
+			break;
+		case PCIY_EXPRESS:
+			hfb_cap_pcie(fd, &pc->pc_sel, ptr, d);
+			pcie = true;
+			break;
+		}
+		ptr = (int)((v >> 8) & 0xfc);
+	}
+	d->caps_known = true;
+	if (pcie)
+		hfb_ecaps(fd, &pc->pc_sel, d);
+}
+
+/* Fills a device of the model from one struct pci_conf. */
+static int
+hfb_conf_dev(const struct pci_conf *pc, struct pci_dev *d, unsigned *nnone)
+{
+
+	d->sel.domain = pc->pc_sel.pc_domain;
+	d->sel.bus = pc->pc_sel.pc_bus;
+	d->sel.slot = pc->pc_sel.pc_dev;
+	d->sel.func = pc->pc_sel.pc_func;
+	if (pc->pd_name[0] == '\0') {
+		strlcpy(d->driver, "none", sizeof(d->driver));
+		d->unit = (int)(*nnone)++;
+	} else {
+		if (strnlen(pc->pd_name, sizeof(pc->pd_name)) >=
+		    sizeof(pc->pd_name))
+			return (EINVAL);
+		strlcpy(d->driver, pc->pd_name, sizeof(d->driver));
+		d->unit = pc->pd_unit <= INT_MAX ? (int)pc->pd_unit : -1;
+	}
+	d->class = (uint32_t)pc->pc_class << 16 |
+	    (uint32_t)pc->pc_subclass << 8 | pc->pc_progif;
+	d->rev = pc->pc_revid;
+	d->hdr = pc->pc_hdr;
+	d->vendor = pc->pc_vendor;
+	d->device = pc->pc_device;
+	d->subvendor = pc->pc_subvendor;
+	d->subdevice = pc->pc_subdevice;
+	d->pcie = PCIE_NONE;
+	d->line = 0;
+	return (0);
+}
+
+/*
+ * One pass over the kernel's device list.  Returns 0, EAGAIN when the
+ * list changed under us (the caller starts again), or an errno value.
+ */
+static int
+hfb_getconf(int fd, bool caps, struct pci_list *l, struct diags *dg)
+{
+	struct pci_conf conf[HFB_PCI_CHUNK];
+	struct pci_conf_io pc;
+	struct pci_dev *d;
+	unsigned nnone, calls, i;
+	int e;
+
+	memset(&pc, 0, sizeof(pc));
+	pc.match_buf_len = sizeof(conf);
+	pc.matches = conf;
+	nnone = 0;
+	calls = 0;
+	do {
+		if (++calls > HFB_PCI_CALLS)
+			return (EOVERFLOW);
+		if (ioctl(fd, PCIOCGETCONF, &pc) == -1)
+			return (errno);
+		if (pc.status == PCI_GETCONF_LIST_CHANGED)
+			return (EAGAIN);
+		if (pc.status == PCI_GETCONF_ERROR ||
+		    pc.num_matches > HFB_PCI_CHUNK) {
+			diag_err(dg, HFB_PATH_PCI, 0, "PCIOCGETCONF failed");
+			return (EIO);
+		}
+		for (i = 0; i < pc.num_matches; i++) {
+			if ((d = pci_list_add(l)) == NULL)
+				return (ENOMEM);
+			if ((e = hfb_conf_dev(&conf[i], d, &nnone)) != 0)
+				return (e);
+			if (caps)
+				hfb_caps(fd, &conf[i], d);
+		}
+	} while (pc.status == PCI_GETCONF_MORE_DEVS);
+	return (0);
+}
+
+/* Moves the devices of src to the end of dst; src is left empty. */
+static int
+hfb_list_move(struct pci_list *dst, struct pci_list *src)
+{
+	struct pci_dev *d;
+	size_t i;
+
+	if (dst->n == 0) {
+		pci_list_free(dst);
+		*dst = *src;
+		pci_list_init(src);
+		return (0);
+	}
+	for (i = 0; i < src->n; i++) {
+		if ((d = pci_list_add(dst)) == NULL)
+			return (ENOMEM);
+		*d = src->dev[i];
+		memset(&src->dev[i], 0, sizeof(src->dev[i]));
+	}
+	pci_list_free(src);
+	return (0);
+}
+
+/* Opens /dev/pci for writing (PCIOCREAD needs it), else read-only. */
+static int
+hfb_open_pci(int *fd, bool *rw, struct diags *dg)
+{
+	int e;
+
+	*rw = true;
+	if ((*fd = open(HFB_PATH_PCI, O_RDWR | O_CLOEXEC)) >= 0)
+		return (0);
+	*rw = false;
+	if ((*fd = open(HFB_PATH_PCI, O_RDONLY | O_CLOEXEC)) >= 0) {
+		diag_note(dg, HFB_PATH_PCI, 0, "opened read-only (not "
+		    "root?): PCI capabilities are not read");
+		return (0);
+	}
+	e = errno;
+	diag_err(dg, HFB_PATH_PCI, 0, "%s", strerror(e));
+	return (e);
+}
+
+static int
+hfb_pci_list(struct host *h __unused, struct pci_list *l, struct diags *dg)
+{
+	struct pci_list tmp;
+	unsigned tries;
+	int fd, e;
+	bool rw;
+
+	if ((e = hfb_open_pci(&fd, &rw, dg)) != 0)
+		return (e);
+	pci_list_init(&tmp);
+	e = EAGAIN;
+	for (tries = 0; e == EAGAIN && tries < HFB_PCI_RESTARTS; tries++) {
+		pci_list_free(&tmp);
+		e = hfb_getconf(fd, rw, &tmp, dg);
+	}
+	close(fd);
+	if (e == EAGAIN)
+		diag_err(dg, HFB_PATH_PCI, 0, "the PCI device list kept "
+		    "changing while it was read; try again");
+	else if (e != 0 && e != EIO)
+		diag_err(dg, HFB_PATH_PCI, 0, "PCIOCGETCONF: %s",
+		    strerror(e));
+	if (e == 0) {
+		pci_list_sort(&tmp);
+		e = hfb_list_move(l, &tmp);
+	}
+	pci_list_free(&tmp);
+	return (e);
+}
+
+/*
+ * sysctl(3).
+ */
+
+struct hfb_ctype {
+	unsigned	 type;
+	size_t		 size;
+	bool		 sign;
+};
+
+static const struct hfb_ctype hfb_ctypes[] = {
+	{ CTLTYPE_INT,   sizeof(int),		true },
+	{ CTLTYPE_UINT,  sizeof(unsigned),	false },
+	{ CTLTYPE_LONG,  sizeof(long),		true },
+	{ CTLTYPE_ULONG, sizeof(unsigned long),	false },
+	{ CTLTYPE_S8,    1,			true },
+	{ CTLTYPE_S16,   2,			true },
+	{ CTLTYPE_S32,   4,			true },
+	{ CTLTYPE_S64,   8,			true },
+	{ CTLTYPE_U8,    1,			false },
+	{ CTLTYPE_U16,   2,			false },
+	{ CTLTYPE_U32,   4,			false },
+	{ CTLTYPE_U64,   8,			false },
+};
+
+static const struct hfb_ctype *
+hfb_ctype(unsigned kind)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(hfb_ctypes); i++)
+		if (hfb_ctypes[i].type == (kind & CTLTYPE))
+			return (&hfb_ctypes[i]);
+	return (NULL);
+}
+
+/* Name to MIB, and the OID's kind from the oidfmt node {0, 4, mib...}. */
+static int
+hfb_sysctl_oid(const char *name, int *mib, size_t *miblen, unsigned *kind)
+{
+	int qoid[CTL_MAXNAME + 2];
+	unsigned char buf[1024];
+	size_t len;
+
+	*miblen = CTL_MAXNAME;
+	if (sysctlnametomib(name, mib, miblen) == -1)
+		return (errno);
+	qoid[0] = 0;
+	qoid[1] = 4;
+	memcpy(qoid + 2, mib, *miblen * sizeof(int));
+	len = sizeof(buf);
+	if (sysctl(qoid, (u_int)(*miblen + 2), buf, &len, NULL, 0) == -1)
+		return (errno);
+	if (len < sizeof(u_int))
+		return (EINVAL);
+	memcpy(kind, buf, sizeof(*kind));
+	return (0);
+}
+
+/*
+ * Reads the raw value, sized by the kernel, with room for growth.  The
+ * buffer is NUL-terminated after *len bytes.
+ */
+static int
+hfb_sysctl_raw(const int *mib, size_t miblen, char **buf, size_t *len)
+{
+	size_t need, cap;
+	char *b;
+	int tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		need = 0;
+		if (sysctl(mib, (u_int)miblen, NULL, &need, NULL, 0) == -1)
+			return (errno);
+		cap = need + need / 4 + 64;
+		if (cap > HFB_SYSCTL_MAX)
+			return (EFBIG);
+		if ((b = malloc(cap + 1)) == NULL)
+			return (ENOMEM);
+		*len = cap;
+		if (sysctl(mib, (u_int)miblen, b, len, NULL, 0) == 0) {
+			b[*len] = '\0';
+			*buf = b;
+			return (0);
+		}
+		free(b);
+		if (errno != ENOMEM)
+			return (errno);
+	}
+	return (EAGAIN);
+}
+
+/* Formats integers of one type as decimal text, several separated. */
+static int
+hfb_sysctl_fmt_int(const struct hfb_ctype *t, const char *raw, size_t len,
+    char **val)
+{
+	char *s, *p;
+	size_t i, cap;
+	int64_t sv;
+	uint64_t uv;
+
+	cap = (len / t->size) * 22 + 1;
+	if ((s = malloc(cap)) == NULL)
+		return (ENOMEM);
+	p = s;
+	*p = '\0';
+	for (i = 0; i + t->size <= len; i += t->size) {
+		uv = 0;
+		memcpy(&uv, raw + i, t->size);	/* little-endian amd64 */
+		if (t->sign && t->size < 8 &&
+		    (uv & (1ULL << (t->size * 8 - 1))) != 0)
+			uv |= ~0ULL << (t->size * 8);
+		sv = (int64_t)uv;
+		p += snprintf(p, cap - (size_t)(p - s), "%s", i > 0 ? " " : "");
+		if (t->sign)
+			p += snprintf(p, cap - (size_t)(p - s), "%jd",
+			    (intmax_t)sv);
+		else
+			p += snprintf(p, cap - (size_t)(p - s), "%ju",
+			    (uintmax_t)uv);
+	}
+	*val = s;
+	return (0);
+}
+
+static int
+hfb_sysctl_get(struct host *h __unused, const char *name, char **val)
+{
+	const struct hfb_ctype *t;
+	int mib[CTL_MAXNAME];
+	size_t miblen, len;
+	unsigned kind;
+	char *raw;
+	int e;
+
+	*val = NULL;
+	if ((e = hfb_sysctl_oid(name, mib, &miblen, &kind)) != 0)
+		return (e);
+	t = hfb_ctype(kind);
+	if (t == NULL && (kind & CTLTYPE) != CTLTYPE_STRING)
+		return (EFTYPE);
+	if ((e = hfb_sysctl_raw(mib, miblen, &raw, &len)) != 0)
+		return (e);
+	if (t != NULL)
+		e = hfb_sysctl_fmt_int(t, raw, len, val);
+	else if ((*val = strndup(raw, len)) == NULL)
+		e = ENOMEM;
+	free(raw);
+	return (e);
+}
+
+/* Parses decimal text into an integer of the OID's type, range-checked. */
+static int
+hfb_sysctl_parse_int(const struct hfb_ctype *t, const char *s,
+    unsigned char *out)
+{
+	long long v, lo, hi;
+	unsigned bits;
+
+	bits = (unsigned)t->size * 8;
+	if (t->sign) {
+		hi = bits >= 64 ? LLONG_MAX : (1LL << (bits - 1)) - 1;
+		lo = -hi - 1;
+	} else {
+		/* Unsigned 64-bit values above LLONG_MAX are not accepted. */
+		hi = bits >= 64 ? LLONG_MAX : (long long)((1ULL << bits) - 1);
+		lo = 0;
+	}
+	if (util_strtonum(s, lo, hi, &v) != 0)
+		return (EINVAL);
+	memcpy(out, &v, t->size);	/* little-endian amd64 */
+	return (0);
+}
+
+static int
+hfb_sysctl_set(struct host *h __unused, const char *name, const char *val)
+{
+	const struct hfb_ctype *t;
+	unsigned char num[8];
+	int mib[CTL_MAXNAME];
+	size_t miblen;
+	unsigned kind;
+	int e;
+
+	if ((e = hfb_sysctl_oid(name, mib, &miblen, &kind)) != 0)
+		return (e);
+	if ((kind & CTLTYPE) == CTLTYPE_STRING) {
+		if (sysctl(mib, (u_int)miblen, NULL, NULL, val,
+		    strlen(val)) == -1)
+			return (errno);
+		return (0);
+	}
+	if ((t = hfb_ctype(kind)) == NULL)
+		return (EFTYPE);
+	if ((e = hfb_sysctl_parse_int(t, val, num)) != 0)
+		return (e);
+	if (sysctl(mib, (u_int)miblen, NULL, NULL, num, t->size) == -1)
+		return (errno);
+	return (0);
+}
+
+/*
+ * kenv(2).
+ */
+
+static int
+hfb_kenv_get(struct host *h __unused, const char *name, char **val)
+{
+	char buf[HFB_KENV_MAX + 1];
+	int n;
+
+	*val = NULL;
+	if ((n = kenv(KENV_GET, name, buf, HFB_KENV_MAX)) == -1)
+		return (errno);
+	if (n < 0 || n > HFB_KENV_MAX)
+		return (EINVAL);
+	buf[n] = '\0';
+	if ((*val = strdup(buf)) == NULL)
+		return (ENOMEM);
+	return (0);
+}
+
+static int
+hfb_kenv_set(struct host *h __unused, const char *name, const char *val)
+{
+	char *copy;
+	size_t len;
+	int e;
+
+	len = strlen(val) + 1;
+	if (len > INT_MAX)
+		return (EINVAL);
+	if ((copy = strdup(val)) == NULL)
+		return (ENOMEM);
+	e = kenv(KENV_SET, name, copy, (int)len) == -1 ? errno : 0;
+	free(copy);
+	return (e);
+}
+
+static int
+hfb_kenv_unset(struct host *h __unused, const char *name)
+{
+
+	if (kenv(KENV_UNSET, name, NULL, 0) == -1)
+		return (errno);
+	return (0);
+}
+
+/*
+ * Kernel modules.
+ */
+
+/* kldfind(2) by "vmm" or "vmm.ko", whichever the caller did not give. */
+static int
+hfb_kld_fileid(const char *name, int *id)
+{
+	char alt[MAXPATHLEN];
+	size_t n;
+
+	if ((*id = kldfind(name)) != -1)
+		return (0);
+	if (errno != ENOENT)
+		return (errno);
+	n = strlen(name);
+	if (n > 3 && strcmp(name + n - 3, ".ko") == 0)
+		snprintf(alt, sizeof(alt), "%.*s", (int)(n - 3), name);
+	else if (snprintf(alt, sizeof(alt), "%s.ko", name) >=
+	    (int)sizeof(alt))
+		return (ENAMETOOLONG);
+	if ((*id = kldfind(alt)) != -1)
+		return (0);
+	return (errno);
+}
+
+static int
+hfb_kld_loaded(struct host *h __unused, const char *name, bool *loaded)
+{
+	char mod[MAXPATHLEN];
+	size_t n;
+	int id, e;
+
+	*loaded = false;
+	if ((e = hfb_kld_fileid(name, &id)) == 0) {
+		*loaded = true;
+		return (0);
+	}
+	if (e != ENOENT)
+		return (e);
+	/* Compiled into the kernel: the module exists without a file. */
+	n = strlen(name);
+	if (n > 3 && strcmp(name + n - 3, ".ko") == 0)
+		n -= 3;
+	snprintf(mod, sizeof(mod), "%.*s", (int)n, name);
+	if (modfind(mod) != -1)
+		*loaded = true;
+	return (0);
+}
+
+static int
+hfb_kld_load(struct host *h, const char *name)
+{
+	bool loaded;
+	int e;
+
+	if ((e = hfb_kld_loaded(h, name, &loaded)) != 0)
+		return (e);
+	if (loaded)
+		return (0);
+	if (kldload(name) == -1)
+		return (errno == EEXIST ? 0 : errno);
+	return (0);
+}
+
+static int
+hfb_kld_unload(struct host *h __unused, const char *name)
+{
+	int id, e;
+
+	if ((e = hfb_kld_fileid(name, &id)) != 0)
+		return (e);
+	if (kldunload(id) == -1)
+		return (errno);
+	return (0);
+}
+
+/*
+ * libdevctl.
+ */
+
+static int
+hfb_dev_detach(struct host *h __unused, const char *dev, bool force)
+{
+
+	return (devctl_detach(dev, force) == -1 ? errno : 0);
+}
+
+static int
+hfb_dev_attach(struct host *h __unused, const char *dev)
+{
+
+	return (devctl_attach(dev) == -1 ? errno : 0);
+}
+
+static int
+hfb_dev_set_driver(struct host *h __unused, const char *dev,
+    const char *driver, bool force)
+{
+
+	return (devctl_set_driver(dev, driver, force) == -1 ? errno : 0);
+}
+
+static int
+hfb_dev_clear_driver(struct host *h __unused, const char *dev, bool force)
+{
+
+	return (devctl_clear_driver(dev, force) == -1 ? errno : 0);
+}
+
+static int
+hfb_dev_rescan(struct host *h __unused, const char *dev)
+{
+
+	return (devctl_rescan(dev) == -1 ? errno : 0);
+}
+
+/*
+ * VMs and the passthrough functions they use.  The bhyve configuration
+ * of a process is rebuilt from its arguments as bhyve builds it: a tree of
+ * string values (here a flat kv_list keyed by the full dotted name).
+ */
+
+/* The configuration of one bhyve process, as far as ptvm can tell. */
+struct hfb_bhyve {
+	char		 name[64];
+	struct pci_sel	*devs;
+	size_t		 ndevs;
+	bool		 known;		/* devs is the complete set */
+};
+
+/* An integer as strtol(3) with base 0 reads it: decimal, 0x hex, 0 octal. */
+static int
+hfb_cfg_int(const char *s, unsigned long max, unsigned long *v)
+{
+	const char *p;
+	int base;
+
+	p = s;
+	base = 10;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	} else if (p[0] == '0' && p[1] != '\0') {
+		base = 8;
+		p++;
+	}
+	if (util_parse_ulong(&p, base, max, v) != 0 || *p != '\0')
+		return (EINVAL);
+	return (0);
+}
+
+/* Sets NODE.KEY to value in the configuration. */
+static int
+hfb_cfg_setn(struct kv_list *cfg, const char *node, const char *key,
+    const char *value)
+{
+	char name[256];
+
+	if (snprintf(name, sizeof(name), "%s.%s", node, key) >=
+	    (int)sizeof(name))
+		return (ENAMETOOLONG);
+	return (kv_set(cfg, name, value) == 0 ? 0 : ENOMEM);
+}
+
+/* "-o key=value" and a line of a "-k" file: a value must follow '='. */
+static int
+hfb_cfg_option(struct kv_list *cfg, const char *opt)
+{
+	const char *eq;
+	char *name;
+	int e;
+
+	if ((eq = strchr(opt, '=')) == NULL || eq == opt || eq[1] == '\0')
+		return (EINVAL);
+	if ((name = strndup(opt, (size_t)(eq - opt))) == NULL)
+		return (ENOMEM);
+	e = kv_set(cfg, name, eq + 1) == 0 ? 0 : ENOMEM;
+	free(name);
+	return (e);
+}
+
+/* The ",key=value,flag" tail of a -s option: flags are set to "true". */
+static int
+hfb_cfg_legacy(struct kv_list *cfg, const char *node, char *conf)
+{
+	char *tok, *eq;
+	int e, n;
+
+	for (n = 0; conf != NULL && n < HFB_MAXARGS; n++) {
+		tok = strsep(&conf, ",");
+		if ((eq = strchr(tok, '=')) != NULL) {
+			*eq = '\0';
+			e = hfb_cfg_setn(cfg, node, tok, eq + 1);
+		} else
+			e = hfb_cfg_setn(cfg, node, tok, "true");
+		if (e != 0)
+			return (e);
+	}
+	return (0);
+}
+
+/* "B/S/F", "pciB:S:F", "pci0:B:S:F" or "pptN", then options. */
+static int
+hfb_cfg_passthru(struct kv_list *cfg, const char *node, char *conf)
+{
+	struct pci_sel sel;
+	char *dev, num[16], err[128];
+	int e;
+
+	if (conf == NULL)
+		return (0);
+	dev = strsep(&conf, ",");
+	if (strncmp(dev, "ppt", 3) == 0)
+		e = hfb_cfg_setn(cfg, node, "pptdev", dev);
+	else if (pci_sel_parse(dev, &sel, err, sizeof(err)) == 0 &&
+	    sel.domain == 0) {
+		snprintf(num, sizeof(num), "%u", sel.bus);
+		e = hfb_cfg_setn(cfg, node, "bus", num);
+		snprintf(num, sizeof(num), "%u", sel.slot);
+		if (e == 0)
+			e = hfb_cfg_setn(cfg, node, "slot", num);
+		snprintf(num, sizeof(num), "%u", sel.func);
+		if (e == 0)
+			e = hfb_cfg_setn(cfg, node, "func", num);
+	} else
+		e = EINVAL;
+	if (e != 0)
+		return (e);
+	return (hfb_cfg_legacy(cfg, node, conf));
+}
+
+/* The slot of "-s": "slot", "slot:func" or "bus:slot:func". */
+static int
+hfb_cfg_slotname(const char *s, char *node, size_t len)
+{
+	unsigned long v[3];
+	const char *p;
+	int n;
+
+	p = s;
+	for (n = 0; n < 3; n++) {
+		if (util_parse_ulong(&p, 10, 255, &v[n]) != 0)
+			return (EINVAL);
+		if (*p != ':')
+			break;
+		p++;
+	}
+	if (n == 3 || *p != '\0')
+		return (EINVAL);
+	if (n == 0)
+		snprintf(node, len, "pci.0.%lu.0", v[0]);
+	else if (n == 1)
+		snprintf(node, len, "pci.0.%lu.%lu", v[0], v[1]);
+	else
+		snprintf(node, len, "pci.%lu.%lu.%lu", v[0], v[1], v[2]);
+	return (0);
+}
+
+/* "-s SLOT,EMUL[,CONFIG]". */
+static int
+hfb_cfg_slot(struct kv_list *cfg, const char *arg)
+{
+	char node[64], *copy, *p, *slot, *emul;
+	int e;
+
+	if ((copy = strdup(arg)) == NULL)
+		return (ENOMEM);
+	p = copy;
+	slot = strsep(&p, ",");
+	emul = strsep(&p, ",");
+	e = 0;
+	if (emul != NULL && strcmp(slot, "help") != 0 &&
+	    (e = hfb_cfg_slotname(slot, node, sizeof(node))) == 0 &&
+	    (e = hfb_cfg_setn(cfg, node, "device", emul)) == 0) {
+		if (strcmp(emul, "passthru") == 0)
+			e = hfb_cfg_passthru(cfg, node, p);
+		else
+			e = hfb_cfg_legacy(cfg, node, p);
+	}
+	free(copy);
+	return (e);
+}
+
+/* The current directory of a process, for its relative paths. */
+static int
+hfb_proc_cwd(pid_t pid, char *buf, size_t len)
+{
+	struct kinfo_file kf;
+	int mib[4];
+	size_t n;
+
+	mib[0] = CTL_KERN;
+	mib[1] = KERN_PROC;
+	mib[2] = KERN_PROC_CWD;
+	mib[3] = (int)pid;
+	n = sizeof(kf);
+	memset(&kf, 0, sizeof(kf));
+	if (sysctl(mib, 4, &kf, &n, NULL, 0) == -1)
+		return (errno);
+	if (n < sizeof(kf) || kf.kf_path[0] != '/' ||
+	    strnlen(kf.kf_path, sizeof(kf.kf_path)) >= sizeof(kf.kf_path))
+		return (ENOENT);
+	if (strlcpy(buf, kf.kf_path, len) >= len)
+		return (ENAMETOOLONG);
+	return (0);
+}
+
+/* "-k FILE": lines "key=value"; empty lines and '#' lines are skipped. */
+static int
+hfb_cfg_file(struct kv_list *cfg, const char *path, pid_t pid)
+{
+	char full[PATH_MAX], cwd[PATH_MAX], *buf, *line, *nl, *end;
+	size_t len;
+	int e;
+
+	if (path[0] != '/') {
+		if ((e = hfb_proc_cwd(pid, cwd, sizeof(cwd))) != 0)
+			return (e);
+		if (snprintf(full, sizeof(full), "%s/%s", cwd, path) >=
+		    (int)sizeof(full))
+			return (ENAMETOOLONG);
+		path = full;
+	}
+	if ((e = sys_read_file(path, 1024 * 1024, &buf, &len)) != 0)
+		return (e);
+	end = buf + len;
+	for (line = buf; e == 0 && line < end; line = nl + 1) {
+		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			nl = end;
+		*nl = '\0';
+		if (*line != '\0' && *line != '#')
+			e = hfb_cfg_option(cfg, line);
+	}
+	free(buf);
+	return (e);
+}
+
+static int
+hfb_bhyve_opt(struct kv_list *cfg, int opt, const char *arg, pid_t pid)
+{
+
+	switch (opt) {
+	case 's':
+		return (hfb_cfg_slot(cfg, arg));
+	case 'o':
+		return (hfb_cfg_option(cfg, arg));
+	case 'k':
+		return (hfb_cfg_file(cfg, arg, pid));
+	default:
+		return (0);
+	}
+}
+
+/*
+ * Walks bhyve's arguments as its getopt(3) does (no permutation: the
+ * first operand ends the options) and applies -s, -o and -k in order.
+ */
+static int
+hfb_bhyve_args(struct kv_list *cfg, int argc, char **argv, pid_t pid)
+{
+	static const char witharg[] = "cfGklmopsKrU";
+	const char *a, *arg;
+	size_t j;
+	int i, e;
+
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (a[0] != '-' || a[1] == '\0')
+			break;
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		for (j = 1; a[j] != '\0'; j++) {
+			if (strchr(witharg, a[j]) == NULL)
+				continue;
+			if (a[j + 1] != '\0')
+				arg = a + j + 1;
+			else if (i + 1 < argc)
+				arg = argv[++i];
+			else
+				return (EINVAL);
+			if ((e = hfb_bhyve_opt(cfg, a[j], arg, pid)) != 0)
+				return (e);
+			break;
+		}
+	}
+	if (i < argc && kv_set(cfg, "name", argv[i]) != 0)
+		return (ENOMEM);
+	return (0);
+}
+
+/* The function of a ppt device name ("ppt0") through PCIOCGETCONF. */
+static int
+hfb_ppt_sel(const char *name, struct pci_sel *sel)
+{
+	struct pci_match_conf pat;
+	struct pci_conf conf;
+	struct pci_conf_io pc;
+	unsigned long unit;
+	const char *p;
+	int fd, e;
+
+	p = name + 3;
+	if (strncmp(name, "ppt", 3) != 0 ||
+	    util_parse_ulong(&p, 10, INT_MAX, &unit) != 0 || *p != '\0')
+		return (EINVAL);
+	memset(&pat, 0, sizeof(pat));
+	strlcpy(pat.pd_name, "ppt", sizeof(pat.pd_name));
+	pat.pd_unit = unit;
+	pat.flags = PCI_GETCONF_MATCH_NAME | PCI_GETCONF_MATCH_UNIT;
+	memset(&pc, 0, sizeof(pc));
+	pc.pat_buf_len = sizeof(pat);
+	pc.num_patterns = 1;
+	pc.patterns = &pat;
+	pc.match_buf_len = sizeof(conf);
+	pc.matches = &conf;
+	if ((fd = open(HFB_PATH_PCI, O_RDONLY | O_CLOEXEC)) < 0)
+		return (errno);
+	e = ioctl(fd, PCIOCGETCONF, &pc) == -1 ? errno : 0;
+	close(fd);
+	if (e == 0 && (pc.status == PCI_GETCONF_ERROR || pc.num_matches != 1))
+		e = ENOENT;
+	if (e != 0)
+		return (e);
+	sel->domain = conf.pc_sel.pc_domain;
+	sel->bus = conf.pc_sel.pc_bus;
+	sel->slot = conf.pc_sel.pc_dev;
+	sel->func = conf.pc_sel.pc_func;
+	return (0);
+}
+
+/* The host function of one passthru node: pptdev, else bus/slot/func. */
+static int
+hfb_passthru_sel(const struct kv_list *cfg, const char *node,
+    struct pci_sel *sel)
+{
+	static const char *const keys[] = { "bus", "slot", "func" };
+	static const unsigned long max[] = { 255, 31, 255 };
+	unsigned long v[3];
+	const char *val;
+	char name[256];
+	size_t i;
+
+	snprintf(name, sizeof(name), "%s.pptdev", node);
+	if ((val = kv_get(cfg, name)) != NULL)
+		return (hfb_ppt_sel(val, sel));
+	for (i = 0; i < nitems(keys); i++) {
+		snprintf(name, sizeof(name), "%s.%s", node, keys[i]);
+		if ((val = kv_get(cfg, name)) == NULL ||
+		    hfb_cfg_int(val, max[i], &v[i]) != 0)
+			return (EINVAL);
+	}
+	sel->domain = 0;
+	sel->bus = (unsigned)v[0];
+	sel->slot = (unsigned)v[1];
+	sel->func = (unsigned)v[2];
+	return (0);
+}
+
+/* Is name "pci.B.S.F.device"?  Writes "pci.B.S.F" to node. */
+static bool
+hfb_cfg_devnode(const char *name, char *node, size_t len)
+{
+	unsigned long v;
+	const char *p;
+	int i;
+
+	if (strncmp(name, "pci.", 4) != 0)
+		return (false);
+	p = name + 4;
+	for (i = 0; i < 3; i++)
+		if (util_parse_ulong(&p, 10, 255, &v) != 0 || *p++ != '.')
+			return (false);
+	if (strcmp(p, "device") != 0 || (size_t)(p - 1 - name) >= len)
+		return (false);
+	snprintf(node, len, "%.*s", (int)(p - 1 - name), name);
+	return (true);
+}
+
+/* Collects the passthru functions of a configuration. */
+static int
+hfb_bhyve_devs(const struct kv_list *cfg, struct hfb_bhyve *b)
+{
+	struct pci_sel sel, *nd;
+	char node[64];
+	size_t i;
+
+	b->known = true;
+	for (i = 0; i < cfg->n; i++) {
+		if (!hfb_cfg_devnode(cfg->v[i].name, node, sizeof(node)) ||
+		    strcmp(cfg->v[i].value, "passthru") != 0)
+			continue;
+		if (hfb_passthru_sel(cfg, node, &sel) != 0 ||
+		    b->ndevs >= HFB_MAXDEVS) {
+			b->known = false;
+			continue;
+		}
+		nd = reallocarray(b->devs, b->ndevs + 1, sizeof(*nd));
+		if (nd == NULL)
+			return (ENOMEM);
+		b->devs = nd;
+		b->devs[b->ndevs++] = sel;
+	}
+	return (0);
+}
+
+/* Splits kern.proc.args output (NUL-separated strings) into argv. */
+static int
+hfb_split_args(char *buf, size_t len, char ***argvp, int *argcp)
+{
+	char **argv, *p, *end;
+	int argc;
+
+	if ((argv = calloc(HFB_MAXARGS + 1, sizeof(*argv))) == NULL)
+		return (ENOMEM);
+	end = buf + len;
+	argc = 0;
+	for (p = buf; p < end && argc < HFB_MAXARGS; p += strlen(p) + 1)
+		argv[argc++] = p;
+	*argvp = argv;
+	*argcp = argc;
+	return (argc > 0 ? 0 : ENOENT);
+}
+
+/*
+ * One bhyve process: its VM name and passthru functions.  A running
+ * bhyve has replaced its arguments with "bhyve: NAME" (setproctitle), so
+ * then only the name is known.
+ */
+static int
+hfb_bhyve_proc(pid_t pid, struct hfb_bhyve *b)
+{
+	struct kv_list cfg;
+	const char *name;
+	char *raw, **argv;
+	size_t len;
+	int mib[4], argc, e;
+
+	mib[0] = CTL_KERN;
+	mib[1] = KERN_PROC;
+	mib[2] = KERN_PROC_ARGS;
+	mib[3] = (int)pid;
+	if ((e = hfb_sysctl_raw(mib, 4, &raw, &len)) != 0)
+		return (e);
+	if ((e = hfb_split_args(raw, len, &argv, &argc)) != 0) {
+		free(argv);
+		free(raw);
+		return (e);
+	}
+	kv_init(&cfg);
+	name = NULL;
+	if (argc == 1 && strncmp(argv[0], "bhyve: ", 7) == 0)
+		name = argv[0] + 7;
+	else if (hfb_bhyve_args(&cfg, argc, argv, pid) == 0) {
+		name = kv_get(&cfg, "name");
+		e = hfb_bhyve_devs(&cfg, b);
+	}
+	if (name != NULL)
+		strlcpy(b->name, name, sizeof(b->name));
+	kv_free(&cfg);
+	free(argv);
+	free(raw);
+	return (e);
+}
+
+static void
+hfb_bhyves_free(struct hfb_bhyve *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(b[i].devs);
+	free(b);
+}
+
+/* Every bhyve process (kern.proc.proc), with what can be learned of it. */
+static int
+hfb_bhyves(struct hfb_bhyve **bp, size_t *np)
+{
+	struct kinfo_proc *kp;
+	struct hfb_bhyve *b;
+	char *raw;
+	size_t len, n, i, nb;
+	int mib[3], e;
+
+	mib[0] = CTL_KERN;
+	mib[1] = KERN_PROC;
+	mib[2] = KERN_PROC_PROC;
+	if ((e = hfb_sysctl_raw(mib, 3, &raw, &len)) != 0)
+		return (e);
+	kp = (struct kinfo_proc *)(void *)raw;
+	n = len / sizeof(*kp);
+	if (n > 0 && kp[0].ki_structsize != (int)sizeof(*kp)) {
+		free(raw);
+		return (EPROTO);
+	}
+	if ((b = calloc(n + 1, sizeof(*b))) == NULL) {
+		free(raw);
+		return (ENOMEM);
+	}
+	for (i = nb = 0; i < n; i++) {
+		if (strncmp(kp[i].ki_comm, "bhyve", sizeof(kp[i].ki_comm)) != 0)
+			continue;
+		e = hfb_bhyve_proc(kp[i].ki_pid, &b[nb]);
+		if (e == ENOMEM)
+			break;
+		/* A process that exited meanwhile is simply not counted. */
+		if (e != ESRCH)
+			nb++;
+		e = 0;
+	}
+	free(raw);
+	if (e != 0) {
+		hfb_bhyves_free(b, nb + 1);
+		return (e);
+	}
+	*bp = b;
+	*np = nb;
+	return (0);
+}
+
+/* The names in /dev/vmm; none when vmm is not loaded. */
+static int
+hfb_vm_names(struct host_vm_list *l)
+{
+	struct dirent *de;
+	DIR *dir;
+
+	l->vm = NULL;
+	l->n = 0;
+	if ((dir = opendir(HFB_PATH_VMM)) == NULL)
+		return (errno == ENOENT ? 0 : errno);
+	if ((l->vm = calloc(HFB_MAXVMS, sizeof(*l->vm))) == NULL) {
+		closedir(dir);
+		return (ENOMEM);
+	}
+	while (l->n < HFB_MAXVMS && (de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    strlen(de->d_name) >= sizeof(l->vm[0].name))
+			continue;
+		strlcpy(l->vm[l->n].name, de->d_name, sizeof(l->vm[0].name));
+		l->n++;
+	}
+	closedir(dir);
+	return (0);
+}
+
+/* Gives a VM the functions of every bhyve process that runs it. */
+static int
+hfb_vm_attach(struct host_vm *vm, const struct hfb_bhyve *b, size_t nb)
+{
+	struct pci_sel *nd;
+	size_t i, found;
+
+	vm->devs = NULL;
+	vm->ndevs = 0;
+	vm->devs_known = true;
+	for (i = found = 0; i < nb; i++) {
+		if (strcmp(b[i].name, vm->name) != 0)
+			continue;
+		found++;
+		if (!b[i].known) {
+			vm->devs_known = false;
+			continue;
+		}
+		if (b[i].ndevs == 0)
+			continue;
+		nd = reallocarray(vm->devs, vm->ndevs + b[i].ndevs,
+		    sizeof(*nd));
+		if (nd == NULL)
+			return (ENOMEM);
+		memcpy(nd + vm->ndevs, b[i].devs, b[i].ndevs * sizeof(*nd));
+		vm->devs = nd;
+		vm->ndevs += b[i].ndevs;
+	}
+	/* No process: bhyve may restart it, and it may hold devices. */
+	if (found == 0)
+		vm->devs_known = false;
+	if (!vm->devs_known) {
+		free(vm->devs);
+		vm->devs = NULL;
+		vm->ndevs = 0;
+	}
+	return (0);
+}
+
+static int
+hfb_vm_list(struct host *h __unused, struct host_vm_list *l)
+{
+	struct hfb_bhyve *b;
+	size_t nb, i;
+	int e;
+
+	if ((e = hfb_vm_names(l)) != 0 || l->n == 0)
+		return (e);
+	b = NULL;
+	nb = 0;
+	if (hfb_bhyves(&b, &nb) != 0) {
+		/* Processes unreadable: nothing is known of any VM. */
+		for (i = 0; i < l->n; i++)
+			l->vm[i].devs_known = false;
+		return (0);
+	}
+	for (i = 0; i < l->n && e == 0; i++)
+		e = hfb_vm_attach(&l->vm[i], b, nb);
+	hfb_bhyves_free(b, nb);
+	if (e != 0)
+		host_vm_list_free(l);
+	return (e);
+}
+
+/*
+ * Files, programs, waiting.
+ */
+
+static int
+hfb_file_read(struct host *h __unused, const char *path, char **buf,
+    size_t *len)
+{
+
+	return (sys_read_file(path, HFB_FILE_MAX, buf, len));
+}
+
+/* Writes atomically; ptvm's runtime directory is created on demand. */
+static int
+hfb_file_write(struct host *h, const char *path, const char *data,
+    size_t len, int mode)
+{
+	size_t rl;
+	int e;
+
+	rl = strlen(h->rundir);
+	if (strncmp(path, h->rundir, rl) == 0 && path[rl] == '/' &&
+	    (e = sys_mkdir_p(h->rundir, 0755)) != 0)
+		return (e);
+	return (sys_write_atomic(path, data, len, mode));
+}
+
+/* A program name is looked up in the base and ports directories only. */
+static int
+hfb_which(const char *prog, char *path, size_t len)
+{
+	static const char *const dirs[] = { "/sbin", "/bin", "/usr/sbin",
+	    "/usr/bin", "/usr/local/sbin", "/usr/local/bin" };
+	size_t i;
+
+	if (strchr(prog, '/') != NULL) {
+		if (strlcpy(path, prog, len) >= len)
+			return (ENAMETOOLONG);
+		return (0);
+	}
+	for (i = 0; i < nitems(dirs); i++) {
+		if (snprintf(path, len, "%s/%s", dirs[i], prog) >= (int)len)
+			return (ENAMETOOLONG);
+		if (access(path, X_OK) == 0)
+			return (0);
+	}
+	return (ENOENT);
+}
+
+static int
+hfb_run(struct host *h __unused, char *const *argv, struct host_proc *p)
+{
+	char path[PATH_MAX];
+	int e;
+
+	p->status = 0;
+	p->ran = false;
+	if (argv == NULL || argv[0] == NULL)
+		return (EINVAL);
+	if ((e = hfb_which(argv[0], path, sizeof(path))) != 0)
+		return (e);
+	if ((e = sys_spawn_wait(path, argv, &p->status)) != 0)
+		return (e);
+	p->ran = true;
+	return (0);
+}
+
+static void
+hfb_pause(struct host *h __unused, unsigned ms)
+{
+	struct timespec ts, rem;
+	int i;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	for (i = 0; i < 1000 && nanosleep(&ts, &rem) == -1 &&
+	    errno == EINTR; i++)
+		ts = rem;
+}
+
+static void
+hfb_close(struct host *h)
+{
+
+	/* host_close() frees dir, rundir and the host itself. */
+	h->priv = NULL;
+}
+
+static const struct host_ops hfb_ops = {
+	.name = "live",
+	.close = hfb_close,
+	.pci_list = hfb_pci_list,
+	.sysctl_get = hfb_sysctl_get,
+	.sysctl_set = hfb_sysctl_set,
+	.kenv_get = hfb_kenv_get,
+	.kenv_set = hfb_kenv_set,
+	.kenv_unset = hfb_kenv_unset,
+	.kld_loaded = hfb_kld_loaded,
+	.kld_load = hfb_kld_load,
+	.kld_unload = hfb_kld_unload,
+	.dev_detach = hfb_dev_detach,
+	.dev_attach = hfb_dev_attach,
+	.dev_set_driver = hfb_dev_set_driver,
+	.dev_clear_driver = hfb_dev_clear_driver,
+	.dev_rescan = hfb_dev_rescan,
+	.vm_list = hfb_vm_list,
+	.file_read = hfb_file_read,
+	.file_write = hfb_file_write,
+	.run = hfb_run,
+	.pause = hfb_pause,
+};
+
+int
+host_open_live(struct host **hp, struct diags *dg)
+{
+	struct host *h;
+
+	*hp = NULL;
+	if ((h = calloc(1, sizeof(*h))) == NULL ||
+	    (h->rundir = strdup(HFB_RUNDIR)) == NULL) {
+		free(h);
+		diag_err(dg, NULL, 0, "out of memory");
+		return (ENOMEM);
+	}
+	h->ops = &hfb_ops;
+	h->dir = NULL;
+	h->priv = NULL;
+	*hp = h;
+	return (0);
+}
+
+/*
+ * "ptvm host capture DIR": what stock FreeBSD commands print, one file
+ * each, written atomically (temporary file, fsync, rename).
+ */
+
+struct hfb_capfile {
+	const char	*file;
+	char *const	 argv[4];
+};
+
+static const struct hfb_capfile hfb_capfiles[] = {
+	{ "pciconf.txt",  { "/usr/sbin/pciconf", "-lbcv", NULL } },
+	{ "sysctl.txt",   { "/sbin/sysctl", "-a", NULL } },
+	{ "topology.xml", { "/sbin/sysctl", "-n", "kern.sched.topology_spec",
+	    NULL } },
+	{ "kenv.txt",     { "/bin/kenv", NULL } },
+	{ "kldstat.txt",  { "/sbin/kldstat", NULL } },
+};
+
+/* Runs argv with stdout on fd, stdin and stderr on /dev/null. */
+static int
+hfb_spawn_fd(char *const *argv, int fd, int *status)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int e, st;
+
+	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
+		return (e);
+	if ((e = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO,
+	    "/dev/null", O_RDONLY, 0)) == 0 &&
+	    (e = posix_spawn_file_actions_adddup2(&fa, fd,
+	    STDOUT_FILENO)) == 0 &&
+	    (e = posix_spawn_file_actions_addopen(&fa, STDERR_FILENO,
+	    "/dev/null", O_WRONLY, 0)) == 0)
+		e = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (e != 0)
+		return (e);
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return (errno);
+	if (WIFEXITED(st))
+		*status = WEXITSTATUS(st);
+	else
+		*status = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 255;
+	return (0);
+}
+
+/*
+ * Runs one capture command into DIR/FILE.  A command that fails but
+ * printed something (sysctl -a can, for a few unreadable OIDs) keeps its
+ * output with a warning.
+ */
+static int
+hfb_capture_one(const char *dir, const struct hfb_capfile *c,
+    struct diags *dg)
+{
+	char tmp[PATH_MAX], path[PATH_MAX];
+	struct stat sb;
+	int fd, e, status;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, c->file) >=
+	    (int)sizeof(path) || snprintf(tmp, sizeof(tmp),
+	    "%s/.%s.XXXXXX", dir, c->file) >= (int)sizeof(tmp)) {
+		diag_err(dg, dir, 0, "path too long");
+		return (ENAMETOOLONG);
+	}
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		e = errno;
+		diag_err(dg, path, 0, "%s", strerror(e));
+		return (e);
+	}
+	status = 0;
+	if ((e = hfb_spawn_fd(c->argv, fd, &status)) == 0 &&
+	    fstat(fd, &sb) == 0 && status != 0) {
+		if (sb.st_size == 0)
+			e = EIO;
+		diag_add(dg, e != 0 ? DIAG_ERROR : DIAG_WARN, path, 0,
+		    "%s exited with status %d", c->argv[0], status);
+	} else if (e != 0)
+		diag_err(dg, path, 0, "%s: %s", c->argv[0], strerror(e));
+	if (e == 0 && (fchmod(fd, 0644) != 0 || fsync(fd) != 0))
+		e = errno;
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e == 0 && rename(tmp, path) != 0)
+		e = errno;
+	if (e != 0)
+		(void)unlink(tmp);
+	return (e);
+}
+
+/* DIR/vmm.txt: the names in /dev/vmm, one a line. */
+static int
+hfb_capture_vmm(const char *dir, struct diags *dg)
+{
+	struct host_vm_list l;
+	char path[PATH_MAX], *buf, *p;
+	size_t i;
+	int e;
+
+	if (snprintf(path, sizeof(path), "%s/vmm.txt", dir) >=
+	    (int)sizeof(path))
+		return (ENAMETOOLONG);
+	if ((e = hfb_vm_names(&l)) != 0) {
+		diag_err(dg, HFB_PATH_VMM, 0, "%s", strerror(e));
+		return (e);
+	}
+	if ((buf = malloc(l.n * sizeof(l.vm[0].name) + 1)) == NULL) {
+		free(l.vm);
+		return (ENOMEM);
+	}
+	for (p = buf, i = 0; i < l.n; i++)
+		p += sprintf(p, "%s\n", l.vm[i].name);
+	if ((e = sys_write_atomic(path, buf, (size_t)(p - buf), 0644)) != 0)
+		diag_err(dg, path, 0, "%s", strerror(e));
+	free(buf);
+	free(l.vm);
+	return (e);
+}
+
+int
+host_capture_live(struct host *h __unused, const char *dir,
+    struct diags *dg)
+{
+	size_t i;
+	int e, first;
+
+	if ((e = sys_mkdir_p(dir, 0755)) != 0) {
+		diag_err(dg, dir, 0, "cannot create directory: %s",
+		    strerror(e));
+		return (e);
+	}
+	first = 0;
+	for (i = 0; i < nitems(hfb_capfiles); i++)
+		if ((e = hfb_capture_one(dir, &hfb_capfiles[i], dg)) != 0 &&
+		    first == 0)
+			first = e;
+	if ((e = hfb_capture_vmm(dir, dg)) != 0 && first == 0)
+		first = e;
+	return (first);
+}

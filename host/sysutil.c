@@ -1,0 +1,160 @@
+/*
+ * sysutil.c: portable POSIX helpers shared by both host implementations:
+ * bounded file reads, atomic file writes, directory creation, and running
+ * programs with posix_spawn(3) and an argument vector (never a shell).
+ */
+#include "compat.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+
+extern char **environ;
+
+int
+sys_read_file(const char *path, size_t max, char **buf, size_t *len)
+{
+	struct stat sb;
+	char *b, *nb;
+	size_t n, cap;
+	ssize_t r;
+	int fd, e;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return (errno);
+	if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode)) {
+		e = S_ISDIR(sb.st_mode) ? EISDIR : errno;
+		close(fd);
+		return (e);
+	}
+	cap = sb.st_size > 0 && (uintmax_t)sb.st_size < max ?
+	    (size_t)sb.st_size + 1 : 8192;
+	b = NULL;
+	n = 0;
+	e = 0;
+	for (;;) {
+		if (b == NULL || n == cap) {
+			if (b != NULL && cap > max) {
+				e = EFBIG;
+				break;
+			}
+			if (b != NULL)
+				cap *= 2;
+			if ((nb = realloc(b, cap + 1)) == NULL) {
+				e = ENOMEM;
+				break;
+			}
+			b = nb;
+		}
+		r = read(fd, b + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			e = r < 0 ? errno : 0;
+			break;
+		}
+		n += (size_t)r;
+	}
+	close(fd);
+	if (e == 0 && n > max)
+		e = EFBIG;
+	if (e != 0) {
+		free(b);
+		return (e);
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return (0);
+}
+
+int
+sys_write_atomic(const char *path, const char *data, size_t len, int mode)
+{
+	char tmp[PATH_MAX];
+	size_t off;
+	ssize_t w;
+	int fd, e;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.ptvm.XXXXXX", path) >=
+	    (int)sizeof(tmp))
+		return (ENAMETOOLONG);
+	if ((fd = mkstemp(tmp)) < 0)
+		return (errno);
+	e = 0;
+	for (off = 0; off < len; off += (size_t)w) {
+		w = write(fd, data + off, len - off);
+		if (w < 0 && errno == EINTR) {
+			w = 0;
+			continue;
+		}
+		if (w <= 0) {
+			e = w < 0 ? errno : EIO;
+			break;
+		}
+	}
+	if (e == 0 && fchmod(fd, (mode_t)mode) != 0)
+		e = errno;
+	if (e == 0 && fsync(fd) != 0)
+		e = errno;
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e == 0 && rename(tmp, path) != 0)
+		e = errno;
+	if (e != 0)
+		(void)unlink(tmp);
+	return (e);
+}
+
+int
+sys_mkdir_p(const char *path, int mode)
+{
+	char buf[PATH_MAX], *p;
+
+	if (strlcpy(buf, path, sizeof(buf)) >= sizeof(buf))
+		return (ENAMETOOLONG);
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, (mode_t)mode) != 0 && errno != EEXIST)
+			return (errno);
+		*p = '/';
+	}
+	if (mkdir(buf, (mode_t)mode) != 0 && errno != EEXIST)
+		return (errno);
+	return (0);
+}
+
+int
+sys_spawn_wait(const char *path, char *const *argv, int *status)
+{
+	pid_t pid;
+	int e, st;
+
+	e = posix_spawn(&pid, path, NULL, NULL, argv, environ);
+	if (e != 0)
+		return (e);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return (errno);
+	if (WIFEXITED(st))
+		*status = WEXITSTATUS(st);
+	else if (WIFSIGNALED(st))
+		*status = 128 + WTERMSIG(st);
+	else
+		*status = 255;
+	return (0);
+}

@@ -1,0 +1,162 @@
+/*
+ * main.c: global options and the command table.  The table drives both
+ * dispatch and usage; each command parses its own options.
+ */
+#include "compat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ptvm.h"
+
+static int	cmd_help(struct ptvm_ctx *, int, char **);
+
+static const struct cmd host_cmds[] = {
+	{ "setup", "[-n] [--persistent] [selector ...]",
+	    "prepare the host for passthrough (tunables, vmm, console)",
+	    cmd_host_setup, NULL },
+	{ "capture", "directory",
+	    "write this host's pciconf, sysctl, kenv and kldstat to a "
+	    "directory", cmd_host_capture, NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct cmd cmds[] = {
+	{ "devices", "[-a] [--json]",
+	    "list GPUs and their functions, and what to pass through",
+	    cmd_devices, NULL },
+	{ "bind", "[-fn] selector ...",
+	    "move PCI functions to ppt(4) now, all or nothing", cmd_bind,
+	    NULL },
+	{ "unbind", "[-n] selector ...",
+	    "give PCI functions back to their host drivers", cmd_unbind,
+	    NULL },
+	{ "host", "setup | capture ...", "host preparation and capture",
+	    NULL, host_cmds },
+	{ "topology", "[--json] [--pin N [--policy threads|cores] "
+	    "[--reserve list]]", "draw the host's CPUs, caches and NUMA nodes",
+	    cmd_topology, NULL },
+	{ "pin", "N [--policy threads|cores] [--reserve list] [--json]",
+	    "plan which host CPU runs each vCPU", cmd_pin, NULL },
+	{ "help", "[command]", "show usage", cmd_help, NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+static void
+usage_all(FILE *fp)
+{
+	const struct cmd *c, *s;
+
+	fprintf(fp, "usage: ptvm [-v] [-H directory] command [arguments]\n");
+	for (c = cmds; c->name != NULL; c++) {
+		if (c->sub == NULL) {
+			fprintf(fp, "       ptvm %s %s\n", c->name, c->synopsis);
+			continue;
+		}
+		for (s = c->sub; s->name != NULL; s++)
+			fprintf(fp, "       ptvm %s %s %s\n", c->name, s->name,
+			    s->synopsis);
+	}
+}
+
+static const struct cmd *
+find_cmd(const struct cmd *tab, const char *name)
+{
+
+	for (; tab->name != NULL; tab++)
+		if (strcmp(tab->name, name) == 0)
+			return (tab);
+	return (NULL);
+}
+
+static int
+cmd_help(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd *c, *s;
+
+	(void)ctx;
+	if (argc < 2) {
+		usage_all(stdout);
+		printf("\nCommands:\n");
+		for (c = cmds; c->name != NULL; c++)
+			printf("  %-10s %s\n", c->name, c->descr);
+		return (EXIT_OK);
+	}
+	if ((c = find_cmd(cmds, argv[1])) == NULL) {
+		fprintf(stderr, "ptvm: help: no command \"%s\"\n", argv[1]);
+		return (EXIT_USAGE);
+	}
+	if (c->sub == NULL)
+		printf("usage: ptvm %s %s\n  %s\n", c->name, c->synopsis,
+		    c->descr);
+	else
+		for (s = c->sub; s->name != NULL; s++)
+			printf("usage: ptvm %s %s %s\n  %s\n", c->name, s->name,
+			    s->synopsis, s->descr);
+	return (EXIT_OK);
+}
+
+static int
+dispatch(struct ptvm_ctx *ctx, const struct cmd *tab, const char *prefix,
+    int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if ((c = find_cmd(tab, argv[0])) == NULL) {
+		fprintf(stderr, "ptvm: %s%s\"%s\" is not a command\n",
+		    prefix, *prefix ? ": " : "", argv[0]);
+		usage_all(stderr);
+		return (EXIT_USAGE);
+	}
+	if (c->sub != NULL) {
+		if (argc < 2) {
+			out_usage(c->name, c->sub);
+			return (EXIT_USAGE);
+		}
+		return (dispatch(ctx, c->sub, c->name, argc - 1, argv + 1));
+	}
+	opt_reset();
+	return (c->fn(ctx, argc, argv));
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ptvm_ctx ctx;
+	int ch, rv;
+
+	memset(&ctx, 0, sizeof(ctx));
+	diags_init(&ctx.diags);
+	while ((ch = getopt(argc, argv, "+H:hvV")) != -1) {
+		switch (ch) {
+		case 'H':
+			ctx.hostdir = optarg;
+			break;
+		case 'v':
+			ctx.verbose = true;
+			break;
+		case 'V':
+			printf("ptvm %s\n", PTVM_VERSION);
+			return (EXIT_OK);
+		case 'h':
+			usage_all(stdout);
+			return (EXIT_OK);
+		default:
+			usage_all(stderr);
+			return (EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage_all(stderr);
+		return (EXIT_USAGE);
+	}
+	rv = dispatch(&ctx, cmds, "", argc, argv);
+	(void)out_diags(&ctx);
+	host_close(ctx.host);
+	diags_free(&ctx.diags);
+	return (rv);
+}

@@ -1,0 +1,148 @@
+# bind_test: "ptvm bind" and "ptvm unbind" against captured hosts.
+
+atf_test_case bind_journal_order
+bind_journal_order_body()
+{
+	amdhost h msi-ms7c37-x570-rx5700-navi10-switch-fbsd13.1.txt
+	atf_check -o match:'pci0:47:0:0 is on ppt0 \(was vgapci0\)' \
+	    -o match:'pci0:47:0:1 is on ppt1 \(was hdac0\)' \
+	    -e match:'drives the host console' \
+	    "$PTVM" -H h bind -f 47/0/0 pci0:47:0:1
+	cat > expected <<'EOT'
+kenv hw.vmm.amdvi.enable="1"
+kenv pptdevs="47/0/0 47/0/1"
+devctl detach pci0:47:0:0
+devctl detach pci0:47:0:1
+kldload vmm
+EOT
+	atf_check -o file:expected cat h/journal
+	atf_check -o match:'pci0:47:0:0 +ppt0 +GPU +on ppt' \
+	    -o match:'all on ppt already' "$PTVM" -H h devices
+	atf_check -o match:'pci0:47:0:0 vgapci boot' cat h/run/bindings
+}
+
+atf_test_case bind_vmm_loaded_sets_driver
+bind_vmm_loaded_sets_driver_body()
+{
+	amdhost h msi-ms7c37-x570-rx5700-navi10-switch-fbsd13.1.txt
+	printf ' 2 1 0xffffffff82150000 77e38 vmm.ko\n' >> h/kldstat.txt
+	printf 'hw.vmm.amdvi.enable: 0\nhw.pci.default_vgapci_unit: 7\n' >> h/sysctl.txt
+	atf_check -o ignore -e match:'passthrough has no IOMMU' \
+	    "$PTVM" -H h bind hdac0 vgapci0
+	cat > expected <<'EOT'
+devctl detach pci0:47:0:0
+devctl detach pci0:47:0:1
+devctl set driver -f pci0:47:0:0 ppt
+devctl set driver -f pci0:47:0:1 ppt
+EOT
+	atf_check -o file:expected cat h/journal
+	atf_check -o match:'pci0:47:0:1 hdac fixed' cat h/run/bindings
+	atf_check -o match:'devctl clear driver -f pci0:47:0:0' \
+	    "$PTVM" -H h unbind 47/0/0
+	atf_check -o match:'pci0:47:0:0 +vgapci0' "$PTVM" -H h devices
+}
+
+atf_test_case bind_busy_retries_then_forces
+bind_busy_retries_then_forces_body()
+{
+	amdhost h partial-rx7600-navi33-ryzen5800x-ptnotes-blog.txt
+	echo 'devctl detach pci0:6:0:0: EBUSY' > h/fail
+	atf_check -o match:'devctl detach -f pci0:6:0:0' -e ignore \
+	    "$PTVM" -H h bind -f 6/0/0
+	atf_check -o inline:'3\n' -x 'grep -c "^# failed (EBUSY): devctl detach pci0:6:0:0$" h/journal'
+	atf_check -o match:'^devctl detach -f pci0:6:0:0$' cat h/journal
+}
+
+atf_test_case bind_rolls_back_on_failure
+bind_rolls_back_on_failure_body()
+{
+	amdhost h msi-ms7c37-x570-rx5700-navi10-switch-fbsd13.1.txt
+	printf ' 2 1 0xffffffff82150000 77e38 vmm.ko\n' >> h/kldstat.txt
+	echo 'devctl set driver -f pci0:47:0:1 ppt: ENXIO' > h/fail
+	atf_check -s exit:1 -o match:'rolling back' \
+	    -e match:'binding failed at "devctl set driver -f pci0:47:0:1 ppt": .* \(ENXIO\)' \
+	    "$PTVM" -H h bind -f 47/0/0 47/0/1
+	cat > expected <<'EOT'
+devctl detach pci0:47:0:0
+devctl detach pci0:47:0:1
+devctl set driver -f pci0:47:0:0 ppt
+# failed (ENXIO): devctl set driver -f pci0:47:0:1 ppt
+devctl clear driver -f pci0:47:0:0
+devctl attach pci0:47:0:1
+# failed (EBUSY): devctl attach pci0:47:0:0
+EOT
+	atf_check -o file:expected cat h/journal
+	atf_check -o match:'pci0:47:0:0 +vgapci0' -o match:'pci0:47:0:1 +hdac0' \
+	    "$PTVM" -H h devices
+	atf_check -s exit:1 test -e h/run/bindings
+}
+
+atf_test_case bind_rollback_restores_kenv_and_vmm
+bind_rollback_restores_kenv_and_vmm_body()
+{
+	amdhost h msi-ms7c37-x570-rx5700-navi10-switch-fbsd13.1.txt
+	echo 'pptdevs="2/0/0"' > h/kenv.txt
+	echo 'kldload vmm: ENOMEM' > h/fail
+	atf_check -s exit:1 -o ignore -e match:'binding failed at "kldload vmm"' \
+	    "$PTVM" -H h bind -f 47/0/0
+	atf_check -o match:'^kenv pptdevs="2/0/0"$' -o match:'^kenv -u hw.vmm.amdvi.enable$' \
+	    -o match:'^devctl attach pci0:47:0:0$' cat h/journal
+	atf_check -o match:'pci0:47:0:0 +vgapci0' "$PTVM" -H h devices
+}
+
+atf_test_case bind_refuses_bridges_and_unknown
+bind_refuses_bridges_and_unknown_body()
+{
+	amdhost h msi-ms7c37-x570-rx5700-navi10-switch-fbsd13.1.txt
+	atf_check -s exit:1 -e match:'pci0:46:0:0 .* is a PCI bridge' \
+	    -e match:'no PCI function pci0:99:0:0' -e match:'"x/y" is not a PCI selector' \
+	    "$PTVM" -H h bind 46/0/0 99/0/0 x/y
+	atf_check -s exit:1 -e match:'drives the host console' "$PTVM" -H h bind 47/0/0
+	atf_check -s exit:1 test -e h/journal
+}
+
+atf_test_case bind_dry_run_changes_nothing
+bind_dry_run_changes_nothing_body()
+{
+	amdhost h partial-rx7600-navi33-ryzen5800x-ptnotes-blog.txt
+	atf_check -o match:'^kenv pptdevs="6/0/0 6/0/1"$' -o match:'^kldload vmm$' \
+	    -o match:'^devctl detach pci0:6:0:0' -e ignore \
+	    "$PTVM" -H h bind -n -f 6/0/0 6/0/1
+	atf_check -s exit:1 test -e h/journal
+}
+
+atf_test_case unbind_boot_time_ppt_and_vm_owned
+unbind_boot_time_ppt_and_vm_owned_body()
+{
+	mkhost h partial-rx9060xt-navi44-after-ppt-signal-eu-org.txt
+	echo 'pptdevs="3/0/0 3/0/1"' > h/kenv.txt
+	printf 'Id Refs Address Size Name\n 2 1 0xffffffff82150000 77e38 vmm.ko\n' > h/kldstat.txt
+	echo 'ollama 3/0/0 3/0/1' > h/vmm.txt
+	atf_check -s exit:1 -e match:'used by the running VM ollama' \
+	    "$PTVM" -H h unbind 3/0/0
+	: > h/vmm.txt
+	atf_check -o match:'pci0:3:0:0 is on vgapci0' -o match:'pci0:3:0:1 is on hdac0' \
+	    "$PTVM" -H h unbind ppt0 ppt1
+	cat > expected <<'EOT'
+kenv -u pptdevs
+devctl clear driver -f pci0:3:0:0
+devctl detach -f pci0:3:0:0
+devctl attach pci0:3:0:0
+devctl clear driver -f pci0:3:0:1
+devctl detach -f pci0:3:0:1
+devctl attach pci0:3:0:1
+EOT
+	atf_check -o file:expected cat h/journal
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case bind_journal_order
+	atf_add_test_case bind_vmm_loaded_sets_driver
+	atf_add_test_case bind_busy_retries_then_forces
+	atf_add_test_case bind_rolls_back_on_failure
+	atf_add_test_case bind_rollback_restores_kenv_and_vmm
+	atf_add_test_case bind_refuses_bridges_and_unknown
+	atf_add_test_case bind_dry_run_changes_nothing
+	atf_add_test_case unbind_boot_time_ppt_and_vm_owned
+}

@@ -1,0 +1,42 @@
+# host_test: "ptvm host setup" on captured hosts.
+
+atf_test_case host_setup_persistent_dropin
+host_setup_persistent_dropin_body()
+{
+	amdhost h msi-ms7c37-x570-rx5700-navi10-switch-fbsd13.1.txt
+	mkdir -p h/root/etc h/root/boot
+	printf '# my settings\nkern.consmute=0 # was off\nhw.x=1\n' > h/root/etc/sysctl.conf.local
+	printf 'pptdevs="1/0/0"\n' > h/root/boot/loader.conf
+	atf_check -o match:'wrote /boot/loader.conf.d/ptvm.conf' \
+	    -e match:'/boot/loader.conf: warning: also sets pptdevs' \
+	    "$PTVM" -H h host setup --persistent 47/0/0 47/0/1
+	atf_check -o match:'^vmm_load="YES"$' -o match:'^hw.vmm.amdvi.enable="1"$' \
+	    -o match:'^pptdevs="47/0/0 47/0/1"$' cat h/root/boot/loader.conf.d/ptvm.conf
+	printf '# my settings\nkern.consmute=1 # was off\nhw.x=1\n' > expected
+	atf_check -o file:expected cat h/root/etc/sysctl.conf.local
+	atf_check -o match:'^install -m 0644 root/boot/loader.conf.d/ptvm.conf /boot/loader.conf.d/ptvm.conf$' \
+	    cat h/journal
+	# A second run with other devices keeps the user's comment lines.
+	echo '# note by me' >> h/root/boot/loader.conf.d/ptvm.conf
+	atf_check -o ignore -e ignore "$PTVM" -H h host setup --persistent 47/0/1
+	atf_check -o match:'^# note by me$' -o match:'^pptdevs="47/0/1"$' \
+	    cat h/root/boot/loader.conf.d/ptvm.conf
+}
+
+atf_test_case host_setup_runtime
+host_setup_runtime_body()
+{
+	amdhost h partial-rx7600-navi33-ryzen5800x-ptnotes-blog.txt
+	atf_check -o match:'would run: kldload vmm' "$PTVM" -H h host setup -n
+	atf_check -s exit:1 test -e h/journal
+	atf_check -o ignore "$PTVM" -H h host setup
+	printf 'kenv hw.vmm.amdvi.enable="1"\nkldload vmm\nsysctl kern.consmute=1\n' > expected
+	atf_check -o file:expected cat h/journal
+	atf_check -o match:'vmm.ko is loaded already' "$PTVM" -H h host setup
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case host_setup_persistent_dropin
+	atf_add_test_case host_setup_runtime
+}

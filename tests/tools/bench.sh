@@ -1,0 +1,17 @@
+#!/bin/sh
+# Whole-process timings of ptvm on bundled captured hosts (median of
+# repeated runs).  Uses hyperfine when installed, a loop otherwise.
+set -eu
+top=$1
+host="$top/examples/hosts/msi-x570-rx5700"
+if command -v hyperfine >/dev/null 2>&1; then
+	hyperfine -N -w 20 -r 200 --export-json /tmp/ptvm-bench.json \
+	    "$top/ptvm -H $host devices" \
+	    "$top/ptvm -H $host devices --json" \
+	    "$top/ptvm -H $host bind -n -f 47/0/0 47/0/1" >/dev/null
+	python3 -c 'import json;[print("%-60s median %.2f ms" % (r["command"].split("/ptvm ")[-1], r["median"]*1000)) for r in json.load(open("/tmp/ptvm-bench.json"))["results"]]'
+else
+	for i in 1 2 3; do /usr/bin/time -p "$top/ptvm" -H "$host" devices >/dev/null; done
+fi
+# ptvm topology / pin on synthetic 64, 256 and 1024-CPU hosts.
+sh "$top/tests/tools/bench-pin.sh" "$top"
