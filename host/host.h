@@ -94,6 +94,7 @@ const char *host_cpu_vendor(struct host *);
 /* Portable helpers (host/sysutil.c), used by both implementations. */
 int	sys_read_file(const char *, size_t, char **, size_t *);
 int	sys_write_atomic(const char *, const char *, size_t, int);
+int	sys_atomic_commit(int, const char *, const char *, int, int);
 int	sys_mkdir_p(const char *, int);
 int	sys_spawn_wait(const char *, char *const *, int *);
 

@@ -685,6 +685,17 @@ replay_journal(struct host *h, struct diags *d)
 	return (0);
 }
 
+/* A malloc'd copy of name's value in l; ENOENT when unset. */
+static int
+kv_dup(const struct kv_list *l, const char *name, char **val)
+{
+	const char *v;
+
+	if ((v = kv_get(l, name)) == NULL)
+		return (ENOENT);
+	return ((*val = strdup(v)) == NULL ? ENOMEM : 0);
+}
+
 /*
  * The operations.
  */
@@ -715,13 +726,12 @@ cap_sysctl_get(struct host *h, const char *name, char **val)
 {
 	struct cap *c = h->priv;
 	struct diags d;
-	const char *v;
 	size_t len;
 	int e;
 
 	*val = NULL;
-	if ((v = kv_get(&c->sysctl_set, name)) != NULL)
-		return ((*val = strdup(v)) == NULL ? ENOMEM : 0);
+	if (kv_get(&c->sysctl_set, name) != NULL)
+		return (kv_dup(&c->sysctl_set, name, val));
 	if (strcmp(name, "kern.sched.topology_spec") == 0) {
 		e = cap_read(h, "topology.xml", val, &len);
 		if (e != ENOENT)
@@ -734,9 +744,7 @@ cap_sysctl_get(struct host *h, const char *name, char **val)
 		    kv_parse_sysctl, &d);
 		diags_free(&d);
 	}
-	if ((v = kv_get(&c->sysctl, name)) == NULL)
-		return (ENOENT);
-	return ((*val = strdup(v)) == NULL ? ENOMEM : 0);
+	return (kv_dup(&c->sysctl, name, val));
 }
 
 static int
@@ -751,12 +759,9 @@ static int
 cap_kenv_get(struct host *h, const char *name, char **val)
 {
 	struct cap *c = h->priv;
-	const char *v;
 
 	*val = NULL;
-	if ((v = kv_get(&c->kenv, name)) == NULL)
-		return (ENOENT);
-	return ((*val = strdup(v)) == NULL ? ENOMEM : 0);
+	return (kv_dup(&c->kenv, name, val));
 }
 
 static int

@@ -1559,15 +1559,7 @@ hfb_capture_one(const char *dir, const struct hfb_capfile *c,
 		    "%s exited with status %d", c->argv[0], status);
 	} else if (e != 0)
 		diag_err(dg, path, 0, "%s: %s", c->argv[0], strerror(e));
-	if (e == 0 && (fchmod(fd, 0644) != 0 || fsync(fd) != 0))
-		e = errno;
-	if (close(fd) != 0 && e == 0)
-		e = errno;
-	if (e == 0 && rename(tmp, path) != 0)
-		e = errno;
-	if (e != 0)
-		(void)unlink(tmp);
-	return (e);
+	return (sys_atomic_commit(fd, tmp, path, 0644, e));
 }
 
 /* DIR/vmm.txt: the names in /dev/vmm, one a line. */

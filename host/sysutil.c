@@ -105,6 +105,19 @@ sys_write_atomic(const char *path, const char *data, size_t len, int mode)
 			break;
 		}
 	}
+	return (sys_atomic_commit(fd, tmp, path, mode, e));
+}
+
+/*
+ * Finishes an atomic write: fd holds the new contents in the temporary
+ * file tmp.  Unless e already says it failed, sets the mode, syncs, and
+ * renames tmp over path; on any failure tmp is removed and path is left
+ * as it was.  Closes fd.  Returns the first error.
+ */
+int
+sys_atomic_commit(int fd, const char *tmp, const char *path, int mode, int e)
+{
+
 	if (e == 0 && fchmod(fd, (mode_t)mode) != 0)
 		e = errno;
 	if (e == 0 && fsync(fd) != 0)
