@@ -46,7 +46,11 @@
  *   key=value" and "-k FILE" (lines key=value, '#' comments) set the same
  *   tree; the VM name is the single operand or the "name" key.  Once
  *   running, bhyve calls setproctitle(vmname), so kern.proc.args of a
- *   running bhyve is "bhyve: NAME" and its original arguments are gone.
+ *   running bhyve is "bhyve: NAME" and its original arguments are gone:
+ *   its VM is then listed with devs_known false (the kernel's ppt_detach
+ *   EBUSY stays the real guard).
+ * - host capture writes vmm.txt in the captured-host format of ptvm(8):
+ *   "NAME B/S/F ..." a line, "?" when the functions cannot be told.
  */
 #include "compat.h"
 
@@ -765,7 +769,7 @@ struct hfb_bhyve {
 	bool		 known;		/* devs is the complete set */
 };
 
-/* An integer as strtol(3) with base 0 reads it: decimal, 0x hex, 0 octal. */
+/* An integer as strtol(3) with base 0 reads it (decimal, 0x, 0 octal). */
 static int
 hfb_cfg_int(const char *s, unsigned long max, unsigned long *v)
 {
