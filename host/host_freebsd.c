@@ -46,7 +46,11 @@
  *   key=value" and "-k FILE" (lines key=value, '#' comments) set the same
  *   tree; the VM name is the single operand or the "name" key.  Once
  *   running, bhyve calls setproctitle(vmname), so kern.proc.args of a
- *   running bhyve is "bhyve: NAME" and its original arguments are gone.
+ *   running bhyve is "bhyve: NAME" and its original arguments are gone:
+ *   its VM is then listed with devs_known false (the kernel's ppt_detach
+ *   EBUSY stays the real guard).
+ * - host capture writes vmm.txt in the captured-host format of ptvm(8):
+ *   "NAME B/S/F ..." a line, "?" when the functions cannot be told.
  */
 #include "compat.h"
 
@@ -78,6 +82,7 @@
 #include "host.h"
 #include "kv.h"
 #include "pci.h"
+#include "strbuf.h"
 #include "util.h"
 
 #define HFB_PATH_PCI		"/dev/pci"
@@ -764,7 +769,7 @@ struct hfb_bhyve {
 	bool		 known;		/* devs is the complete set */
 };
 
-/* An integer as strtol(3) with base 0 reads it: decimal, 0x hex, 0 octal. */
+/* An integer as strtol(3) with base 0 reads it (decimal, 0x, 0 octal). */
 static int
 hfb_cfg_int(const char *s, unsigned long max, unsigned long *v)
 {
@@ -1562,38 +1567,52 @@ hfb_capture_one(const char *dir, const struct hfb_capfile *c,
 	return (sys_atomic_commit(fd, tmp, path, 0644, e));
 }
 
-/* DIR/vmm.txt: the names in /dev/vmm, one a line. */
+/*
+ * DIR/vmm.txt: one VM of /dev/vmm a line, its name and the functions it
+ * uses ("winpt 6/0/0 6/0/1"), or "?" when they cannot be told.
+ */
 static int
-hfb_capture_vmm(const char *dir, struct diags *dg)
+hfb_capture_vmm(struct host *h, const char *dir, struct diags *dg)
 {
 	struct host_vm_list l;
-	char path[PATH_MAX], *buf, *p;
-	size_t i;
+	struct strbuf sb;
+	char path[PATH_MAX], sel[32];
+	size_t i, k;
 	int e;
 
 	if (snprintf(path, sizeof(path), "%s/vmm.txt", dir) >=
 	    (int)sizeof(path))
 		return (ENAMETOOLONG);
-	if ((e = hfb_vm_names(&l)) != 0) {
+	if ((e = hfb_vm_list(h, &l)) != 0) {
 		diag_err(dg, HFB_PATH_VMM, 0, "%s", strerror(e));
 		return (e);
 	}
-	if ((buf = malloc(l.n * sizeof(l.vm[0].name) + 1)) == NULL) {
-		free(l.vm);
-		return (ENOMEM);
+	sb_init(&sb);
+	for (i = 0; i < l.n; i++) {
+		sb_puts(&sb, l.vm[i].name);
+		if (!l.vm[i].devs_known)
+			sb_puts(&sb, " ?");
+		for (k = 0; k < l.vm[i].ndevs; k++) {
+			pci_sel_fmt(&l.vm[i].devs[k], SEL_BHYVE, sel,
+			    sizeof(sel));
+			sb_printf(&sb, " %s", sel);
+		}
+		sb_putc(&sb, '\n');
 	}
-	for (p = buf, i = 0; i < l.n; i++)
-		p += sprintf(p, "%s\n", l.vm[i].name);
-	if ((e = sys_write_atomic(path, buf, (size_t)(p - buf), 0644)) != 0)
+	if (sb.oom)
+		e = ENOMEM;
+	else
+		e = sys_write_atomic(path, sb.len > 0 ? sb.s : "", sb.len,
+		    0644);
+	if (e != 0)
 		diag_err(dg, path, 0, "%s", strerror(e));
-	free(buf);
-	free(l.vm);
+	sb_free(&sb);
+	host_vm_list_free(&l);
 	return (e);
 }
 
 int
-host_capture_live(struct host *h __unused, const char *dir,
-    struct diags *dg)
+host_capture_live(struct host *h, const char *dir, struct diags *dg)
 {
 	size_t i;
 	int e, first;
@@ -1608,7 +1627,7 @@ host_capture_live(struct host *h __unused, const char *dir,
 		if ((e = hfb_capture_one(dir, &hfb_capfiles[i], dg)) != 0 &&
 		    first == 0)
 			first = e;
-	if ((e = hfb_capture_vmm(dir, dg)) != 0 && first == 0)
+	if ((e = hfb_capture_vmm(h, dir, dg)) != 0 && first == 0)
 		first = e;
 	return (first);
 }
