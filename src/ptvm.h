@@ -47,6 +47,8 @@ int	cmd_bind(struct ptvm_ctx *, int, char **);
 int	cmd_unbind(struct ptvm_ctx *, int, char **);
 int	cmd_host_setup(struct ptvm_ctx *, int, char **);
 int	cmd_host_capture(struct ptvm_ctx *, int, char **);
+int	cmd_rom(struct ptvm_ctx *, int, char **);
+extern const struct cmd cmd_rom_sub[];	/* inspect, trim, extract, dump */
 
 /* Exit statuses (ptvm.8 EXIT STATUS). */
 #define EXIT_OK		0
