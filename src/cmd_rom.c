@@ -725,6 +725,7 @@ rom_dump(struct ptvm_ctx *ctx, int argc, char **argv)
 		    "expected%s", ""));
 	if (ctx_pci(ctx, &l) != 0 || ctx_host(ctx, &h) != 0) {
 		pci_list_free(&l);
+		rom_dump_help(argv[i]);
 		return (EXIT_FAIL);
 	}
 	if ((dev = pci_lookup(&l, argv[i], err, sizeof(err))) == NULL) {
