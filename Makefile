@@ -20,13 +20,13 @@ LDFLAGS=	$(EXTRA_LDFLAGS)
 # The core library: parsers, models, planners.  No OS calls, no printing.
 LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/kv.c lib/hostop.c lib/pciids.c lib/bindplan.c \
-		lib/loaderconf.c
+		lib/loaderconf.c lib/rom.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
 HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
 		$(HOST_LIVE_SRCS)
 # The command front end: one file per command family.
 CMD_SRCS=	src/main.c src/ctx.c src/output.c src/cmd_devices.c \
-		src/cmd_bind.c src/cmd_host.c src/bind.c
+		src/cmd_bind.c src/cmd_host.c src/bind.c src/cmd_rom.c
 
 LIB_OBJS=	$(LIB_SRCS:.c=.o)
 HOST_OBJS=	$(HOST_SRCS:.c=.o)
@@ -38,12 +38,12 @@ LIBS=		$(PLATFORM_LIBS) $(XML_LIBS)
 ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/gpu_test \
 		tests/lib/sel_test tests/lib/strbuf_test \
 		tests/lib/bindplan_test tests/lib/hostop_test \
-		tests/lib/pciids_test
+		tests/lib/pciids_test tests/lib/rom_test
 ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
-		tests/cli/host_test tests/cli/usage_test
+		tests/cli/host_test tests/cli/usage_test tests/cli/rom_test
 
 FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
-		fuzz/fuzz_hostop fuzz/fuzz_pciids
+		fuzz/fuzz_hostop fuzz/fuzz_pciids fuzz/fuzz_rom fuzz/fuzz_vfct
 
 .SUFFIXES: .c .o .sh
 
@@ -61,6 +61,7 @@ ptvm: $(CMD_OBJS) $(LIBPTVM)
 
 $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 		lib/pci.h lib/kv.h lib/hostop.h lib/bindplan.h host/host.h \
+		lib/rom.h host/host_rom.h \
 		src/ptvm.h
 
 # atf-c test programs: one per tests/lib/*_test.c.
@@ -107,7 +108,7 @@ FREEBSD_CC?=	../shared/tools/freebsd-cc
 freebsd-check:
 	$(FREEBSD_CC) -std=gnu11 $(WARNS) -Ilib -Ihost -Isrc -o ptvm.freebsd \
 	    $(LIB_SRCS) host/host.c host/host_capture.c host/sysutil.c \
-	    host/host_freebsd.c $(CMD_SRCS) -ldevctl -lutil -lbsdxml
+	    host/host_freebsd.c host/host_freebsd_rom.c $(CMD_SRCS) -ldevctl -lutil -lbsdxml
 
 install: ptvm
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
