@@ -647,7 +647,7 @@ rom_extract_one(struct ptvm_ctx *ctx, const char *dir, const uint8_t *tbl,
 	}
 	if (rom_write_file(ctx, path, tbl + im->data, im->length, force) != 0)
 		return (-1);
-	printf("pci%u:%u:%u (bhyve %u/%u/%u): %04x:%04x subsystem "
+	printf("pci0:%u:%u:%u (bhyve %u/%u/%u): %04x:%04x subsystem "
 	    "%04x:%04x, revision %u, %u bytes -> %s\n", im->bus, im->dev,
 	    im->func, im->bus, im->dev, im->func, im->vendor, im->device,
 	    im->subvendor, im->subdevice, im->revision, im->length, path);
