@@ -523,17 +523,15 @@ static void
 rom_trailing(const uint8_t *buf, size_t len, const char *file,
     struct rom_info *ri, struct diags *d)
 {
-	size_t i;
 	uint8_t c;
 
 	if (ri->nimg == 0 || ri->end >= len)
 		return;
 	ri->trailing = len - ri->end;
 	c = buf[ri->end];
-	ri->trailing_padding = c == 0x00 || c == 0xFF;
-	for (i = ri->end; i < len && ri->trailing_padding; i++)
-		if (buf[i] != c)
-			ri->trailing_padding = false;
+	/* All bytes equal: each equals its successor (memcmp is fast). */
+	ri->trailing_padding = (c == 0x00 || c == 0xFF) &&
+	    memcmp(buf + ri->end, buf + ri->end + 1, ri->trailing - 1) == 0;
 	if (ri->trailing_padding)
 		diag_add_off(d, DIAG_NOTE, file, (long long)ri->end,
 		    "%zu bytes of 0x%02X padding after the last image",
