@@ -68,7 +68,16 @@ struct host_ops {
 	int	(*run)(struct host *, char *const *, struct host_proc *);
 	/* Waits before a retry (nothing under -H). */
 	void	(*pause)(struct host *, unsigned);
+	/*
+	 * The expansion ROM of a function, read only where the kernel already
+	 * decodes it (no configuration write); *buf is malloc'd, at most
+	 * HOST_ROM_MAX bytes.  EBUSY: not decoded; ENOENT: none captured.
+	 */
+	int	(*rom_read)(struct host *, const struct pci_sel *, uint8_t **,
+		    size_t *, struct diags *);
 };
+
+#define HOST_ROM_MAX	(16 * 1024 * 1024)
 
 struct host {
 	const struct host_ops *ops;

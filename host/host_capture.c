@@ -8,6 +8,7 @@
  *	kenv.txt	kenv
  *	kldstat.txt	kldstat
  *	vmm.txt		one running VM a line: NAME [B/S/F ...] ("?" = unknown)
+ *	rom/pci0:B:S:F.rom  a function's expansion ROM (rom dump)
  *
  * Nothing of the machine ptvm runs on is read or changed.  Each change is
  * appended to DIR/journal as the equivalent FreeBSD command and replayed
@@ -953,6 +954,34 @@ cap_run(struct host *h, char *const *argv, struct host_proc *pr)
 	return (0);
 }
 
+/* DIR/rom/pci0:B:S:F.rom stands for the function's ROM BAR. */
+static int
+cap_rom_read(struct host *h, const struct pci_sel *sel, uint8_t **buf,
+    size_t *len, struct diags *d)
+{
+	char name[64], p[PATH_MAX];
+	char *b;
+	int e;
+
+	*buf = NULL;
+	*len = 0;
+	pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
+	if (snprintf(p, sizeof(p), "%s/rom/%s.rom", h->dir, name) >=
+	    (int)sizeof(p))
+		return (ENAMETOOLONG);
+	if ((e = sys_read_file(p, HOST_ROM_MAX, &b, len)) != 0) {
+		if (e == ENOENT)
+			diag_add(d, DIAG_ERROR, p, 0, "this captured host has "
+			    "no ROM of %s (a live host reads its ROM BAR)",
+			    name);
+		else
+			diag_add(d, DIAG_ERROR, p, 0, "%s", strerror(e));
+		return (e);
+	}
+	*buf = (uint8_t *)b;
+	return (0);
+}
+
 static void
 cap_pause(struct host *h, unsigned ms)
 {
@@ -1005,6 +1034,7 @@ static const struct host_ops cap_ops = {
 	.file_write = cap_file_write,
 	.run = cap_run,
 	.pause = cap_pause,
+	.rom_read = cap_rom_read,
 };
 
 int

@@ -23,6 +23,22 @@ static const struct cmd host_cmds[] = {
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
+static const struct cmd rom_cmds[] = {
+	{ "inspect", "[--json] [--for selector] file",
+	    "decode a VBIOS or option ROM and say whether bhyve can use it",
+	    cmd_rom_inspect, NULL },
+	{ "trim", "[-f] in out",
+	    "write a copy of a ROM dump without its leading header",
+	    cmd_rom_trim, NULL },
+	{ "extract", "[-f] vfct-table directory",
+	    "write the VBIOS images of an ACPI VFCT table", cmd_rom_extract,
+	    NULL },
+	{ "dump", "[-f] selector out",
+	    "read a device's ROM where safe, or say how to get it",
+	    cmd_rom_dump, NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
 static const struct cmd cmds[] = {
 	{ "devices", "[-a] [--json]",
 	    "list GPUs and their functions, and what to pass through",
@@ -40,6 +56,8 @@ static const struct cmd cmds[] = {
 	    cmd_topology, NULL },
 	{ "pin", "N [--policy threads|cores] [--reserve list] [--json]",
 	    "plan which host CPU runs each vCPU", cmd_pin, NULL },
+	{ "rom", "inspect | trim | extract | dump ...",
+	    "VBIOS and option ROM toolkit", NULL, rom_cmds },
 	{ "help", "[command]", "show usage", cmd_help, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
@@ -117,6 +135,9 @@ dispatch(struct ptvm_ctx *ctx, const struct cmd *tab, const char *prefix,
 		}
 		return (dispatch(ctx, c->sub, c->name, argc - 1, argv + 1));
 	}
+	ctx->cmd = c;
+	(void)snprintf(ctx->cmdname, sizeof(ctx->cmdname), "%s%s%s", prefix,
+	    *prefix ? " " : "", c->name);
 	opt_reset();
 	return (c->fn(ctx, argc, argv));
 }

@@ -17,6 +17,8 @@ struct ptvm_ctx {
 	struct host	*host;		/* opened on first use */
 	struct diags	 diags;		/* printed by the front end */
 	bool		 verbose;
+	const struct cmd *cmd;		/* the command running, set by main */
+	char		 cmdname[32];	/* its full name ("rom inspect") */
 };
 
 struct cmd {
@@ -49,6 +51,10 @@ int	cmd_host_setup(struct ptvm_ctx *, int, char **);
 int	cmd_host_capture(struct ptvm_ctx *, int, char **);
 int	cmd_topology(struct ptvm_ctx *, int, char **);
 int	cmd_pin(struct ptvm_ctx *, int, char **);
+int	cmd_rom_inspect(struct ptvm_ctx *, int, char **);
+int	cmd_rom_trim(struct ptvm_ctx *, int, char **);
+int	cmd_rom_extract(struct ptvm_ctx *, int, char **);
+int	cmd_rom_dump(struct ptvm_ctx *, int, char **);
 
 /* Exit statuses (ptvm.8 EXIT STATUS). */
 #define EXIT_OK		0

@@ -15,3 +15,4 @@ else
 fi
 # ptvm topology / pin on synthetic 64, 256 and 1024-CPU hosts.
 sh "$top/tests/tools/bench-pin.sh" "$top"
+sh "$top/tests/tools/bench-rom.sh" "$top"

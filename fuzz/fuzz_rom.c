@@ -1,0 +1,29 @@
+/*
+ * fuzz_rom.c: libFuzzer target for the option ROM parser and trim finder.
+ */
+#include "compat.h"
+
+#include "diag.h"
+#include "rom.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
+{
+	static struct rom_info ri;
+	struct rom_tpu t;
+	struct pci_dev dev = { .vendor = 0x1002, .device = 0x7480,
+	    .subvendor = 0x1da2, .subdevice = 0xe452 };
+	struct diags d;
+	size_t off;
+
+	diags_init(&d);
+	(void)rom_parse(buf, len, "fuzz.rom", &ri, &d);
+	(void)rom_check_device(&ri, &dev, "fuzz.rom", &d);
+	if (rom_trim_offset(buf, len, &off) == 0 && off >= len)
+		__builtin_trap();
+	diags_free(&d);
+	(void)rom_tpu_name("A.B.8192.221201.rom", &t);
+	return (0);
+}

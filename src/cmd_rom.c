@@ -1,0 +1,715 @@
+/*
+ * cmd_rom.c: "ptvm rom inspect|trim|extract|dump", the VBIOS toolkit.
+ * The parsing lives in lib/rom.c; this file reads and writes files and
+ * prints.
+ */
+#include "compat.h"
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ptvm.h"
+#include "rom.h"
+
+#define ROM_MAXFILE	(64 * 1024 * 1024)
+
+static int
+rom_usage(struct ptvm_ctx *ctx, const char *fmt, const char *arg)
+{
+
+	return (out_usage_error(ctx->cmdname, ctx->cmd, fmt, arg));
+}
+
+#if defined(MAP_POPULATE)
+#define ROM_MAP_FLAGS	(MAP_PRIVATE | MAP_POPULATE)
+#elif defined(MAP_PREFAULT_READ)
+#define ROM_MAP_FLAGS	(MAP_PRIVATE | MAP_PREFAULT_READ)
+#else
+#define ROM_MAP_FLAGS	MAP_PRIVATE
+#endif
+
+static uint8_t rom_empty[1];
+
+/*
+ * Maps a whole regular file of at most ROM_MAXFILE bytes, read-only: no
+ * copy, so a 16 MiB dump costs little more than its page-cache pages.
+ */
+static int
+rom_read_file(struct ptvm_ctx *ctx, const char *path, uint8_t **buf,
+    size_t *len)
+{
+	struct stat st;
+	void *p;
+	int fd, e;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    fstat(fd, &st) != 0) {
+		e = errno;
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "%s", strerror(e));
+		if (fd >= 0)
+			(void)close(fd);
+		return (-1);
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > ROM_MAXFILE) {
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0, !S_ISREG(st.st_mode) ?
+		    "not a regular file" : "larger than 64 MiB: not a ROM");
+		(void)close(fd);
+		return (-1);
+	}
+	p = st.st_size == 0 ? rom_empty : mmap(NULL, (size_t)st.st_size,
+	    PROT_READ, ROM_MAP_FLAGS, fd, 0);
+	e = errno;
+	(void)close(fd);
+	if (p == MAP_FAILED) {
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "mmap: %s",
+		    strerror(e));
+		return (-1);
+	}
+	*buf = p;
+	*len = (size_t)st.st_size;
+	return (0);
+}
+
+static void
+rom_release(uint8_t *buf, size_t len)
+{
+
+	if (buf != NULL && buf != rom_empty)
+		(void)munmap(buf, len);
+}
+
+static int
+rom_write_fd(int fd, const uint8_t *buf, size_t len)
+{
+	ssize_t n;
+	size_t off;
+
+	for (off = 0; off < len; off += (size_t)n)
+		if ((n = write(fd, buf + off, len - off)) <= 0)
+			return (n < 0 ? errno : EIO);
+	return (fsync(fd) != 0 ? errno : 0);
+}
+
+/*
+ * Writes a file atomically: a temporary file beside it, fsync, then
+ * rename (force) or link, which fails when the file already exists.
+ */
+static int
+rom_write_file(struct ptvm_ctx *ctx, const char *path, const uint8_t *buf,
+    size_t len, bool force)
+{
+	char tmp[1024];
+	int fd, e;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "path too long");
+		return (-1);
+	}
+	if ((fd = mkstemp(tmp)) < 0) {
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "%s",
+		    strerror(errno));
+		return (-1);
+	}
+	e = rom_write_fd(fd, buf, len);
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e == 0 && chmod(tmp, 0644) != 0)
+		e = errno;
+	if (e == 0 && (force ? rename(tmp, path) : link(tmp, path)) != 0)
+		e = errno;
+	if (e != 0 || !force)
+		(void)unlink(tmp);
+	if (e == EEXIST)
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "exists; use -f to "
+		    "replace it");
+	else if (e != 0)
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "%s", strerror(e));
+	return (e == 0 ? 0 : -1);
+}
+
+/* Reads back what was written and compares it. */
+static int
+rom_verify_file(struct ptvm_ctx *ctx, const char *path, const uint8_t *buf,
+    size_t len)
+{
+	uint8_t *back;
+	size_t blen;
+	int rc;
+
+	if (rom_read_file(ctx, path, &back, &blen) != 0)
+		return (-1);
+	rc = blen == len && memcmp(back, buf, len) == 0 ? 0 : -1;
+	if (rc != 0)
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "reads back "
+		    "different from what was written");
+	rom_release(back, blen);
+	return (rc);
+}
+
+static void
+rom_print_efi(const struct rom_efi *e)
+{
+
+	if (!e->present) {
+		printf("    EFI: no 0x0EF1 signature\n");
+		return;
+	}
+	printf("    EFI: subsystem %s (%u), machine %s (0x%04x), "
+	    "compression %s, PE image at +0x%x%s\n",
+	    rom_efi_subsystem_name(e->subsystem), e->subsystem,
+	    rom_efi_machine_name(e->machine), e->machine,
+	    e->compression == 0 ? "none" : e->compression == 1 ?
+	    "EFI" : "unknown", e->image_off, e->compression == 1 ? "" :
+	    e->mz ? " (MZ found)" : " (no MZ)");
+}
+
+static void
+rom_print_image(const struct rom_info *ri, size_t i)
+{
+	const struct rom_image *im;
+	size_t k;
+
+	im = &ri->img[i];
+	printf("image %zu at 0x%zx: %s, %zu bytes%s%s%s\n", i, im->offset,
+	    rom_code_type_desc(im->code_type), im->length,
+	    im->last ? ", last" : "", im->hidden ? ", not seen by firmware" :
+	    "", im->truncated ? ", TRUNCATED" : "");
+	printf("    %s rev %u: %04x:%04x, class %06x, code revision 0x%04x\n",
+	    im->pcir_sig, im->pcir_rev, im->vendor, im->device, im->class,
+	    im->code_rev);
+	if (im->ndevlist > 0) {
+		printf("    device list:");
+		for (k = 0; k < im->ndevlist; k++)
+			printf(" %04x", im->devlist[k]);
+		printf("\n");
+	}
+	if (im->code_type == ROM_CODE_X86 && im->init_size > 0)
+		printf("    checksum: %s over %zu bytes\n", im->checksum_ok ?
+		    "ok" : "BAD", im->init_size);
+	if (im->code_type == ROM_CODE_EFI)
+		rom_print_efi(&im->efi);
+}
+
+static void
+rom_print_atom(const struct rom_atom *a)
+{
+
+	if (!a->present && !a->magic)
+		return;
+	printf("AMD ATOMBIOS:%s%s", a->ibm ? " IBM marker," : "",
+	    a->magic ? " 761295520 marker" : "");
+	if (!a->present) {
+		printf(", no ATOM header\n");
+		return;
+	}
+	printf(", ATOM header at 0x%zx\n", a->hdr);
+	printf("    subsystem %04x:%04x%s\n", a->subvendor, a->subdevice,
+	    a->subvendor == 0x1002 && a->subdevice == 0x1002 ?
+	    " (generic: an APU or reference image)" : "");
+	if (a->date[0] != '\0')
+		printf("    build date %s\n", a->date);
+	if (a->part[0] != '\0')
+		printf("    part number %s, ASIC %s, %s, %s\n", a->part,
+		    a->asic, a->bus, a->mem);
+	if (a->name[0] != '\0')
+		printf("    name %s\n", a->name);
+}
+
+static void
+rom_print(const char *file, const struct rom_info *ri, const struct rom_tpu *t)
+{
+	size_t i;
+
+	printf("%s: %zu bytes\n", file, ri->size);
+	if (t != NULL)
+		printf("file name (TechPowerUp): %s %s, %u MiB VRAM, "
+		    "%04u-%02u-%02u; the VRAM size is the name's claim, a ROM "
+		    "does not reliably say\n", t->vendor, t->model,
+		    t->vram_mib, t->year, t->month, t->day);
+	if (ri->junk > 0)
+		printf("leading header: %zu bytes (%s); "
+		    "remove it with: ptvm rom trim %s OUT\n", ri->junk,
+		    ri->junk_kind, file);
+	for (i = 0; i < ri->nimg; i++)
+		rom_print_image(ri, i);
+	if (ri->trailing > 0)
+		printf("after the last image: %zu bytes of %s\n", ri->trailing,
+		    ri->trailing_padding ? "padding" : "data");
+	rom_print_atom(&ri->atom);
+	if (ri->usable) {
+		printf("verdict: usable by bhyve's UEFI (X64 EFI image %d at "
+		    "0x%zx)\n", ri->efi_x64, ri->img[ri->efi_x64].offset);
+		return;
+	}
+	printf("verdict: NOT usable by bhyve's UEFI\n");
+	for (i = 0; i < ri->nreasons; i++)
+		printf("  - %s\n", ri->reasons[i]);
+}
+
+static void
+rom_json_efi(struct json *j, const struct rom_efi *e)
+{
+
+	json_obj(j, "efi");
+	json_bool(j, "signature_ok", e->present);
+	json_int(j, "subsystem", e->subsystem);
+	json_hex(j, "machine_type", e->machine, 4);
+	json_str(j, "machine", rom_efi_machine_name(e->machine));
+	json_int(j, "compression", e->compression);
+	json_hex(j, "image_offset", e->image_off, 4);
+	json_bool(j, "mz", e->mz);
+	json_bool(j, "loadable_x64", e->loadable);
+	json_end(j);
+}
+
+static void
+rom_json_image(struct json *j, const struct rom_image *im)
+{
+	size_t k;
+
+	json_obj(j, NULL);
+	json_int(j, "offset", (long long)im->offset);
+	json_int(j, "length", (long long)im->length);
+	json_int(j, "code_type", im->code_type);
+	json_str(j, "type", rom_code_type_name(im->code_type));
+	json_str(j, "pcir", im->pcir_sig);
+	json_int(j, "pcir_revision", im->pcir_rev);
+	json_hex(j, "vendor_id", im->vendor, 4);
+	json_hex(j, "device_id", im->device, 4);
+	json_arr(j, "device_list");
+	for (k = 0; k < im->ndevlist; k++)
+		json_hex(j, NULL, im->devlist[k], 4);
+	json_end(j);
+	json_hex(j, "class", im->class, 6);
+	json_bool(j, "last", im->last);
+	json_bool(j, "firmware_visible", !im->hidden);
+	json_bool(j, "truncated", im->truncated);
+	if (im->code_type == ROM_CODE_X86 && im->init_size > 0)
+		json_bool(j, "checksum_ok", im->checksum_ok);
+	if (im->code_type == ROM_CODE_EFI)
+		rom_json_efi(j, &im->efi);
+	json_end(j);
+}
+
+static void
+rom_json_atom(struct json *j, const struct rom_atom *a)
+{
+
+	json_obj(j, "atom");
+	json_bool(j, "ibm", a->ibm);
+	json_bool(j, "magic", a->magic);
+	json_bool(j, "header", a->present);
+	if (a->present) {
+		json_hex(j, "header_offset", a->hdr, 4);
+		json_hex(j, "subsystem_vendor_id", a->subvendor, 4);
+		json_hex(j, "subsystem_id", a->subdevice, 4);
+		json_str(j, "date", a->date);
+		json_str(j, "part_number", a->part);
+		json_str(j, "asic", a->asic);
+		json_str(j, "bus", a->bus);
+		json_str(j, "memory", a->mem);
+		json_str(j, "name", a->name);
+	}
+	json_end(j);
+}
+
+static void
+rom_json_diags(struct json *j, struct diags *d)
+{
+	struct diag *x;
+
+	json_arr(j, "diagnostics");
+	STAILQ_FOREACH(x, &d->head, entry) {
+		json_obj(j, NULL);
+		json_str(j, "level", diag_level_name(x->level));
+		if (x->offset >= 0)
+			json_int(j, "offset", x->offset);
+		json_str(j, "message", x->msg);
+		json_end(j);
+	}
+	json_end(j);
+}
+
+struct rom_for {
+	char		 name[64];
+	struct pci_dev	 dev;		/* IDs only */
+	int		 mismatches;
+};
+
+static void
+rom_json_for(struct json *j, const struct rom_for *f)
+{
+
+	json_obj(j, "for");
+	json_str(j, "device", f->name);
+	json_hex(j, "vendor_id", f->dev.vendor, 4);
+	json_hex(j, "device_id", f->dev.device, 4);
+	json_hex(j, "subsystem_vendor_id", f->dev.subvendor, 4);
+	json_hex(j, "subsystem_id", f->dev.subdevice, 4);
+	json_bool(j, "match", f->mismatches == 0);
+	json_end(j);
+}
+
+static void
+rom_json(const char *file, const struct rom_info *ri, const struct rom_tpu *t,
+    const struct rom_for *f, struct diags *d)
+{
+	struct strbuf sb;
+	struct json j;
+	char date[16];
+	size_t i;
+
+	sb_init(&sb);
+	json_init(&j, &sb);
+	json_obj(&j, NULL);
+	json_str(&j, "file", file);
+	json_int(&j, "size", (long long)ri->size);
+	json_int(&j, "leading_junk", (long long)ri->junk);
+	json_str(&j, "leading_junk_kind", ri->junk_kind);
+	json_arr(&j, "images");
+	for (i = 0; i < ri->nimg; i++)
+		rom_json_image(&j, &ri->img[i]);
+	json_end(&j);
+	json_int(&j, "trailing", (long long)ri->trailing);
+	if (ri->atom.magic || ri->atom.present)
+		rom_json_atom(&j, &ri->atom);
+	if (t != NULL) {
+		json_obj(&j, "techpowerup");
+		json_str(&j, "vendor", t->vendor);
+		json_str(&j, "model", t->model);
+		json_int(&j, "vram_mib", t->vram_mib);
+		(void)snprintf(date, sizeof(date), "%04u-%02u-%02u", t->year,
+		    t->month, t->day);
+		json_str(&j, "date", date);
+		json_end(&j);
+	}
+	if (f != NULL)
+		rom_json_for(&j, f);
+	json_bool(&j, "usable", ri->usable);
+	json_arr(&j, "reasons");
+	for (i = 0; i < ri->nreasons; i++)
+		json_str(&j, NULL, ri->reasons[i]);
+	json_end(&j);
+	rom_json_diags(&j, d);
+	json_end(&j);
+	out_json(&sb);
+	sb_free(&sb);
+}
+
+/* Compares with the device of --for, from the live or captured host. */
+static int
+rom_for(struct ptvm_ctx *ctx, const char *file, const char *sel,
+    const struct rom_info *ri, struct rom_for *f)
+{
+	struct pci_list l;
+	struct pci_dev *dev;
+	char err[256];
+
+	memset(f, 0, sizeof(*f));
+	if (ctx_pci(ctx, &l) != 0) {
+		pci_list_free(&l);
+		return (-1);
+	}
+	if ((dev = pci_lookup(&l, sel, err, sizeof(err))) == NULL) {
+		diag_add(&ctx->diags, DIAG_ERROR, NULL, 0, "%s", err);
+		pci_list_free(&l);
+		return (-1);
+	}
+	f->mismatches = rom_check_device(ri, dev, file, &ctx->diags);
+	pci_dev_name(dev, f->name, sizeof(f->name));
+	f->dev.vendor = dev->vendor;
+	f->dev.device = dev->device;
+	f->dev.subvendor = dev->subvendor;
+	f->dev.subdevice = dev->subdevice;
+	pci_list_free(&l);
+	return (0);
+}
+
+static const struct option rom_inspect_opts[] = {
+	{ "for", required_argument, NULL, 'F' },
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+rom_print_for(const struct rom_for *f)
+{
+
+	printf("device %s: %04x:%04x subsystem %04x:%04x: %s\n", f->name,
+	    f->dev.vendor, f->dev.device, f->dev.subvendor, f->dev.subdevice,
+	    f->mismatches == 0 ? "the ROM's IDs match" :
+	    "MISMATCH (see the warnings)");
+}
+
+int
+cmd_rom_inspect(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	struct rom_info ri;
+	struct rom_tpu t;
+	struct rom_for f;
+	const char *sel, *file;
+	uint8_t *buf;
+	size_t len;
+	bool json, tpu;
+	int ch, rc;
+
+	sel = NULL;
+	json = false;
+	while ((ch = getopt_long(argc, argv, "+", rom_inspect_opts,
+	    NULL)) != -1) {
+		if (ch == 'F')
+			sel = optarg;
+		else if (ch == 'j')
+			json = true;
+		else
+			return (rom_usage(ctx, "unknown option%s", ""));
+	}
+	if (argc - optind != 1)
+		return (rom_usage(ctx, "one file expected%s", ""));
+	file = argv[optind];
+	if (rom_read_file(ctx, file, &buf, &len) != 0)
+		return (EXIT_FAIL);
+	(void)rom_parse(buf, len, file, &ri, &ctx->diags);
+	rom_release(buf, len);
+	rc = ri.usable && ri.nerrors == 0 ? EXIT_OK : EXIT_FAIL;
+	if (sel != NULL && rom_for(ctx, file, sel, &ri, &f) != 0)
+		return (EXIT_FAIL);
+	tpu = rom_tpu_name(file, &t) == 0;
+	if (json) {
+		rom_json(file, &ri, tpu ? &t : NULL, sel != NULL ? &f : NULL,
+		    &ctx->diags);
+		return (rc);
+	}
+	rom_print(file, &ri, tpu ? &t : NULL);
+	if (sel != NULL)
+		rom_print_for(&f);
+	return (rc);
+}
+
+/* -f only; returns the index of the first operand or -1. */
+static int
+rom_opt_force(int argc, char **argv, bool *force)
+{
+	int ch;
+
+	*force = false;
+	while ((ch = getopt(argc, argv, "+f")) != -1) {
+		if (ch != 'f')
+			return (-1);
+		*force = true;
+	}
+	return (optind);
+}
+
+static bool
+rom_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return (stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+}
+
+/* Checks a written ROM: it must start with a valid x86 image. */
+static int
+rom_check_written(struct ptvm_ctx *ctx, const char *path, const uint8_t *buf,
+    size_t len, struct rom_info *ri)
+{
+
+	(void)rom_parse(buf, len, path, ri, &ctx->diags);
+	if (ri->junk != 0 || ri->nvisible == 0 ||
+	    ri->img[0].code_type != ROM_CODE_X86) {
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "the result does "
+		    "not start with a valid x86 image");
+		return (-1);
+	}
+	return (0);
+}
+
+int
+cmd_rom_trim(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	struct rom_info ri;
+	uint8_t *buf;
+	size_t len, off;
+	bool force;
+	int i;
+
+	if ((i = rom_opt_force(argc, argv, &force)) < 0 || argc - i != 2)
+		return (rom_usage(ctx, "input and output files expected%s",
+		    ""));
+	if (rom_same_file(argv[i], argv[i + 1]))
+		return (rom_usage(ctx, "the output must not be the input "
+		    "(%s); trim never edits its input", argv[i]));
+	if (!force && access(argv[i + 1], F_OK) == 0) {
+		diag_add(&ctx->diags, DIAG_ERROR, argv[i + 1], 0, "exists; use "
+		    "-f to replace it");
+		return (EXIT_FAIL);
+	}
+	if (rom_read_file(ctx, argv[i], &buf, &len) != 0)
+		return (EXIT_FAIL);
+	if (rom_trim_offset(buf, len, &off) != 0) {
+		diag_add(&ctx->diags, DIAG_ERROR, argv[i], 0, "no x86 image "
+		    "with a valid PCIR on a 512-byte boundary: nothing that "
+		    "trim can start the ROM at");
+		rom_release(buf, len);
+		return (EXIT_FAIL);
+	}
+	if (rom_check_written(ctx, argv[i + 1], buf + off, len - off,
+	    &ri) != 0 || rom_write_file(ctx, argv[i + 1], buf + off, len - off,
+	    force) != 0 || rom_verify_file(ctx, argv[i + 1], buf + off,
+	    len - off) != 0) {
+		rom_release(buf, len);
+		return (EXIT_FAIL);
+	}
+	printf("%s: %zu bytes from offset 0x%zx of %s (%zu leading bytes "
+	    "removed)\n", argv[i + 1], len - off, off, argv[i], off);
+	printf("verdict: %s\n", ri.usable ? "usable by bhyve's UEFI" :
+	    ri.nreasons > 0 ? ri.reasons[0] : "not usable");
+	rom_release(buf, len);
+	return (EXIT_OK);
+}
+
+static int
+rom_mkdir(struct ptvm_ctx *ctx, const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0755) == 0)
+		return (0);
+	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return (0);
+	diag_add(&ctx->diags, DIAG_ERROR, dir, 0, "%s", errno == EEXIST ?
+	    "exists and is not a directory" : strerror(errno));
+	return (-1);
+}
+
+/* Writes and inspects one VFCT image. */
+static int
+rom_extract_one(struct ptvm_ctx *ctx, const char *dir, const uint8_t *tbl,
+    const struct vfct_image *im, size_t n, bool force)
+{
+	struct rom_info ri;
+	char path[1024];
+	int w;
+
+	w = n == 0 ? snprintf(path, sizeof(path), "%s/vbios-%04x-%04x.rom",
+	    dir, im->vendor, im->device) : snprintf(path, sizeof(path),
+	    "%s/vbios-%04x-%04x-%zu.rom", dir, im->vendor, im->device, n);
+	if (w < 0 || (size_t)w >= sizeof(path)) {
+		diag_add(&ctx->diags, DIAG_ERROR, dir, 0, "path too long");
+		return (-1);
+	}
+	if (rom_write_file(ctx, path, tbl + im->data, im->length, force) != 0)
+		return (-1);
+	printf("pci0:%u:%u:%u (bhyve %u/%u/%u): %04x:%04x subsystem "
+	    "%04x:%04x, revision %u, %u bytes -> %s\n", im->bus, im->dev,
+	    im->func, im->bus, im->dev, im->func, im->vendor, im->device,
+	    im->subvendor, im->subdevice, im->revision, im->length, path);
+	(void)rom_parse(tbl + im->data, im->length, path, &ri, &ctx->diags);
+	printf("    verdict: %s\n", ri.usable ? "usable by bhyve's UEFI" :
+	    ri.nreasons > 0 ? ri.reasons[0] : "not usable");
+	return (0);
+}
+
+int
+cmd_rom_extract(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	struct vfct_info vi;
+	uint8_t *buf;
+	size_t len, k, n, dup;
+	bool force;
+	int i, rc;
+
+	if ((i = rom_opt_force(argc, argv, &force)) < 0 || argc - i != 2)
+		return (rom_usage(ctx, "a VFCT table file and a "
+		    "directory expected%s", ""));
+	if (rom_read_file(ctx, argv[i], &buf, &len) != 0)
+		return (EXIT_FAIL);
+	if (vfct_parse(buf, len, argv[i], &vi, &ctx->diags) != 0 ||
+	    rom_mkdir(ctx, argv[i + 1]) != 0) {
+		rom_release(buf, len);
+		return (EXIT_FAIL);
+	}
+	printf("%s: VFCT revision %u, OEM \"%s\" \"%s\", %zu image%s\n",
+	    argv[i], vi.revision, vi.oem, vi.oem_table, vi.nimg,
+	    vi.nimg == 1 ? "" : "s");
+	for (rc = EXIT_OK, n = 0; n < vi.nimg; n++) {
+		for (dup = 0, k = 0; k < n; k++)
+			if (vi.img[k].vendor == vi.img[n].vendor &&
+			    vi.img[k].device == vi.img[n].device)
+				dup++;
+		if (rom_extract_one(ctx, argv[i + 1], buf, &vi.img[n], dup,
+		    force) != 0)
+			rc = EXIT_FAIL;
+	}
+	rom_release(buf, len);
+	return (rc);
+}
+
+static void
+rom_dump_help(const char *sel)
+{
+
+	printf("ptvm cannot read this ROM safely from FreeBSD.  Ways to get "
+	    "the VBIOS of %s:\n"
+	    "  - Windows: GPU-Z's \"Save BIOS\" button (then: ptvm rom "
+	    "inspect FILE; ptvm rom trim FILE OUT if it has a header)\n"
+	    "  - AMD integrated GPUs (APUs): the firmware's ACPI VFCT table:\n"
+	    "        acpidump -b   (writes vfct.dat, among others)\n"
+	    "        ptvm rom extract vfct.dat DIR\n"
+	    "  - https://www.techpowerup.com/vgabios/: pick the same model, "
+	    "PCI and subsystem IDs and VRAM size, then check it with:\n"
+	    "        ptvm rom inspect --for %s FILE\n", sel, sel);
+}
+
+int
+cmd_rom_dump(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	struct pci_list l;
+	struct pci_dev *dev;
+	struct host *h;
+	uint8_t *buf;
+	size_t len;
+	char err[256];
+	bool force;
+	int i, e;
+
+	if ((i = rom_opt_force(argc, argv, &force)) < 0 || argc - i != 2)
+		return (rom_usage(ctx, "a selector and an output file "
+		    "expected%s", ""));
+	if (ctx_pci(ctx, &l) != 0 || ctx_host(ctx, &h) != 0) {
+		pci_list_free(&l);
+		rom_dump_help(argv[i]);
+		return (EXIT_FAIL);
+	}
+	if ((dev = pci_lookup(&l, argv[i], err, sizeof(err))) == NULL) {
+		diag_add(&ctx->diags, DIAG_ERROR, NULL, 0, "%s", err);
+		pci_list_free(&l);
+		return (EXIT_FAIL);
+	}
+	e = h->ops->rom_read(h, &dev->sel, &buf, &len, &ctx->diags);
+	pci_list_free(&l);
+	if (e != 0) {
+		rom_dump_help(argv[i]);
+		return (EXIT_FAIL);
+	}
+	e = rom_write_file(ctx, argv[i + 1], buf, len, force);
+	free(buf);
+	if (e != 0)
+		return (EXIT_FAIL);
+	printf("%s: %zu bytes read from the ROM BAR of %s; check it with: "
+	    "ptvm rom inspect --for %s %s\n", argv[i + 1], len, argv[i],
+	    argv[i], argv[i + 1]);
+	return (EXIT_OK);
+}

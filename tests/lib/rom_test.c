@@ -1,0 +1,927 @@
+/*
+ * rom_test.c: the option ROM and VFCT parsers, on real ROMs and on ROMs
+ * assembled here.
+ */
+#include "compat.h"
+
+#include <sys/stat.h>
+
+#include <atf-c.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "pci.h"
+#include "rom.h"
+
+#ifndef TOP
+#define TOP "."
+#endif
+#define DATA	TOP "/tests/data/roms/"
+
+/* A synthetic image; zero fields take the defaults noted. */
+struct tim {
+	uint16_t	 sig;		/* 0: 0xAA55 */
+	uint8_t		 code;
+	uint16_t	 vendor;
+	uint16_t	 device;
+	uint8_t		 units;		/* 0: 1 (512 bytes) */
+	bool		 last;
+	uint16_t	 pcir;		/* 0: 0x1A0 */
+	uint8_t		 pcir_rev;	/* 0: 3 */
+	const uint16_t	*devlist;	/* 0-terminated, or NULL */
+	uint16_t	 machine;	/* EFI; 0: X64 */
+	uint16_t	 subsys;	/* EFI; 0: 11 */
+	uint16_t	 comp;		/* EFI compression */
+	bool		 no_mz;
+	bool		 no_efisig;
+	bool		 atom;
+	uint16_t	 ssv;
+	uint16_t	 ssd;
+	bool		 npde;
+	uint8_t		 npde_units;
+	bool		 npde_last;
+	bool		 bad_sum;
+};
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+
+	put16(p, (uint16_t)v);
+	put16(p + 2, (uint16_t)(v >> 16));
+}
+
+static void
+tim_atom(uint8_t *b, const struct tim *t)
+{
+	static const char strs[] = "113-D7020100-102\0NAVI33\0PCI_EXPRESS\0"
+	    "GDDR6\0\r\nAMD RADEON RX 7600   ";
+
+	memcpy(b + 0x1E, "IBM", 3);
+	b[0x2F] = 4;
+	memcpy(b + 0x30, " 761295520", 10);
+	put16(b + 0x48, 0x110);
+	memcpy(b + 0x50, "01/04/23 10:27", 14);
+	put16(b + 0x6E, 0x140);
+	memcpy(b + 0x114, "ATOM", 4);
+	put16(b + 0x110 + 0x18, t->ssv);
+	put16(b + 0x110 + 0x1A, t->ssd);
+	memcpy(b + 0x140, strs, sizeof(strs));
+}
+
+static void
+tim_efi(uint8_t *b, const struct tim *t)
+{
+
+	if (!t->no_efisig)
+		put32(b + 4, 0x0EF1);
+	put16(b + 8, t->subsys != 0 ? t->subsys : 11);
+	put16(b + 0x0A, t->machine != 0 ? t->machine : ROM_EFI_X64);
+	put16(b + 0x0C, t->comp);
+	put16(b + 0x16, 0x100);
+	if (!t->no_mz)
+		memcpy(b + 0x100, "MZ", 2);
+}
+
+static void
+tim_pcir(uint8_t *b, const struct tim *t, size_t units)
+{
+	uint8_t *r;
+	size_t i;
+
+	r = b + (t->pcir != 0 ? t->pcir : 0x1A0);
+	memcpy(r, "PCIR", 4);
+	put16(r + 4, t->vendor);
+	put16(r + 6, t->device);
+	put16(r + 0x0A, 0x1C);
+	r[0x0C] = t->pcir_rev != 0 ? t->pcir_rev : 3;
+	r[0x0F] = 0x03;			/* display controller */
+	put16(r + 0x10, (uint16_t)units);
+	r[0x14] = t->code;
+	r[0x15] = t->last ? 0x80 : 0;
+	if (t->devlist != NULL) {
+		put16(r + 8, 0x30);
+		for (i = 0; t->devlist[i] != 0; i++)
+			put16(r + 0x30 + 2 * i, t->devlist[i]);
+	}
+	if (t->npde) {
+		memcpy(b + 0x1C0, "NPDE", 4);
+		put16(b + 0x1C8, t->npde_units);
+		b[0x1CA] = t->npde_last ? 0x80 : 0;
+	}
+}
+
+/* Writes the image at buf + off; returns the offset after it. */
+static size_t
+tim_put(uint8_t *buf, size_t off, const struct tim *t)
+{
+	uint8_t *b, sum;
+	size_t units, i;
+
+	b = buf + off;
+	units = t->units != 0 ? t->units : 1;
+	memset(b, 0, units * 512);
+	put16(b, t->sig != 0 ? t->sig : 0xAA55);
+	b[2] = (uint8_t)units;
+	put16(b + 0x18, t->pcir != 0 ? t->pcir : 0x1A0);
+	if (t->atom)
+		tim_atom(b, t);
+	if (t->code == ROM_CODE_EFI)
+		tim_efi(b, t);
+	tim_pcir(b, t, units);
+	if (t->code == ROM_CODE_X86) {
+		for (sum = 0, i = 0; i < units * 512; i++)
+			sum = (uint8_t)(sum + b[i]);
+		b[units * 512 - 1] = (uint8_t)(-sum + (t->bad_sum ? 1 : 0));
+	}
+	return (off + units * 512);
+}
+
+static bool
+has_diag(struct diags *d, enum diag_level lvl, long long off, const char *s)
+{
+	struct diag *x;
+
+	STAILQ_FOREACH(x, &d->head, entry)
+		if (x->level == lvl && (off < 0 || x->offset == off) &&
+		    strstr(x->msg, s) != NULL)
+			return (true);
+	return (false);
+}
+
+static void
+dump_diags(struct diags *d)
+{
+	struct diag *x;
+
+	STAILQ_FOREACH(x, &d->head, entry)
+		fprintf(stderr, "diag: %s @%lld: %s\n",
+		    diag_level_name(x->level), x->offset, x->msg);
+}
+
+#define ASSERT_DIAG(d, l, o, s) do {					\
+	if (!has_diag((d), (l), (o), (s)))				\
+		dump_diags(d);						\
+	ATF_REQUIRE_MSG(has_diag((d), (l), (o), (s)),			\
+	    "missing diagnostic \"%s\" at %lld", (s), (long long)(o));	\
+} while (0)
+
+static uint8_t *
+load(const char *path, size_t *len)
+{
+	struct stat st;
+	uint8_t *buf;
+	FILE *fp;
+
+	if ((fp = fopen(path, "rb")) == NULL || fstat(fileno(fp), &st) != 0)
+		atf_tc_fail("cannot open %s", path);
+	buf = malloc((size_t)st.st_size + 1);
+	ATF_REQUIRE(buf != NULL);
+	*len = fread(buf, 1, (size_t)st.st_size, fp);
+	ATF_REQUIRE(*len == (size_t)st.st_size);
+	fclose(fp);
+	return (buf);
+}
+
+/* Parses buf into ri with fresh diagnostics in d. */
+static int
+parse(const uint8_t *buf, size_t len, struct rom_info *ri, struct diags *d)
+{
+
+	diags_init(d);
+	return (rom_parse(buf, len, "t.rom", ri, d));
+}
+
+ATF_TC_WITHOUT_HEAD(real_seabios_stdvga_is_legacy_only);
+ATF_TC_BODY(real_seabios_stdvga_is_legacy_only, tc)
+{
+	struct rom_info ri;
+	struct diags d;
+	uint8_t *buf;
+	size_t len;
+
+	buf = load(DATA "vgabios-stdvga.bin", &len);
+	ATF_CHECK_EQ(parse(buf, len, &ri, &d), -1);
+	ATF_REQUIRE_EQ(ri.nimg, 1);
+	ATF_CHECK_EQ(ri.img[0].vendor, 0x1234);
+	ATF_CHECK_EQ(ri.img[0].device, 0x1111);
+	ATF_CHECK_EQ(ri.img[0].class, 0x030000);
+	ATF_CHECK_EQ(ri.img[0].code_type, ROM_CODE_X86);
+	ATF_CHECK(ri.img[0].last);
+	ATF_CHECK(ri.img[0].checksum_ok);
+	ATF_CHECK_EQ(ri.img[0].length, len);
+	ATF_CHECK_EQ(ri.junk, 0);
+	ATF_CHECK_EQ(ri.nerrors, 0);
+	ATF_CHECK(!ri.usable);
+	ATF_REQUIRE_EQ(ri.nreasons, 1);
+	ATF_CHECK(strstr(ri.reasons[0], "no EFI (GOP) image") != NULL);
+	diags_free(&d);
+	free(buf);
+}
+
+ATF_TC_WITHOUT_HEAD(real_ipxe_virtio_is_usable);
+ATF_TC_BODY(real_ipxe_virtio_is_usable, tc)
+{
+	struct rom_info ri;
+	struct diags d;
+	uint8_t *buf;
+	size_t len;
+
+	buf = load(DATA "efi-virtio.rom", &len);
+	ATF_CHECK_EQ(parse(buf, len, &ri, &d), 0);
+	ATF_REQUIRE_EQ(ri.nimg, 2);
+	ATF_CHECK_EQ(ri.img[0].code_type, ROM_CODE_X86);
+	ATF_CHECK_EQ(ri.img[0].pcir_rev, 3);
+	ATF_REQUIRE_EQ(ri.img[0].ndevlist, 1);
+	ATF_CHECK_EQ(ri.img[0].devlist[0], 0x1041);
+	ATF_CHECK(ri.img[0].checksum_ok);
+	ATF_CHECK(!ri.img[0].last);
+	ATF_CHECK_EQ(ri.img[1].offset, ri.img[0].length);
+	ATF_CHECK_EQ(ri.img[1].code_type, ROM_CODE_EFI);
+	ATF_CHECK_EQ(ri.img[1].vendor, 0x1af4);
+	ATF_CHECK_EQ(ri.img[1].device, 0x1041);
+	ATF_CHECK(ri.img[1].efi.present);
+	ATF_CHECK_EQ(ri.img[1].efi.machine, ROM_EFI_X64);
+	ATF_CHECK_EQ(ri.img[1].efi.subsystem, 11);
+	ATF_CHECK_EQ(ri.img[1].efi.compression, 0);
+	ATF_CHECK(ri.img[1].efi.mz);
+	ATF_CHECK(ri.img[1].last);
+	ATF_CHECK_EQ(ri.efi_x64, 1);
+	ATF_CHECK(ri.usable);
+	ATF_CHECK_EQ(d.nerrors + d.nwarnings, 0);
+	diags_free(&d);
+	free(buf);
+}
+
+ATF_TC_WITHOUT_HEAD(real_isavga_is_not_a_pci_rom);
+ATF_TC_BODY(real_isavga_is_not_a_pci_rom, tc)
+{
+	struct rom_info ri;
+	struct diags d;
+	uint8_t *buf;
+	size_t len;
+
+	buf = load(DATA "vgabios-isavga.bin", &len);
+	ATF_CHECK_EQ(parse(buf, len, &ri, &d), -1);
+	ATF_CHECK_EQ(ri.nimg, 0);
+	ASSERT_DIAG(&d, DIAG_ERROR, 0x18, "PCIR pointer is 0");
+	ATF_CHECK(strstr(ri.reasons[0], "no valid option ROM image") != NULL);
+	diags_free(&d);
+	free(buf);
+}
+
+ATF_TC_WITHOUT_HEAD(real_fwupd_bad_checksum_warns);
+ATF_TC_BODY(real_fwupd_bad_checksum_warns, tc)
+{
+	struct rom_info ri;
+	struct diags d;
+	uint8_t *buf;
+	size_t len;
+
+	buf = load(DATA "fwupd-header-data-payload.rom", &len);
+	(void)parse(buf, len, &ri, &d);
+	ATF_REQUIRE_EQ(ri.nimg, 1);
+	ATF_CHECK(!ri.img[0].checksum_ok);
+	ATF_CHECK_EQ(ri.img[0].checksum, 0xda);
+	ASSERT_DIAG(&d, DIAG_WARN, 0, "x86 image checksum is bad");
+	ATF_CHECK_EQ(d.nerrors, 0);
+	diags_free(&d);
+	free(buf);
+}
+
+ATF_TC_WITHOUT_HEAD(real_fwupd_nvgi_header_detected_and_trimmed);
+ATF_TC_BODY(real_fwupd_nvgi_header_detected_and_trimmed, tc)
+{
+	struct rom_info ri;
+	struct diags d;
+	uint8_t *buf;
+	size_t len, off;
+
+	buf = load(DATA "fwupd-ifr-header-data-payload.rom", &len);
+	ATF_CHECK_EQ(parse(buf, len, &ri, &d), -1);
+	ATF_CHECK_EQ(ri.junk, 0x80);
+	ATF_CHECK_STREQ(ri.junk_kind, "NVIDIA IFR (NVGI) header");
+	ATF_REQUIRE_EQ(ri.nimg, 1);
+	ATF_CHECK_EQ(ri.img[0].offset, 0x80);
+	ASSERT_DIAG(&d, DIAG_WARN, 0, "128 bytes of NVIDIA IFR (NVGI) header");
+	ATF_CHECK(strstr(ri.reasons[0], "does not start at offset 0") != NULL);
+	ATF_REQUIRE_EQ(rom_trim_offset(buf, len, &off), 0);
+	ATF_CHECK_EQ(off, 0x80);
+	diags_free(&d);
+	free(buf);
+}
+
+/* Every ROM of Debian's seabios package, where installed. */
+ATF_TC_WITHOUT_HEAD(debian_seabios_vga_roms);
+ATF_TC_BODY(debian_seabios_vga_roms, tc)
+{
+	struct rom_info ri;
+	struct diags d;
+	struct dirent *e;
+	char path[512];
+	uint8_t *buf;
+	size_t len;
+	DIR *dp;
+	int n;
+
+	if ((dp = opendir("/usr/share/seabios")) == NULL)
+		atf_tc_skip("seabios is not installed");
+	for (n = 0; (e = readdir(dp)) != NULL; ) {
+		if (strncmp(e->d_name, "vgabios-", 8) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/usr/share/seabios/%s",
+		    e->d_name);
+		buf = load(path, &len);
+		(void)parse(buf, len, &ri, &d);
+		/* isavga, ramfb: ISA-style ROMs without a PCIR. */
+		if (len > 0x1A && buf[0x18] == 0 && buf[0x19] == 0)
+			ATF_CHECK_MSG(ri.nimg == 0 && has_diag(&d, DIAG_ERROR,
+			    0x18, "PCIR pointer is 0"), "%s", path);
+		else
+			ATF_CHECK_MSG(ri.nimg == 1 && ri.img[0].code_type == 0 &&
+		    ri.img[0].checksum_ok && ri.img[0].vendor != 0 &&
+		    ri.img[0].class >> 16 == 0x03 && d.nerrors == 0,
+		    "%s", path);
+		ATF_CHECK_MSG(!ri.usable, "%s has no EFI image", path);
+		diags_free(&d);
+		free(buf);
+		n++;
+	}
+	closedir(dp);
+	if (n == 0)
+		atf_tc_skip("no vgabios-*.bin in /usr/share/seabios");
+}
+
+/* Debian's ipxe-qemu: efi-* are usable, pxe-* are legacy only. */
+ATF_TC_WITHOUT_HEAD(debian_ipxe_roms);
+ATF_TC_BODY(debian_ipxe_roms, tc)
+{
+	struct rom_info ri;
+	struct diags d;
+	struct dirent *e;
+	char path[512];
+	uint8_t *buf;
+	size_t len;
+	DIR *dp;
+	bool efi;
+	int n;
+
+	if ((dp = opendir("/usr/lib/ipxe/qemu")) == NULL)
+		atf_tc_skip("ipxe-qemu is not installed");
+	for (n = 0; (e = readdir(dp)) != NULL; ) {
+		if (strstr(e->d_name, ".rom") == NULL)
+			continue;
+		efi = strncmp(e->d_name, "efi-", 4) == 0;
+		snprintf(path, sizeof(path), "/usr/lib/ipxe/qemu/%s",
+		    e->d_name);
+		buf = load(path, &len);
+		(void)parse(buf, len, &ri, &d);
+		ATF_CHECK_MSG(ri.nimg >= 1 && ri.img[0].code_type == 0 &&
+		    ri.img[0].checksum_ok && d.nerrors == 0, "%s", path);
+		ATF_CHECK_MSG(ri.usable == efi, "%s: usable %d", path,
+		    ri.usable);
+		if (efi)
+			ATF_CHECK_MSG(ri.efi_x64 >= 0 &&
+			    ri.img[ri.efi_x64].efi.machine == ROM_EFI_X64,
+			    "%s", path);
+		diags_free(&d);
+		free(buf);
+		n++;
+	}
+	closedir(dp);
+	if (n == 0)
+		atf_tc_skip("no ROMs in /usr/lib/ipxe/qemu");
+}
+
+static const struct pci_dev *
+mkdev(struct pci_dev *p, uint16_t v, uint16_t dv, uint16_t sv, uint16_t sd)
+{
+
+	memset(p, 0, sizeof(*p));
+	p->vendor = v;
+	p->device = dv;
+	p->subvendor = sv;
+	p->subdevice = sd;
+	return (p);
+}
+
+ATF_TC_WITHOUT_HEAD(amd_atom_header_decoded);
+ATF_TC_BODY(amd_atom_header_decoded, tc)
+{
+	static uint8_t buf[1024];
+	struct tim x = { .vendor = 0x1002, .device = 0x7480, .atom = true,
+	    .ssv = 0x1da2, .ssd = 0xe452 };
+	struct tim u = { .code = ROM_CODE_EFI, .vendor = 0x1002,
+	    .device = 0x7480, .last = true };
+	struct rom_info ri;
+	struct diags d;
+	struct pci_dev p;
+	size_t n;
+
+	n = tim_put(buf, tim_put(buf, 0, &x), &u);
+	ATF_CHECK_EQ(parse(buf, n, &ri, &d), 0);
+	ATF_CHECK(ri.atom.present && ri.atom.ibm && ri.atom.magic);
+	ATF_CHECK_EQ(ri.atom.hdr, 0x110);
+	ATF_CHECK_EQ(ri.atom.subvendor, 0x1da2);
+	ATF_CHECK_EQ(ri.atom.subdevice, 0xe452);
+	ATF_CHECK_STREQ(ri.atom.date, "01/04/23 10:27");
+	ATF_CHECK_STREQ(ri.atom.part, "113-D7020100-102");
+	ATF_CHECK_STREQ(ri.atom.asic, "NAVI33");
+	ATF_CHECK_STREQ(ri.atom.bus, "PCI_EXPRESS");
+	ATF_CHECK_STREQ(ri.atom.mem, "GDDR6");
+	ATF_CHECK_STREQ(ri.atom.name, "AMD RADEON RX 7600");
+	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x1002, 0x7480, 0x1da2,
+	    0xe452), "t.rom", &d), 0);
+	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x1002, 0x7480, 0x1849,
+	    0x5319), "t.rom", &d), 1);
+	ASSERT_DIAG(&d, DIAG_WARN, 0x110 + 0x18, "ATOM subsystem 1da2:e452 "
+	    "differs from the board's 1849:5319");
+	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x1002, 0x73ff, 0x1849,
+	    0x5319), "t.rom", &d), 3);
+	ASSERT_DIAG(&d, DIAG_WARN, 0x1A0, "x86 image is for 1002:7480, the "
+	    "device is 1002:73ff");
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(amd_apu_generic_subsystem_not_compared);
+ATF_TC_BODY(amd_apu_generic_subsystem_not_compared, tc)
+{
+	static uint8_t buf[1024];
+	struct tim x = { .vendor = 0x1002, .device = 0x164e, .atom = true,
+	    .ssv = 0x1002, .ssd = 0x1002, .last = true };
+	struct rom_info ri;
+	struct diags d;
+	struct pci_dev p;
+	size_t n;
+
+	n = tim_put(buf, 0, &x);
+	(void)parse(buf, n, &ri, &d);
+	ATF_REQUIRE(ri.atom.present);
+	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x1002, 0x164e, 0x1043,
+	    0x8877), "t.rom", &d), 0);
+	ATF_CHECK_EQ(d.nwarnings, 0);
+	diags_free(&d);
+}
+
+/* A full-flash NVIDIA dump: NVGI header, FwSec images, then VIDEO. */
+ATF_TC_WITHOUT_HEAD(nvidia_ifr_and_fwsec_before_video_trimmed);
+ATF_TC_BODY(nvidia_ifr_and_fwsec_before_video_trimmed, tc)
+{
+	static uint8_t buf[8192];
+	struct tim fw = { .code = ROM_CODE_NVE0, .vendor = 0x10de,
+	    .device = 0x2504, .last = true };
+	struct tim x = { .vendor = 0x10de, .device = 0x2504 };
+	struct tim e = { .code = ROM_CODE_EFI, .vendor = 0x10de,
+	    .device = 0x2504, .last = true };
+	struct rom_info ri;
+	struct diags d;
+	size_t n, off;
+
+	memcpy(buf, "NVGI", 4);
+	buf[0x15] = 0x04;		/* big-endian 0x400 */
+	n = tim_put(buf, 0x400, &fw);
+	n = tim_put(buf, n, &fw);
+	off = n;
+	n = tim_put(buf, tim_put(buf, n, &x), &e);
+	(void)parse(buf, n, &ri, &d);
+	ATF_CHECK_EQ(ri.junk, 0x400);
+	ATF_REQUIRE(ri.nimg >= 1);
+	ATF_CHECK_EQ(ri.img[0].code_type, ROM_CODE_NVE0);
+	ATF_CHECK_STREQ(rom_code_type_name(ri.img[0].code_type), "nvidia");
+	ATF_CHECK(!ri.usable);
+	diags_free(&d);
+	ATF_REQUIRE_EQ(rom_trim_offset(buf, n, &off), 0);
+	ATF_CHECK_EQ(off, 0x400 + 2 * 512);
+	ATF_CHECK_EQ(parse(buf + off, n - off, &ri, &d), 0);
+	ATF_CHECK_EQ(ri.nimg, 2);
+	ATF_CHECK_EQ(d.nerrors + d.nwarnings, 0);
+	diags_free(&d);
+}
+
+/* Without NVGI: an unknown header of odd length before 55 AA. */
+ATF_TC_WITHOUT_HEAD(nvidia_unknown_header_found_by_scan);
+ATF_TC_BODY(nvidia_unknown_header_found_by_scan, tc)
+{
+	static uint8_t buf[4096];
+	struct tim x = { .vendor = 0x10de, .device = 0x1c82 };
+	struct tim e = { .code = ROM_CODE_EFI, .vendor = 0x10de,
+	    .device = 0x1c82, .last = true };
+	struct rom_info ri;
+	struct diags d;
+	size_t n, off;
+
+	memset(buf, 0x55, 0x6c);	/* decoys: 55 55 ... */
+	n = tim_put(buf, tim_put(buf, 0x6c, &x), &e);
+	(void)parse(buf, n, &ri, &d);
+	ATF_CHECK_EQ(ri.junk, 0x6c);
+	ATF_CHECK_STREQ(ri.junk_kind, "unknown header (nvflash or dump tool)");
+	ATF_CHECK_EQ(ri.nimg, 2);
+	ATF_REQUIRE_EQ(rom_trim_offset(buf, n, &off), 0);
+	ATF_CHECK_EQ(off, 0x6c);
+	diags_free(&d);
+}
+
+/* NPDE links images after the PCIR chain's last flag. */
+ATF_TC_WITHOUT_HEAD(nvidia_npde_hidden_images);
+ATF_TC_BODY(nvidia_npde_hidden_images, tc)
+{
+	static uint8_t buf[4096];
+	struct tim x = { .vendor = 0x10de, .device = 0x2504, .npde = true,
+	    .npde_units = 1 };
+	struct tim e = { .code = ROM_CODE_EFI, .vendor = 0x10de,
+	    .device = 0x2504, .last = true, .npde = true, .npde_units = 1 };
+	struct tim h = { .sig = 0xBB77, .code = ROM_CODE_NV70,
+	    .vendor = 0x10de, .device = 0x2504, .npde = true,
+	    .npde_units = 1, .npde_last = true };
+	struct rom_info ri;
+	struct diags d;
+	size_t n;
+
+	n = tim_put(buf, tim_put(buf, tim_put(buf, 0, &x), &e), &h);
+	ATF_CHECK_EQ(parse(buf, n, &ri, &d), 0);
+	ATF_REQUIRE_EQ(ri.nimg, 3);
+	ATF_CHECK_EQ(ri.nvisible, 2);
+	ATF_CHECK(ri.img[2].hidden);
+	ATF_CHECK(!ri.img[1].hidden);
+	ATF_CHECK_EQ(ri.img[2].sig, 0xBB77);
+	ATF_CHECK(ri.img[2].npde && ri.img[2].npde_last);
+	ATF_CHECK_STREQ(rom_code_type_desc(ri.img[2].code_type),
+	    "NVIDIA private (0x70)");
+	ATF_CHECK_EQ(ri.trailing, 0);
+	ATF_CHECK_EQ(d.nerrors + d.nwarnings, 0);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(efi_each_machine_type);
+ATF_TC_BODY(efi_each_machine_type, tc)
+{
+	static const struct { uint16_t m; const char *name; } mt[] = {
+		{ ROM_EFI_IA32, "IA32" }, { ROM_EFI_IA64, "IA64" },
+		{ ROM_EFI_EBC, "EBC" }, { ROM_EFI_X64, "X64" },
+		{ ROM_EFI_ARM, "ARM" }, { ROM_EFI_AA64, "AARCH64" },
+		{ ROM_EFI_RV64, "RISCV64" }, { ROM_EFI_LA64, "LOONGARCH64" },
+		{ 0x1234, "unknown" },
+	};
+	static uint8_t buf[1024];
+	struct tim x = { .vendor = 0x1234, .device = 0x1111 };
+	struct tim e = { .code = ROM_CODE_EFI, .vendor = 0x1234,
+	    .device = 0x1111, .last = true };
+	struct rom_info ri;
+	struct diags d;
+	size_t i, n;
+
+	for (i = 0; i < nitems(mt); i++) {
+		e.machine = mt[i].m;
+		n = tim_put(buf, tim_put(buf, 0, &x), &e);
+		(void)parse(buf, n, &ri, &d);
+		ATF_REQUIRE_EQ(ri.nimg, 2);
+		ATF_CHECK_EQ(ri.img[1].efi.machine, mt[i].m);
+		ATF_CHECK_STREQ(rom_efi_machine_name(mt[i].m), mt[i].name);
+		ATF_CHECK_EQ(ri.usable, mt[i].m == ROM_EFI_X64);
+		if (mt[i].m != ROM_EFI_X64)
+			ATF_CHECK(strstr(ri.reasons[0], "no EFI image the "
+			    "firmware can load on X64") != NULL);
+		diags_free(&d);
+	}
+}
+
+ATF_TC_WITHOUT_HEAD(efi_compression_and_header_errors);
+ATF_TC_BODY(efi_compression_and_header_errors, tc)
+{
+	static uint8_t buf[512];
+	struct tim e = { .code = ROM_CODE_EFI, .vendor = 0x1234,
+	    .device = 0x1111, .last = true };
+	struct rom_info ri;
+	struct diags d;
+
+	e.comp = 1;
+	e.no_mz = true;			/* compressed: no MZ visible */
+	ATF_CHECK_EQ(parse(buf, tim_put(buf, 0, &e), &ri, &d), 0);
+	ATF_CHECK_EQ(ri.img[0].efi.compression, 1);
+	ATF_CHECK_EQ(d.nerrors, 0);
+	diags_free(&d);
+	e.comp = 2;
+	ATF_CHECK_EQ(parse(buf, tim_put(buf, 0, &e), &ri, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 0x0C, "unknown compression type 2");
+	diags_free(&d);
+	e.comp = 0;
+	ATF_CHECK_EQ(parse(buf, tim_put(buf, 0, &e), &ri, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 0x100, "has no \"MZ\" PE header");
+	diags_free(&d);
+	e.no_mz = false;
+	e.no_efisig = true;
+	ATF_CHECK_EQ(parse(buf, tim_put(buf, 0, &e), &ri, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 4, "without the 0x0EF1 EFI signature");
+	diags_free(&d);
+	e.no_efisig = false;
+	e.subsys = 10;
+	ATF_CHECK_EQ(parse(buf, tim_put(buf, 0, &e), &ri, &d), -1);
+	ASSERT_DIAG(&d, DIAG_WARN, 8, "subsystem 10 is not a driver");
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(device_list_and_wildcard_match);
+ATF_TC_BODY(device_list_and_wildcard_match, tc)
+{
+	static const uint16_t list[] = { 0x2222, 0x3333, 0 };
+	static uint8_t buf[512];
+	struct tim x = { .vendor = 0x1002, .device = 0x1111, .last = true,
+	    .devlist = list };
+	struct rom_info ri;
+	struct diags d;
+	struct pci_dev p;
+
+	(void)parse(buf, tim_put(buf, 0, &x), &ri, &d);
+	ATF_REQUIRE_EQ(ri.img[0].ndevlist, 2);
+	ATF_CHECK(rom_image_matches(&ri.img[0], 0x1002, 0x1111));
+	ATF_CHECK(rom_image_matches(&ri.img[0], 0x1002, 0x3333));
+	ATF_CHECK(!rom_image_matches(&ri.img[0], 0x1002, 0x4444));
+	ATF_CHECK(!rom_image_matches(&ri.img[0], 0x10de, 0x3333));
+	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x1002, 0x4444, 0, 0),
+	    "t.rom", &d), 1);
+	ASSERT_DIAG(&d, DIAG_WARN, 0x1A0, "x86 image is for 1002:1111 (and "
+	    "its device list), the device is 1002:4444");
+	diags_free(&d);
+	x.devlist = NULL;
+	x.device = 0xFFFF;
+	(void)parse(buf, tim_put(buf, 0, &x), &ri, &d);
+	ATF_CHECK(rom_image_matches(&ri.img[0], 0x1002, 0x4444));
+	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x1002, 0x4444, 0, 0),
+	    "t.rom", &d), 0);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(chain_missing_last_flag_warns);
+ATF_TC_BODY(chain_missing_last_flag_warns, tc)
+{
+	static uint8_t buf[1024];
+	struct tim x = { .vendor = 0x1234, .device = 0x1111 };
+	struct tim e = { .code = ROM_CODE_EFI, .vendor = 0x1234,
+	    .device = 0x1111 };
+	struct rom_info ri;
+	struct diags d;
+
+	ATF_CHECK_EQ(parse(buf, tim_put(buf, tim_put(buf, 0, &x), &e), &ri,
+	    &d), 0);
+	ATF_CHECK(!ri.chain_ok);
+	ASSERT_DIAG(&d, DIAG_WARN, 512, "no image has the last-image flag");
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(truncated_image_and_header);
+ATF_TC_BODY(truncated_image_and_header, tc)
+{
+	static uint8_t buf[2048];
+	struct tim x = { .vendor = 0x1234, .device = 0x1111, .units = 4,
+	    .last = true };
+	struct rom_info ri;
+	struct diags d;
+
+	(void)tim_put(buf, 0, &x);
+	ATF_CHECK_EQ(parse(buf, 1000, &ri, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 0, "image truncated: its length is 0x800 "
+	    "but the file ends 0x3e8 bytes after its start");
+	ASSERT_DIAG(&d, DIAG_ERROR, 2, "initialization size 0x800 runs past");
+	ATF_CHECK(ri.img[0].truncated);
+	diags_free(&d);
+	ATF_CHECK_EQ(parse(buf, 20, &ri, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 0, "image header truncated: 20 bytes left");
+	diags_free(&d);
+	ATF_CHECK_EQ(parse(buf, 0, &ri, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 0, "the file is empty");
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(pcir_pointer_errors);
+ATF_TC_BODY(pcir_pointer_errors, tc)
+{
+	static uint8_t buf[512];
+	struct tim x = { .vendor = 0x1234, .device = 0x1111, .last = true };
+	struct rom_info ri;
+	struct diags d;
+
+	(void)tim_put(buf, 0, &x);
+	put16(buf + 0x18, 0x1A2);
+	ATF_CHECK_EQ(parse(buf, 512, &ri, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 0x18, "PCIR pointer 0x1a2 is not "
+	    "DWORD-aligned");
+	diags_free(&d);
+	put16(buf + 0x18, 0xFFFC);
+	ATF_CHECK_EQ(parse(buf, 512, &ri, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 0x18, "PCIR pointer 0xfffc points past "
+	    "the end of the file");
+	diags_free(&d);
+	put16(buf + 0x18, 0x1A4);
+	ATF_CHECK_EQ(parse(buf, 512, &ri, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 0x1A4, "PCIR signature missing");
+	diags_free(&d);
+	put16(buf + 0x18, 0x1A0);
+	put16(buf, 0x1234);
+	ATF_CHECK_EQ(parse(buf, 512, &ri, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 0, "image signature 55 AA missing "
+	    "(found 34 12)");
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(trailing_data_and_padding);
+ATF_TC_BODY(trailing_data_and_padding, tc)
+{
+	static uint8_t buf[2048];
+	struct tim e = { .code = ROM_CODE_EFI, .vendor = 0x1234,
+	    .device = 0x1111, .last = true };
+	struct rom_info ri;
+	struct diags d;
+
+	memset(buf, 0xFF, sizeof(buf));
+	(void)tim_put(buf, 0, &e);
+	ATF_CHECK_EQ(parse(buf, 1024, &ri, &d), 0);
+	ATF_CHECK_EQ(ri.trailing, 512);
+	ATF_CHECK(ri.trailing_padding);
+	ASSERT_DIAG(&d, DIAG_NOTE, 512, "512 bytes of 0xFF padding");
+	diags_free(&d);
+	buf[700] = 0x12;
+	ATF_CHECK_EQ(parse(buf, 1024, &ri, &d), 0);
+	ATF_CHECK(!ri.trailing_padding);
+	ASSERT_DIAG(&d, DIAG_WARN, 512, "512 bytes of trailing data");
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(trim_without_x86_image_fails);
+ATF_TC_BODY(trim_without_x86_image_fails, tc)
+{
+	static uint8_t buf[1024];
+	struct tim e = { .code = ROM_CODE_EFI, .vendor = 0x1234,
+	    .device = 0x1111, .last = true };
+	size_t off;
+
+	(void)tim_put(buf, 0, &e);
+	ATF_CHECK_EQ(rom_trim_offset(buf, sizeof(buf), &off), -1);
+	memset(buf, 0, sizeof(buf));
+	ATF_CHECK_EQ(rom_trim_offset(buf, sizeof(buf), &off), -1);
+}
+
+ATF_TC_WITHOUT_HEAD(techpowerup_file_names);
+ATF_TC_BODY(techpowerup_file_names, tc)
+{
+	struct rom_tpu t;
+
+	ATF_REQUIRE_EQ(rom_tpu_name("/x/Sapphire.RX7600.8192.221215.rom", &t),
+	    0);
+	ATF_CHECK_STREQ(t.vendor, "Sapphire");
+	ATF_CHECK_STREQ(t.model, "RX7600");
+	ATF_CHECK_EQ(t.vram_mib, 8192);
+	ATF_CHECK_EQ(t.year, 2022);
+	ATF_CHECK_EQ(t.month, 12);
+	ATF_CHECK_EQ(t.day, 15);
+	ATF_REQUIRE_EQ(rom_tpu_name("Asus.RTX.3080.10240.200904.ROM", &t), 0);
+	ATF_CHECK_STREQ(t.model, "RTX.3080");
+	ATF_CHECK_EQ(t.vram_mib, 10240);
+	ATF_CHECK_EQ(rom_tpu_name("rx7600.rom", &t), -1);
+	ATF_CHECK_EQ(rom_tpu_name("A.B.8192.221315.rom", &t), -1);
+	ATF_CHECK_EQ(rom_tpu_name("A.B.8192.22121.rom", &t), -1);
+	ATF_CHECK_EQ(rom_tpu_name("A.B.0.221201.rom", &t), -1);
+	ATF_CHECK_EQ(rom_tpu_name(".B.8192.221201.rom", &t), -1);
+	ATF_CHECK_EQ(rom_tpu_name("A..8192.221201.rom", &t), -1);
+	ATF_CHECK_EQ(rom_tpu_name("A.B.8192.221201.txt", &t), -1);
+	ATF_CHECK_EQ(rom_tpu_name("A.B.8x92.221201.rom", &t), -1);
+}
+
+/* An ACPI VFCT table with n images of 512 bytes each. */
+static size_t
+mkvfct(uint8_t *t, size_t n)
+{
+	struct tim x = { .vendor = 0x1002, .last = true };
+	size_t off, i;
+	uint8_t sum;
+
+	memset(t, 0, 76);
+	memcpy(t, "VFCT", 4);
+	t[8] = 1;
+	memcpy(t + 10, "ALASKA", 6);
+	memcpy(t + 16, "A M I   ", 8);
+	put32(t + 52, 76);
+	for (off = 76, i = 0; i < n; i++) {
+		put32(t + off, 0);		/* bus */
+		put32(t + off + 4, 8 + (uint32_t)i);
+		put32(t + off + 8, 0);
+		put16(t + off + 12, 0x1002);
+		put16(t + off + 14, (uint16_t)(0x164e + i));
+		put16(t + off + 16, 0x1043);
+		put16(t + off + 18, 0x8877);
+		put32(t + off + 24, 512);
+		x.device = (uint16_t)(0x164e + i);
+		off = tim_put(t, off + 28, &x);
+	}
+	put32(t + 4, (uint32_t)off);
+	for (sum = 0, i = 0; i < off; i++)
+		sum = (uint8_t)(sum + t[i]);
+	t[9] = (uint8_t)-sum;
+	return (off);
+}
+
+ATF_TC_WITHOUT_HEAD(vfct_several_images);
+ATF_TC_BODY(vfct_several_images, tc)
+{
+	static uint8_t t[4096];
+	struct vfct_info vi;
+	struct rom_info ri;
+	struct diags d;
+	size_t n;
+
+	n = mkvfct(t, 3);
+	diags_init(&d);
+	ATF_REQUIRE_EQ(vfct_parse(t, n, "vfct.dat", &vi, &d), 0);
+	ATF_CHECK(vi.checksum_ok);
+	ATF_CHECK_STREQ(vi.oem, "ALASKA");
+	ATF_REQUIRE_EQ(vi.nimg, 3);
+	ATF_CHECK_EQ(vi.img[1].dev, 9);
+	ATF_CHECK_EQ(vi.img[1].vendor, 0x1002);
+	ATF_CHECK_EQ(vi.img[1].device, 0x164f);
+	ATF_CHECK_EQ(vi.img[1].subvendor, 0x1043);
+	ATF_CHECK_EQ(vi.img[1].subdevice, 0x8877);
+	ATF_CHECK_EQ(vi.img[1].length, 512);
+	ATF_CHECK_EQ(vi.img[1].data, 76 + 28 + 512 + 28);
+	diags_free(&d);
+	(void)parse(t + vi.img[2].data, vi.img[2].length, &ri, &d);
+	ATF_CHECK_EQ(ri.img[0].device, 0x1650);
+	ATF_CHECK_EQ(d.nerrors, 0);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(vfct_errors);
+ATF_TC_BODY(vfct_errors, tc)
+{
+	static uint8_t t[4096];
+	struct vfct_info vi;
+	struct diags d;
+	size_t n;
+
+	n = mkvfct(t, 2);
+	t[200]++;
+	diags_init(&d);
+	ATF_CHECK_EQ(vfct_parse(t, n, "v", &vi, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 9, "table checksum is bad");
+	ATF_CHECK_EQ(vi.nimg, 2);
+	diags_free(&d);
+	ATF_CHECK_EQ(vfct_parse(t, n - 10, "v", &vi, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 4, "exceeds the file size");
+	ASSERT_DIAG(&d, DIAG_ERROR, 76 + 28 + 512 + 24, "image length 512 "
+	    "runs past the end of the table");
+	diags_free(&d);
+	ATF_CHECK_EQ(vfct_parse(t, 40, "v", &vi, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 0, "file too short for a VFCT table");
+	diags_free(&d);
+	memcpy(t, "FACP", 4);
+	ATF_CHECK_EQ(vfct_parse(t, n, "v", &vi, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 0, "VFCT signature missing");
+	diags_free(&d);
+	n = mkvfct(t, 1);
+	put32(t + 52, 9999);
+	ATF_CHECK_EQ(vfct_parse(t, n, "v", &vi, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 52, "VBIOS image offset 9999 is outside");
+	diags_free(&d);
+	n = mkvfct(t, 0);
+	ATF_CHECK_EQ(vfct_parse(t, n, "v", &vi, &d), -1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 52, "the table has no VBIOS image");
+	diags_free(&d);
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+
+	ATF_TP_ADD_TC(tp, real_seabios_stdvga_is_legacy_only);
+	ATF_TP_ADD_TC(tp, real_ipxe_virtio_is_usable);
+	ATF_TP_ADD_TC(tp, real_isavga_is_not_a_pci_rom);
+	ATF_TP_ADD_TC(tp, real_fwupd_bad_checksum_warns);
+	ATF_TP_ADD_TC(tp, real_fwupd_nvgi_header_detected_and_trimmed);
+	ATF_TP_ADD_TC(tp, debian_seabios_vga_roms);
+	ATF_TP_ADD_TC(tp, debian_ipxe_roms);
+	ATF_TP_ADD_TC(tp, amd_atom_header_decoded);
+	ATF_TP_ADD_TC(tp, amd_apu_generic_subsystem_not_compared);
+	ATF_TP_ADD_TC(tp, nvidia_ifr_and_fwsec_before_video_trimmed);
+	ATF_TP_ADD_TC(tp, nvidia_unknown_header_found_by_scan);
+	ATF_TP_ADD_TC(tp, nvidia_npde_hidden_images);
+	ATF_TP_ADD_TC(tp, efi_each_machine_type);
+	ATF_TP_ADD_TC(tp, efi_compression_and_header_errors);
+	ATF_TP_ADD_TC(tp, device_list_and_wildcard_match);
+	ATF_TP_ADD_TC(tp, chain_missing_last_flag_warns);
+	ATF_TP_ADD_TC(tp, truncated_image_and_header);
+	ATF_TP_ADD_TC(tp, pcir_pointer_errors);
+	ATF_TP_ADD_TC(tp, trailing_data_and_padding);
+	ATF_TP_ADD_TC(tp, trim_without_x86_image_fails);
+	ATF_TP_ADD_TC(tp, techpowerup_file_names);
+	ATF_TP_ADD_TC(tp, vfct_several_images);
+	ATF_TP_ADD_TC(tp, vfct_errors);
+	return (atf_no_error());
+}
