@@ -20,7 +20,7 @@ LDFLAGS=	$(EXTRA_LDFLAGS)
 # The core library: parsers, models, planners.  No OS calls, no printing.
 LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/kv.c lib/hostop.c lib/pciids.c lib/bindplan.c \
-		lib/loaderconf.c lib/rom.c \
+		lib/loaderconf.c lib/rom.c lib/bcfg.c \
 		lib/topo.c lib/topo_model.c lib/topo_draw.c lib/cpuset.c \
 		lib/pin.c lib/pin_out.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
@@ -66,7 +66,7 @@ ptvm: $(CMD_OBJS) $(LIBPTVM)
 $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 		lib/pci.h lib/kv.h lib/hostop.h lib/bindplan.h host/host.h \
 		src/ptvm.h src/bind.h lib/pciids.h lib/loaderconf.h lib/util.h \
-		lib/topo.h lib/topo_impl.h lib/pin.h lib/rom.h
+		lib/topo.h lib/topo_impl.h lib/pin.h lib/rom.h lib/bcfg.h
 
 # atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
 # (tests/cli/X from X.sh, with the interpreter and paths set), built with
