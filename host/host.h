@@ -35,6 +35,19 @@ struct host_proc {
 	bool		 ran;		/* false: only journaled */
 };
 
+/* What stat(2) says of a path, as far as ptvm cares. */
+enum host_ftype {
+	HOST_F_REG,
+	HOST_F_DIR,
+	HOST_F_CHR,		/* a device (under -H: a file in root/dev) */
+	HOST_F_OTHER,
+};
+
+struct host_stat {
+	enum host_ftype	 type;
+	uint64_t	 size;
+};
+
 struct host_ops {
 	const char *name;		/* "live" or "captured" */
 	void	(*close)(struct host *);
@@ -64,6 +77,10 @@ struct host_ops {
 	int	(*file_read)(struct host *, const char *, char **, size_t *);
 	int	(*file_write)(struct host *, const char *, const char *, size_t,
 		    int);
+	/* stat(2) of such a path; ENOENT when missing. */
+	int	(*file_stat)(struct host *, const char *, struct host_stat *);
+	/* The names in a directory, sorted; free with host_names_free(). */
+	int	(*dir_list)(struct host *, const char *, char ***, size_t *);
 	/* Runs argv[0] (a program name or absolute path) with argv. */
 	int	(*run)(struct host *, char *const *, struct host_proc *);
 	/* Waits before a retry (nothing under -H). */
@@ -106,5 +123,8 @@ int	sys_write_atomic(const char *, const char *, size_t, int);
 int	sys_atomic_commit(int, const char *, const char *, int, int);
 int	sys_mkdir_p(const char *, int);
 int	sys_spawn_wait(const char *, char *const *, int *);
+int	sys_stat(const char *, bool, struct host_stat *);
+int	sys_dir_list(const char *, char ***, size_t *);
+void	host_names_free(char **, size_t);
 
 #endif /* PTVM_HOST_H */

@@ -907,6 +907,29 @@ cap_file_read(struct host *h, const char *path, char **buf, size_t *len)
 }
 
 static int
+cap_file_stat(struct host *h, const char *path, struct host_stat *st)
+{
+	char p[PATH_MAX];
+	int e;
+
+	if ((e = root_path(h, path, p, sizeof(p))) != 0)
+		return (e);
+	/* A capture cannot hold device nodes: a file under /dev stands in. */
+	return (sys_stat(p, strncmp(path, "/dev/", 5) == 0, st));
+}
+
+static int
+cap_dir_list(struct host *h, const char *path, char ***names, size_t *n)
+{
+	char p[PATH_MAX];
+	int e;
+
+	if ((e = root_path(h, path, p, sizeof(p))) != 0)
+		return (e);
+	return (sys_dir_list(p, names, n));
+}
+
+static int
 cap_file_write(struct host *h, const char *path, const char *data,
     size_t len, int mode)
 {
@@ -1032,6 +1055,8 @@ static const struct host_ops cap_ops = {
 	.vm_list = cap_vm_list,
 	.file_read = cap_file_read,
 	.file_write = cap_file_write,
+	.file_stat = cap_file_stat,
+	.dir_list = cap_dir_list,
 	.run = cap_run,
 	.pause = cap_pause,
 	.rom_read = cap_rom_read,

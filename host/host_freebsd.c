@@ -1471,6 +1471,22 @@ hfb_file_read(struct host *h __unused, const char *path, char **buf,
 
 /* Writes atomically; ptvm's runtime directory is created on demand. */
 static int
+hfb_file_stat(struct host *h __unused, const char *path,
+    struct host_stat *st)
+{
+
+	return (sys_stat(path, false, st));
+}
+
+static int
+hfb_dir_list(struct host *h __unused, const char *path, char ***names,
+    size_t *n)
+{
+
+	return (sys_dir_list(path, names, n));
+}
+
+static int
 hfb_file_write(struct host *h, const char *path, const char *data,
     size_t len, int mode)
 {
@@ -1565,6 +1581,8 @@ static const struct host_ops hfb_ops = {
 	.vm_list = hfb_vm_list,
 	.file_read = hfb_file_read,
 	.file_write = hfb_file_write,
+	.file_stat = hfb_file_stat,
+	.dir_list = hfb_dir_list,
 	.run = hfb_run,
 	.pause = hfb_pause,
 	.rom_read = hfb_rom_read,

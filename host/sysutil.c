@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -169,5 +170,93 @@ sys_spawn_wait(const char *path, char *const *argv, int *status)
 		*status = 128 + WTERMSIG(st);
 	else
 		*status = 255;
+	return (0);
+}
+
+/* stat(2) that follows links; reg_as_dev: a regular file stands for a device. */
+int
+sys_stat(const char *path, bool reg_as_dev, struct host_stat *hs)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return (errno);
+	if (S_ISREG(st.st_mode))
+		hs->type = reg_as_dev ? HOST_F_CHR : HOST_F_REG;
+	else if (S_ISDIR(st.st_mode))
+		hs->type = HOST_F_DIR;
+	else if (S_ISCHR(st.st_mode))
+		hs->type = HOST_F_CHR;
+	else
+		hs->type = HOST_F_OTHER;
+	hs->size = (uint64_t)st.st_size;
+	return (0);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+void
+host_names_free(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The entries of a directory but "." and "..", sorted; at most 100000. */
+int
+sys_dir_list(const char *path, char ***out, size_t *nout)
+{
+	DIR *dp;
+	struct dirent *de;
+	char **names, **nn;
+	size_t n;
+	int e;
+
+	*out = NULL;
+	*nout = 0;
+	if ((dp = opendir(path)) == NULL)
+		return (errno);
+	names = NULL;
+	n = 0;
+	e = 0;
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == 100000) {
+			e = EFBIG;
+			break;
+		}
+		if ((n & 31) == 0) {
+			if ((nn = reallocarray(names, n + 32,
+			    sizeof(*nn))) == NULL) {
+				e = ENOMEM;
+				break;
+			}
+			names = nn;
+		}
+		if ((names[n] = strdup(de->d_name)) == NULL) {
+			e = ENOMEM;
+			break;
+		}
+		n++;
+	}
+	(void)closedir(dp);
+	if (e != 0) {
+		host_names_free(names, n);
+		return (e);
+	}
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
+	*out = names;
+	*nout = n;
 	return (0);
 }

@@ -1,0 +1,261 @@
+/*
+ * vmconf.c: reading VM files (ptvm.conf(5)).
+ */
+#include "compat.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "vmconf.h"
+
+bool
+vm_name_ok(const char *s)
+{
+	size_t n;
+
+	if (s[0] == '\0' || s[0] == '.' || s[0] == '-')
+		return (false);
+	for (n = 0; s[n] != '\0'; n++)
+		if (!isalnum((unsigned char)s[n]) && s[n] != '-' &&
+		    s[n] != '_' && s[n] != '.')
+			return (false);
+	return (n <= VM_NAMEMAX);
+}
+
+int
+vm_name_of_path(const char *path, char *out, size_t outlen)
+{
+	const char *b, *e;
+	size_t n;
+
+	b = strrchr(path, '/');
+	b = b != NULL ? b + 1 : path;
+	n = strlen(b);
+	if (n > 5 && strcmp(b + n - 5, ".conf") == 0)
+		n -= 5;
+	e = b + n;
+	if (n == 0 || n >= outlen)
+		return (-1);
+	memcpy(out, b, n);
+	out[n] = '\0';
+	(void)e;
+	return (vm_name_ok(out) ? 0 : -1);
+}
+
+static bool
+key_char_ok(int c)
+{
+
+	return (isalnum(c) || c == '.' || c == '_' || c == '-');
+}
+
+static char *
+trimmed_dup(const char *b, const char *e)
+{
+	char *s;
+
+	while (b < e && (*b == ' ' || *b == '\t'))
+		b++;
+	while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	if ((s = malloc((size_t)(e - b) + 1)) == NULL)
+		return (NULL);
+	memcpy(s, b, (size_t)(e - b));
+	s[e - b] = '\0';
+	return (s);
+}
+
+static int
+add_line(struct vmconf *c, char *key, char *val, unsigned line)
+{
+	struct vmconf_line *nl;
+
+	if ((c->n & 63) == 0) {
+		if ((nl = reallocarray(c->l, c->n + 64, sizeof(*nl))) == NULL)
+			return (ENOMEM);
+		c->l = nl;
+	}
+	c->l[c->n].key = key;
+	c->l[c->n].val = val;
+	c->l[c->n].line = line;
+	c->n++;
+	return (0);
+}
+
+/* Checks and strips the value's quotes in place; -1 with a diagnostic. */
+static int
+unquote(char *v, const char *file, unsigned line, struct diags *d)
+{
+	size_t n;
+
+	n = strlen(v);
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+		memmove(v, v + 1, n - 2);
+		v[n - 2] = '\0';
+		return (0);
+	}
+	if ((n >= 1 && v[0] == '"') || (n >= 2 && v[n - 1] == '"' &&
+	    strchr(v, '"') == v + n - 1)) {
+		diag_err(d, file, line, "unbalanced double quote; write "
+		    "key=\"value\" or leave the quotes out");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+parse_line(struct vmconf *c, const char *b, const char *e, unsigned line,
+    struct diags *d)
+{
+	const char *eq, *p;
+	char *key, *val;
+
+	while (b < e && (*b == ' ' || *b == '\t'))
+		b++;
+	if (b == e || *b == '#' || (e - b == 1 && *b == '\r'))
+		return (0);
+	if (memchr(b, '\0', (size_t)(e - b)) != NULL) {
+		diag_err(d, c->file, line, "NUL byte in the line; is this a "
+		    "text file?");
+		return (-1);
+	}
+	if ((eq = memchr(b, '=', (size_t)(e - b))) == NULL) {
+		diag_err(d, c->file, line, "expected key=value");
+		return (-1);
+	}
+	if ((key = trimmed_dup(b, eq)) == NULL ||
+	    (val = trimmed_dup(eq + 1, e)) == NULL) {
+		free(key);
+		return (ENOMEM);
+	}
+	for (p = key; *p != '\0' && key_char_ok((unsigned char)*p); p++)
+		;
+	if (key[0] == '\0' || *p != '\0') {
+		diag_err(d, c->file, line, "\"%s\": a key is letters, digits, "
+		    "'.', '_' and '-'", key);
+		free(key);
+		free(val);
+		return (-1);
+	}
+	if (unquote(val, c->file, line, d) != 0) {
+		free(key);
+		free(val);
+		return (-1);
+	}
+	if (add_line(c, key, val, line) != 0) {
+		free(key);
+		free(val);
+		return (ENOMEM);
+	}
+	return (0);
+}
+
+int
+vmconf_parse(const char *buf, size_t len, const char *file, const char *name,
+    struct vmconf *c, struct diags *d)
+{
+	const char *p, *end, *nl;
+	unsigned line;
+	int bad;
+
+	memset(c, 0, sizeof(*c));
+	if ((c->file = strdup(file)) == NULL)
+		return (-1);
+	if (strlcpy(c->name, name, sizeof(c->name)) >= sizeof(c->name) ||
+	    !vm_name_ok(name)) {
+		diag_err(d, file, 0, "\"%s\" is not a VM name: use letters, "
+		    "digits, '-', '_' and '.', at most %d", name, VM_NAMEMAX);
+		return (-1);
+	}
+	bad = 0;
+	end = buf + len;
+	for (p = buf, line = 1; p < end; p = nl + 1, line++) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (line > VM_MAXLINES) {
+			diag_err(d, file, line, "more than %d lines; is this "
+			    "a VM file?", VM_MAXLINES);
+			return (-1);
+		}
+		switch (parse_line(c, p, nl, line, d)) {
+		case 0:
+			break;
+		case ENOMEM:
+			diag_err(d, file, line, "out of memory");
+			return (-1);
+		default:
+			bad = 1;
+		}
+		if (nl == end)
+			break;
+	}
+	return (bad ? -1 : 0);
+}
+
+void
+vmconf_free(struct vmconf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->l[i].key);
+		free(c->l[i].val);
+	}
+	free(c->l);
+	free(c->file);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct vmconf_line *
+vmconf_get(const struct vmconf *c, const char *key)
+{
+	size_t i;
+
+	for (i = c->n; i > 0; i--)
+		if (strcmp(c->l[i - 1].key, key) == 0)
+			return (&c->l[i - 1]);
+	return (NULL);
+}
+
+int
+vm_parse_size(const char *s, uint64_t *out)
+{
+	const char *p;
+	unsigned long v;
+	unsigned shift;
+
+	p = s;
+	if (!isdigit((unsigned char)*p) ||
+	    util_parse_ulong_end(&p, NULL, 10, ULONG_MAX, &v) != 0)
+		return (-1);
+	switch (*p) {
+	case '\0':
+		shift = 0;
+		break;
+	case 'k': case 'K':
+		shift = 10;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		break;
+	case 't': case 'T':
+		shift = 40;
+		break;
+	default:
+		return (-1);
+	}
+	if (*p != '\0' && p[1] != '\0' && !((p[1] == 'b' || p[1] == 'B') &&
+	    p[2] == '\0'))
+		return (-1);
+	if (shift > 0 && (uint64_t)v > (UINT64_MAX >> shift))
+		return (-1);
+	*out = (uint64_t)v << shift;
+	return (0);
+}

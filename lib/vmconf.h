@@ -1,0 +1,136 @@
+/*
+ * vmconf.h: ptvm's VM files (ptvm.conf(5)) and the compiler that turns one
+ * into the exact bhyve configuration.
+ *
+ * A VM file is bhyve_config(5) syntax made forgiving: "key=value" lines,
+ * '#' comments, blank lines, whitespace around key and value trimmed, one
+ * pair of double quotes around a value removed.  ptvm's own keys (cpus,
+ * memory, pin, passthru, disk, cdrom, net, vnc, console, firmware, smbios,
+ * lpc and the supervisor's keys) expand into bhyve variables; every other
+ * key is a bhyve variable and reaches bhyve unchanged once checked, and
+ * "bhyve.KEY" passes KEY through unchecked.
+ *
+ * Pure: the caller gathers the host facts (struct vm_env) and prints.
+ */
+#ifndef PTVM_VMCONF_H
+#define PTVM_VMCONF_H
+
+#include "compat.h"
+#include "bcfg.h"
+#include "diag.h"
+#include "kv.h"
+#include "pci.h"
+#include "pin.h"
+#include "topo.h"
+
+#define VM_NAMEMAX	31		/* VM_MAX_NAMELEN - 1 of vmm(4) */
+#define VM_MAXLINES	10000
+#define VM_MAXVCPUS	1024
+
+/* One "key=value" line of a VM file. */
+struct vmconf_line {
+	char		*key;
+	char		*val;		/* trimmed, quotes removed */
+	unsigned	 line;
+};
+
+struct vmconf {
+	char		*file;		/* for diagnostics */
+	char		 name[VM_NAMEMAX + 1];
+	struct vmconf_line *l;
+	size_t		 n;
+};
+
+/* Checks a VM name: letters, digits, '-', '_', '.', at most 31. */
+bool	vm_name_ok(const char *);
+/* The VM name of a file name ("/x/winpt.conf" -> "winpt"); -1: invalid. */
+int	vm_name_of_path(const char *, char *, size_t);
+
+int	vmconf_parse(const char *, size_t, const char *, const char *,
+	    struct vmconf *, struct diags *);
+void	vmconf_free(struct vmconf *);
+/* The value of the last line with key, or NULL. */
+const struct vmconf_line *vmconf_get(const struct vmconf *, const char *);
+
+/* What the compiler needs to know of the host; NULL members: unknown. */
+struct vm_env {
+	struct pci_list	*pci;
+	const struct kv_list *kenv;	/* smbios.* for smbios=host */
+	const struct topo *topo;
+	const char	*firmware;	/* what firmware=auto found */
+	const char	*vars_template;	/* its BHYVE_UEFI_VARS.fd, or NULL */
+	const char	*vardir;	/* per-VM state: /var/db/ptvm */
+	int		 nmdm_unit;	/* console=auto picks nmdmNA/B */
+	int		 maxcpu;	/* hw.vmm.maxcpu, 0 unknown */
+};
+
+enum vm_dev_kind {
+	VMD_PASSTHRU,
+	VMD_DISK,
+	VMD_CDROM,
+	VMD_NET,
+	VMD_FBUF,
+	VMD_XHCI,
+};
+
+/* A guest device ptvm placed, with the facts checks need. */
+struct vm_dev {
+	enum vm_dev_kind kind;
+	unsigned	 bus, slot, func;	/* guest address */
+	unsigned	 line;
+	char		*path;		/* disk, cdrom: the backing file */
+	char		*rom;		/* passthru: rom= file, or NULL */
+	struct pci_sel	 host;		/* passthru: host function */
+	char		*ifname;	/* net: the tap bhyve opens */
+	char		*bridge;	/* net: bridge to join, or NULL */
+};
+
+enum vm_policy {
+	VMP_RESTART,
+	VMP_STOP,
+};
+
+/* The supervisor's settings (ptvm.conf(5) "LIFECYCLE"). */
+struct vm_life {
+	enum vm_policy	 on_reboot, on_poweroff, on_halt, on_crash;
+	int		 stop_timeout;		/* seconds */
+	int		 acpi_presses;		/* 1 or 2 */
+	bool		 isolate;
+	bool		 unbind_on_stop;
+};
+
+struct vm {
+	struct vmconf	 conf;
+	char		 name[VM_NAMEMAX + 1];
+	struct bcfg	 cfg;		/* what bhyve gets with -k */
+	struct vm_dev	*dev;
+	size_t		 ndev;
+	struct pci_sel	*bind;		/* host functions to put on ppt */
+	size_t		 nbind;
+	int		 ncpus;
+	uint64_t	 memory;	/* bytes */
+	int		*pin;		/* [ncpus] host CPU, -1 unpinned */
+	bool		 pinned;
+	struct pin_plan	*plan;		/* the planner's plan, or NULL */
+	char		*console;	/* nmdm A side, or NULL */
+	char		*vnc;		/* address:port, or NULL */
+	char		*firmware;
+	char		*vars;		/* per-VM UEFI variables, or NULL */
+	bool		 display;	/* has a GPU or fbuf */
+	struct vm_life	 life;
+};
+
+void	vm_init(struct vm *);
+void	vm_free(struct vm *);
+/*
+ * Compiles conf (moved into vm) into vm.  Every problem is reported,
+ * located at the VM file's line; returns 0 or -1 when an error was seen.
+ * Paths are not checked for existence here (see ptvm check).
+ */
+int	vm_compile(struct vmconf *, const struct vm_env *, struct vm *,
+	    struct diags *);
+
+/* Sizes as bhyve and ptvm take them: 16G, 16g, 512M, 1T, bytes. */
+int	vm_parse_size(const char *, uint64_t *);
+
+#endif /* PTVM_VMCONF_H */
