@@ -219,7 +219,8 @@ passthru_conf(struct actx *c, const char *node, const char *opts)
 		}
 		setn(c, node, "pptdev", dev);
 		free(dev);
-	} else if (scan3(opts, "pci", ':', v, &rest) ||
+	} else if (scan3(opts, "pci0:", ':', v, &rest) ||
+	    scan3(opts, "pci", ':', v, &rest) ||
 	    scan3(opts, "", '/', v, &rest)) {
 		snprintf(buf, sizeof(buf), "%lu", v[0]);
 		setn(c, node, "bus", buf);
@@ -366,9 +367,11 @@ slot_conf(struct actx *c, const char *node, const char *emul,
 	if (strcmp(emul, "ahci") == 0)
 		return (ahci_conf(c, node, conf));
 	if (strcmp(emul, "ahci-hd") == 0 || strcmp(emul, "ahci-cd") == 0) {
-		setn(c, node, "port.0.type", emul + 5);
-		return (conf != NULL ?
-		    first_then_legacy(c, node, "port.0.path", conf) : 0);
+		if (conf == NULL) {
+			setn(c, node, "port.0.type", emul + 5);
+			return (0);
+		}
+		return (ahci_port(c, node, 0, emul + 5, conf));
 	}
 	if (strcmp(emul, "amd_hostbridge") == 0) {
 		setn(c, node, "pcireg.vendor", "0x1022");
