@@ -1,0 +1,529 @@
+/*
+ * bhyveargv_test.c: bhyve's command line to configuration and back, and
+ * the bhyve invocation of the guide's script.
+ */
+#include "testutil.h"
+
+#include "bcfg.h"
+#include "bhyveargv.h"
+#include "bhyvekeys.h"
+
+static int
+parse(const char *const *args, struct bcfg *c, struct diags *d)
+{
+	char *v[64];
+	unsigned lines[64];
+	int n;
+
+	for (n = 0; args[n] != NULL && n < 63; n++) {
+		v[n] = (char *)(uintptr_t)args[n];
+		lines[n] = (unsigned)n + 1;
+	}
+	v[n] = NULL;
+	return (bhyve_argv_to_cfg(n, v, c, "cmd", lines, d));
+}
+
+#define CHECK_KEY(c, k, v) do {						\
+	const char *_v = bcfg_get((c), (k));				\
+	ATF_CHECK_MSG(_v != NULL && strcmp(_v, (v)) == 0,		\
+	    "%s: %s, not %s", (k), _v != NULL ? _v : "(unset)", (v));	\
+} while (0)
+
+/* Whether two configurations hold the same variables. */
+static bool
+same_cfg(struct bcfg *a, struct bcfg *b, char *why, size_t len)
+{
+	size_t i;
+
+	bcfg_sort(a);
+	bcfg_sort(b);
+	for (i = 0; i < a->n || i < b->n; i++) {
+		if (i >= a->n || i >= b->n) {
+			snprintf(why, len, "%s only on one side",
+			    i < a->n ? a->v[i].key : b->v[i].key);
+			return (false);
+		}
+		if (strcmp(a->v[i].key, b->v[i].key) != 0 ||
+		    strcmp(a->v[i].val, b->v[i].val) != 0) {
+			snprintf(why, len, "%s=%s vs %s=%s", a->v[i].key,
+			    a->v[i].val, b->v[i].key, b->v[i].val);
+			return (false);
+		}
+	}
+	return (true);
+}
+
+/* argv_to_cfg(cfg_to_argv(c)) == c; the written argv goes to out. */
+static void
+round_trip(struct bcfg *c, struct bhyve_argv *out)
+{
+	struct bcfg back;
+	struct diags d;
+	char why[512];
+
+	ATF_REQUIRE(bhyve_cfg_to_argv(c, out) == 0);
+	bcfg_init(&back);
+	diags_init(&d);
+	ATF_CHECK_EQ(bhyve_argv_to_cfg((int)out->n, out->v, &back, "rt",
+	    NULL, &d), 0);
+	if (!same_cfg(c, &back, why, sizeof(why))) {
+		size_t i;
+
+		for (i = 0; i < out->n; i++)
+			fprintf(stderr, "argv[%zu] = %s\n", i, out->v[i]);
+		ATF_CHECK_MSG(false, "round trip: %s", why);
+	}
+	bcfg_free(&back);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(p_comma_form_refused);
+ATF_TC_BODY(p_comma_form_refused, tc)
+{
+	static const char *const args[] = { "bhyve", "-c", "4", "-p", "0:2",
+	    "-p", "0,0", "-p", "1:4", "-p", "1:5", "-p", "x", "vm", NULL };
+	struct bcfg c;
+	struct diags d;
+
+	bcfg_init(&c);
+	diags_init(&d);
+	ATF_CHECK_EQ(parse(args, &c, &d), 2);
+	ATF_CHECK(tu_diag_has(&d, "-p 0,0: bhyve only takes -p "
+	    "vcpu:hostcpu; 0,0 probably meant 0:0"));
+	ATF_CHECK_EQ(tu_diag_line(&d, "-p 0,0"), 7);
+	ATF_CHECK(tu_diag_has(&d, "-p x: expected vcpu:hostcpu"));
+	CHECK_KEY(&c, "vcpu.0.cpuset", "2");
+	CHECK_KEY(&c, "vcpu.1.cpuset", "4,5");
+	bcfg_free(&c);
+	diags_free(&d);
+}
+
+static void
+read_script(const char *rel, struct bhyve_argv *a, struct diags *d, int want)
+{
+	char *buf;
+	size_t len;
+
+	buf = tu_read(rel, &len);
+	ATF_CHECK_EQ(bhyve_script_argv(buf, len, rel, a, d), want);
+	free(buf);
+}
+
+ATF_TC_WITHOUT_HEAD(guide_script_parses);
+ATF_TC_BODY(guide_script_parses, tc)
+{
+	struct bhyve_argv a, out;
+	struct bcfg c;
+	struct diags d;
+
+	bhyve_argv_init(&a);
+	bhyve_argv_init(&out);
+	bcfg_init(&c);
+	diags_init(&d);
+	read_script("vm/guide-expanded.sh", &a, &d, 0);
+	ATF_REQUIRE(a.n > 20);
+	ATF_CHECK_STREQ(a.v[0], "bhyve");
+	ATF_CHECK_EQ(a.line[0], 25);
+	ATF_CHECK_STREQ(a.v[1], "-DSHAw");
+	ATF_CHECK_STREQ(a.v[a.n - 1], "winpt");
+	ATF_CHECK_EQ(a.line[a.n - 1], 40);
+	ATF_CHECK_EQ(bhyve_argv_to_cfg((int)a.n, a.v, &c,
+	    "vm/guide-expanded.sh", a.line, &d), 0);
+	CHECK_KEY(&c, "name", "winpt");
+	CHECK_KEY(&c, "destroy_on_poweroff", "true");
+	CHECK_KEY(&c, "memory.wired", "true");
+	CHECK_KEY(&c, "x86.vmexit_on_hlt", "true");
+	CHECK_KEY(&c, "acpi_tables", "true");
+	CHECK_KEY(&c, "x86.strictmsr", "false");
+	CHECK_KEY(&c, "cpus", "8");
+	CHECK_KEY(&c, "memory.size", "16g");
+	CHECK_KEY(&c, "lpc.bootrom",
+	    "/usr/local/share/edk2-bhyve/BHYVE_UEFI_CODE.fd");
+	CHECK_KEY(&c, "lpc.com1.path", "/dev/nmdm0A");
+	CHECK_KEY(&c, "pci.0.0.0.device", "hostbridge");
+	CHECK_KEY(&c, "pci.0.31.0.device", "lpc");
+	CHECK_KEY(&c, "pci.0.1.0.device", "nvme");
+	CHECK_KEY(&c, "pci.0.1.0.path", "/dev/zvol/zroot/opt/windows");
+	CHECK_KEY(&c, "pci.0.1.1.device", "ahci");
+	CHECK_KEY(&c, "pci.0.1.1.port.0.type", "cd");
+	CHECK_KEY(&c, "pci.0.1.1.port.0.path", "disk/windows11.iso");
+	CHECK_KEY(&c, "pci.0.2.0.device", "virtio-net");
+	CHECK_KEY(&c, "pci.0.2.0.backend", "tap0");
+	CHECK_KEY(&c, "pci.0.7.0.device", "passthru");
+	CHECK_KEY(&c, "pci.0.7.0.bus", "6");
+	CHECK_KEY(&c, "pci.0.7.0.slot", "0");
+	CHECK_KEY(&c, "pci.0.7.0.func", "0");
+	CHECK_KEY(&c, "pci.0.7.0.rom", "rom/rx7600-techpowerup.bin");
+	CHECK_KEY(&c, "pci.0.5.0.device", "fbuf");
+	CHECK_KEY(&c, "pci.0.5.0.tcp", "0.0.0.0:5900");
+	CHECK_KEY(&c, "pci.0.5.1.device", "xhci");
+	CHECK_KEY(&c, "pci.0.5.1.slot.1.device", "tablet");
+	ATF_CHECK_EQ(c.n, 28);
+	/* Each variable remembers its line in the script. */
+	ATF_CHECK_EQ(bcfg_find(&c, "pci.0.7.0.rom")->line, 35);
+	ATF_CHECK_EQ(bcfg_find(&c, "memory.wired")->line, 25);
+	/* The check knows every key; only the relative paths are refused. */
+	ATF_CHECK_EQ(bhyve_keys_check(&c, 0, &d), 2);
+	ATF_CHECK_EQ(tu_diag_line(&d, "pci.0.1.1.port.0.path"), 32);
+	ATF_CHECK_EQ(tu_diag_line(&d, "pci.0.7.0.rom"), 35);
+	/* The script a person would write gives the same configuration. */
+	round_trip(&c, &out);
+	ATF_CHECK_STREQ(out.v[0], "/usr/sbin/bhyve");
+	ATF_CHECK_STREQ(out.v[1], "-DSHAw");
+	ATF_CHECK_STREQ(out.v[out.n - 1], "winpt");
+	bhyve_argv_free(&a);
+	bhyve_argv_free(&out);
+	bcfg_free(&c);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(guide_script_variables_reported);
+ATF_TC_BODY(guide_script_variables_reported, tc)
+{
+	struct bhyve_argv a;
+	struct diags d;
+	const struct diag *x;
+	int n;
+
+	bhyve_argv_init(&a);
+	diags_init(&d);
+	read_script("vm/guide-script.sh", &a, &d, -1);
+	n = 0;
+	STAILQ_FOREACH(x, &d.head, entry)
+		n++;
+	ATF_CHECK_EQ(n, 2);
+	ATF_CHECK(tu_diag_has(&d, "shell variable $_fbuf: ptvm does not "
+	    "guess its value; expand it by hand"));
+	ATF_CHECK_EQ(tu_diag_line(&d, "$_fbuf"), 32);
+	ATF_CHECK(tu_diag_has(&d, "shell variable $vm_name"));
+	ATF_CHECK_EQ(tu_diag_line(&d, "$vm_name"), 34);
+	/* The variables of other commands are not the invocation's. */
+	ATF_CHECK(!tu_diag_has(&d, "$pptdevs"));
+	ATF_CHECK_STREQ(a.v[a.n - 1], "$vm_name");
+	bhyve_argv_free(&a);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(script_quoting_and_invocations);
+ATF_TC_BODY(script_quoting_and_invocations, tc)
+{
+	static const char q[] = "#!/bin/sh\n# bhyve in a comment\n"
+	    "sudo /usr/sbin/bhyve -c 2 \\\n  -o 'system.product_name=My "
+	    "PC' -o \"bios.vendor=A \\\"B\\\" \\$5\" \\\n  -o x=a\\ b "
+	    "vm1 > /tmp/log 2>&1 # done\necho `date` $(hostname)\n";
+	static const char none[] = "echo hello\nbhyvectl --destroy\n";
+	static const char two[] = "bhyve -c 1 a\nbhyve -c 2 b\n";
+	static const char subst[] = "bhyve -c $(nproc) -U `uuidgen` vm\n";
+	static const char open[] = "bhyve -o 'a=b vm\n";
+	struct bhyve_argv a;
+	struct diags d;
+
+	bhyve_argv_init(&a);
+	diags_init(&d);
+	ATF_CHECK_EQ(bhyve_script_argv(q, strlen(q), "q", &a, &d), 0);
+	ATF_REQUIRE_EQ(a.n, 10);
+	ATF_CHECK_STREQ(a.v[0], "/usr/sbin/bhyve");
+	ATF_CHECK_STREQ(a.v[4], "system.product_name=My PC");
+	ATF_CHECK_STREQ(a.v[6], "bios.vendor=A \"B\" $5");
+	ATF_CHECK_STREQ(a.v[8], "x=a b");
+	ATF_CHECK_EQ(a.line[8], 5);
+	ATF_CHECK_STREQ(a.v[9], "vm1");
+	bhyve_argv_free(&a);
+	ATF_CHECK_EQ(bhyve_script_argv(none, strlen(none), "n", &a, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "no bhyve invocation found"));
+	bhyve_argv_free(&a);
+	ATF_CHECK_EQ(bhyve_script_argv(two, strlen(two), "t", &a, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "another bhyve invocation (the first is "
+	    "at line 1)"));
+	ATF_CHECK_EQ(tu_diag_line(&d, "another bhyve"), 2);
+	bhyve_argv_free(&a);
+	ATF_CHECK_EQ(bhyve_script_argv(subst, strlen(subst), "s", &a, &d),
+	    -1);
+	ATF_CHECK(tu_diag_has(&d, "command substitution $(nproc)"));
+	ATF_CHECK(tu_diag_has(&d, "command substitution `uuidgen`"));
+	bhyve_argv_free(&a);
+	ATF_CHECK_EQ(bhyve_script_argv(open, strlen(open), "o", &a, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "unterminated quote"));
+	bhyve_argv_free(&a);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(flags_and_options_map_to_keys);
+ATF_TC_BODY(flags_and_options_map_to_keys, tc)
+{
+	static const char *const args[] = { "bhyve", "-AaCDeHIPSuWwxY",
+	    "-ccpus=4,sockets=2,cores=2", "-m", "4G", "-G", "w127.0.0.1:1234",
+	    "-K", "de", "-U", "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+	    "-l", "bootrom,/fw/CODE.fd,/vm/VARS.fd", "-l", "COM2,stdio",
+	    "-l", "tpm,swtpm,/var/run/swtpm.sock", "-l", "pc-testdev",
+	    "-o", "bios.vendor=a=b", "-k", "/vm/x.conf", "vm", NULL };
+	struct bcfg c;
+	struct diags d;
+
+	bcfg_init(&c);
+	diags_init(&d);
+	ATF_CHECK_EQ(parse(args, &c, &d), 0);
+	CHECK_KEY(&c, "acpi_tables", "true");
+	CHECK_KEY(&c, "x86.x2apic", "true");	/* -x after -a */
+	CHECK_KEY(&c, "memory.guest_in_core", "true");
+	CHECK_KEY(&c, "destroy_on_poweroff", "true");
+	CHECK_KEY(&c, "x86.strictio", "true");
+	CHECK_KEY(&c, "x86.vmexit_on_hlt", "true");
+	CHECK_KEY(&c, "x86.vmexit_on_pause", "true");
+	CHECK_KEY(&c, "memory.wired", "true");
+	CHECK_KEY(&c, "rtc.use_localtime", "false");
+	CHECK_KEY(&c, "virtio_msix", "false");
+	CHECK_KEY(&c, "x86.strictmsr", "false");
+	CHECK_KEY(&c, "x86.mptable", "false");
+	CHECK_KEY(&c, "cpus", "4");
+	CHECK_KEY(&c, "sockets", "2");
+	CHECK_KEY(&c, "cores", "2");
+	CHECK_KEY(&c, "memory.size", "4G");
+	CHECK_KEY(&c, "gdb.wait", "true");
+	CHECK_KEY(&c, "gdb.address", "127.0.0.1");
+	CHECK_KEY(&c, "gdb.port", "1234");
+	CHECK_KEY(&c, "keyboard.layout", "de");
+	CHECK_KEY(&c, "uuid", "6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+	CHECK_KEY(&c, "lpc.bootrom", "/fw/CODE.fd");
+	CHECK_KEY(&c, "lpc.bootvars", "/vm/VARS.fd");
+	CHECK_KEY(&c, "lpc.com2.path", "stdio");
+	CHECK_KEY(&c, "tpm.type", "swtpm");
+	CHECK_KEY(&c, "tpm.path", "/var/run/swtpm.sock");
+	CHECK_KEY(&c, "lpc.pc-testdev", "true");
+	CHECK_KEY(&c, "bios.vendor", "a=b");
+	CHECK_KEY(&c, "name", "vm");
+	ATF_CHECK(tu_diag_has(&d, "are not read here"));
+	ATF_CHECK_EQ(bhyve_keys_check(&c, 0, &d), 0);
+	bcfg_free(&c);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(slot_forms_and_legacy_parsers);
+ATF_TC_BODY(slot_forms_and_legacy_parsers, tc)
+{
+	static const char *const args[] = { "bhyve",
+	    "-s", "0,amd_hostbridge", "-s", "3:2,passthru,pci0:6:0:1",
+	    "-s", "2:4:5,passthru,ppt3,rom=/r.bin",
+	    "-s", "4,ahci,hd:/a.img,nmrr=1,cd:/b.iso,ro",
+	    "-s", "5,ahci-hd,/c.img,nocache,sectorsize=512/4096",
+	    "-s", "6,nvme,ram=1024,ser=ABC", "-s", "7,virtio-net,tap1,mac="
+	    "58:9c:fc:00:00:01,mtu=9000", "-s", "8,virtio-9p,share=/srv,ro",
+	    "-s", "9,xhci,tablet,tablet", "-s", "10,uart,/dev/nmdm1A",
+	    "-s", "11,virtio-scsi,/dev/cam/ctl0.1,iid=2", "-s",
+	    "12,fbuf,rfb=[::1]:5900,w=800,h=600,wait", "-s", "13,virtio-rnd",
+	    NULL };
+	static const char *const bad[] = { "bhyve", "-s", "32,nvme,/a",
+	    "-s", "1:8,nvme,/a", "-s", "1,floppy", "-s", "1:0,nvme,/a",
+	    "-s", "1,nvme,/b", "-s", "x,nvme", "-s", "2,passthru,6:0:0",
+	    "-s", "3,ahci,/nope", "-Z", "-m", NULL };
+	struct bcfg c;
+	struct diags d;
+
+	bcfg_init(&c);
+	diags_init(&d);
+	ATF_CHECK_EQ(parse(args, &c, &d), 0);
+	CHECK_KEY(&c, "pci.0.0.0.device", "hostbridge");
+	CHECK_KEY(&c, "pci.0.0.0.pcireg.vendor", "0x1022");
+	CHECK_KEY(&c, "pci.0.3.2.bus", "6");
+	CHECK_KEY(&c, "pci.0.3.2.func", "1");
+	CHECK_KEY(&c, "pci.2.4.5.pptdev", "ppt3");
+	CHECK_KEY(&c, "pci.2.4.5.rom", "/r.bin");
+	CHECK_KEY(&c, "pci.0.4.0.port.0.type", "hd");
+	CHECK_KEY(&c, "pci.0.4.0.port.0.nmrr", "1");
+	CHECK_KEY(&c, "pci.0.4.0.port.1.path", "/b.iso");
+	CHECK_KEY(&c, "pci.0.4.0.port.1.ro", "true");
+	CHECK_KEY(&c, "pci.0.5.0.device", "ahci");
+	CHECK_KEY(&c, "pci.0.5.0.port.0.nocache", "true");
+	CHECK_KEY(&c, "pci.0.5.0.port.0.sectorsize", "512/4096");
+	CHECK_KEY(&c, "pci.0.6.0.ram", "1024");
+	CHECK_KEY(&c, "pci.0.7.0.backend", "tap1");
+	CHECK_KEY(&c, "pci.0.7.0.mtu", "9000");
+	CHECK_KEY(&c, "pci.0.8.0.sharename", "share");
+	CHECK_KEY(&c, "pci.0.8.0.path", "/srv");
+	CHECK_KEY(&c, "pci.0.9.0.slot.2.device", "tablet");
+	CHECK_KEY(&c, "pci.0.10.0.path", "/dev/nmdm1A");
+	CHECK_KEY(&c, "pci.0.11.0.dev", "/dev/cam/ctl0.1");
+	CHECK_KEY(&c, "pci.0.12.0.rfb", "[::1]:5900");
+	CHECK_KEY(&c, "pci.0.13.0.device", "virtio-rnd");
+	ATF_CHECK_EQ(bhyve_keys_check(&c, 0, &d), 0);
+	bcfg_free(&c);
+	bcfg_init(&c);
+	ATF_CHECK_EQ(parse(bad, &c, &d), 9);
+	ATF_CHECK(tu_diag_has(&d, "-s 32,nvme,/a: no such slot"));
+	ATF_CHECK(tu_diag_has(&d, "-s 1:8,nvme,/a: no such slot"));
+	ATF_CHECK(tu_diag_has(&d, "unknown device \"floppy\""));
+	ATF_CHECK(tu_diag_has(&d, "slot 0:1:0 is already occupied"));
+	ATF_CHECK_EQ(tu_diag_line(&d, "already occupied"), 11);
+	ATF_CHECK(tu_diag_has(&d, "a slot is S, S:F or B:S:F"));
+	ATF_CHECK(tu_diag_has(&d, "passthru: \"6:0:0\""));
+	ATF_CHECK(tu_diag_has(&d, "expected hd:PATH or cd:PATH"));
+	ATF_CHECK(tu_diag_has(&d, "-Z: unknown bhyve option"));
+	ATF_CHECK_EQ(tu_diag_line(&d, "-Z"), 18);
+	ATF_CHECK(tu_diag_has(&d, "-m needs an argument"));
+	bcfg_free(&c);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(round_trip_written_forms);
+ATF_TC_BODY(round_trip_written_forms, tc)
+{
+	static const char *const args[] = { "bhyve", "-HPw", "-c", "2",
+	    "-m", "1G", "-s", "0,hostbridge", "-s", "1,lpc", "-s",
+	    "2,virtio-blk,/my/image", "-s", "3,ahci,hd:/a,cd:/b,ro",
+	    "-s", "4,nvme,/dev/x,maxq=4,dsm=enable", "-s", "5,e1000,tap2",
+	    "-l", "com1,tcp=127.0.0.1:1234", "-p", "0:3", "-p", "1:4",
+	    "-p", "1:5", "-o", "pci.0.2.0.ser=a,b", "-o", "x86.x2apic=yes",
+	    "-o", "pci.0.9.0.path=/orphan", "vm1", NULL };
+	struct bhyve_argv out;
+	struct bcfg c;
+	struct diags d;
+	size_t i;
+	bool p4, o_ser;
+
+	bcfg_init(&c);
+	diags_init(&d);
+	bhyve_argv_init(&out);
+	ATF_CHECK_EQ(parse(args, &c, &d), 0);
+	round_trip(&c, &out);
+	p4 = o_ser = false;
+	for (i = 0; i < out.n; i++) {
+		if (strcmp(out.v[i], "0:3") == 0)
+			p4 = true;
+		if (strcmp(out.v[i], "pci.0.2.0.ser=a,b") == 0)
+			o_ser = true;
+	}
+	ATF_CHECK_STREQ(out.v[1], "-HwP");
+	ATF_CHECK(p4);
+	ATF_CHECK(o_ser);	/* a comma cannot ride in the legacy form */
+	bhyve_argv_free(&out);
+	bcfg_free(&c);
+	diags_free(&d);
+}
+
+/* A value a key of type t might hold, good or strange. */
+static const char *
+sample(enum bhyve_ktype t, unsigned r)
+{
+	static const char *any[] = { "x", "a,b", "a=b", "true", "1", "hd:/x",
+	    "/p", "%%", "\\,", "-", "tap0", "ppt1", "cd:", " " };
+	static const char *vals[][3] = {
+		[BK_STRING] = { "abc", "two words", "ser1" },
+		[BK_BOOL] = { "true", "false", "on" },
+		[BK_INT] = { "0", "7", "0x10" },
+		[BK_SIZE] = { "16g", "512", "2T" },
+		[BK_HEXHOST] = { "host", "0x8086", "7000" },
+		[BK_HEX] = { "0x1275", "1022", "0" },
+		[BK_CPUSET] = { "2", "2,4", "4-7" },
+		[BK_PATH] = { "/dev/zvol/a", "/vm/x.iso", "/r" },
+		[BK_ENUM] = { "hd", "cd", "auto" },
+		[BK_MAC] = { "58:9c:fc:00:00:01", "2:0:0:0:0:1", "x" },
+		[BK_UUID] = { "6ba7b810-9dad-11d1-80b4-00c04fd430c8", "u",
+		    "0" },
+		[BK_TCPADDR] = { "0.0.0.0:5900", "[::]:5900", "5900" },
+		[BK_SECTORSIZE] = { "512", "512/4096", "4096" },
+		[BK_TTY] = { "stdio", "/dev/nmdm0A", "tcp=1.2.3.4:5" },
+		[BK_PPTDEV] = { "ppt0", "ppt12", "x" },
+		[BK_DEVICE] = { "nvme", "ahci", "passthru" },
+		[BK_USBDEV] = { "tablet", "tablet", "kbd" },
+	};
+
+	if (r % 7 == 0)
+		return (any[(r / 7) % nitems(any)]);
+	return (vals[t][(r / 3) % 3]);
+}
+
+/* Configurations built from the key table survive the round trip. */
+ATF_TC_WITHOUT_HEAD(round_trip_random_from_key_table);
+ATF_TC_BODY(round_trip_random_from_key_table, tc)
+{
+	static const char *models[] = { "hostbridge", "lpc", "passthru",
+	    "nvme", "ahci", "virtio-blk", "virtio-net", "e1000", "fbuf",
+	    "xhci", "virtio-rnd", "virtio-console", "virtio-9p",
+	    "virtio-scsi", "virtio-input", "hda", "uart" };
+	const struct bhyve_key *keys;
+	struct bhyve_argv in, out;
+	struct bcfg c, c2;
+	struct diags d;
+	char key[256], kv[512], node[32], *p;
+	size_t nkeys, i, j, m;
+	unsigned r, bit;
+	int round;
+
+	keys = bhyve_keys_table(&nkeys);
+	r = 12345;
+	for (round = 0; round < 400; round++) {
+		bhyve_argv_init(&in);
+		bhyve_argv_push(&in, "bhyve", 5, 0);
+		bcfg_init(&c);
+		/* A few devices, each with a few of its keys. */
+		for (m = 0; m < 1 + (unsigned)round % 4; m++) {
+			r = r * 1103515245 + 12345;
+			snprintf(node, sizeof(node), "pci.0.%u.%u", (r >> 8) % 32,
+			    (r >> 16) % 3);
+			snprintf(kv, sizeof(kv), "%s.device=%s", node,
+			    models[(r >> 4) % nitems(models)]);
+			bit = 1u << ((r >> 4) % nitems(models));
+			bhyve_argv_push(&in, "-o", 2, 0);
+			bhyve_argv_push(&in, kv, strlen(kv), 0);
+			for (j = 0; j < nkeys; j++) {
+				r = r * 1103515245 + 12345;
+				if ((keys[j].devs & bit) == 0 ||
+				    strcmp(keys[j].pattern, "device") == 0 ||
+				    (r >> 10) % 3 == 0)
+					continue;
+				snprintf(key, sizeof(key), "%s.%s", node,
+				    keys[j].pattern);
+				while ((p = strchr(key, '#')) != NULL)
+					*p = (char)('0' + (r >> 12) % 3);
+				snprintf(kv, sizeof(kv), "%s=%s", key,
+				    sample(keys[j].type, r >> 14));
+				bhyve_argv_push(&in, "-o", 2, 0);
+				bhyve_argv_push(&in, kv, strlen(kv), 0);
+			}
+		}
+		/* Some global keys. */
+		for (j = 0; j < nkeys; j++) {
+			r = r * 1103515245 + 12345;
+			if (keys[j].devs != 0 || (r >> 10) % 4 != 0)
+				continue;
+			snprintf(key, sizeof(key), "%s", keys[j].pattern);
+			while ((p = strchr(key, '#')) != NULL)
+				*p = (char)('0' + (r >> 12) % 4);
+			snprintf(kv, sizeof(kv), "%s=%s", key,
+			    sample(keys[j].type, r >> 14));
+			bhyve_argv_push(&in, "-o", 2, 0);
+			bhyve_argv_push(&in, kv, strlen(kv), 0);
+		}
+		diags_init(&d);
+		ATF_CHECK_EQ(bhyve_argv_to_cfg((int)in.n, in.v, &c, "r", NULL,
+		    &d), 0);
+		bhyve_argv_init(&out);
+		round_trip(&c, &out);
+		/* And the written form is stable. */
+		bcfg_init(&c2);
+		ATF_CHECK_EQ(bhyve_argv_to_cfg((int)out.n, out.v, &c2, "r",
+		    NULL, &d), 0);
+		for (i = 0; i < c2.n; i++)
+			ATF_CHECK(bcfg_find(&c, c2.v[i].key) != NULL);
+		(void)bhyve_keys_check(&c, 0, &d);
+		bcfg_free(&c2);
+		bhyve_argv_free(&out);
+		bhyve_argv_free(&in);
+		bcfg_free(&c);
+		diags_free(&d);
+	}
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+
+	ATF_TP_ADD_TC(tp, p_comma_form_refused);
+	ATF_TP_ADD_TC(tp, guide_script_parses);
+	ATF_TP_ADD_TC(tp, guide_script_variables_reported);
+	ATF_TP_ADD_TC(tp, script_quoting_and_invocations);
+	ATF_TP_ADD_TC(tp, flags_and_options_map_to_keys);
+	ATF_TP_ADD_TC(tp, slot_forms_and_legacy_parsers);
+	ATF_TP_ADD_TC(tp, round_trip_written_forms);
+	ATF_TP_ADD_TC(tp, round_trip_random_from_key_table);
+	return (atf_no_error());
+}
