@@ -21,6 +21,7 @@ LDFLAGS=	$(EXTRA_LDFLAGS)
 LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/kv.c lib/hostop.c lib/pciids.c lib/bindplan.c \
 		lib/loaderconf.c lib/rom.c lib/bcfg.c \
+		lib/vmconf.c lib/vmcompile.c lib/vmimport.c \
 		lib/topo.c lib/topo_model.c lib/topo_draw.c lib/cpuset.c \
 		lib/pin.c lib/pin_out.c lib/bhyvekeys.c lib/bhyveargv.c \
 		lib/bhyvescript.c
@@ -30,7 +31,8 @@ HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
 # The command front end: one file per command family.
 CMD_SRCS=	src/main.c src/ctx.c src/output.c src/cmd_devices.c \
 		src/cmd_bind.c src/cmd_host.c src/bind.c \
-		src/cmd_topo.c src/cmd_rom.c
+		src/cmd_topo.c src/cmd_rom.c src/cmd_vm.c src/cmd_check.c \
+		src/vmload.c
 
 LIB_OBJS=	$(LIB_SRCS:.c=.o)
 HOST_OBJS=	$(HOST_SRCS:.c=.o)
@@ -70,7 +72,7 @@ $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 		lib/pci.h lib/kv.h lib/hostop.h lib/bindplan.h host/host.h \
 		src/ptvm.h src/bind.h lib/pciids.h lib/loaderconf.h lib/util.h \
 		lib/topo.h lib/topo_impl.h lib/pin.h lib/rom.h lib/bcfg.h \
-		lib/bhyvekeys.h lib/bhyveargv.h
+		lib/bhyvekeys.h lib/bhyveargv.h lib/vmconf.h src/vmload.h src/check.h
 
 # atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
 # (tests/cli/X from X.sh, with the interpreter and paths set), built with
@@ -112,7 +114,7 @@ bench: ptvm
 	sh tests/tools/bench.sh "$(TOP)"
 
 lint:
-	mandoc -Tlint -Wwarning man/ptvm.8
+	mandoc -Tlint -Wwarning man/ptvm.8 man/ptvm.conf.5
 
 # Compile the whole tree, live-host code included, for FreeBSD with the
 # cross toolchain of ../shared/tools (see README).
@@ -123,9 +125,12 @@ freebsd-check:
 	    host/host_freebsd.c $(CMD_SRCS) -ldevctl -lutil -lbsdxml
 
 install: ptvm
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 0555 ptvm $(DESTDIR)$(PREFIX)/sbin/ptvm
 	install -m 0444 man/ptvm.8 $(DESTDIR)$(PREFIX)/share/man/man8/ptvm.8
+	install -m 0444 man/ptvm.conf.5 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5/ptvm.conf.5
 
 clean:
 	rm -f ptvm ptvm.freebsd $(LIBPTVM) $(LIB_OBJS) $(HOST_OBJS) \

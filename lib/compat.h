@@ -22,6 +22,9 @@
 #ifndef __unused
 #define __unused __attribute__((__unused__))
 #endif
+#ifndef __DECONST
+#define __DECONST(type, var) ((type)(uintptr_t)(const void *)(var))
+#endif
 #ifndef nitems
 #define nitems(x) (sizeof(x) / sizeof((x)[0]))
 #endif

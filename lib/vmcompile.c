@@ -21,6 +21,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,6 +417,7 @@ static int
 do_memory(struct cc *c)
 {
 	const struct vmconf_line *l = c->key[K_MEMORY];
+	struct vmconf_line ul;
 	struct bcfg_var *u;
 
 	if ((u = bcfg_find(&c->user, "memory.size")) != NULL && l != NULL) {
@@ -429,8 +431,12 @@ do_memory(struct cc *c)
 		c->vm->memory = 256ULL << 20;
 		return (0);
 	}
-	if (l == NULL)
-		l = &(struct vmconf_line){ "memory.size", u->val, u->line };
+	if (l == NULL) {
+		ul.key = __DECONST(char *, "memory.size");
+		ul.val = u->val;
+		ul.line = u->line;
+		l = &ul;
+	}
 	if (vm_parse_size(l->val, &c->vm->memory) != 0 ||
 	    c->vm->memory < (1ULL << 20)) {
 		diag_err(c->d, c->file, l->line, "%s: \"%s\" is not a memory "

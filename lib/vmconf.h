@@ -130,6 +130,13 @@ void	vm_free(struct vm *);
 int	vm_compile(struct vmconf *, const struct vm_env *, struct vm *,
 	    struct diags *);
 
+/*
+ * A bhyve configuration (bhyve_argv_to_cfg() of a script) as a VM file,
+ * appended to out; the guide's ignored keys corrected with a warning.
+ */
+int	vm_import(const struct bcfg *, const char *, struct strbuf *,
+	    struct diags *);
+
 /* Sizes as bhyve and ptvm take them: 16G, 16g, 512M, 1T, bytes. */
 int	vm_parse_size(const char *, uint64_t *);
 

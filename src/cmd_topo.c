@@ -14,7 +14,6 @@
 #include "topo.h"
 #include "util.h"
 
-#define TOPO_SYSCTL	"kern.sched.topology_spec"
 
 static const struct cmd topo_usage[] = {
 	{ "topology", "[--json] [--pin N [--policy threads|cores] "
@@ -28,28 +27,6 @@ struct topo_opts {
 	bool		 plan;
 	struct pin_req	 req;
 };
-
-/* The host's topology: the live sysctl or the captured topology.xml. */
-static int
-topo_load(struct ptvm_ctx *ctx, struct topo *t)
-{
-	struct host *h;
-	char *xml;
-	int e, rv;
-
-	if (ctx_host(ctx, &h) != 0)
-		return (-1);
-	if ((e = h->ops->sysctl_get(h, TOPO_SYSCTL, &xml)) != 0) {
-		diag_err(&ctx->diags, NULL, 0, "cannot read %s: %s",
-		    ctx->hostdir != NULL ? "topology.xml" : TOPO_SYSCTL,
-		    strerror(e));
-		return (-1);
-	}
-	rv = topo_parse(xml, strlen(xml), ctx->hostdir != NULL ?
-	    "topology.xml" : TOPO_SYSCTL, t, &ctx->diags);
-	free(xml);
-	return (rv);
-}
 
 static int
 topo_optarg(const struct cmd *c, int ch, const char *arg,
@@ -117,7 +94,7 @@ topo_prepare(struct ptvm_ctx *ctx, const struct topo_opts *o,
 {
 	int rv;
 
-	rv = topo_load(ctx, t);
+	rv = ctx_topo(ctx, t);
 	if (rv == 0 && o->plan && pin_plan(t, &o->req, p, &ctx->diags) != 0) {
 		topo_free(t);
 		rv = -1;

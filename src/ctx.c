@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pciids.h"
+#include "topo.h"
 #include "ptvm.h"
 
 int
@@ -114,4 +115,28 @@ ctx_console_unit(struct ptvm_ctx *ctx)
 	    v < 0 || v > 9999)
 		return (-1);
 	return ((int)v);
+}
+
+#define TOPO_SYSCTL	"kern.sched.topology_spec"
+
+/* The host's topology: the live sysctl or the captured topology.xml. */
+int
+ctx_topo(struct ptvm_ctx *ctx, struct topo *t)
+{
+	struct host *h;
+	char *xml;
+	int e, rv;
+
+	if (ctx_host(ctx, &h) != 0)
+		return (-1);
+	if ((e = h->ops->sysctl_get(h, TOPO_SYSCTL, &xml)) != 0) {
+		diag_err(&ctx->diags, NULL, 0, "cannot read %s: %s",
+		    ctx->hostdir != NULL ? "topology.xml" : TOPO_SYSCTL,
+		    strerror(e));
+		return (-1);
+	}
+	rv = topo_parse(xml, strlen(xml), ctx->hostdir != NULL ?
+	    "topology.xml" : TOPO_SYSCTL, t, &ctx->diags);
+	free(xml);
+	return (rv);
 }

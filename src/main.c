@@ -56,6 +56,16 @@ static const struct cmd cmds[] = {
 	    cmd_topology, NULL },
 	{ "pin", "N [--policy threads|cores] [--reserve list] [--json]",
 	    "plan which host CPU runs each vCPU", cmd_pin, NULL },
+	{ "show", "[--config | --argv | --json] vm",
+	    "the exact bhyve configuration of a VM file", cmd_show, NULL },
+	{ "check", "[--json] vm",
+	    "preflight: what would stop the VM from starting, and the fix",
+	    cmd_check, NULL },
+	{ "import", "[-f] [-o file] script | -",
+	    "turn a bhyve command line or script into a VM file", cmd_import,
+	    NULL },
+	{ "create", "[-f] [--template windows | linux | freebsd] name",
+	    "write a commented VM file for this host", cmd_create, NULL },
 	{ "rom", "inspect | trim | extract | dump ...",
 	    "VBIOS and option ROM toolkit", NULL, rom_cmds },
 	{ "help", "[command]", "show usage", cmd_help, NULL },
@@ -67,7 +77,7 @@ usage_all(FILE *fp)
 {
 	const struct cmd *c, *s;
 
-	fprintf(fp, "usage: ptvm [-v] [-H directory] command [arguments]\n");
+	fprintf(fp, "usage: ptvm [-v] [-c directory] [-H directory] command [arguments]\n");
 	for (c = cmds; c->name != NULL; c++) {
 		if (c->sub == NULL) {
 			fprintf(fp, "       ptvm %s %s\n", c->name, c->synopsis);
@@ -150,8 +160,11 @@ main(int argc, char **argv)
 
 	memset(&ctx, 0, sizeof(ctx));
 	diags_init(&ctx.diags);
-	while ((ch = getopt(argc, argv, "+H:hvV")) != -1) {
+	while ((ch = getopt(argc, argv, "+c:H:hvV")) != -1) {
 		switch (ch) {
+		case 'c':
+			ctx.confdir = optarg;
+			break;
 		case 'H':
 			ctx.hostdir = optarg;
 			break;

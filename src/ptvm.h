@@ -17,6 +17,7 @@ struct ptvm_ctx {
 	struct host	*host;		/* opened on first use */
 	struct diags	 diags;		/* printed by the front end */
 	bool		 verbose;
+	const char	*confdir;	/* -c DIR: VM files, or NULL */
 	const struct cmd *cmd;		/* the command running, set by main */
 	char		 cmdname[32];	/* its full name ("rom inspect") */
 };
@@ -33,6 +34,8 @@ struct cmd {
 int	ctx_host(struct ptvm_ctx *, struct host **);
 int	ctx_pci(struct ptvm_ctx *, struct pci_list *);
 int	ctx_console_unit(struct ptvm_ctx *);
+struct topo;
+int	ctx_topo(struct ptvm_ctx *, struct topo *);
 
 /* output.c */
 int	out_diags(struct ptvm_ctx *);
@@ -55,6 +58,10 @@ int	cmd_rom_inspect(struct ptvm_ctx *, int, char **);
 int	cmd_rom_trim(struct ptvm_ctx *, int, char **);
 int	cmd_rom_extract(struct ptvm_ctx *, int, char **);
 int	cmd_rom_dump(struct ptvm_ctx *, int, char **);
+int	cmd_show(struct ptvm_ctx *, int, char **);
+int	cmd_check(struct ptvm_ctx *, int, char **);
+int	cmd_import(struct ptvm_ctx *, int, char **);
+int	cmd_create(struct ptvm_ctx *, int, char **);
 
 /* Exit statuses (ptvm.8 EXIT STATUS). */
 #define EXIT_OK		0

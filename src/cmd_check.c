@@ -1,0 +1,541 @@
+/*
+ * cmd_check.c: "ptvm check VM", the preflight.  One line per check with
+ * PASS, WARN or FAIL and the fix; start runs the same checks.
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bcfg.h"
+#include "check.h"
+#include "pin.h"
+#include "ptvm.h"
+#include "rom.h"
+#include "vmconf.h"
+#include "vmload.h"
+
+static const char *const chk_names[] = { "PASS", "WARN", "FAIL", "SKIP" };
+
+static void
+chk_add(struct checks *cs, enum chk_status st, const char *what,
+    const char *fix, const char *fmt, ...) __printflike(5, 6);
+
+static void
+chk_add(struct checks *cs, enum chk_status st, const char *what,
+    const char *fix, const char *fmt, ...)
+{
+	struct check *c;
+	va_list ap;
+
+	if (cs->n == nitems(cs->c))
+		return;
+	c = &cs->c[cs->n++];
+	c->status = st;
+	c->what = what;
+	va_start(ap, fmt);
+	(void)vsnprintf(c->msg, sizeof(c->msg), fmt, ap);
+	va_end(ap);
+	(void)snprintf(c->fix, sizeof(c->fix), "%s", fix != NULL ? fix : "");
+	cs->count[st]++;
+}
+
+static bool
+kld_ok(struct host *h, const char *mod, bool *loaded)
+{
+	struct host_stat st;
+	char path[64];
+
+	*loaded = false;
+	if (h->ops->kld_loaded(h, mod, loaded) == 0 && *loaded)
+		return (true);
+	(void)snprintf(path, sizeof(path), "/boot/kernel/%s.ko", mod);
+	return (h->ops->file_stat(h, path, &st) == 0);
+}
+
+static void
+chk_vmm(struct host *h, const struct vm *vm, struct checks *cs)
+{
+	const char *vendor;
+	long long v;
+	bool loaded;
+	char *s;
+
+	if (!kld_ok(h, "vmm", &loaded))
+		chk_add(cs, CHK_FAIL, "vmm", "build a kernel with vmm or "
+		    "install the base system's /boot/kernel/vmm.ko",
+		    "vmm.ko is neither loaded nor in /boot/kernel");
+	else
+		chk_add(cs, CHK_PASS, "vmm", NULL, "vmm.ko %s",
+		    loaded ? "loaded" : "not loaded; start loads it");
+	if (vm->nbind == 0)
+		return;
+	vendor = host_cpu_vendor(h);
+	if (vendor != NULL && strcmp(vendor, "AMD") == 0) {
+		v = 0;
+		if (h->ops->kenv_get(h, "hw.vmm.amdvi.enable", &s) == 0) {
+			v = strcmp(s, "1") == 0;
+			free(s);
+		} else if (host_sysctl_int(h, "hw.vmm.amdvi.enable", &v) != 0)
+			v = 0;
+		if (v == 1)
+			chk_add(cs, CHK_PASS, "iommu", NULL, "AMD-Vi enabled "
+			    "(hw.vmm.amdvi.enable=1)");
+		else
+			chk_add(cs, CHK_FAIL, "iommu", "ptvm host setup "
+			    "--persistent (or kenv hw.vmm.amdvi.enable=1 "
+			    "before vmm loads)", "AMD-Vi is off: passthru "
+			    "needs hw.vmm.amdvi.enable=1");
+	} else
+		chk_add(cs, CHK_PASS, "iommu", NULL, "Intel VT-d is used "
+		    "when the firmware provides a DMAR table");
+	if (host_sysctl_int(h, "hw.vmm.iommu.initialized", &v) == 0 && v == 0)
+		chk_add(cs, CHK_FAIL, "iommu", "enable the IOMMU (VT-d or "
+		    "AMD-Vi/IOMMU) in the firmware setup",
+		    "vmm found no usable IOMMU (hw.vmm.iommu.initialized=0)");
+}
+
+/* Other VM files of the directory, for "used by another VM" checks. */
+static void
+chk_others(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
+    struct checks *cs)
+{
+	struct host_vm_list vl;
+	const struct vm *vm = &ld->vm;
+	char sel[32];
+	size_t i, k, j;
+
+	if (h->ops->vm_list(h, &vl) != 0)
+		return;
+	for (i = 0; i < vl.n; i++) {
+		if (strcmp(vl.vm[i].name, vm->name) == 0)
+			continue;
+		for (k = 0; k < vl.vm[i].ndevs; k++)
+			for (j = 0; j < vm->nbind; j++)
+				if (pci_sel_eq(&vl.vm[i].devs[k],
+				    &vm->bind[j])) {
+					pci_sel_fmt(&vm->bind[j], SEL_BHYVE,
+					    sel, sizeof(sel));
+					chk_add(cs, CHK_FAIL, "passthru",
+					    "stop that VM first", "%s is in "
+					    "use by the running VM %s", sel,
+					    vl.vm[i].name);
+				}
+	}
+	host_vm_list_free(&vl);
+	(void)ctx;
+}
+
+static void
+chk_passthru(struct ptvm_ctx *ctx, const struct vm_load *ld,
+    struct checks *cs)
+{
+	const struct vm *vm = &ld->vm;
+	struct gpu_list gl;
+	struct pci_dev *pd, *o;
+	char sel[32], osel[32], fix[128];
+	size_t i, k, j;
+	bool guess, found;
+
+	if (ld->env.pci == NULL)
+		return;
+	for (i = 0; i < vm->nbind; i++) {
+		pci_sel_fmt(&vm->bind[i], SEL_BHYVE, sel, sizeof(sel));
+		if ((pd = pci_find(ld->env.pci, &vm->bind[i])) == NULL)
+			continue;	/* the compiler said so */
+		if (pci_is_ppt(pd))
+			chk_add(cs, CHK_PASS, "passthru", NULL, "%s is on "
+			    "ppt(4)", sel);
+		else if (pci_is_display(pd) && gpu_is_console(ld->env.pci, pd,
+		    ctx_console_unit(ctx), &guess))
+			chk_add(cs, CHK_FAIL, "passthru", "move the console "
+			    "to another GPU, or bind with: ptvm bind -f", "%s "
+			    "drives the host console%s; start will not take "
+			    "it away", sel, guess ? " (probably)" : "");
+		else
+			chk_add(cs, CHK_PASS, "passthru", NULL, "%s is on %s "
+			    "now; start binds it to ppt(4)", sel,
+			    pd->driver[0] != '\0' ? pd->driver : "no driver");
+	}
+	/* The GPU's other functions, left on host drivers by mistake. */
+	if (gpu_group(ld->env.pci, ctx_console_unit(ctx), &gl) != 0)
+		return;
+	for (i = 0; i < gl.n; i++) {
+		o = &ld->env.pci->dev[gl.g[i].gpu];
+		for (found = false, j = 0; j < vm->nbind; j++)
+			found |= pci_sel_eq(&o->sel, &vm->bind[j]);
+		if (!found)
+			continue;
+		for (k = 0; k < gl.g[i].nrec; k++) {
+			pd = &ld->env.pci->dev[gl.g[i].rec[k]];
+			for (found = false, j = 0; j < vm->nbind; j++)
+				found |= pci_sel_eq(&pd->sel, &vm->bind[j]);
+			if (found)
+				continue;
+			pci_sel_fmt(&pd->sel, SEL_BHYVE, osel, sizeof(osel));
+			(void)snprintf(fix, sizeof(fix), "add passthru=%s, or "
+			    "ignore this if you left it out on purpose", osel);
+			chk_add(cs, CHK_WARN, "passthru", fix, "%s (%s) of the "
+			    "same GPU stays with the host", osel,
+			    gpu_func_role(pd));
+		}
+	}
+	gpu_list_free(&gl);
+}
+
+static void
+chk_rom(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
+    struct checks *cs)
+{
+	const struct vm_dev *dv;
+	struct rom_info *ri;
+	struct pci_dev *pd;
+	struct diags dd;
+	char *buf;
+	size_t i, len;
+	int e, mism;
+
+	(void)ctx;
+	for (i = 0; i < ld->vm.ndev; i++) {
+		dv = &ld->vm.dev[i];
+		if (dv->kind != VMD_PASSTHRU || dv->rom == NULL)
+			continue;
+		if ((e = h->ops->file_read(h, dv->rom, &buf, &len)) != 0) {
+			chk_add(cs, CHK_FAIL, "rom", "put the VBIOS there "
+			    "(ptvm rom dump, or see ptvm rom dump's advice)",
+			    "%s: %s", dv->rom, strerror(e));
+			continue;
+		}
+		if ((ri = calloc(1, sizeof(*ri))) == NULL) {
+			free(buf);
+			return;
+		}
+		diags_init(&dd);
+		(void)rom_parse((const uint8_t *)buf, len, dv->rom, ri, &dd);
+		mism = 0;
+		if (ri->usable && ld->env.pci != NULL &&
+		    (pd = pci_find(ld->env.pci, &dv->host)) != NULL)
+			mism = rom_check_device(ri, pd, dv->rom, &dd);
+		if (!ri->usable)
+			chk_add(cs, CHK_FAIL, "rom", "ptvm rom inspect FILE "
+			    "tells why; ptvm rom trim fixes a dump with a "
+			    "header", "%s is not usable by bhyve's UEFI: %s",
+			    dv->rom, ri->nreasons > 0 ? ri->reasons[0] :
+			    "see ptvm rom inspect");
+		else if (mism > 0)
+			chk_add(cs, CHK_WARN, "rom", "use the VBIOS of this "
+			    "exact board (ptvm rom inspect --for)", "%s does "
+			    "not match its device's IDs", dv->rom);
+		else
+			chk_add(cs, CHK_PASS, "rom", NULL, "%s: usable, "
+			    "matches its device", dv->rom);
+		diags_free(&dd);
+		free(ri);
+		free(buf);
+	}
+}
+
+static void
+chk_file(struct host *h, struct checks *cs, const char *what,
+    const char *path, bool dev_ok, const char *fix)
+{
+	struct host_stat st;
+	int e;
+
+	if ((e = h->ops->file_stat(h, path, &st)) != 0)
+		chk_add(cs, CHK_FAIL, what, fix, "%s: %s", path, strerror(e));
+	else if (st.type == HOST_F_REG || (dev_ok && st.type == HOST_F_CHR))
+		chk_add(cs, CHK_PASS, what, NULL, "%s present", path);
+	else
+		chk_add(cs, CHK_FAIL, what, fix, "%s is not a %s", path,
+		    dev_ok ? "file or device" : "file");
+}
+
+static void
+chk_files(struct host *h, const struct vm_load *ld, struct checks *cs)
+{
+	const struct vm *vm = &ld->vm;
+	const struct vm_dev *dv;
+	struct host_stat st;
+	struct host_proc pr;
+	char path[64];
+	char *av[3];
+	size_t i;
+
+	if (vm->firmware != NULL)
+		chk_file(h, cs, "firmware", vm->firmware, false,
+		    "pkg install edk2-bhyve");
+	if (vm->vars != NULL && ld->env.vars_template != NULL &&
+	    h->ops->file_stat(h, vm->vars, &st) != 0)
+		chk_file(h, cs, "firmware", ld->env.vars_template, false,
+		    "pkg install edk2-bhyve");
+	for (i = 0; i < vm->ndev; i++) {
+		dv = &vm->dev[i];
+		if (dv->kind == VMD_DISK)
+			chk_file(h, cs, "disk", dv->path, true, "create it "
+			    "(zfs create -V SIZE -o volmode=dev POOL/NAME)");
+		else if (dv->kind == VMD_CDROM)
+			chk_file(h, cs, "cdrom", dv->path, false, "download "
+			    "the image, or change cdrom=");
+		else if (dv->kind == VMD_NET && dv->bridge != NULL) {
+			av[0] = __DECONST(char *, "ifconfig");
+			av[1] = dv->bridge;
+			av[2] = NULL;
+			if (h->ops->run(h, av, &pr) != 0 || !pr.ran)
+				chk_add(cs, CHK_SKIP, "net", NULL, "%s: could "
+				    "not run ifconfig", dv->bridge);
+			else if (pr.status != 0)
+				chk_add(cs, CHK_FAIL, "net", "ifconfig bridge0 "
+				    "create addm em0 up (and cloned_interfaces "
+				    "in rc.conf)", "bridge %s does not exist",
+				    dv->bridge);
+			else
+				chk_add(cs, CHK_PASS, "net", NULL, "bridge %s "
+				    "exists; start adds %s to it", dv->bridge,
+				    dv->ifname);
+		} else if (dv->kind == VMD_NET) {
+			(void)snprintf(path, sizeof(path), "/dev/%s",
+			    dv->ifname);
+			if (h->ops->file_stat(h, path, &st) == 0)
+				chk_add(cs, CHK_PASS, "net", NULL, "%s exists",
+				    dv->ifname);
+			else
+				chk_add(cs, CHK_WARN, "net", "ifconfig tap0 "
+				    "create (and cloned_interfaces in "
+				    "rc.conf), or use net=bridge0",
+				    "%s does not exist", dv->ifname);
+		}
+	}
+}
+
+static void
+chk_console(struct host *h, const struct vm *vm, struct checks *cs)
+{
+	bool loaded;
+
+	if (vm->console == NULL || strncmp(vm->console, "/dev/nmdm", 9) != 0)
+		return;
+	if (kld_ok(h, "nmdm", &loaded))
+		chk_add(cs, CHK_PASS, "console", NULL, "%s; nmdm.ko %s",
+		    vm->console, loaded ? "loaded" : "loadable");
+	else
+		chk_add(cs, CHK_FAIL, "console", "use console=none, or a "
+		    "kernel with device nmdm", "nmdm.ko is not available "
+		    "for %s", vm->console);
+}
+
+static void
+chk_memory(struct host *h, const struct vm *vm, struct checks *cs)
+{
+	long long phys;
+
+	if (host_sysctl_int(h, "hw.physmem", &phys) != 0 || phys <= 0) {
+		chk_add(cs, CHK_SKIP, "memory", NULL, "hw.physmem unknown");
+		return;
+	}
+	if (vm->memory >= (uint64_t)phys)
+		chk_add(cs, CHK_FAIL, "memory", "lower memory=", "%llu MiB "
+		    "asked, the host has %lld MiB", (unsigned long long)
+		    (vm->memory >> 20), phys >> 20);
+	else if (vm->memory > (uint64_t)phys - (2ULL << 30))
+		chk_add(cs, CHK_WARN, "memory", "lower memory= to leave the "
+		    "host 2 GiB or more", "%llu MiB wired of %lld MiB leaves "
+		    "the host little", (unsigned long long)(vm->memory >> 20),
+		    phys >> 20);
+	else
+		chk_add(cs, CHK_PASS, "memory", NULL, "%llu MiB of %lld MiB "
+		    "can be wired", (unsigned long long)(vm->memory >> 20),
+		    phys >> 20);
+}
+
+static void
+chk_pins(const struct vm_load *ld, struct checks *cs)
+{
+	const struct vm *vm = &ld->vm;
+	struct pin_metrics m;
+
+	if (!vm->pinned) {
+		chk_add(cs, CHK_WARN, "pin", "pin=threads", "vCPUs are not "
+		    "pinned; the scheduler moves them (stutter under load)");
+		return;
+	}
+	if (ld->env.topo == NULL) {
+		chk_add(cs, CHK_SKIP, "pin", NULL, "host topology unknown");
+		return;
+	}
+	{
+		int k;
+
+		for (k = 0; k < vm->ncpus; k++)
+			if (vm->pin[k] < 0) {
+				chk_add(cs, CHK_WARN, "pin", "pin every vCPU",
+				    "vCPU %d is not pinned", k);
+				return;
+			}
+	}
+	pin_measure(ld->env.topo, vm->pin, vm->ncpus, &m);
+	if (m.shared_cores > 0 && vm->plan != NULL &&
+	    vm->plan->policy == PIN_CORES)
+		chk_add(cs, CHK_PASS, "pin", NULL, "%d vCPUs on %d whole "
+		    "cores (pin=cores)", vm->ncpus, m.cores_used);
+	else if (m.shared_cores > 0 && vm->ncpus > ld->env.topo->ncores)
+		chk_add(cs, CHK_WARN, "pin", "cpus= at most the number of "
+		    "cores, or pin=cores", "%d vCPUs on a %d-core host: %d "
+		    "core%s run two vCPUs (SMT siblings)", vm->ncpus,
+		    ld->env.topo->ncores, m.shared_cores,
+		    m.shared_cores == 1 ? "" : "s");
+	else if (m.shared_cores > 0)
+		chk_add(cs, CHK_WARN, "pin", "pin=threads lets ptvm choose",
+		    "%d host core%s run two vCPUs (SMT siblings)",
+		    m.shared_cores, m.shared_cores == 1 ? "" : "s");
+	else
+		chk_add(cs, CHK_PASS, "pin", NULL, "%d vCPUs on %d cores, %d "
+		    "L3 domain%s", vm->ncpus, m.cores_used, m.l3_domains,
+		    m.l3_domains == 1 ? "" : "s");
+}
+
+static void
+chk_display(struct host *h, const struct vm *vm, struct checks *cs)
+{
+	char **names;
+	size_t n, i;
+	long long v;
+	bool moused;
+
+	if (vm->nbind == 0)
+		return;
+	if (host_sysctl_int(h, "kern.consmute", &v) == 0 && v == 1)
+		chk_add(cs, CHK_PASS, "console", NULL, "kern.consmute=1");
+	else
+		chk_add(cs, CHK_WARN, "console", "ptvm host setup --persistent "
+		    "(or sysctl kern.consmute=1)", "kernel messages print on "
+		    "the console while the GPU is in the VM");
+	moused = false;
+	if (h->ops->dir_list(h, "/var/run", &names, &n) == 0) {
+		for (i = 0; i < n; i++)
+			moused |= strncmp(names[i], "moused", 6) == 0 &&
+			    strstr(names[i], ".pid") != NULL;
+		host_names_free(names, n);
+	}
+	if (moused)
+		chk_add(cs, CHK_WARN, "console", "service moused stop (and "
+		    "moused_enable=NO)", "moused is running: its pointer "
+		    "draws on the console");
+}
+
+int
+check_vm(struct ptvm_ctx *ctx, const struct vm_load *ld, struct checks *cs)
+{
+	struct host *h;
+
+	if (ctx_host(ctx, &h) != 0)
+		return (-1);
+	chk_vmm(h, &ld->vm, cs);
+	chk_passthru(ctx, ld, cs);
+	chk_others(ctx, h, ld, cs);
+	chk_rom(ctx, h, ld, cs);
+	chk_files(h, ld, cs);
+	chk_console(h, &ld->vm, cs);
+	chk_memory(h, &ld->vm, cs);
+	chk_pins(ld, cs);
+	chk_display(h, &ld->vm, cs);
+	return (0);
+}
+
+static void
+check_print(const struct checks *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++) {
+		printf("%s  %-9s %s\n", chk_names[cs->c[i].status],
+		    cs->c[i].what, cs->c[i].msg);
+		if (cs->c[i].status != CHK_PASS && cs->c[i].fix[0] != '\0')
+			printf("      %-9s fix: %s\n", "", cs->c[i].fix);
+	}
+	printf("%d passed, %d warnings, %d failed\n", cs->count[CHK_PASS],
+	    cs->count[CHK_WARN], cs->count[CHK_FAIL]);
+}
+
+static void
+check_json(const char *name, const struct checks *cs)
+{
+	static const char *const lower[] = { "pass", "warn", "fail", "skip" };
+	struct strbuf sb;
+	struct json j;
+	size_t i;
+
+	sb_init(&sb);
+	json_init(&j, &sb);
+	json_obj(&j, NULL);
+	json_str(&j, "name", name);
+	json_arr(&j, "checks");
+	for (i = 0; i < cs->n; i++) {
+		json_obj(&j, NULL);
+		json_str(&j, "check", cs->c[i].what);
+		json_str(&j, "status", lower[cs->c[i].status]);
+		json_str(&j, "message", cs->c[i].msg);
+		json_str(&j, "fix", cs->c[i].fix[0] != '\0' ? cs->c[i].fix :
+		    NULL);
+		json_end(&j);
+	}
+	json_end(&j);
+	json_int(&j, "passed", cs->count[CHK_PASS]);
+	json_int(&j, "warnings", cs->count[CHK_WARN]);
+	json_int(&j, "failed", cs->count[CHK_FAIL]);
+	json_end(&j);
+	out_json(&sb);
+	sb_free(&sb);
+}
+
+int
+cmd_check(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vm_load ld;
+	struct checks *cs;
+	bool json;
+	int ch, rv;
+
+	json = false;
+	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (ch != 'J')
+			return (out_usage_error(ctx->cmdname, ctx->cmd,
+			    "unknown option"));
+		json = true;
+	}
+	if (argc - optind != 1)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM "
+		    "expected"));
+	if ((cs = calloc(1, sizeof(*cs))) == NULL)
+		return (EXIT_FAIL);
+	vm_load_init(&ld);
+	if (vm_load(ctx, argv[optind], &ld) != 0) {
+		/* The VM file itself is the first check, and it failed. */
+		if (json) {
+			chk_add(cs, CHK_FAIL, "vmfile", "fix the errors above",
+			    "%s has errors", argv[optind]);
+			check_json(argv[optind], cs);
+		}
+		vm_load_free(&ld);
+		free(cs);
+		return (EXIT_FAIL);
+	}
+	chk_add(cs, CHK_PASS, "vmfile", NULL, "%s compiles", ld.path);
+	rv = check_vm(ctx, &ld, cs) == 0 && cs->count[CHK_FAIL] == 0 ?
+	    EXIT_OK : EXIT_FAIL;
+	if (json)
+		check_json(ld.vm.name, cs);
+	else
+		check_print(cs);
+	vm_load_free(&ld);
+	free(cs);
+	return (rv);
+}

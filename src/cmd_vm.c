@@ -1,0 +1,624 @@
+/*
+ * cmd_vm.c: VM definitions: show and create.
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bcfg.h"
+#include "bhyveargv.h"
+#include "ptvm.h"
+#include "vmconf.h"
+#include "vmload.h"
+
+enum show_mode {
+	SHOW_SUMMARY,
+	SHOW_CONFIG,
+	SHOW_ARGV,
+	SHOW_JSON,
+};
+
+/* "pci.B.S.F.device" -> B, S, F; false for other keys. */
+static bool
+dev_key(const char *key, unsigned *b, unsigned *s, unsigned *f)
+{
+	int n;
+
+	n = 0;
+	if (sscanf(key, "pci.%u.%u.%u.device%n", b, s, f, &n) != 3 ||
+	    n == 0 || key[n] != '\0')
+		return (false);
+	return (true);
+}
+
+static const char *
+dev_get(const struct bcfg *cfg, unsigned b, unsigned s, unsigned f,
+    const char *what)
+{
+	char key[96];
+
+	(void)snprintf(key, sizeof(key), "pci.%u.%u.%u.%s", b, s, f, what);
+	return (bcfg_get(cfg, key));
+}
+
+/* What a person needs to know of one guest device, in a few words. */
+static void
+dev_detail(const struct vm_load *ld, unsigned b, unsigned s, unsigned f,
+    const char *dev, struct strbuf *sb)
+{
+	const struct bcfg *cfg = &ld->vm.cfg;
+	const char *v, *t;
+	struct pci_sel sel;
+	struct pci_dev *pd;
+	char sels[32];
+
+	if (strcmp(dev, "passthru") == 0) {
+		const char *bs, *fn;
+
+		v = dev_get(cfg, b, s, f, "bus");
+		bs = dev_get(cfg, b, s, f, "slot");
+		fn = dev_get(cfg, b, s, f, "func");
+		sb_printf(sb, "%s/%s/%s", v != NULL ? v : "?",
+		    bs != NULL ? bs : "?", fn != NULL ? fn : "?");
+		if (v != NULL && ld->env.pci != NULL &&
+		    pci_sel_parse(sb_str(sb), &sel, sels, sizeof(sels)) == 0 &&
+		    (pd = pci_find(ld->env.pci, &sel)) != NULL &&
+		    pd->device_name != NULL)
+			sb_printf(sb, " %s", pd->device_name);
+		if ((v = dev_get(cfg, b, s, f, "rom")) != NULL)
+			sb_printf(sb, ", rom %s", v);
+	} else if ((v = dev_get(cfg, b, s, f, "path")) != NULL)
+		sb_puts(sb, v);
+	else if ((v = dev_get(cfg, b, s, f, "port.0.path")) != NULL) {
+		t = dev_get(cfg, b, s, f, "port.0.type");
+		sb_printf(sb, "%s%s", t != NULL && strcmp(t, "cd") == 0 ?
+		    "CD " : "", v);
+	} else if ((v = dev_get(cfg, b, s, f, "backend")) != NULL)
+		sb_puts(sb, v);
+	else if ((v = dev_get(cfg, b, s, f, "tcp")) != NULL)
+		sb_printf(sb, "VNC on %s", v);
+	else if ((v = dev_get(cfg, b, s, f, "slot.1.device")) != NULL)
+		sb_puts(sb, v);
+}
+
+static void
+show_summary(const struct vm_load *ld)
+{
+	const struct vm *vm = &ld->vm;
+	const struct bcfg *cfg = &vm->cfg;
+	struct strbuf sb;
+	unsigned b, s, f;
+	size_t i;
+	int k;
+	const char *v;
+
+	sb_init(&sb);
+	printf("%s (%s)\n", vm->name, ld->path);
+	printf("  %-9s %d", "vCPUs", vm->ncpus);
+	if (bcfg_get(cfg, "cores") != NULL && bcfg_get(cfg, "sockets") !=
+	    NULL && bcfg_get(cfg, "threads") != NULL)
+		printf(" (sockets %s, cores %s, threads %s)",
+		    bcfg_get(cfg, "sockets"), bcfg_get(cfg, "cores"),
+		    bcfg_get(cfg, "threads"));
+	printf("\n");
+	if (vm->pinned) {
+		printf("  %-9s", "pinned");
+		for (k = 0; k < vm->ncpus; k++)
+			if (vm->pin[k] >= 0)
+				printf(" %d:%d", k, vm->pin[k]);
+		printf("   (vCPU:host CPU)\n");
+	} else
+		printf("  %-9s no\n", "pinned");
+	v = bcfg_get(cfg, "memory.wired");
+	printf("  %-9s %s%s\n", "memory", bcfg_get(cfg, "memory.size") !=
+	    NULL ? bcfg_get(cfg, "memory.size") : "256M", v != NULL &&
+	    bcfg_bool(v) == 1 ? ", wired" : "");
+	if (vm->firmware != NULL)
+		printf("  %-9s %s\n", "firmware", vm->firmware);
+	if (vm->vars != NULL)
+		printf("  %-9s %s\n", "uefivars", vm->vars);
+	printf("  %-9s %s\n", "console", vm->console != NULL ? vm->console :
+	    "none");
+	printf("  devices\n");
+	for (i = 0; i < cfg->n; i++) {
+		if (!dev_key(cfg->v[i].key, &b, &s, &f))
+			continue;
+		sb_reset(&sb);
+		dev_detail(ld, b, s, f, cfg->v[i].val, &sb);
+		printf("    %u:%u:%u%*s %-11s %s\n", b, s, f,
+		    (int)(7 - (snprintf(NULL, 0, "%u:%u:%u", b, s, f))), "",
+		    cfg->v[i].val, sb_str(&sb));
+	}
+	if (vm->nbind > 0) {
+		printf("  %-9s", "ppt");
+		for (i = 0; i < vm->nbind; i++) {
+			char sel[32];
+
+			pci_sel_fmt(&vm->bind[i], SEL_BHYVE, sel, sizeof(sel));
+			printf(" %s", sel);
+		}
+		printf("   (bound to ppt(4) at start)\n");
+	}
+	printf("Show bhyve's configuration with --config, its command line "
+	    "with --argv.\n");
+	sb_free(&sb);
+}
+
+static void
+show_argv_text(char *const *av, size_t n)
+{
+	size_t i;
+
+	/* One option per line, as the guide writes its script. */
+	for (i = 0; i < n; i++) {
+		if (i == 0) {
+			printf("%s", av[i]);
+			continue;
+		}
+		if (av[i][0] == '-' && av[i][1] != '\0' &&
+		    strchr("clmopsUk", av[i][1]) != NULL && av[i][2] == '\0' &&
+		    i + 1 < n) {
+			printf(" \\\n\t%s %s", av[i], av[i + 1]);
+			i++;
+		} else
+			printf(" \\\n\t%s", av[i]);
+	}
+	printf("\n");
+}
+
+static void
+diags_json(struct ptvm_ctx *ctx, struct json *j, const char *key)
+{
+	struct diag *dg;
+	char buf[2048];
+
+	json_arr(j, key);
+	STAILQ_FOREACH(dg, &ctx->diags.head, entry) {
+		if (dg->level == DIAG_ERROR)
+			continue;
+		if (dg->file != NULL && dg->line > 0)
+			(void)snprintf(buf, sizeof(buf), "%s:%u: %s", dg->file,
+			    dg->line, dg->msg);
+		else if (dg->file != NULL)
+			(void)snprintf(buf, sizeof(buf), "%s: %s", dg->file,
+			    dg->msg);
+		else
+			(void)snprintf(buf, sizeof(buf), "%s", dg->msg);
+		json_str(j, NULL, buf);
+	}
+	json_end(j);
+}
+
+static void
+show_json(struct ptvm_ctx *ctx, const struct vm_load *ld, char *const *av,
+    size_t n)
+{
+	const struct vm *vm = &ld->vm;
+	struct strbuf sb;
+	struct json j;
+	char sel[32], *lit;
+	size_t i;
+	int k;
+
+	sb_init(&sb);
+	json_init(&j, &sb);
+	json_obj(&j, NULL);
+	json_str(&j, "name", vm->name);
+	json_str(&j, "file", ld->path);
+	json_arr(&j, "argv");
+	for (i = 0; i < n; i++)
+		json_str(&j, NULL, av[i]);
+	json_end(&j);
+	json_obj(&j, "config");
+	for (i = 0; i < vm->cfg.n; i++)
+		json_str(&j, vm->cfg.v[i].key, vm->cfg.v[i].val);
+	json_end(&j);
+	json_arr(&j, "bind");
+	for (i = 0; i < vm->nbind; i++) {
+		pci_sel_fmt(&vm->bind[i], SEL_BHYVE, sel, sizeof(sel));
+		json_str(&j, NULL, sel);
+	}
+	json_end(&j);
+	json_arr(&j, "pins");
+	for (k = 0; k < vm->ncpus && vm->pin != NULL; k++) {
+		if (vm->pin[k] < 0)
+			continue;
+		json_obj(&j, NULL);
+		json_int(&j, "vcpu", k);
+		json_int(&j, "cpu", vm->pin[k]);
+		json_end(&j);
+	}
+	json_end(&j);
+	json_int(&j, "cpus", vm->ncpus);
+	json_int(&j, "memory", (long long)vm->memory);
+	json_str(&j, "console", vm->console);
+	json_str(&j, "vnc", vm->vnc);
+	json_str(&j, "firmware", vm->firmware);
+	json_str(&j, "uefi_vars", vm->vars);
+	json_arr(&j, "devices");
+	for (i = 0; i < vm->ndev; i++) {
+		static const char *const kinds[] = { "passthru", "disk",
+		    "cdrom", "net", "fbuf", "xhci" };
+		const struct vm_dev *dv = &vm->dev[i];
+
+		json_obj(&j, NULL);
+		json_str(&j, "kind", kinds[dv->kind]);
+		(void)snprintf(sel, sizeof(sel), "%u:%u:%u", dv->bus, dv->slot,
+		    dv->func);
+		json_str(&j, "slot", sel);
+		json_int(&j, "line", dv->line);
+		if (dv->kind == VMD_PASSTHRU) {
+			pci_sel_fmt(&dv->host, SEL_BHYVE, sel, sizeof(sel));
+			json_str(&j, "host", sel);
+			json_str(&j, "rom", dv->rom);
+		}
+		if (dv->path != NULL)
+			json_str(&j, "path", dv->path);
+		if (dv->ifname != NULL)
+			json_str(&j, "tap", dv->ifname);
+		if (dv->bridge != NULL)
+			json_str(&j, "bridge", dv->bridge);
+		json_end(&j);
+	}
+	json_end(&j);
+	diags_json(ctx, &j, "warnings");
+	json_end(&j);
+	out_json(&sb);
+	sb_free(&sb);
+	(void)lit;
+}
+
+int
+cmd_show(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "config", no_argument, NULL, 'C' },
+		{ "argv", no_argument, NULL, 'A' },
+		{ "json", no_argument, NULL, 'J' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vm_load ld;
+	struct strbuf sb;
+	struct bhyve_argv av;
+	enum show_mode mode;
+	int ch, rv;
+
+	mode = SHOW_SUMMARY;
+	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			mode = SHOW_CONFIG;
+			break;
+		case 'A':
+			mode = SHOW_ARGV;
+			break;
+		case 'J':
+			mode = SHOW_JSON;
+			break;
+		default:
+			return (out_usage_error(ctx->cmdname, ctx->cmd,
+			    "unknown option"));
+		}
+	}
+	if (argc - optind != 1)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM "
+		    "expected"));
+	vm_load_init(&ld);
+	if (vm_load(ctx, argv[optind], &ld) != 0) {
+		vm_load_free(&ld);
+		return (EXIT_FAIL);
+	}
+	bhyve_argv_init(&av);
+	if ((mode == SHOW_ARGV || mode == SHOW_JSON) &&
+	    bhyve_cfg_to_argv(&ld.vm.cfg, &av) != 0) {
+		vm_load_free(&ld);
+		return (EXIT_FAIL);
+	}
+	rv = EXIT_OK;
+	switch (mode) {
+	case SHOW_SUMMARY:
+		show_summary(&ld);
+		break;
+	case SHOW_CONFIG:
+		sb_init(&sb);
+		sb_printf(&sb, "# bhyve configuration of %s, from %s "
+		    "(bhyve -k FILE)\n", ld.vm.name, ld.path);
+		bcfg_write(&ld.vm.cfg, &sb);
+		if (sb.oom)
+			rv = EXIT_FAIL;
+		else
+			fputs(sb_str(&sb), stdout);
+		sb_free(&sb);
+		break;
+	case SHOW_ARGV:
+		show_argv_text(av.v, av.n);
+		break;
+	case SHOW_JSON:
+		show_json(ctx, &ld, av.v, av.n);
+		break;
+	}
+	bhyve_argv_free(&av);
+	vm_load_free(&ld);
+	return (rv);
+}
+
+/* ---- create ---- */
+
+struct tmpl {
+	const char	*name;
+	const char	*disk_type;	/* disk=...,type= */
+	const char	*net_type;
+	int		 mem_gib;	/* default memory */
+	bool		 gpu;		/* pass the GPU */
+};
+
+static const struct tmpl tmpls[] = {
+	{ "windows", "nvme", "virtio-net", 16, true },
+	{ "linux", "virtio-blk", "virtio-net", 8, true },
+	{ "freebsd", "virtio-blk", "virtio-net", 4, false },
+};
+
+/* The GPU to pass: the first one that does not drive the host console. */
+static void
+create_gpu(struct ptvm_ctx *ctx, struct strbuf *sb)
+{
+	struct pci_list l;
+	struct gpu_list gl;
+	struct pci_dev *d;
+	char sel[32];
+	size_t i, k;
+
+	pci_list_init(&l);
+	if (ctx_pci(ctx, &l) != 0 ||
+	    gpu_group(&l, ctx_console_unit(ctx), &gl) != 0) {
+		pci_list_free(&l);
+		sb_puts(sb, "# No GPU found; list them with: ptvm devices\n"
+		    "#passthru=6/0/0\n");
+		return;
+	}
+	for (i = 0; i < gl.n; i++)
+		if ((gl.g[i].flags & GPU_CONSOLE) == 0 && gl.g[i].nrec > 0)
+			break;
+	if (i == gl.n) {
+		sb_puts(sb, "# Every GPU drives the host console (ptvm "
+		    "devices); pass one with care:\n#passthru=6/0/0\n");
+	} else {
+		d = &l.dev[gl.g[i].gpu];
+		sb_printf(sb, "# %s %s, with its other functions\n",
+		    d->vendor_name != NULL ? d->vendor_name : "GPU",
+		    d->device_name != NULL ? d->device_name : "");
+		for (k = 0; k < gl.g[i].nrec; k++) {
+			d = &l.dev[gl.g[i].rec[k]];
+			pci_sel_fmt(&d->sel, SEL_BHYVE, sel, sizeof(sel));
+			sb_printf(sb, "passthru=%s\n", sel);
+		}
+		sb_puts(sb, "# A VBIOS file helps many cards: add ,rom=/path "
+		    "(check it with ptvm rom inspect --for)\n");
+	}
+	gpu_list_free(&gl);
+	pci_list_free(&l);
+}
+
+static int
+create_text(struct ptvm_ctx *ctx, const char *name, const struct tmpl *t,
+    struct strbuf *sb)
+{
+	struct topo topo;
+	struct host *h;
+	long long phys;
+	int cpus, mem;
+
+	cpus = 2;
+	if (ctx_host(ctx, &h) != 0)
+		return (-1);
+	memset(&topo, 0, sizeof(topo));
+	if (ctx_topo(ctx, &topo) == 0) {
+		/* One thread per core, the host keeping its first core. */
+		cpus = topo.ncores - 1;
+		if (cpus > 8)
+			cpus = 8;
+		if (cpus < 1)
+			cpus = 1;
+		topo_free(&topo);
+	}
+	mem = t->mem_gib;
+	if (host_sysctl_int(h, "hw.physmem", &phys) == 0 && phys > 0 &&
+	    (long long)mem << 30 > phys / 2)
+		mem = (int)((phys / 2) >> 30) > 1 ? (int)((phys / 2) >> 30) :
+		    1;
+	sb_printf(sb, "# %s: a %s VM with a passed-through GPU (ptvm.conf(5))."
+	    "\n# Check it with: ptvm check %s\n\n", name, t->name, name);
+	sb_printf(sb, "# vCPUs, pinned one per host core by the planner "
+	    "(ptvm pin %d)\ncpus=%d\npin=threads\n", cpus, cpus);
+	sb_printf(sb, "# Guest memory; it is wired, so the host loses it "
+	    "while the VM runs\nmemory=%dG\n\n", mem);
+	if (t->gpu)
+		create_gpu(ctx, sb);
+	sb_printf(sb, "\n# The disk: a ZFS volume (zfs create -V 128G -o "
+	    "volmode=dev zroot/vm/%s)\n#disk=/dev/zvol/zroot/vm/%s,type=%s\n",
+	    name, name, t->disk_type);
+	sb_puts(sb, "# The installer image; remove the line after the "
+	    "install\n#cdrom=/vm/iso/installer.iso\n");
+	sb_printf(sb, "# Network: an existing bridge (ptvm adds a tap to it) "
+	    "or a tap\n#net=bridge0,type=%s\n", t->net_type);
+	sb_puts(sb, "# A VNC display for the install, before the GPU driver "
+	    "is in\n#vnc=127.0.0.1:5900\n");
+	sb_puts(sb, "# The serial console (ptvm console NAME); UEFI "
+	    "firmware found automatically\nconsole=auto\nfirmware=auto\n");
+	if (strcmp(t->name, "windows") == 0)
+		sb_puts(sb, "# Windows keeps its clock in local time (bhyve's "
+		    "default)\n#rtc.use_localtime=true\n");
+	return (0);
+}
+
+int
+cmd_create(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "template", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct tmpl *t;
+	struct host_stat st;
+	struct strbuf sb;
+	struct host *h;
+	char path[1024], name[VM_NAMEMAX + 1];
+	bool force;
+	size_t i;
+	int ch, e;
+
+	t = &tmpls[0];
+	force = false;
+	while ((ch = getopt_long(argc, argv, "f", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			force = true;
+			break;
+		case 'T':
+			for (t = NULL, i = 0; i < nitems(tmpls); i++)
+				if (strcmp(tmpls[i].name, optarg) == 0)
+					t = &tmpls[i];
+			if (t == NULL)
+				return (out_usage_error(ctx->cmdname, ctx->cmd,
+				    "--template %s: give windows, linux or "
+				    "freebsd", optarg));
+			break;
+		default:
+			return (out_usage_error(ctx->cmdname, ctx->cmd,
+			    "unknown option"));
+		}
+	}
+	if (argc - optind != 1)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM name "
+		    "expected"));
+	if (strchr(argv[optind], '/') != NULL)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, "give a name; "
+		    "-c DIR chooses the directory"));
+	if (vm_path(ctx, argv[optind], path, sizeof(path), name,
+	    sizeof(name)) != 0 || ctx_host(ctx, &h) != 0)
+		return (EXIT_FAIL);
+	e = ctx->confdir != NULL ? sys_stat(path, false, &st) :
+	    h->ops->file_stat(h, path, &st);
+	if (e == 0 && !force) {
+		diag_err(&ctx->diags, path, 0, "exists; ptvm create -f "
+		    "replaces it");
+		return (EXIT_FAIL);
+	}
+	sb_init(&sb);
+	if (create_text(ctx, name, t, &sb) != 0 || sb.oom) {
+		sb_free(&sb);
+		return (EXIT_FAIL);
+	}
+	if (ctx->confdir != NULL)
+		e = sys_write_atomic(path, sb_str(&sb), sb.len, 0644);
+	else
+		e = h->ops->file_write(h, path, sb_str(&sb), sb.len, 0644);
+	sb_free(&sb);
+	if (e != 0) {
+		diag_err(&ctx->diags, path, 0, "%s", strerror(e));
+		return (EXIT_FAIL);
+	}
+	printf("%s: written. Edit disk=, cdrom= and net=, then: ptvm check "
+	    "%s\n", path, name);
+	return (EXIT_OK);
+}
+
+/* ---- import ---- */
+
+static int
+import_read(struct ptvm_ctx *ctx, const char *arg, char **buf, size_t *len)
+{
+	struct strbuf sb;
+	char chunk[8192];
+	size_t n;
+	int e;
+
+	if (strcmp(arg, "-") != 0) {
+		if ((e = sys_read_file(arg, 1 << 20, buf, len)) != 0) {
+			diag_err(&ctx->diags, arg, 0, "%s", strerror(e));
+			return (-1);
+		}
+		return (0);
+	}
+	sb_init(&sb);
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0 &&
+	    sb.len < (1 << 20))
+		sb_putn(&sb, chunk, n);
+	if (ferror(stdin) || sb.oom) {
+		diag_err(&ctx->diags, "<stdin>", 0, "cannot read the script");
+		sb_free(&sb);
+		return (-1);
+	}
+	*len = sb.len;
+	*buf = sb.len > 0 ? sb.s : strdup("");
+	return (*buf == NULL ? -1 : 0);
+}
+
+int
+cmd_import(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	struct bhyve_argv av;
+	struct bcfg cfg;
+	struct strbuf sb;
+	struct host_stat st;
+	const char *out, *src;
+	char *buf;
+	size_t len;
+	bool force;
+	int ch, rv;
+
+	out = NULL;
+	force = false;
+	while ((ch = getopt(argc, argv, "fo:")) != -1) {
+		switch (ch) {
+		case 'f':
+			force = true;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		default:
+			return (out_usage_error(ctx->cmdname, ctx->cmd,
+			    "unknown option"));
+		}
+	}
+	if (argc - optind != 1)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, "one script "
+		    "(or - for standard input) expected"));
+	src = strcmp(argv[optind], "-") == 0 ? "<stdin>" : argv[optind];
+	if (out != NULL && !force && sys_stat(out, false, &st) == 0) {
+		diag_err(&ctx->diags, out, 0, "exists; -f replaces it");
+		return (EXIT_FAIL);
+	}
+	if (import_read(ctx, argv[optind], &buf, &len) != 0)
+		return (EXIT_FAIL);
+	bhyve_argv_init(&av);
+	bcfg_init(&cfg);
+	sb_init(&sb);
+	rv = EXIT_FAIL;
+	if (bhyve_script_argv(buf, len, src, &av, &ctx->diags) != 0 ||
+	    bhyve_argv_to_cfg((int)av.n, av.v, &cfg, src, av.line,
+	    &ctx->diags) != 0)
+		goto done;
+	if (vm_import(&cfg, src, &sb, &ctx->diags) != 0 || sb.oom)
+		goto done;
+	if (out == NULL)
+		fputs(sb_str(&sb), stdout);
+	else if (sys_write_atomic(out, sb_str(&sb), sb.len, 0644) != 0) {
+		diag_err(&ctx->diags, out, 0, "cannot write it");
+		goto done;
+	} else
+		printf("%s: written; check it with: ptvm show %s\n", out,
+		    strchr(out, '/') != NULL ? out : "./VMFILE");
+	rv = EXIT_OK;
+done:
+	sb_free(&sb);
+	bcfg_free(&cfg);
+	bhyve_argv_free(&av);
+	free(buf);
+	return (rv);
+}

@@ -1,0 +1,312 @@
+/*
+ * vmload.c: finding a VM file, gathering what the compiler needs from the
+ * host, and compiling.  Shared by show, check and (later) start.
+ *
+ * Where VM files live: a name with a '/' is a path; otherwise NAME.conf in
+ * the -c directory, or in /usr/local/etc/ptvm on the host (under -H, the
+ * captured host's root/usr/local/etc/ptvm).
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ptvm.h"
+#include "topo.h"
+#include "util.h"
+#include "vmconf.h"
+#include "vmload.h"
+
+#define VM_MAXFILE	(1024 * 1024)
+
+/* bhyve's UEFI firmware, newest package first (edk2-bhyve, then the old
+ * uefi-edk2-bhyve). */
+static const char *const fw_paths[][2] = {
+	{ "/usr/local/share/edk2-bhyve/BHYVE_UEFI_CODE.fd",
+	  "/usr/local/share/edk2-bhyve/BHYVE_UEFI_VARS.fd" },
+	{ "/usr/local/share/uefi-firmware/BHYVE_UEFI_CODE.fd",
+	  "/usr/local/share/uefi-firmware/BHYVE_UEFI_VARS.fd" },
+	{ "/usr/local/share/uefi-firmware/BHYVE_UEFI.fd", NULL },
+};
+
+static bool
+vm_is_local(struct ptvm_ctx *ctx, const char *arg)
+{
+
+	return (strchr(arg, '/') != NULL || ctx->confdir != NULL);
+}
+
+int
+vm_path(struct ptvm_ctx *ctx, const char *arg, char *path, size_t len,
+    char *name, size_t namelen)
+{
+	int n;
+
+	if (strchr(arg, '/') != NULL) {
+		if (vm_name_of_path(arg, name, namelen) != 0) {
+			diag_err(&ctx->diags, arg, 0, "the file name must be "
+			    "a VM name (letters, digits, '-', '_', '.', at most "
+			    "%d) with .conf", VM_NAMEMAX);
+			return (-1);
+		}
+		n = snprintf(path, len, "%s", arg);
+	} else {
+		if (!vm_name_ok(arg) || strlen(arg) >= namelen) {
+			diag_err(&ctx->diags, NULL, 0, "\"%s\" is not a VM "
+			    "name: letters, digits, '-', '_' and '.', at most "
+			    "%d", arg, VM_NAMEMAX);
+			return (-1);
+		}
+		(void)strlcpy(name, arg, namelen);
+		n = snprintf(path, len, "%s/%s.conf", ctx->confdir != NULL ?
+		    ctx->confdir : PTVM_CONFDIR, arg);
+	}
+	if (n < 0 || (size_t)n >= len) {
+		diag_err(&ctx->diags, arg, 0, "path too long");
+		return (-1);
+	}
+	return (0);
+}
+
+/* Reads a VM file from where vm_path() says it is. */
+int
+vm_read(struct ptvm_ctx *ctx, const char *arg, const char *path, char **buf,
+    size_t *len)
+{
+	struct host *h;
+	int e;
+
+	if (vm_is_local(ctx, arg))
+		e = sys_read_file(path, VM_MAXFILE, buf, len);
+	else if (ctx_host(ctx, &h) != 0)
+		return (-1);
+	else
+		e = h->ops->file_read(h, path, buf, len);
+	if (e != 0) {
+		diag_err(&ctx->diags, path, 0, "%s%s", strerror(e),
+		    e == ENOENT ? "; write one (ptvm create NAME) or give "
+		    "its path" : "");
+		return (-1);
+	}
+	return (0);
+}
+
+const char *
+vm_smbios_kenv(size_t i)
+{
+	static const char *const names[] = {
+		"smbios.bios.vendor", "smbios.bios.version",
+		"smbios.bios.reldate", "smbios.system.maker",
+		"smbios.system.product", "smbios.system.version",
+		"smbios.system.serial", "smbios.system.sku",
+		"smbios.system.family", "smbios.planar.maker",
+		"smbios.planar.product", "smbios.planar.version",
+		"smbios.planar.serial", "smbios.planar.tag",
+		"smbios.planar.location", "smbios.chassis.maker",
+		"smbios.chassis.version", "smbios.chassis.serial",
+		"smbios.chassis.tag",
+	};
+
+	return (i < nitems(names) ? names[i] : NULL);
+}
+
+/* console=auto: the lowest nmdm unit no other VM file names or takes. */
+static int
+nmdm_pick(struct ptvm_ctx *ctx, const struct vmconf *self)
+{
+	char **names, *buf, path[1024], vm[VM_NAMEMAX + 1];
+	const char *dir, *p;
+	struct host *h;
+	struct vmconf c;
+	struct diags dd;
+	size_t n, i, len, k;
+	unsigned long used[4];		/* units 0-255 */
+	unsigned long u;
+	int e, autos, mine;
+
+	memset(used, 0, sizeof(used));
+	dir = ctx->confdir != NULL ? ctx->confdir : PTVM_CONFDIR;
+	if (ctx->confdir != NULL)
+		e = sys_dir_list(dir, &names, &n);
+	else if (ctx_host(ctx, &h) != 0)
+		return (0);
+	else
+		e = h->ops->dir_list(h, dir, &names, &n);
+	if (e != 0)
+		return (0);
+	/* Explicit consoles first, then the auto ones in name order. */
+	autos = 0;
+	mine = -1;
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < n; i++) {
+			if (vm_name_of_path(names[i], vm, sizeof(vm)) != 0 ||
+			    strlen(names[i]) < 6 || strcmp(names[i] +
+			    strlen(names[i]) - 5, ".conf") != 0)
+				continue;
+			if (snprintf(path, sizeof(path), "%s/%s", dir,
+			    names[i]) >= (int)sizeof(path))
+				continue;
+			if (ctx->confdir != NULL)
+				e = sys_read_file(path, VM_MAXFILE, &buf, &len);
+			else
+				e = h->ops->file_read(h, path, &buf, &len);
+			if (e != 0)
+				continue;
+			diags_init(&dd);
+			if (vmconf_parse(buf, len, path, vm, &c, &dd) == 0) {
+				const struct vmconf_line *l;
+
+				l = vmconf_get(&c, "console");
+				p = l != NULL ? l->val : "auto";
+				if (k == 0 && strncmp(p, "/dev/nmdm", 9) == 0) {
+					p += 9;
+					if (util_parse_ulong_end(&p, NULL, 10,
+					    255, &u) == 0)
+						used[u / 64] |= 1UL << (u % 64);
+				} else if (k == 1 && strcmp(p, "auto") == 0) {
+					for (u = 0; u < 256 &&
+					    (used[u / 64] & (1UL << (u % 64)));
+					    u++)
+						;
+					if (u < 256)
+						used[u / 64] |= 1UL << (u % 64);
+					if (strcmp(vm, self->name) == 0)
+						mine = (int)u;
+					autos++;
+				}
+			}
+			vmconf_free(&c);
+			diags_free(&dd);
+			free(buf);
+		}
+	host_names_free(names, n);
+	if (mine < 0) {
+		/* Not in the directory (a path): the first free unit. */
+		for (u = 0; u < 256 && (used[u / 64] & (1UL << (u % 64))); u++)
+			;
+		mine = (int)u;
+	}
+	return (mine);
+}
+
+static void
+env_firmware(struct ptvm_ctx *ctx, struct vm_env *env)
+{
+	struct host_stat st;
+	struct host *h;
+	size_t i;
+
+	if (ctx_host(ctx, &h) != 0)
+		return;
+	for (i = 0; i < nitems(fw_paths); i++)
+		if (h->ops->file_stat(h, fw_paths[i][0], &st) == 0) {
+			env->firmware = fw_paths[i][0];
+			env->vars_template = fw_paths[i][1];
+			return;
+		}
+}
+
+/* Gathers what this VM file needs from the host, and only that. */
+static int
+env_fill(struct ptvm_ctx *ctx, const struct vmconf *c, struct vm_load *ld)
+{
+	struct vm_env *env = &ld->env;
+	const struct vmconf_line *l;
+	struct host *h;
+	long long v;
+	const char *name;
+	char *val;
+	size_t i;
+
+	memset(env, 0, sizeof(*env));
+	env->vardir = PTVM_VARDIR;
+	env->nmdm_unit = 0;
+	if (ctx_host(ctx, &h) != 0)
+		return (-1);
+	if (vmconf_get(c, "passthru") != NULL) {
+		if (ctx_pci(ctx, &ld->pci) != 0)
+			return (-1);
+		env->pci = &ld->pci;
+	}
+	if ((l = vmconf_get(c, "smbios")) != NULL &&
+	    strcmp(l->val, "host") == 0) {
+		for (i = 0; (name = vm_smbios_kenv(i)) != NULL; i++)
+			if (h->ops->kenv_get(h, name, &val) == 0) {
+				(void)kv_set(&ld->kenv, name, val);
+				free(val);
+			}
+		env->kenv = &ld->kenv;
+	}
+	l = vmconf_get(c, "pin");
+	if ((l == NULL || strcmp(l->val, "none") != 0) &&
+	    h->ops->sysctl_get(h, "kern.sched.topology_spec", &val) == 0) {
+		name = ctx->hostdir != NULL ? "topology.xml" :
+		    "kern.sched.topology_spec";
+		if (topo_parse(val, strlen(val), name, &ld->topo,
+		    &ctx->diags) != 0) {
+			free(val);
+			return (-1);
+		}
+		free(val);
+		ld->have_topo = true;
+		env->topo = &ld->topo;
+	}
+	l = vmconf_get(c, "firmware");
+	if (l == NULL || strcmp(l->val, "auto") == 0)
+		env_firmware(ctx, env);
+	l = vmconf_get(c, "console");
+	if (l == NULL || strcmp(l->val, "auto") == 0)
+		env->nmdm_unit = nmdm_pick(ctx, c);
+	if (host_sysctl_int(h, "hw.vmm.maxcpu", &v) == 0 && v > 0 &&
+	    v <= VM_MAXVCPUS)
+		env->maxcpu = (int)v;
+	return (0);
+}
+
+void
+vm_load_init(struct vm_load *ld)
+{
+
+	memset(ld, 0, sizeof(*ld));
+	vm_init(&ld->vm);
+	pci_list_init(&ld->pci);
+	kv_init(&ld->kenv);
+}
+
+void
+vm_load_free(struct vm_load *ld)
+{
+
+	vm_free(&ld->vm);
+	pci_list_free(&ld->pci);
+	kv_free(&ld->kenv);
+	if (ld->have_topo)
+		topo_free(&ld->topo);
+	free(ld->buf);
+	memset(ld, 0, sizeof(*ld));
+}
+
+int
+vm_load(struct ptvm_ctx *ctx, const char *arg, struct vm_load *ld)
+{
+	struct vmconf c;
+	char name[VM_NAMEMAX + 1];
+
+	if (vm_path(ctx, arg, ld->path, sizeof(ld->path), name,
+	    sizeof(name)) != 0)
+		return (-1);
+	if (vm_read(ctx, arg, ld->path, &ld->buf, &ld->len) != 0)
+		return (-1);
+	if (vmconf_parse(ld->buf, ld->len, ld->path, name, &c,
+	    &ctx->diags) != 0) {
+		vmconf_free(&c);
+		return (-1);
+	}
+	if (env_fill(ctx, &c, ld) != 0) {
+		vmconf_free(&c);
+		return (-1);
+	}
+	return (vm_compile(&c, &ld->env, &ld->vm, &ctx->diags));
+}
