@@ -47,7 +47,7 @@ ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/bindplan_test \
 		tests/lib/bhyvekeys_test tests/lib/bhyveargv_test
 ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/host_test tests/cli/usage_test \
-		tests/cli/pin_test tests/cli/rom_test
+		tests/cli/pin_test tests/cli/rom_test tests/cli/vm_test
 
 FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_hostop fuzz/fuzz_pciids \

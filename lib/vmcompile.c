@@ -1317,7 +1317,8 @@ gather(struct cc *c)
 		}
 		/* A near miss of ptvm's own keys says so. */
 		if (bhyve_key_lookup(NULL, l->key) == NULL) {
-			for (sugg = NULL, best = 3, k = 0; k < K_NKEYS; k++)
+			for (sugg = NULL, best = strlen(l->key) >= 8 ? 4 : 3,
+			    k = 0; k < K_NKEYS; k++)
 				if ((dist = util_distance(l->key,
 				    vkeys[k].name)) < best) {
 					best = dist;
@@ -1472,8 +1473,8 @@ vm_compile(struct vmconf *conf, const struct vm_env *env, struct vm *vm,
 	if (merge_user(&c) != 0)
 		goto oom;
 	bcfg_sort(&vm->cfg);
-	if (!bad)
-		final_checks(&c);
+	/* Even after errors: every problem of the file in one run. */
+	final_checks(&c);
 	bcfg_free(&c.user);
 	return (bad || d->nerrors > before ? -1 : 0);
 oom:

@@ -1,0 +1,271 @@
+# vm_test.sh: VM files end to end: show, check, import, create.
+# PTVM, DATA and TESTBIN are set by the Makefile.
+
+GUIDE="$DATA/../../examples/hosts/guide-rx7600"
+
+# guidehost DIR: a copy of the guide's captured host to change.
+guidehost()
+{
+	cp -R "$GUIDE" "$1"
+}
+
+atf_test_case show_guide_argv
+show_guide_argv_body()
+{
+	atf_check -s exit:0 -o save:argv "$PTVM" -H "$GUIDE" show winpt --argv
+	# Every option of the guide's script, and the same slots.
+	for l in '-DSHAw' '-c 8,sockets=1,cores=8,threads=1' '-m 16G' \
+	    '-l bootrom,/usr/local/share/edk2-bhyve/BHYVE_UEFI_CODE.fd' \
+	    '-l com1,/dev/nmdm0A' '-s 0,hostbridge' \
+	    '-s 1,nvme,/dev/zvol/zroot/opt/windows' \
+	    '-s 1:1,ahci-cd,/vm/iso/windows11.iso' '-s 2,virtio-net,tap0' \
+	    '-s 5,fbuf,tcp=0.0.0.0:5900' '-s 5:1,xhci,tablet' \
+	    '-s 7,passthru,6/0/0,rom=/vm/rom/rx7600-techpowerup.bin' \
+	    '-s 31,lpc' '-p 0:0' 'winpt$'; do
+		atf_check -o ignore grep -e "$l" argv
+	done
+	# ... and none of its mistakes.
+	atf_check -s exit:1 grep -e 'chasis\|family_name\|-p 0,0' argv
+	# The VM file is at most 15 lines.
+	atf_check -o match:'^ *1[0-5] |^ *[0-9] ' wc -l \
+	    "$GUIDE/root/usr/local/etc/ptvm/winpt.conf"
+}
+
+atf_test_case show_config_and_json
+show_config_and_json_body()
+{
+	atf_check -s exit:0 -o save:cfg "$PTVM" -H "$GUIDE" show winpt --config
+	for l in 'pci.0.7.0.device=passthru' 'pci.0.7.0.bus=6' \
+	    'pci.0.7.0.slot=0' 'pci.0.7.0.func=0' 'memory.wired=true' \
+	    'pci.0.1.1.port.0.type=cd' 'lpc.bootvars=/var/db/ptvm/winpt.vars' \
+	    'vcpu.0.cpuset=0' 'x86.strictmsr=false' 'name=winpt'; do
+		atf_check -o ignore grep -x -e "$l" cfg
+	done
+	atf_check -s exit:0 -o save:json "$PTVM" -H "$GUIDE" show --json winpt
+	for s in '"name":"winpt"' '"argv":["/usr/sbin/bhyve"' \
+	    '"bind":["6/0/0"]' '"pins":[{"vcpu":0,"cpu":0}' \
+	    '"memory.size":"16G"' '"warnings":['; do
+		atf_check -o ignore grep -F "$s" json
+	done
+}
+
+# vmfile NAME: writes stdin to conf/NAME.conf for -c conf.
+vmfile()
+{
+	mkdir -p conf
+	cat > "conf/$1.conf"
+}
+
+atf_test_case typos_located_with_suggestions
+typos_located_with_suggestions_body()
+{
+	guidehost host
+	vmfile spoof <<'EOT'
+cpus=4
+memory=8G
+pin=none
+chasis.manufacturer=ASSUSTeK COMPUTER INC.
+bios.family_name=To be filled
+passthrough=6/0/0
+memory.wird=true
+EOT
+	atf_check -s exit:1 \
+	    -e match:'spoof.conf:4: error: .*did you mean chassis.manufacturer' \
+	    -e match:'spoof.conf:5: error: .*system.family_name' \
+	    -e match:'spoof.conf:6: error: passthrough: unknown key; did you mean passthru' \
+	    -e match:'spoof.conf:7: error: .*memory.wired' \
+	    "$PTVM" -H host -c conf show spoof
+}
+
+atf_test_case value_types_checked
+value_types_checked_body()
+{
+	guidehost host
+	vmfile bad <<'EOT'
+cpus=eight
+memory=16X
+pin=0,0
+on_crash=reboot
+stop.timeout=0
+isolate=maybe
+acpi_tables=perhaps
+vnc=0.0.0.0
+console=/dev/nmdm3B
+disk=relative/disk.img
+EOT
+	atf_check -s exit:1 \
+	    -e match:'bad.conf:1: error: cpus: "eight"' \
+	    -e match:'bad.conf:2: error: memory: "16X" is not a memory size' \
+	    -e match:'bad.conf:4: error: on_crash: "reboot": give restart or stop' \
+	    -e match:'bad.conf:5: error: stop.timeout' \
+	    -e match:'bad.conf:6: error: isolate' \
+	    -e match:'bad.conf:8: error: vnc' \
+	    -e match:'bad.conf:9: error: console: give the A side' \
+	    -e match:'bad.conf:10: error: disk: "relative/disk.img" is not an absolute path' \
+	    "$PTVM" -H host -c conf show bad
+	vmfile pin <<'EOT'
+cpus=2
+memory=1G
+pin=0,0
+EOT
+	atf_check -s exit:1 -e match:'pin.conf:3: error: pin: "0,0" is not vcpu:hostcpu \(bhyve -p takes 0:2, not 0,2\)' \
+	    "$PTVM" -H host -c conf show pin
+	vmfile types <<'EOT'
+cpus=2
+memory=1G
+pin=none
+acpi_tables=perhaps
+pci.0.31.0.pcireg.vendor=xyz
+EOT
+	atf_check -s exit:1 -e match:'types.conf:4: error: .*acpi_tables' \
+	    -e match:'types.conf:5: error: .*pcireg.vendor' \
+	    "$PTVM" -H host -c conf show types
+}
+
+atf_test_case slot_collision_names_both_lines
+slot_collision_names_both_lines_body()
+{
+	guidehost host
+	vmfile clash <<'EOT'
+cpus=2
+memory=1G
+pin=none
+disk=/dev/zvol/zroot/opt/windows,slot=4
+cdrom=/vm/iso/windows11.iso,slot=4
+pci.0.6.0.device=virtio-rnd
+disk=/dev/zvol/zroot/opt/windows,slot=6:0
+EOT
+	atf_check -s exit:1 \
+	    -e match:'clash.conf:5: error: guest PCI address 0:4:0 is already used by line 4' \
+	    -e match:'clash.conf:7: error: guest PCI address 0:6:0 is already used by line 6' \
+	    "$PTVM" -H host -c conf show clash
+}
+
+atf_test_case functions_share_a_slot
+functions_share_a_slot_body()
+{
+	mkdir host
+	cp "$DATA/pciconf/msi-x570-rx5700.txt" host/pciconf.txt 2>/dev/null ||
+	    cp "$DATA/../../examples/hosts/msi-x570-rx5700/pciconf.txt" host/
+	vmfile two <<'EOT'
+cpus=2
+memory=2G
+pin=none
+firmware=/fw/BHYVE_UEFI.fd
+console=none
+passthru=47/0/1
+passthru=47/0/0
+EOT
+	atf_check -s exit:0 -o save:cfg "$PTVM" -H host -c conf show --config two
+	atf_check -o ignore grep -x 'pci.0.7.0.func=0' cfg
+	atf_check -o ignore grep -x 'pci.0.7.1.func=1' cfg
+	atf_check -o ignore grep -x 'pci.0.7.1.bus=47' cfg
+}
+
+atf_test_case smbios_and_lpc_from_host
+smbios_and_lpc_from_host_body()
+{
+	cp -R "$DATA/../../examples/hosts/msi-x570-rx5700" host
+	vmfile spoof <<'EOT'
+cpus=2
+memory=2G
+pin=none
+firmware=/fw/BHYVE_UEFI.fd
+smbios=host
+lpc=host
+system.product_name=My own
+EOT
+	atf_check -s exit:0 -o save:cfg "$PTVM" -H host -c conf show --config spoof
+	atf_check -o ignore grep -x 'bios.vendor=American Megatrends International, LLC.' cfg
+	atf_check -o ignore grep -x 'board.manufacturer=Micro-Star International Co., Ltd.' cfg
+	atf_check -o ignore grep -x 'board.product_name=MPG X570 GAMING PLUS (MS-7C37)' cfg
+	atf_check -o ignore grep -x 'system.manufacturer=Micro-Star International Co., Ltd.' cfg
+	# The file's own key wins over the host's.
+	atf_check -o ignore grep -x 'system.product_name=My own' cfg
+	for r in vendor device subvendor subdevice; do
+		atf_check -o ignore grep -x "pci.0.31.0.pcireg.$r=host" cfg
+	done
+}
+
+atf_test_case import_round_trip
+import_round_trip_body()
+{
+	guidehost host
+	# The guide's script with absolute paths for its relative ones.
+	sed -e 's|disk/windows11.iso|/vm/iso/windows11.iso|' \
+	    -e 's|rom=rom/|rom=/vm/rom/|' "$DATA/vm/guide-expanded.sh" > guide.sh
+	mkdir conf
+	atf_check -s exit:0 -o match:'written' "$PTVM" import -o conf/winpt.conf guide.sh
+	atf_check -s exit:0 -o save:shown "$PTVM" -H host -c conf show --config winpt
+	# Every variable the script sets comes back unchanged.
+	atf_check -s exit:0 -o save:script sh -c \
+	    "'$PTVM' import guide.sh >/dev/null && grep -v '^#' conf/winpt.conf"
+	for l in 'cpus=8' 'memory.size=16g' 'pci.0.1.0.device=nvme' \
+	    'pci.0.1.0.path=/dev/zvol/zroot/opt/windows' \
+	    'pci.0.1.1.device=ahci' 'pci.0.1.1.port.0.type=cd' \
+	    'pci.0.2.0.device=virtio-net' 'pci.0.2.0.backend=tap0' \
+	    'pci.0.5.0.device=fbuf' 'pci.0.5.0.tcp=0.0.0.0:5900' \
+	    'pci.0.5.1.device=xhci' 'pci.0.5.1.slot.1.device=tablet' \
+	    'pci.0.7.0.device=passthru' 'pci.0.7.0.rom=/vm/rom/rx7600-techpowerup.bin' \
+	    'lpc.com1.path=/dev/nmdm0A' 'acpi_tables=true' \
+	    'destroy_on_poweroff=true' 'memory.wired=true' \
+	    'x86.vmexit_on_hlt=true' 'x86.strictmsr=false' \
+	    'lpc.bootrom=/usr/local/share/edk2-bhyve/BHYVE_UEFI_CODE.fd'; do
+		atf_check -o ignore grep -x -e "$l" shown
+	done
+	atf_check -s exit:1 grep -e '^vcpu\.\|^lpc.bootvars' shown
+}
+
+atf_test_case import_reports_variables_and_mistakes
+import_reports_variables_and_mistakes_body()
+{
+	atf_check -s exit:1 -e match:'guide-script.sh:34: error: shell variable \$vm_name' \
+	    "$PTVM" import "$DATA/vm/guide-script.sh"
+	printf 'bhyve -c 2 -m 1G -o chasis.version=1.0 -o bios.family_name=X -s 0,hostbridge -l bootrom,/fw.fd vm1\n' > s.sh
+	atf_check -s exit:0 -o match:'^chassis.version=1.0' \
+	    -o match:'^system.family_name=X' \
+	    -e match:'chasis.version: bhyve has no such key' "$PTVM" import s.sh
+	printf 'bhyve -c 2 -m 1G -p 0,0 vm1\n' > p.sh
+	atf_check -s exit:1 -e match:'p.sh:1: error: .*0:0' "$PTVM" import p.sh
+}
+
+atf_test_case create_writes_a_checked_file
+create_writes_a_checked_file_body()
+{
+	guidehost host
+	atf_check -s exit:0 -o match:'written' "$PTVM" -H host create win2
+	f=host/root/usr/local/etc/ptvm/win2.conf
+	# The guide's only GPU drives the host console: offered, commented.
+	atf_check -o match:'^#passthru=6/0/0' -o match:'host console' \
+	    -o match:'^cpus=5' -o match:'^pin=threads' cat "$f"
+	atf_check -s exit:0 -o match:'^win2 ' -o match:'nmdm1A' \
+	    "$PTVM" -H host show win2
+	atf_check -s exit:1 -e match:'exists' "$PTVM" -H host create win2
+	atf_check -o match:'root/usr/local/etc/ptvm/win2.conf' cat host/journal
+}
+
+atf_test_case check_reports_and_fails
+check_reports_and_fails_body()
+{
+	atf_check -s exit:1 -o match:'^FAIL  rom       /vm/rom/rx7600-techpowerup.bin' \
+	    -o match:'^PASS  disk      /dev/zvol/zroot/opt/windows present' \
+	    -o match:'^FAIL  iommu' -o match:'fix: ptvm host setup' \
+	    "$PTVM" -H "$GUIDE" check winpt
+	atf_check -s exit:1 -o match:'"check":"rom","status":"fail"' \
+	    -o match:'"failed":3' "$PTVM" -H "$GUIDE" check --json winpt
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case show_guide_argv
+	atf_add_test_case show_config_and_json
+	atf_add_test_case typos_located_with_suggestions
+	atf_add_test_case value_types_checked
+	atf_add_test_case slot_collision_names_both_lines
+	atf_add_test_case functions_share_a_slot
+	atf_add_test_case smbios_and_lpc_from_host
+	atf_add_test_case import_round_trip
+	atf_add_test_case import_reports_variables_and_mistakes
+	atf_add_test_case create_writes_a_checked_file
+	atf_add_test_case check_reports_and_fails
+}
