@@ -52,6 +52,7 @@ ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_hostop fuzz/fuzz_pciids \
 		fuzz/fuzz_topo fuzz/fuzz_cpulist fuzz/fuzz_rom fuzz/fuzz_vfct \
+		fuzz/fuzz_vmconf \
 		fuzz/fuzz_bhyveargv
 
 .SUFFIXES: .c .o .sh

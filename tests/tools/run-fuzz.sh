@@ -12,6 +12,8 @@ for f in "$@"; do
 	    "$c/" 2>/dev/null || true ;;
 	*fuzz_rom) cp tests/data/roms/*.rom tests/data/roms/*.bin \
 	    "$c/" 2>/dev/null || true ;;
+	*fuzz_vmconf) cp examples/hosts/*/root/usr/local/etc/ptvm/*.conf \
+	    "$c/" 2>/dev/null || true ;;
 	*fuzz_vfct) cp tests/data/roms/*.dat "$c/" 2>/dev/null || true ;;
 	esac
 	echo "== $f ($secs s)"
