@@ -16,3 +16,19 @@ fi
 # ptvm topology / pin on synthetic 64, 256 and 1024-CPU hosts.
 sh "$top/tests/tools/bench-pin.sh" "$top"
 sh "$top/tests/tools/bench-rom.sh" "$top"
+# ptvm show of the guide's VM (budget: 10 ms, median, whole process).
+guide="$top/examples/hosts/guide-rx7600"
+if command -v hyperfine >/dev/null 2>&1; then
+	hyperfine -N -i -w 20 -r 200 --export-json /tmp/ptvm-bench-show.json \
+	    "$top/ptvm -H $guide show winpt --argv" \
+	    "$top/ptvm -H $guide show winpt --json" \
+	    "$top/ptvm -H $guide check winpt" >/dev/null 2>&1 || true
+	python3 -c 'import json;[print("%-60s median %.2f ms" % (r["command"].split("/ptvm ")[-1], r["median"]*1000)) for r in json.load(open("/tmp/ptvm-bench-show.json"))["results"]]'
+else
+	t0=$(date +%s%N)
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		"$top/ptvm" -H "$guide" show winpt --argv >/dev/null
+	done
+	t1=$(date +%s%N)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "show winpt --argv: %.2f ms a run\n", (b - a) / 1e7 }'
+fi
