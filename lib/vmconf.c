@@ -29,7 +29,7 @@ vm_name_ok(const char *s)
 int
 vm_name_of_path(const char *path, char *out, size_t outlen)
 {
-	const char *b, *e;
+	const char *b;
 	size_t n;
 
 	b = strrchr(path, '/');
@@ -37,12 +37,10 @@ vm_name_of_path(const char *path, char *out, size_t outlen)
 	n = strlen(b);
 	if (n > 5 && strcmp(b + n - 5, ".conf") == 0)
 		n -= 5;
-	e = b + n;
 	if (n == 0 || n >= outlen)
 		return (-1);
 	memcpy(out, b, n);
 	out[n] = '\0';
-	(void)e;
 	return (vm_name_ok(out) ? 0 : -1);
 }
 

@@ -86,7 +86,6 @@ dopts(struct imp *im, unsigned b, unsigned s, unsigned f, const char *sub,
 static void
 dev_one(struct imp *im, unsigned b, unsigned s, unsigned f, const char *dev)
 {
-	static const char *const none[] = { "device", NULL };
 	static const char *const pt[] = { "device", "bus", "slot", "func",
 	    "rom", NULL };
 	static const char *const blk[] = { "device", "path", NULL };
@@ -141,7 +140,6 @@ dev_one(struct imp *im, unsigned b, unsigned s, unsigned f, const char *dev)
 		dopts(im, b, s, f, "", fb);
 		dtake_all(im, b, s, f + 1);
 	} else {
-		(void)none;
 		return;		/* stays as bhyve keys */
 	}
 	sb_printf(im->out, ",slot=%s\n", slot);

@@ -200,7 +200,7 @@ show_json(struct ptvm_ctx *ctx, const struct vm_load *ld, char *const *av,
 	const struct vm *vm = &ld->vm;
 	struct strbuf sb;
 	struct json j;
-	char sel[32], *lit;
+	char sel[32];
 	size_t i;
 	int k;
 
@@ -269,7 +269,6 @@ show_json(struct ptvm_ctx *ctx, const struct vm_load *ld, char *const *av,
 	json_end(&j);
 	out_json(&sb);
 	sb_free(&sb);
-	(void)lit;
 }
 
 int
