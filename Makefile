@@ -22,7 +22,7 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/kv.c lib/hostop.c lib/pciids.c lib/bindplan.c \
 		lib/loaderconf.c lib/rom.c lib/bcfg.c \
 		lib/topo.c lib/topo_model.c lib/topo_draw.c lib/cpuset.c \
-		lib/pin.c lib/pin_out.c
+		lib/pin.c lib/pin_out.c lib/sup.c lib/supfile.c lib/bhyvelog.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
 HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
 		$(HOST_LIVE_SRCS)
@@ -40,14 +40,16 @@ LIBS=		$(PLATFORM_LIBS) $(XML_LIBS)
 # Unit tests (atf-c) and command-line tests (atf-sh), run by Kyua.
 ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/bindplan_test \
 		tests/lib/hostop_test tests/lib/conf_test \
-		tests/lib/topo_test tests/lib/pin_test tests/lib/rom_test
+		tests/lib/topo_test tests/lib/pin_test tests/lib/rom_test \
+		tests/lib/sup_test
 ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/host_test tests/cli/usage_test \
-		tests/cli/pin_test tests/cli/rom_test
+		tests/cli/pin_test tests/cli/rom_test tests/cli/fakebhyve_test
 
 FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_hostop fuzz/fuzz_pciids \
-		fuzz/fuzz_topo fuzz/fuzz_cpulist fuzz/fuzz_rom fuzz/fuzz_vfct
+		fuzz/fuzz_topo fuzz/fuzz_cpulist fuzz/fuzz_rom fuzz/fuzz_vfct \
+		fuzz/fuzz_sup
 
 .SUFFIXES: .c .o .sh
 
@@ -66,7 +68,8 @@ ptvm: $(CMD_OBJS) $(LIBPTVM)
 $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 		lib/pci.h lib/kv.h lib/hostop.h lib/bindplan.h host/host.h \
 		src/ptvm.h src/bind.h lib/pciids.h lib/loaderconf.h lib/util.h \
-		lib/topo.h lib/topo_impl.h lib/pin.h lib/rom.h lib/bcfg.h
+		lib/topo.h lib/topo_impl.h lib/pin.h lib/rom.h lib/bcfg.h \
+		lib/vmconf.h lib/sup.h lib/bhyvelog.h
 
 # atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
 # (tests/cli/X from X.sh, with the interpreter and paths set), built with
