@@ -307,9 +307,10 @@ struct sup_dirty {
 struct sup_dirty_list {
 	struct sup_dirty *d;
 	size_t		 n;
+	size_t		 cap;
 };
 
-#define SUP_DIRTY_MAX	4096
+#define SUP_DIRTY_MAX	1024
 
 void	sup_dirty_init(struct sup_dirty_list *);
 void	sup_dirty_free(struct sup_dirty_list *);

@@ -443,7 +443,7 @@ sup_dirty_init(struct sup_dirty_list *l)
 {
 
 	l->d = NULL;
-	l->n = 0;
+	l->n = l->cap = 0;
 }
 
 void
@@ -482,10 +482,14 @@ sup_dirty_add(struct sup_dirty_list *l, const struct pci_sel *sel,
 	if (x == NULL) {
 		if (l->n >= SUP_DIRTY_MAX)
 			return (-1);
-		nd = reallocarray(l->d, l->n + 1, sizeof(*l->d));
-		if (nd == NULL)
-			return (-1);
-		l->d = nd;
+		if (l->n == l->cap) {
+			nd = reallocarray(l->d, l->cap ? l->cap * 2 : 8,
+			    sizeof(*l->d));
+			if (nd == NULL)
+				return (-1);
+			l->d = nd;
+			l->cap = l->cap ? l->cap * 2 : 8;
+		}
 		x = &l->d[l->n++];
 	}
 	memset(x, 0, sizeof(*x));
