@@ -36,7 +36,9 @@
  *    ROM, tables, sandbox) happens before setproctitle(vmname) and the
  *    start of vCPU 0.  "The guest runs" is fed as SUP_EV_RUNNING when the
  *    front end sees that title or ACPI enabled; without evidence, bhyve
- *    alive for boot_grace seconds counts as running (SUP_T_BOOT).
+ *    alive for boot_grace seconds counts as running (SUP_T_BOOT).  Under
+ *    a captured host the bhyve stand-in (tests/bin/bhyve) writes both
+ *    facts to DIR/run/vmm/NAME ("running=yes", "acpi=yes").
  *  - sys/amd64/vmm/io/ppt.c: ppt_assign_device() and ppt_unassign_device()
  *    both save the config space, reset the function (pcie_flr(), falling
  *    back to a D3hot power cycle) and restore it; destroying a VM unassigns
