@@ -17,6 +17,8 @@ for f in "$@"; do
 	*fuzz_vfct) cp tests/data/roms/*.dat "$c/" 2>/dev/null || true ;;
 	*fuzz_bhyveargv) cp tests/data/vm/*.sh tests/data/vm/fuzz/* \
 	    "$c/" 2>/dev/null || true ;;
+	*fuzz_sup) cp tests/data/sup/*.status tests/data/sup/*.dirty \
+	    tests/data/sup/*.log "$c/" 2>/dev/null || true ;;
 	esac
 	echo "== $f ($secs s)"
 	if ! "$f" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \

@@ -1,0 +1,360 @@
+/*
+ * bhyvelog.c: known bhyve messages and the log line formatter.
+ *
+ * Each "match" is a literal part of a message printed by FreeBSD's bhyve
+ * (the file is named in "source", all under usr.sbin/bhyve/), chosen to be
+ * the part without printf conversions so that it matches every instance.
+ * Order matters: the first match wins, so specific entries come before
+ * general ones ("vm_create: File exists" before "vm_create:").
+ */
+#include "compat.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "bhyvelog.h"
+#include "util.h"
+
+static const struct bhyvelog_known known[] = {
+	{ "wired", "passthru requires guest memory to be wired",
+	    "pci_passthru.c",
+	    "a passthru device needs all guest memory wired (bhyve -S, "
+	    "memory.wired=true)",
+	    "ptvm sets memory.wired for passthru VMs: do not override it "
+	    "with a bhyve.* key" },
+	{ "not-ppt", "is not using the ppt",
+	    "pci_passthru.c",
+	    "the host function is not attached to ppt(4), so vmm cannot "
+	    "assign it to the guest",
+	    "run \"ptvm bind SELECTOR\" (or list it in pptdevs) and check "
+	    "\"ptvm devices\"" },
+	{ "ppt-busy", "vm_assign_pptdev: Device busy",
+	    "pci_passthru.c",
+	    "another VM owns this passthru device (vmm returns EBUSY)",
+	    "stop the other VM, or destroy a stale one with \"bhyvectl "
+	    "--destroy --vm=NAME\"" },
+	{ "memory", "Unable to setup memory",
+	    "bhyverun.c",
+	    "vmm could not allocate or wire the guest memory (12 is ENOMEM: "
+	    "not enough free memory or over vm.max_user_wired)",
+	    "lower memory=, free host memory (ZFS ARC: vfs.zfs.arc_max), or "
+	    "raise vm.max_user_wired" },
+	{ "exists", "vm_create: File exists",
+	    "bhyverun.c",
+	    "a VM of this name already exists in /dev/vmm (left by a crash, "
+	    "or another bhyve runs it)",
+	    "\"ptvm status NAME\"; if no bhyve runs it, \"bhyvectl --destroy "
+	    "--vm=NAME\"" },
+	{ "create", "vm_create:",
+	    "bhyverun.c",
+	    "the kernel refused to create the VM (vmm.ko not loaded, not "
+	    "root, or a bad name)",
+	    "load vmm (\"kldload vmm\") and run ptvm as root" },
+	{ "open", "vm_open:",
+	    "bhyverun.c",
+	    "/dev/vmm/NAME could not be opened",
+	    "check that vmm is loaded and that the VM was not destroyed "
+	    "meanwhile" },
+	{ "reinit", "vm_reinit:",
+	    "bhyverun.c",
+	    "the existing VM could not be reset for a new boot",
+	    "destroy it (\"bhyvectl --destroy --vm=NAME\") and start again" },
+	{ "mmio", "map_pptdev_mmio failed",
+	    "pci_passthru.c",
+	    "the kernel refused to map a BAR of the passthru device into the "
+	    "guest",
+	    "check dmesg for ppt/IOMMU messages, that the IOMMU is on "
+	    "(hw.vmm.amdvi.enable=1 on AMD) and no other VM holds the device" },
+	{ "pinning", "invalid vcpu pinning",
+	    "bhyverun.c",
+	    "a -p vcpu:hostcpu value is malformed (bhyve exits 64, EX_USAGE)",
+	    "check pin= in the VM file against \"ptvm pin\"" },
+	{ "hostcpu", "outside valid range",
+	    "bhyverun.c",
+	    "a host CPU number in the pinning is beyond what the host has",
+	    "pin only to CPUs that \"ptvm topo\" lists" },
+	{ "cpuset", "invalid cpuset for vcpu",
+	    "bhyverun.c",
+	    "a vcpu.N.cpuset value is not a CPU list",
+	    "write it as \"2,3\" or \"2-5\", or use pin= in the VM file" },
+	{ "topology", "invalid cpu topology",
+	    "bhyverun.c",
+	    "the -c / cpus, sockets, cores, threads values do not parse",
+	    "check cpus= and the topology keys of the VM file" },
+	{ "vcpus", "vCPUs requested but only",
+	    "bhyverun.c",
+	    "more vCPUs than vmm allows (hw.vmm.maxcpu)",
+	    "lower cpus=, or raise hw.vmm.maxcpu in loader.conf" },
+	{ "config-file", "Failed to open configuration file",
+	    "bhyverun.c",
+	    "bhyve could not read the configuration ptvm gave it with -k",
+	    "check that /var/run/ptvm exists and is readable; run ptvm as "
+	    "root" },
+	{ "config-line", "invalid config option",
+	    "bhyverun.c",
+	    "a line of the -k configuration file is not key=value",
+	    "run \"ptvm check VM\" and look at bhyve.* keys with empty "
+	    "values" },
+	{ "romfile-open", "can't open romfile",
+	    "pci_passthru.c",
+	    "the ROM file of a passthru device (rom=) could not be opened",
+	    "check the rom= path; \"ptvm rom inspect FILE\" checks the image" },
+	{ "romfile", "romfile",
+	    "pci_passthru.c",
+	    "the ROM file of a passthru device (rom=) is empty or unusable",
+	    "extract a ROM again with \"ptvm rom extract\"" },
+	{ "bootrom", "Error opening bootrom",
+	    "bootrom.c",
+	    "the UEFI firmware file could not be opened",
+	    "install edk2-bhyve (pkg install edk2-bhyve) or fix firmware=" },
+	{ "no-boot", "virtual machine cannot be booted",
+	    "bhyverun.c",
+	    "no boot ROM was given and no loader prepared the VM",
+	    "set firmware= in the VM file" },
+	{ "unrestricted", "unrestricted guest capability not available",
+	    "bhyverun.c",
+	    "the CPU lacks VT-x unrestricted guest, needed for UEFI boot",
+	    "UEFI guests need a newer CPU (Westmere or later)" },
+	{ "tap", "open of tap device",
+	    "net_backends.c",
+	    "the tap interface could not be opened (missing, or another "
+	    "bhyve holds it)",
+	    "check \"ifconfig TAP\" and that no other VM uses it" },
+	{ "lpc-backend", "for LPC device",
+	    "pci_lpc.c",
+	    "a serial port backend (console=, an nmdm device) could not be "
+	    "opened",
+	    "load nmdm (\"kldload nmdm\"); the nmdm A side may be in use by "
+	    "another VM or a cu" },
+	{ "devpci", "failed to open /dev/pci",
+	    "pci_passthru.c",
+	    "/dev/pci could not be opened read-write",
+	    "run ptvm as root" },
+	{ "bars", "failed to initialize BARs",
+	    "pci_passthru.c",
+	    "a BAR of the passthru device could not be set up (not page "
+	    "aligned, or no room in guest address space)",
+	    "check dmesg; try another guest slot or less guest memory" },
+	{ "msi", "failed to initialize MSI",
+	    "pci_passthru.c",
+	    "the passthru device's MSI/MSI-X capabilities could not be set "
+	    "up",
+	    "pass every function of the device, and check \"ptvm devices\"" },
+	{ "pptdev", "Passthru device ",
+	    "pci_passthru.c",
+	    "a passthru device named as pptN was not found or is unusable",
+	    "use the pciconf selector (pci0:B:S:F) in passthru=" },
+	{ "passthru-opts", "invalid passthru options",
+	    "pci_passthru.c",
+	    "a passthru device's options do not parse",
+	    "run \"ptvm check VM\"" },
+	{ "emulate", "Failed to emulate instruction",
+	    "amd64/vmexit.c",
+	    "the guest touched memory bhyve does not emulate; bhyve aborts "
+	    "(SIGABRT)",
+	    "often a driver reading a missing ROM or BAR: check rom= and the "
+	    "guest's drivers" },
+	{ "unhandled-mem", "Unhandled memory access",
+	    "amd64/vmexit.c",
+	    "the guest accessed an address no device claims",
+	    "see the next lines; check rom= and the guest's drivers" },
+	{ "msr", "rdmsr to register",
+	    "amd64/vmexit.c",
+	    "the guest read an MSR bhyve does not emulate",
+	    "if the guest crashes on it, set x86.strictmsr=false" },
+	{ "msr", "wrmsr to register",
+	    "amd64/vmexit.c",
+	    "the guest wrote an MSR bhyve does not emulate",
+	    "if the guest crashes on it, set x86.strictmsr=false" },
+	{ "triple-fault", "triple fault",
+	    "amd64/vmexit.c",
+	    "the guest crashed with a triple fault",
+	    "look at the guest's own logs; a GPU in the reset bug state can "
+	    "cause it" },
+	{ "vm-run", "vm_run error",
+	    "bhyverun.c",
+	    "the kernel's VM_RUN failed",
+	    "check dmesg for vmm messages" },
+	{ "sandbox", "Unable to apply rights for sandbox",
+	    "bhyverun.c",
+	    "Capsicum limits could not be applied (bhyve exits 71, EX_OSERR)",
+	    "check dmesg; a kernel without CAPABILITIES needs a bhyve built "
+	    "WITHOUT_CAPSICUM" },
+};
+
+size_t
+bhyvelog_nknown(void)
+{
+
+	return (nitems(known));
+}
+
+const struct bhyvelog_known *
+bhyvelog_known(size_t i)
+{
+
+	return (i < nitems(known) ? &known[i] : NULL);
+}
+
+const struct bhyvelog_known *
+bhyvelog_explain(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(known); i++)
+		if (util_memmem(line, len, known[i].match,
+		    strlen(known[i].match)) != NULL)
+			return (&known[i]);
+	return (NULL);
+}
+
+void
+bhyvelog_advice(const struct bhyvelog_known *k, struct strbuf *sb)
+{
+
+	sb_printf(sb, "%s; fix: %s", k->explain, k->fix);
+}
+
+/* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
+static void
+civil(int64_t days, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	days += 719468;			/* shift the epoch to 0000-03-01 */
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;	/* [0, 146096] */
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;	/* March is 0 */
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int64_t
+floordiv(int64_t a, int64_t b)
+{
+
+	return (a / b - (a % b != 0 && (a < 0) != (b < 0)));
+}
+
+void
+bhyvelog_stamp(struct strbuf *sb, int64_t ms, int tzmin)
+{
+	int64_t t, days, y, secs;
+	unsigned mo, d;
+	int off;
+
+	/* Clamp to years 0..9999 and offsets to +-23:59. */
+	if (tzmin > 1439 || tzmin < -1439)
+		tzmin = 0;
+	if (ms < -62167219200000LL)
+		ms = -62167219200000LL;
+	if (ms > 253402300799999LL)
+		ms = 253402300799999LL;
+	t = ms + (int64_t)tzmin * 60000;
+	days = floordiv(t, 86400000);
+	secs = (t - days * 86400000) / 1000;
+	civil(days, &y, &mo, &d);
+	sb_printf(sb, "%04lld-%02u-%02uT%02d:%02d:%02d.%03d", (long long)y,
+	    mo, d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
+	    (int)(t - days * 86400000 - secs * 1000));
+	if (tzmin == 0) {
+		sb_putc(sb, 'Z');
+		return;
+	}
+	off = tzmin < 0 ? -tzmin : tzmin;
+	sb_printf(sb, "%c%02d:%02d", tzmin < 0 ? '-' : '+', off / 60,
+	    off % 60);
+}
+
+void
+bhyvelog_line(struct strbuf *sb, int64_t ms, int tzmin, const char *tag,
+    const char *text, size_t len)
+{
+	unsigned char c;
+	size_t i;
+
+	if (len > 0 && text[len - 1] == '\r')
+		len--;
+	bhyvelog_stamp(sb, ms, tzmin);
+	sb_printf(sb, " %s: ", tag);
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)text[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			sb_printf(sb, "\\x%02x", c);
+		else
+			sb_putc(sb, (char)c);
+	}
+	sb_putc(sb, '\n');
+}
+
+void
+bhyvelog_init(struct bhyvelog *bl, const char *tag)
+{
+
+	memset(bl, 0, sizeof(*bl));
+	bl->tag = tag != NULL ? tag : "bhyve";
+}
+
+static void
+emit(struct bhyvelog *bl, const char *s, size_t n, int64_t ms, int tzmin,
+    struct strbuf *out)
+{
+	const struct bhyvelog_known *k;
+	struct strbuf adv;
+
+	bhyvelog_line(out, ms, tzmin, bl->tag, s, n);
+	bl->nlines++;
+	if ((k = bhyvelog_explain(s, n)) == NULL)
+		return;
+	bl->nknown++;
+	bl->last = k;
+	sb_init(&adv);
+	sb_printf(&adv, "%s: ", k->id);
+	bhyvelog_advice(k, &adv);
+	bhyvelog_line(out, ms, tzmin, "ptvm", sb_str(&adv), adv.len);
+	sb_free(&adv);
+}
+
+void
+bhyvelog_feed(struct bhyvelog *bl, const char *buf, size_t len, int64_t ms,
+    int tzmin, struct strbuf *out)
+{
+	const char *nl;
+	size_t n, room;
+
+	while (len > 0) {
+		nl = memchr(buf, '\n', len);
+		n = nl != NULL ? (size_t)(nl - buf) : len;
+		room = sizeof(bl->part) - bl->npart;
+		if (n >= room) {
+			/* Too long for one line: emit what fits. */
+			memcpy(bl->part + bl->npart, buf, room);
+			emit(bl, bl->part, sizeof(bl->part), ms, tzmin, out);
+			bl->npart = 0;
+			buf += room;
+			len -= room;
+			continue;
+		}
+		memcpy(bl->part + bl->npart, buf, n);
+		bl->npart += n;
+		if (nl == NULL)
+			return;
+		emit(bl, bl->part, bl->npart, ms, tzmin, out);
+		bl->npart = 0;
+		buf += n + 1;
+		len -= n + 1;
+	}
+}
+
+void
+bhyvelog_flush(struct bhyvelog *bl, int64_t ms, int tzmin, struct strbuf *out)
+{
+
+	if (bl->npart == 0)
+		return;
+	emit(bl, bl->part, bl->npart, ms, tzmin, out);
+	bl->npart = 0;
+}
