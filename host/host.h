@@ -46,7 +46,11 @@ enum host_ftype {
 struct host_stat {
 	enum host_ftype	 type;
 	uint64_t	 size;
+	int		 mode;		/* permission bits */
 };
+
+/* The most a program's output may be (run_output). */
+#define HOST_OUTPUT_MAX	(16 * 1024 * 1024)
 
 struct host_ops {
 	const char *name;		/* "live" or "captured" */
@@ -83,6 +87,15 @@ struct host_ops {
 	int	(*dir_list)(struct host *, const char *, char ***, size_t *);
 	/* Runs argv[0] (a program name or absolute path) with argv. */
 	int	(*run)(struct host *, char *const *, struct host_proc *);
+	/*
+	 * The same for a program that only reads (zfs list, zfs get): its
+	 * standard output, at most HOST_OUTPUT_MAX bytes (EFBIG beyond), is
+	 * returned in *out (malloc'd, NUL-terminated, NULL when it did not
+	 * run); its standard error goes to ptvm's.  Not journaled: under -H
+	 * a program missing from DIR/bin leaves pr->ran false.
+	 */
+	int	(*run_output)(struct host *, char *const *, struct host_proc *,
+		    char **, size_t *);
 	/* Waits before a retry (nothing under -H). */
 	void	(*pause)(struct host *, unsigned);
 	/*
@@ -123,6 +136,8 @@ int	sys_write_atomic(const char *, const char *, size_t, int);
 int	sys_atomic_commit(int, const char *, const char *, int, int);
 int	sys_mkdir_p(const char *, int);
 int	sys_spawn_wait(const char *, char *const *, int *);
+int	sys_spawn_output(const char *, char *const *, size_t, int *, char **,
+	    size_t *);
 int	sys_stat(const char *, bool, struct host_stat *);
 int	sys_dir_list(const char *, char ***, size_t *);
 void	host_names_free(char **, size_t);

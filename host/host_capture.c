@@ -977,6 +977,33 @@ cap_run(struct host *h, char *const *argv, struct host_proc *pr)
 	return (0);
 }
 
+/* A reading program: DIR/bin/NAME when present, never journaled. */
+static int
+cap_run_output(struct host *h, char *const *argv, struct host_proc *pr,
+    char **out, size_t *len)
+{
+	const char *base;
+	char path[PATH_MAX];
+	int e;
+
+	pr->ran = false;
+	pr->status = 0;
+	*out = NULL;
+	*len = 0;
+	if (argv == NULL || argv[0] == NULL)
+		return (EINVAL);
+	base = strrchr(argv[0], '/');
+	base = base != NULL ? base + 1 : argv[0];
+	if ((size_t)snprintf(path, sizeof(path), "%s/bin/%s", h->dir, base) >=
+	    sizeof(path) || access(path, X_OK) != 0)
+		return (0);
+	if ((e = sys_spawn_output(path, argv, HOST_OUTPUT_MAX, &pr->status, out,
+	    len)) != 0)
+		return (e);
+	pr->ran = true;
+	return (0);
+}
+
 /* DIR/rom/pci0:B:S:F.rom stands for the function's ROM BAR. */
 static int
 cap_rom_read(struct host *h, const struct pci_sel *sel, uint8_t **buf,
@@ -1058,6 +1085,7 @@ static const struct host_ops cap_ops = {
 	.file_stat = cap_file_stat,
 	.dir_list = cap_dir_list,
 	.run = cap_run,
+	.run_output = cap_run_output,
 	.pause = cap_pause,
 	.rom_read = cap_rom_read,
 };

@@ -1540,6 +1540,28 @@ hfb_run(struct host *h __unused, char *const *argv, struct host_proc *p)
 	return (0);
 }
 
+static int
+hfb_run_output(struct host *h __unused, char *const *argv,
+    struct host_proc *p, char **out, size_t *len)
+{
+	char path[PATH_MAX];
+	int e;
+
+	p->status = 0;
+	p->ran = false;
+	*out = NULL;
+	*len = 0;
+	if (argv == NULL || argv[0] == NULL)
+		return (EINVAL);
+	if ((e = hfb_which(argv[0], path, sizeof(path))) != 0)
+		return (e);
+	if ((e = sys_spawn_output(path, argv, HOST_OUTPUT_MAX, &p->status, out,
+	    len)) != 0)
+		return (e);
+	p->ran = true;
+	return (0);
+}
+
 static void
 hfb_pause(struct host *h __unused, unsigned ms)
 {
@@ -1584,6 +1606,7 @@ static const struct host_ops hfb_ops = {
 	.file_stat = hfb_file_stat,
 	.dir_list = hfb_dir_list,
 	.run = hfb_run,
+	.run_output = hfb_run_output,
 	.pause = hfb_pause,
 	.rom_read = hfb_rom_read,
 };

@@ -173,6 +173,95 @@ sys_spawn_wait(const char *path, char *const *argv, int *status)
 	return (0);
 }
 
+/*
+ * Runs path with argv, its standard output read through a pipe into *out
+ * (NUL-terminated, at most max bytes; beyond that the rest is read and
+ * dropped, and EFBIG returned once the program ended).  Standard error
+ * and input are ptvm's.
+ */
+int
+sys_spawn_output(const char *path, char *const *argv, size_t max,
+    int *status, char **out, size_t *outlen)
+{
+	posix_spawn_file_actions_t fa;
+	char *b, *nb, drop[4096];
+	size_t n, cap;
+	ssize_t r;
+	pid_t pid;
+	int p[2], e, st;
+
+	*out = NULL;
+	*outlen = 0;
+	if (pipe(p) != 0)
+		return (errno);
+	(void)fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	if ((e = posix_spawn_file_actions_init(&fa)) != 0) {
+		close(p[0]);
+		close(p[1]);
+		return (e);
+	}
+	if ((e = posix_spawn_file_actions_adddup2(&fa, p[1], 1)) == 0 &&
+	    (e = posix_spawn_file_actions_addclose(&fa, p[1])) == 0)
+		e = posix_spawn(&pid, path, &fa, NULL, argv, environ);
+	(void)posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (e != 0) {
+		close(p[0]);
+		return (e);
+	}
+	cap = 4096;
+	n = 0;
+	if ((b = malloc(cap + 1)) == NULL)
+		e = ENOMEM;
+	for (;;) {
+		if (e == 0 && n == cap) {
+			if (cap > max)
+				e = EFBIG;
+			else if ((nb = realloc(b, cap * 2 + 1)) == NULL)
+				e = ENOMEM;
+			else {
+				b = nb;
+				cap *= 2;
+			}
+		}
+		if (e == 0)
+			r = read(p[0], b + n, cap - n);
+		else
+			r = read(p[0], drop, sizeof(drop));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r < 0 && e == 0)
+				e = errno;
+			break;
+		}
+		if (e == 0)
+			n += (size_t)r;
+	}
+	close(p[0]);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR) {
+			st = 255 << 8;
+			break;
+		}
+	if (WIFEXITED(st))
+		*status = WEXITSTATUS(st);
+	else if (WIFSIGNALED(st))
+		*status = 128 + WTERMSIG(st);
+	else
+		*status = 255;
+	if (e == 0 && n > max)
+		e = EFBIG;
+	if (e != 0) {
+		free(b);
+		return (e);
+	}
+	b[n] = '\0';
+	*out = b;
+	*outlen = n;
+	return (0);
+}
+
 /* stat(2) that follows links; reg_as_dev: a regular file stands for a device. */
 int
 sys_stat(const char *path, bool reg_as_dev, struct host_stat *hs)
@@ -190,6 +279,7 @@ sys_stat(const char *path, bool reg_as_dev, struct host_stat *hs)
 	else
 		hs->type = HOST_F_OTHER;
 	hs->size = (uint64_t)st.st_size;
+	hs->mode = (int)(st.st_mode & 07777);
 	return (0);
 }
 
