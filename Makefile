@@ -24,7 +24,8 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/vmconf.c lib/vmcompile.c lib/vmimport.c \
 		lib/topo.c lib/topo_model.c lib/topo_draw.c lib/cpuset.c \
 		lib/pin.c lib/pin_out.c lib/bhyvekeys.c lib/bhyveargv.c \
-		lib/bhyvescript.c lib/sup.c lib/supfile.c lib/bhyvelog.c
+		lib/bhyvescript.c lib/sup.c lib/supfile.c lib/bhyvelog.c \
+		lib/zfs.c lib/vmedit.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
 HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
 		$(HOST_LIVE_SRCS)
@@ -75,7 +76,7 @@ $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 		src/ptvm.h src/bind.h lib/pciids.h lib/loaderconf.h lib/util.h \
 		lib/topo.h lib/topo_impl.h lib/pin.h lib/rom.h lib/bcfg.h \
 		lib/bhyvekeys.h lib/bhyveargv.h lib/vmconf.h src/vmload.h src/check.h \
-		lib/sup.h lib/bhyvelog.h
+		lib/sup.h lib/bhyvelog.h lib/zfs.h lib/vmedit.h
 
 # atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
 # (tests/cli/X from X.sh, with the interpreter and paths set), built with
