@@ -13,10 +13,12 @@
 
 #include "bcfg.h"
 #include "check.h"
+#include "disk.h"
 #include "pin.h"
 #include "ptvm.h"
 #include "rom.h"
 #include "vmconf.h"
+#include "vmedit.h"
 #include "vmload.h"
 
 static const char *const chk_names[] = { "PASS", "WARN", "FAIL", "SKIP" };
@@ -312,6 +314,80 @@ chk_files(struct host *h, const struct vm_load *ld, struct checks *cs)
 	}
 }
 
+/* Disks of other VM files: no two VMs may write one disk. */
+struct shared {
+	struct ptvm_ctx	*ctx;
+	const struct vm	*vm;
+	struct checks	*cs;
+	int		 nfail;
+};
+
+static void
+shared_scan(void *arg, const char *file, const struct vmconf *c)
+{
+	struct shared *sh = arg;
+	const struct vm_dev *dv;
+	char path[1024], why[512];
+	size_t i, k, n;
+	int run;
+
+	for (i = 0; i < c->n; i++) {
+		if (strcmp(c->l[i].key, "disk") != 0 ||
+		    (n = vmedit_path_len(c->l[i].val)) >= sizeof(path))
+			continue;
+		memcpy(path, c->l[i].val, n);
+		path[n] = '\0';
+		for (k = 0; k < sh->vm->ndev; k++) {
+			dv = &sh->vm->dev[k];
+			if (dv->kind != VMD_DISK ||
+			    !vmedit_path_same(dv->path, path))
+				continue;
+			run = vm_running(sh->ctx, c->name, why, sizeof(why));
+			chk_add(sh->cs, CHK_FAIL, "disk", "give each VM its own "
+			    "disk (ptvm disk create VM SIZE); two VMs writing "
+			    "one disk destroy its file systems", "%s is also a "
+			    "disk of VM %s (%s:%u)%s", dv->path, c->name, file,
+			    c->l[i].line, run > 0 ? ", which is running" : "");
+			sh->nfail++;
+		}
+	}
+}
+
+static void
+chk_shared(struct ptvm_ctx *ctx, const struct vm_load *ld, struct checks *cs)
+{
+	const struct vm *vm = &ld->vm;
+	struct shared sh;
+	size_t i, k, ndisk;
+
+	memset(&sh, 0, sizeof(sh));
+	sh.ctx = ctx;
+	sh.vm = vm;
+	sh.cs = cs;
+	for (i = ndisk = 0; i < vm->ndev; i++) {
+		if (vm->dev[i].kind != VMD_DISK)
+			continue;
+		ndisk++;
+		for (k = 0; k < i; k++)
+			if (vm->dev[k].kind == VMD_DISK &&
+			    vmedit_path_same(vm->dev[k].path, vm->dev[i].path)) {
+				chk_add(cs, CHK_FAIL, "disk", "remove one of the "
+				    "lines", "%s is a disk twice (lines %u and "
+				    "%u)", vm->dev[i].path, vm->dev[k].line,
+				    vm->dev[i].line);
+				sh.nfail++;
+			}
+	}
+	if (ndisk == 0)
+		return;
+	if (vm_foreach_other(ctx, vm->name, shared_scan, &sh) != 0)
+		chk_add(cs, CHK_SKIP, "disk", NULL, "the other VM files cannot "
+		    "be read");
+	else if (sh.nfail == 0)
+		chk_add(cs, CHK_PASS, "disk", NULL, "no other VM file has %s",
+		    ndisk == 1 ? "this disk" : "these disks");
+}
+
 static void
 chk_console(struct host *h, const struct vm *vm, struct checks *cs)
 {
@@ -439,6 +515,7 @@ check_vm(struct ptvm_ctx *ctx, const struct vm_load *ld, struct checks *cs)
 	chk_others(ctx, h, ld, cs);
 	chk_rom(ctx, h, ld, cs);
 	chk_files(h, ld, cs);
+	chk_shared(ctx, ld, cs);
 	chk_console(h, &ld->vm, cs);
 	chk_memory(h, &ld->vm, cs);
 	chk_pins(ld, cs);

@@ -39,6 +39,13 @@ static const struct cmd rom_cmds[] = {
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
+static const struct cmd disk_cmds[] = {
+	{ "create", "[--dataset pool/path] [--sparse] [--volblocksize size] "
+	    "vm size", "create a VM's zvol and add it to the VM file",
+	    cmd_disk_create, NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
 static const struct cmd cmds[] = {
 	{ "devices", "[-a] [--json]",
 	    "list GPUs and their functions, and what to pass through",
@@ -66,6 +73,18 @@ static const struct cmd cmds[] = {
 	    NULL },
 	{ "create", "[-f] [--template windows | linux | freebsd] name",
 	    "write a commented VM file for this host", cmd_create, NULL },
+	{ "disk", "create ...", "a VM's disks: ZFS volumes", NULL, disk_cmds },
+	{ "snapshot", "[--live] vm [name]",
+	    "snapshot every zvol of a VM at one instant", cmd_snapshot, NULL },
+	{ "snapshots", "[--json] vm",
+	    "list a VM's snapshots with their time and space", cmd_snapshots,
+	    NULL },
+	{ "rollback", "[--destroy-newer] [-y] vm name",
+	    "take a stopped VM's disks back to a snapshot", cmd_rollback,
+	    NULL },
+	{ "cdrom", "vm iso | vm --eject",
+	    "change or eject the install medium in the VM file", cmd_cdrom,
+	    NULL },
 	{ "rom", "inspect | trim | extract | dump ...",
 	    "VBIOS and option ROM toolkit", NULL, rom_cmds },
 	{ "help", "[command]", "show usage", cmd_help, NULL },

@@ -62,6 +62,11 @@ int	cmd_show(struct ptvm_ctx *, int, char **);
 int	cmd_check(struct ptvm_ctx *, int, char **);
 int	cmd_import(struct ptvm_ctx *, int, char **);
 int	cmd_create(struct ptvm_ctx *, int, char **);
+int	cmd_disk_create(struct ptvm_ctx *, int, char **);
+int	cmd_cdrom(struct ptvm_ctx *, int, char **);
+int	cmd_snapshot(struct ptvm_ctx *, int, char **);
+int	cmd_snapshots(struct ptvm_ctx *, int, char **);
+int	cmd_rollback(struct ptvm_ctx *, int, char **);
 
 /* Exit statuses (ptvm.8 EXIT STATUS). */
 #define EXIT_OK		0

@@ -1,0 +1,481 @@
+/*
+ * cmd_disk.c: "ptvm disk create" and "ptvm cdrom": a VM's zvol and its
+ * install medium, the VM file edited in place (comments and order kept,
+ * written atomically, and only when it still compiles).
+ *
+ * volblocksize: a zvol's block size is fixed at creation.  Every guest
+ * write smaller than a block is a read-modify-write of the whole block,
+ * and every block costs metadata, checksums and, on RAIDZ, parity and
+ * padding, which approach a mirror's overhead for small blocks.  NTFS
+ * (Windows' default 4K clusters), ext4 and UFS write 4K-32K; 16K, the
+ * OpenZFS 2.2 default, is the balance for them, and ptvm sets it
+ * explicitly so that FreeBSD 13 (whose OpenZFS defaults to 8K) gets it
+ * too.  64K suits RAIDZ pools and disks of large files (game libraries,
+ * media) at the price of more read-modify-write: --volblocksize 64K.
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "disk.h"
+#include "ptvm.h"
+#include "vmconf.h"
+#include "vmedit.h"
+#include "vmload.h"
+#include "zfs.h"
+
+#define DISK_VBS_DEFAULT	(16 * 1024)
+#define DISK_VBS_MIN		(4 * 1024)
+#define DISK_VBS_MAX		(128 * 1024)
+#define DISK_SIZE_MAX		(UINT64_C(1) << 60)	/* 1E */
+
+/* Paths of disks in the other VM files, to refuse sharing one. */
+struct owner {
+	const char	*path;		/* looked for */
+	char		 file[1024];	/* found in, "" when not */
+	unsigned	 line;
+};
+
+static void
+owner_scan(void *arg, const char *file, const struct vmconf *c)
+{
+	struct owner *o = arg;
+	char path[1024];
+	size_t i, n;
+
+	for (i = 0; i < c->n && o->file[0] == '\0'; i++) {
+		if (strcmp(c->l[i].key, "disk") != 0)
+			continue;
+		n = vmedit_path_len(c->l[i].val);
+		if (n >= sizeof(path))
+			continue;
+		memcpy(path, c->l[i].val, n);
+		path[n] = '\0';
+		if (vmedit_path_same(path, o->path)) {
+			(void)snprintf(o->file, sizeof(o->file), "%s", file);
+			o->line = c->l[i].line;
+		}
+	}
+}
+
+/* The line of another VM file that has path as a disk: *file "" if none. */
+static void
+disk_owner(struct ptvm_ctx *ctx, const char *self, const char *path,
+    struct owner *o)
+{
+
+	memset(o, 0, sizeof(*o));
+	o->path = path;
+	(void)vm_foreach_other(ctx, self, owner_scan, o);
+}
+
+/* Names in zfs list -H -o name output: does it hold name? */
+static bool
+listed(const char *out, const char *name)
+{
+	const char *p, *nl;
+	size_t n;
+
+	n = strlen(name);
+	for (p = out; p != NULL && *p != '\0'; p = nl != NULL ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		if ((size_t)((nl != NULL ? nl : p + strlen(p)) - p) == n &&
+		    memcmp(p, name, n) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+struct dc_opts {
+	const char	*dataset;
+	bool		 sparse;
+	uint64_t	 size;
+	uint64_t	 vbs;
+};
+
+static int
+dc_args(struct ptvm_ctx *ctx, int argc, char **argv, struct dc_opts *o)
+{
+	static const struct option lo[] = {
+		{ "dataset", required_argument, NULL, 'd' },
+		{ "sparse", no_argument, NULL, 's' },
+		{ "volblocksize", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t up;
+	char buf[32];
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->vbs = DISK_VBS_DEFAULT;
+	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1)
+		switch (ch) {
+		case 'd':
+			o->dataset = optarg;
+			break;
+		case 's':
+			o->sparse = true;
+			break;
+		case 'b':
+			if (vm_parse_size(optarg, &o->vbs) != 0 ||
+			    o->vbs < DISK_VBS_MIN || o->vbs > DISK_VBS_MAX ||
+			    (o->vbs & (o->vbs - 1)) != 0) {
+				diag_err(&ctx->diags, NULL, 0, "--volblocksize "
+				    "\"%s\": give a power of two from 4K to "
+				    "128K, such as 16K (the default) or 64K",
+				    optarg);
+				return (EXIT_FAIL);
+			}
+			break;
+		default:
+			return (out_usage_error(ctx->cmdname, ctx->cmd,
+			    "unknown option"));
+		}
+	if (argc - optind != 2)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, "a VM and a "
+		    "size expected"));
+	if (vm_parse_size(argv[optind + 1], &o->size) != 0 || o->size == 0 ||
+	    o->size > DISK_SIZE_MAX) {
+		diag_err(&ctx->diags, NULL, 0, "size \"%s\": give a size above "
+		    "0 such as 256G, 256g, 1T or a number of bytes",
+		    argv[optind + 1]);
+		return (EXIT_FAIL);
+	}
+	if (o->size % o->vbs != 0) {
+		up = (o->size / o->vbs + 1) * o->vbs;
+		zfs_size_exact(up, buf, sizeof(buf));
+		diag_add(&ctx->diags, DIAG_NOTE, NULL, 0, "size %s rounded up "
+		    "to %s, a multiple of the volume block size", argv[optind +
+		    1], buf);
+		o->size = up;
+	}
+	return (EXIT_OK);
+}
+
+/* The pools, from zfs list -d 0; *out NULL when zfs cannot run here. */
+static int
+dc_pools(struct ptvm_ctx *ctx, char **out)
+{
+	static const char *const av[] = { "zfs", "list", "-H", "-o", "name",
+	    "-d", "0", NULL };
+	size_t len;
+
+	return (zfs_query(ctx, av, out, &len));
+}
+
+/* The pool: --dataset's, the VM's zvols', or the only one. */
+static int
+dc_pool(struct ptvm_ctx *ctx, const struct vm_load *ld, const char *dataset,
+    const char *pools, char *pool, size_t len)
+{
+	struct vm_disks dl;
+	const char *nl;
+
+	disk_list(&ld->vm, &dl);
+	if (dataset != NULL || dl.nzvol > 0) {
+		dataset = dataset != NULL ? dataset : dl.ds[0];
+		(void)snprintf(pool, len, "%.*s", (int)strcspn(dataset, "/"),
+		    dataset);
+		return (0);
+	}
+	if (pools == NULL) {
+		diag_err(&ctx->diags, NULL, 0, "zfs cannot run here to find "
+		    "the pool: give --dataset POOL/PATH");
+		return (-1);
+	}
+	if (*pools == '\0') {
+		diag_err(&ctx->diags, NULL, 0, "this host has no ZFS pool; "
+		    "a plain file works as a disk too (disk=/path/disk.img)");
+		return (-1);
+	}
+	if ((nl = strchr(pools, '\n')) != NULL && nl[1] != '\0') {
+		diag_err(&ctx->diags, NULL, 0, "this host has several pools; "
+		    "give --dataset POOL/vm/%s with one of them", ld->vm.name);
+		return (-1);
+	}
+	(void)snprintf(pool, len, "%.*s", (int)strcspn(pools, "\n"), pools);
+	return (0);
+}
+
+/*
+ * The dataset ptvm picks: POOL/vm/NAME, then POOL/vm/NAME-disk1 ..., the
+ * first that neither exists nor is a disk of a VM file.
+ */
+static int
+dc_default(struct ptvm_ctx *ctx, const char *vm, const char *pool,
+    const char *names, char *ds, size_t dslen)
+{
+	struct owner o;
+	char path[ZFS_NAMEMAX + 16];
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		char why[160];
+		int n;
+
+		n = i == 0 ? snprintf(ds, dslen, "%s/vm/%s", pool, vm) :
+		    snprintf(ds, dslen, "%s/vm/%s-disk%d", pool, vm, i);
+		if (n < 0 || (size_t)n >= dslen ||
+		    zfs_dataset_check(ds, why, sizeof(why)) != 0) {
+			diag_err(&ctx->diags, NULL, 0, "%s/vm/%s is not a "
+			    "dataset name ZFS takes: give --dataset", pool, vm);
+			return (-1);
+		}
+		(void)snprintf(path, sizeof(path), "%s%s", ZFS_ZVOL_DIR, ds);
+		if (names != NULL && listed(names, ds))
+			continue;
+		disk_owner(ctx, "", path, &o);
+		if (o.file[0] == '\0')
+			return (0);
+	}
+	diag_err(&ctx->diags, NULL, 0, "%s/vm/%s-disk1 to -disk99 are all "
+	    "taken: give --dataset", pool, vm);
+	return (-1);
+}
+
+/* Checks the dataset against the pool: absent, its parent present. */
+static int
+dc_check_ds(struct ptvm_ctx *ctx, const char *ds, bool explicit,
+    const char *pools, const char *names, bool *parents)
+{
+	char pool[ZFS_NAMEMAX + 1], parent[ZFS_NAMEMAX + 1];
+
+	*parents = false;
+	(void)snprintf(pool, sizeof(pool), "%.*s", (int)strcspn(ds, "/"), ds);
+	if (pools != NULL && !listed(pools, pool)) {
+		diag_err(&ctx->diags, NULL, 0, "%s: there is no pool %s (pools: "
+		    "%s)", ds, pool, *pools != '\0' ? pools : "none");
+		return (-1);
+	}
+	if (names != NULL && listed(names, ds)) {
+		diag_err(&ctx->diags, NULL, 0, "%s already exists; to use it, "
+		    "add disk=%s%s to the VM file, or choose another "
+		    "--dataset", ds, ZFS_ZVOL_DIR, ds);
+		return (-1);
+	}
+	(void)snprintf(parent, sizeof(parent), "%.*s",
+	    (int)(strrchr(ds, '/') - ds), ds);
+	if (names != NULL && !listed(names, parent)) {
+		if (explicit) {
+			diag_err(&ctx->diags, NULL, 0, "%s: its parent %s does "
+			    "not exist; check the name, or create it (zfs "
+			    "create %s)", ds, parent, parent);
+			return (-1);
+		}
+		*parents = true;
+	}
+	if (names == NULL && !explicit)
+		*parents = true;
+	return (0);
+}
+
+static int
+dc_zfs_create(struct ptvm_ctx *ctx, const struct dc_opts *o, const char *ds,
+    bool parents, bool *ran)
+{
+	const char *av[16];
+	char size[32], vbs[32], vbsopt[48];
+	size_t n;
+
+	zfs_size_exact(o->size, size, sizeof(size));
+	zfs_size_exact(o->vbs, vbs, sizeof(vbs));
+	(void)snprintf(vbsopt, sizeof(vbsopt), "volblocksize=%s", vbs);
+	n = 0;
+	av[n++] = "zfs";
+	av[n++] = "create";
+	if (parents)
+		av[n++] = "-p";
+	if (o->sparse)
+		av[n++] = "-s";
+	av[n++] = "-V";
+	av[n++] = size;
+	av[n++] = "-o";
+	av[n++] = "volmode=dev";
+	av[n++] = "-o";
+	av[n++] = vbsopt;
+	av[n++] = ds;
+	av[n] = NULL;
+	return (zfs_change(ctx, av, ran));
+}
+
+static void
+print_changes(const char *file, const struct vmedit *e)
+{
+	static const char *const how[] = { "added", "changed",
+	    "uncommented", "ejected" };
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		if (e->c[i].before != NULL && e->c[i].kind == VME_REPLACED)
+			printf("%s:%u: %s (was %s)\n", file, e->c[i].line,
+			    e->c[i].after, e->c[i].before);
+		else
+			printf("%s:%u: %s (%s)\n", file, e->c[i].line,
+			    e->c[i].after, how[e->c[i].kind]);
+}
+
+static void
+running_note(struct ptvm_ctx *ctx, const char *name, const char *what)
+{
+	char why[512];
+
+	if (vm_running(ctx, name, why, sizeof(why)) == 1)
+		printf("%s is running (%s): %s takes effect at its next "
+		    "start\n", name, why, what);
+}
+
+int
+cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	const char *av[] = { "zfs", "list", "-H", "-o", "name", "-t",
+	    "filesystem,volume", "-r", NULL, NULL };
+	struct dc_opts o;
+	struct vm_load ld;
+	struct vmedit e;
+	struct owner ow;
+	char ds[ZFS_NAMEMAX + 1], path[ZFS_NAMEMAX + 16], why[160];
+	char pool[ZFS_NAMEMAX + 1], *pools, *names, size[32], vbs[32];
+	const char *vm;
+	size_t len;
+	bool parents, ran;
+	int rv;
+
+	if ((rv = dc_args(ctx, argc, argv, &o)) != EXIT_OK)
+		return (rv);
+	vm = argv[optind];
+	if (o.dataset != NULL && zfs_dataset_check(o.dataset, why,
+	    sizeof(why)) != 0) {
+		diag_err(&ctx->diags, NULL, 0, "--dataset \"%s\": %s",
+		    o.dataset, why);
+		return (EXIT_FAIL);
+	}
+	vm_load_init(&ld);
+	vmedit_init(&e);
+	pools = names = NULL;
+	rv = EXIT_FAIL;
+	if (vm_load(ctx, vm, &ld) != 0 || dc_pools(ctx, &pools) != 0 ||
+	    dc_pool(ctx, &ld, o.dataset, pools, pool, sizeof(pool)) != 0)
+		goto out;
+	if (pools != NULL && listed(pools, pool)) {
+		av[8] = pool;
+		if (zfs_query(ctx, av, &names, &len) != 0)
+			goto out;
+	}
+	if (o.dataset != NULL)
+		(void)strlcpy(ds, o.dataset, sizeof(ds));
+	else if (dc_default(ctx, ld.vm.name, pool, names, ds, sizeof(ds)) != 0)
+		goto out;
+	if (dc_check_ds(ctx, ds, o.dataset != NULL, pools, names,
+	    &parents) != 0)
+		goto out;
+	(void)snprintf(path, sizeof(path), "%s%s", ZFS_ZVOL_DIR, ds);
+	disk_owner(ctx, ld.vm.name, path, &ow);
+	if (ow.file[0] != '\0') {
+		diag_err(&ctx->diags, ow.file, ow.line, "%s is this VM's disk; "
+		    "two VMs must never share one: choose another --dataset",
+		    path);
+		goto out;
+	}
+	if (vmedit_disk_add(ld.buf, ld.len, ld.path, path, &e,
+	    &ctx->diags) != 0 || vm_recompile(ctx, &ld, e.out.s,
+	    e.out.len) != 0)
+		goto out;
+	if (dc_zfs_create(ctx, &o, ds, parents, &ran) != 0) {
+		diag_err(&ctx->diags, ld.path, 0, "not changed");
+		goto out;
+	}
+	zfs_size_exact(o.size, size, sizeof(size));
+	zfs_size_exact(o.vbs, vbs, sizeof(vbs));
+	printf("created %s: %s, volblocksize=%s, volmode=dev, %s%s\n", ds,
+	    size, vbs, o.sparse ? "sparse (space is taken as the guest "
+	    "writes)" : "its space reserved", ran ? "" : " (journaled only: "
+	    "no zfs in the captured host's bin/)");
+	if (vm_write(ctx, vm, &ld, e.out.s, e.out.len) != 0) {
+		diag_err(&ctx->diags, ld.path, 0, "%s was created but is not "
+		    "in the VM file: add disk=%s yourself", ds, path);
+		goto out;
+	}
+	print_changes(ld.path, &e);
+	running_note(ctx, ld.vm.name, "the new disk");
+	rv = EXIT_OK;
+out:
+	free(pools);
+	free(names);
+	vmedit_free(&e);
+	vm_load_free(&ld);
+	return (rv);
+}
+
+int
+cmd_cdrom(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "eject", no_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vm_load ld;
+	struct vmedit e;
+	struct host_stat st;
+	struct host *h;
+	const char *iso;
+	char why[160];
+	bool eject;
+	int ch, rv, r;
+
+	eject = false;
+	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (ch != 'e')
+			return (out_usage_error(ctx->cmdname, ctx->cmd,
+			    "unknown option"));
+		eject = true;
+	}
+	if (argc - optind != (eject ? 1 : 2))
+		return (out_usage_error(ctx->cmdname, ctx->cmd, "a VM and an "
+		    "ISO image, or a VM and --eject"));
+	iso = eject ? NULL : argv[optind + 1];
+	if (iso != NULL && vmedit_path_check(iso, why, sizeof(why)) != 0) {
+		diag_err(&ctx->diags, NULL, 0, "\"%s\": %s", iso, why);
+		return (EXIT_FAIL);
+	}
+	vm_load_init(&ld);
+	vmedit_init(&e);
+	rv = EXIT_FAIL;
+	if (vm_load(ctx, argv[optind], &ld) != 0 || ctx_host(ctx, &h) != 0)
+		goto out;
+	if (iso != NULL && (r = h->ops->file_stat(h, iso, &st)) != 0) {
+		diag_err(&ctx->diags, iso, 0, "%s; download the image first, "
+		    "or check the path", strerror(r));
+		goto out;
+	}
+	if (iso != NULL && st.type != HOST_F_REG) {
+		diag_err(&ctx->diags, iso, 0, "not a file; give the ISO image");
+		goto out;
+	}
+	if ((r = vmedit_cdrom(ld.buf, ld.len, ld.path, iso, &e,
+	    &ctx->diags)) < 0)
+		goto out;
+	if (r == 1) {
+		if (eject)
+			printf("%s has no cdrom: nothing to eject\n",
+			    ld.vm.name);
+		else
+			printf("%s: the cdrom is %s already\n", ld.vm.name, iso);
+		rv = EXIT_OK;
+		goto out;
+	}
+	if (vm_recompile(ctx, &ld, e.out.s, e.out.len) != 0 ||
+	    vm_write(ctx, argv[optind], &ld, e.out.s, e.out.len) != 0)
+		goto out;
+	print_changes(ld.path, &e);
+	running_note(ctx, ld.vm.name, "the change (bhyve keeps the image it "
+	    "opened)");
+	rv = EXIT_OK;
+out:
+	vmedit_free(&e);
+	vm_load_free(&ld);
+	return (rv);
+}

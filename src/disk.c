@@ -1,0 +1,301 @@
+/*
+ * disk.c: helpers of the disk commands and of check (see disk.h).
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "disk.h"
+#include "hostop.h"
+#include "ptvm.h"
+#include "sup.h"
+#include "vmload.h"
+
+#define VM_MAXFILE	(1024 * 1024)
+
+void
+disk_list(const struct vm *vm, struct vm_disks *dl)
+{
+	struct vm_disk *d;
+	size_t i;
+
+	memset(dl, 0, sizeof(*dl));
+	for (i = 0; i < vm->ndev && dl->n < VM_MAXDISKS; i++) {
+		if (vm->dev[i].kind != VMD_DISK || vm->dev[i].path == NULL)
+			continue;
+		d = &dl->d[dl->n++];
+		d->path = vm->dev[i].path;
+		d->line = vm->dev[i].line;
+		if (zfs_zvol_dataset(d->path, d->dataset,
+		    sizeof(d->dataset)) != 0)
+			d->dataset[0] = '\0';
+		else
+			dl->ds[dl->nzvol++] = d->dataset;
+	}
+}
+
+int
+vm_running(struct ptvm_ctx *ctx, const char *name, char *why, size_t wl)
+{
+	struct host_vm_list vl;
+	struct sup_status st;
+	struct diags dd;
+	struct host *h;
+	char *path, *buf;
+	size_t i, len;
+	int e, rc;
+
+	if (ctx_host(ctx, &h) != 0) {
+		(void)snprintf(why, wl, "the host cannot be read");
+		return (-1);
+	}
+	if ((e = h->ops->vm_list(h, &vl)) != 0) {
+		(void)snprintf(why, wl, "the VMs in /dev/vmm cannot be listed: "
+		    "%s", strerror(e));
+		return (-1);
+	}
+	for (i = 0; i < vl.n && strcmp(vl.vm[i].name, name) != 0; i++)
+		;
+	rc = i < vl.n;
+	host_vm_list_free(&vl);
+	if (rc) {
+		(void)snprintf(why, wl, "its VM exists in /dev/vmm");
+		return (1);
+	}
+	/* The supervisor's status file, when there is one. */
+	if (asprintf(&path, "%s/%s.status", h->rundir, name) < 0) {
+		(void)snprintf(why, wl, "out of memory");
+		return (-1);
+	}
+	e = sys_read_file(path, 64 * 1024, &buf, &len);
+	if (e == ENOENT) {
+		free(path);
+		return (0);
+	}
+	if (e != 0) {
+		(void)snprintf(why, wl, "%s: %s", path, strerror(e));
+		free(path);
+		return (-1);
+	}
+	diags_init(&dd);
+	sup_status_init(&st);
+	if (sup_status_parse(buf, len, path, &st, &dd) != 0) {
+		(void)snprintf(why, wl, "%s does not parse; if no bhyve runs "
+		    "for it, remove the file", path);
+		rc = -1;
+	} else if (st.state != SUP_STOPPED) {
+		(void)snprintf(why, wl, "%s says %s; if no bhyve runs for it, "
+		    "remove the file", path, sup_state_name(st.state));
+		rc = 1;
+	} else
+		rc = 0;
+	diags_free(&dd);
+	free(buf);
+	free(path);
+	return (rc);
+}
+
+void
+argv_fmt(const char *const *argv, char *buf, size_t len)
+{
+	struct strbuf sb;
+	size_t i;
+
+	sb_init(&sb);
+	for (i = 0; argv[i] != NULL; i++) {
+		if (i > 0)
+			sb_putc(&sb, ' ');
+		hostop_quote(&sb, argv[i]);
+	}
+	(void)snprintf(buf, len, "%s", sb.oom ? "zfs" : sb_str(&sb));
+	sb_free(&sb);
+}
+
+int
+zfs_change(struct ptvm_ctx *ctx, const char *const *argv, bool *ran)
+{
+	struct host_proc pr;
+	struct host *h;
+	char cmd[512];
+	int e;
+
+	*ran = false;
+	if (ctx_host(ctx, &h) != 0)
+		return (-1);
+	argv_fmt(argv, cmd, sizeof(cmd));
+	if ((e = h->ops->run(h, __DECONST(char *const *, argv), &pr)) != 0) {
+		diag_err(&ctx->diags, NULL, 0, "%s: %s%s", cmd, strerror(e),
+		    e == ENOENT ? " (is ZFS installed?)" : "");
+		return (-1);
+	}
+	*ran = pr.ran;
+	if (pr.ran && pr.status != 0) {
+		diag_err(&ctx->diags, NULL, 0, "%s failed (exit status %d; "
+		    "zfs said why above)", cmd, pr.status);
+		return (-1);
+	}
+	return (0);
+}
+
+int
+zfs_query(struct ptvm_ctx *ctx, const char *const *argv, char **out,
+    size_t *len)
+{
+	struct host_proc pr;
+	struct host *h;
+	char cmd[512];
+	int e;
+
+	*out = NULL;
+	*len = 0;
+	if (ctx_host(ctx, &h) != 0)
+		return (-1);
+	argv_fmt(argv, cmd, sizeof(cmd));
+	e = h->ops->run_output(h, __DECONST(char *const *, argv), &pr, out,
+	    len);
+	if (e != 0) {
+		diag_err(&ctx->diags, NULL, 0, "%s: %s%s", cmd, strerror(e),
+		    e == ENOENT ? " (is ZFS installed?)" : "");
+		return (-1);
+	}
+	if (pr.ran && pr.status != 0) {
+		diag_err(&ctx->diags, NULL, 0, "%s failed (exit status %d; "
+		    "zfs said why above)", cmd, pr.status);
+		free(*out);
+		*out = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
+static bool
+vm_local(struct ptvm_ctx *ctx, const char *arg)
+{
+
+	return (strchr(arg, '/') != NULL || ctx->confdir != NULL);
+}
+
+int
+vm_foreach_other(struct ptvm_ctx *ctx, const char *self,
+    void (*fn)(void *, const char *, const struct vmconf *), void *arg)
+{
+	char **names, *buf, path[1024], vm[VM_NAMEMAX + 1];
+	const char *dir;
+	struct host *h;
+	struct vmconf c;
+	struct diags dd;
+	size_t n, i, len, nl;
+	int e;
+
+	h = NULL;
+	dir = ctx->confdir != NULL ? ctx->confdir : PTVM_CONFDIR;
+	if (ctx->confdir != NULL)
+		e = sys_dir_list(dir, &names, &n);
+	else if (ctx_host(ctx, &h) != 0)
+		return (-1);
+	else
+		e = h->ops->dir_list(h, dir, &names, &n);
+	if (e != 0)
+		return (e == ENOENT ? 0 : -1);
+	for (i = 0; i < n; i++) {
+		nl = strlen(names[i]);
+		if (nl < 6 || strcmp(names[i] + nl - 5, ".conf") != 0 ||
+		    vm_name_of_path(names[i], vm, sizeof(vm)) != 0 ||
+		    strcmp(vm, self) == 0 ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >=
+		    (int)sizeof(path))
+			continue;
+		e = h == NULL ? sys_read_file(path, VM_MAXFILE, &buf, &len) :
+		    h->ops->file_read(h, path, &buf, &len);
+		if (e != 0)
+			continue;
+		diags_init(&dd);
+		if (vmconf_parse(buf, len, path, vm, &c, &dd) == 0)
+			fn(arg, path, &c);
+		vmconf_free(&c);
+		diags_free(&dd);
+		free(buf);
+	}
+	host_names_free(names, n);
+	return (0);
+}
+
+int
+vm_recompile(struct ptvm_ctx *ctx, const struct vm_load *ld,
+    const char *buf, size_t len)
+{
+	struct vmconf c;
+	struct diags dd;
+	struct diag *x;
+	struct vm vm;
+	int rc;
+
+	/* Only errors: the warnings were said when the file was loaded. */
+	diags_init(&dd);
+	vm_init(&vm);
+	if ((rc = vmconf_parse(buf, len, ld->path, ld->vm.name, &c,
+	    &dd)) != 0)
+		vmconf_free(&c);
+	else
+		rc = vm_compile(&c, &ld->env, &vm, &dd);
+	STAILQ_FOREACH(x, &dd.head, entry)
+		if (x->level == DIAG_ERROR)
+			diag_err(&ctx->diags, x->file, x->line, "%s", x->msg);
+	if (rc != 0)
+		diag_err(&ctx->diags, ld->path, 0, "the VM file would not "
+		    "compile after this change; nothing was changed");
+	vm_free(&vm);
+	diags_free(&dd);
+	return (rc);
+}
+
+int
+vm_write(struct ptvm_ctx *ctx, const char *arg, const struct vm_load *ld,
+    const char *data, size_t len)
+{
+	struct host_stat st;
+	struct host *h;
+	char real[PATH_MAX], *now;
+	size_t nlen;
+	int e, mode;
+
+	h = NULL;
+	if (!vm_local(ctx, arg) && ctx_host(ctx, &h) != 0)
+		return (-1);
+	e = h == NULL ? sys_read_file(ld->path, VM_MAXFILE, &now, &nlen) :
+	    h->ops->file_read(h, ld->path, &now, &nlen);
+	if (e != 0) {
+		diag_err(&ctx->diags, ld->path, 0, "cannot read it again: %s",
+		    strerror(e));
+		return (-1);
+	}
+	e = nlen != ld->len || memcmp(now, ld->buf, nlen) != 0;
+	free(now);
+	if (e) {
+		diag_err(&ctx->diags, ld->path, 0, "the file changed while "
+		    "ptvm was editing it; nothing was written: run the command "
+		    "again");
+		return (-1);
+	}
+	if (h != NULL) {
+		mode = h->ops->file_stat(h, ld->path, &st) == 0 ? st.mode :
+		    0644;
+		e = h->ops->file_write(h, ld->path, data, len, mode);
+	} else if (realpath(ld->path, real) == NULL)
+		e = errno;
+	else {
+		/* A symbolic link stays one: the file it names is replaced. */
+		mode = sys_stat(real, false, &st) == 0 ? st.mode : 0644;
+		e = sys_write_atomic(real, data, len, mode);
+	}
+	if (e != 0) {
+		diag_err(&ctx->diags, ld->path, 0, "cannot write: %s; the file "
+		    "is as it was", strerror(e));
+		return (-1);
+	}
+	return (0);
+}
