@@ -237,18 +237,39 @@ dc_default(struct ptvm_ctx *ctx, const char *vm, const char *pool,
 	return (-1);
 }
 
-/* Checks the dataset against the pool: absent, its parent present. */
-static int
-dc_check_ds(struct ptvm_ctx *ctx, const char *ds, bool explicit,
-    const char *pools, const char *names, bool *parents)
+/* The lines of zfs list output joined with ", ", for messages. */
+static void
+names_join(const char *out, char *buf, size_t len)
 {
-	char pool[ZFS_NAMEMAX + 1], parent[ZFS_NAMEMAX + 1];
+	size_t i, n;
 
-	*parents = false;
+	for (i = n = 0; out[i] != '\0' && n + 3 < len; i++) {
+		if (out[i] != '\n')
+			buf[n++] = out[i];
+		else if (out[i + 1] != '\0') {
+			buf[n++] = ',';
+			buf[n++] = ' ';
+		}
+	}
+	buf[n] = '\0';
+}
+
+/*
+ * Checks the dataset against the pool: the pool exists, the dataset does
+ * not.  *parent is the missing parent zfs create -p makes, or "".
+ */
+static int
+dc_check_ds(struct ptvm_ctx *ctx, const char *ds, const char *pools,
+    const char *names, char *parent, size_t plen)
+{
+	char pool[ZFS_NAMEMAX + 1], list[512];
+
+	parent[0] = '\0';
 	(void)snprintf(pool, sizeof(pool), "%.*s", (int)strcspn(ds, "/"), ds);
 	if (pools != NULL && !listed(pools, pool)) {
+		names_join(pools, list, sizeof(list));
 		diag_err(&ctx->diags, NULL, 0, "%s: there is no pool %s (pools: "
-		    "%s)", ds, pool, *pools != '\0' ? pools : "none");
+		    "%s)", ds, pool, list[0] != '\0' ? list : "none");
 		return (-1);
 	}
 	if (names != NULL && listed(names, ds)) {
@@ -257,19 +278,25 @@ dc_check_ds(struct ptvm_ctx *ctx, const char *ds, bool explicit,
 		    "--dataset", ds, ZFS_ZVOL_DIR, ds);
 		return (-1);
 	}
-	(void)snprintf(parent, sizeof(parent), "%.*s",
-	    (int)(strrchr(ds, '/') - ds), ds);
-	if (names != NULL && !listed(names, parent)) {
-		if (explicit) {
-			diag_err(&ctx->diags, NULL, 0, "%s: its parent %s does "
-			    "not exist; check the name, or create it (zfs "
-			    "create %s)", ds, parent, parent);
-			return (-1);
+	(void)snprintf(parent, plen, "%.*s", (int)(strrchr(ds, '/') - ds), ds);
+	/* The highest missing ancestor, for the message. */
+	if (names != NULL) {
+		char *sl;
+
+		if (listed(names, parent)) {
+			parent[0] = '\0';
+			return (0);
 		}
-		*parents = true;
+		for (;;) {
+			if ((sl = strrchr(parent, '/')) == NULL)
+				break;
+			*sl = '\0';
+			if (listed(names, parent)) {
+				*sl = '/';
+				break;
+			}
+		}
 	}
-	if (names == NULL && !explicit)
-		*parents = true;
 	return (0);
 }
 
@@ -338,10 +365,11 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 	struct vmedit e;
 	struct owner ow;
 	char ds[ZFS_NAMEMAX + 1], path[ZFS_NAMEMAX + 16], why[160];
-	char pool[ZFS_NAMEMAX + 1], *pools, *names, size[32], vbs[32];
+	char pool[ZFS_NAMEMAX + 1], parent[ZFS_NAMEMAX + 1];
+	char *pools, *names, size[32], vbs[32];
 	const char *vm;
 	size_t len;
-	bool parents, ran;
+	bool ran;
 	int rv;
 
 	if ((rv = dc_args(ctx, argc, argv, &o)) != EXIT_OK)
@@ -369,8 +397,7 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 		(void)strlcpy(ds, o.dataset, sizeof(ds));
 	else if (dc_default(ctx, ld.vm.name, pool, names, ds, sizeof(ds)) != 0)
 		goto out;
-	if (dc_check_ds(ctx, ds, o.dataset != NULL, pools, names,
-	    &parents) != 0)
+	if (dc_check_ds(ctx, ds, pools, names, parent, sizeof(parent)) != 0)
 		goto out;
 	(void)snprintf(path, sizeof(path), "%s%s", ZFS_ZVOL_DIR, ds);
 	disk_owner(ctx, ld.vm.name, path, &ow);
@@ -384,7 +411,7 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 	    &ctx->diags) != 0 || vm_recompile(ctx, &ld, e.out.s,
 	    e.out.len) != 0)
 		goto out;
-	if (dc_zfs_create(ctx, &o, ds, parents, &ran) != 0) {
+	if (dc_zfs_create(ctx, &o, ds, parent[0] != '\0', &ran) != 0) {
 		diag_err(&ctx->diags, ld.path, 0, "not changed");
 		goto out;
 	}
@@ -394,6 +421,9 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 	    size, vbs, o.sparse ? "sparse (space is taken as the guest "
 	    "writes)" : "its space reserved", ran ? "" : " (journaled only: "
 	    "no zfs in the captured host's bin/)");
+	if (parent[0] != '\0' && names != NULL)
+		printf("created %s too, a file system holding it (zfs create "
+		    "-p)\n", parent);
 	if (vm_write(ctx, vm, &ld, e.out.s, e.out.len) != 0) {
 		diag_err(&ctx->diags, ld.path, 0, "%s was created but is not "
 		    "in the VM file: add disk=%s yourself", ds, path);
