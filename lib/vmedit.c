@@ -23,6 +23,7 @@ struct tline {
 	enum lkind	 kind;
 	char		 key[8];
 	size_t		 vb, ve;	/* the value in b[vb, ve) */
+	bool		 quoted;	/* b[vb - 1] and b[ve] are '"' */
 };
 
 struct text {
@@ -212,6 +213,7 @@ classify(struct tline *t)
 	e = t->b + t->n;
 	t->kind = LK_OTHER;
 	t->key[0] = '\0';
+	t->quoted = false;
 	while (b < e && is_blank(*b))
 		b++;
 	if (b == e || memchr(b, '\0', (size_t)(e - b)) != NULL ||
@@ -236,7 +238,8 @@ classify(struct tline *t)
 		;
 	while (e > p && (is_blank(e[-1]) || e[-1] == '\r'))
 		e--;
-	if (e - p >= 2 && *p == '"' && e[-1] == '"') {
+	t->quoted = e - p >= 2 && *p == '"' && e[-1] == '"';
+	if (t->quoted) {
 		p++;
 		e--;
 	}
@@ -642,6 +645,15 @@ vmedit_cdrom(const char *buf, size_t len, const char *file, const char *iso,
 	}
 	if (n == 1) {
 		l = &t.l[active];
+		/* Only a fully quoted value may hold a '"' (see vmconf.c). */
+		if (!l->quoted && memchr(l->b + l->vb, '"', l->ve - l->vb) != NULL) {
+			diag_err(d, file, (unsigned)active + 1, "the cdrom "
+			    "value has a '\"' inside; write it as "
+			    "cdrom=\"...\" or without quotes, then run this "
+			    "again");
+			free(t.l);
+			return (-1);
+		}
 		i = line_path_len(l);
 		if (i == strlen(iso) && memcmp(l->b + l->vb, iso, i) == 0) {
 			free(t.l);

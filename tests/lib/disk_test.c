@@ -407,6 +407,26 @@ ATF_TC_BODY(cdrom_quotes_options_blanks_kept, tc)
 	done(&e, &d);
 }
 
+/* Found by fuzz_vmedit: a '"' inside an unquoted value. */
+ATF_TC_WITHOUT_HEAD(cdrom_inner_quote_refused_not_mangled);
+ATF_TC_BODY(cdrom_inner_quote_refused_not_mangled, tc)
+{
+	struct vmedit e;
+	struct diags d;
+
+	ATF_CHECK(edit_cdrom("cpus=2\ncdrom = b./\"iso,slot=3\"\n", "/b.iso",
+	    &e, &d) == -1);
+	ATF_CHECK_EQ(tu_diag_line(&d, "the cdrom value has a '\"' inside"),
+	    2);
+	ATF_CHECK(!tu_diag_has(&d, "internal error"));
+	done(&e, &d);
+	/* Inside quotes it is part of the value. */
+	ATF_CHECK(edit_cdrom("cdrom=\"/a\"b.iso,x\"y\"\n", "/c.iso", &e,
+	    &d) == 0);
+	ATF_CHECK_STREQ(sb_str(&e.out), "cdrom=\"/c.iso,x\"y\"\n");
+	done(&e, &d);
+}
+
 ATF_TC_WITHOUT_HEAD(cdrom_eject_comments_out_and_insert_reuses);
 ATF_TC_BODY(cdrom_eject_comments_out_and_insert_reuses, tc)
 {
@@ -506,6 +526,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, disk_already_there_refused);
 	ATF_TP_ADD_TC(tp, cdrom_swapped_in_place);
 	ATF_TP_ADD_TC(tp, cdrom_quotes_options_blanks_kept);
+	ATF_TP_ADD_TC(tp, cdrom_inner_quote_refused_not_mangled);
 	ATF_TP_ADD_TC(tp, cdrom_eject_comments_out_and_insert_reuses);
 	ATF_TP_ADD_TC(tp, cdrom_added_after_disks_prose_comments_left);
 	ATF_TP_ADD_TC(tp, cdrom_several_lines_refused);
