@@ -512,7 +512,7 @@ vmedit_disk_add(const char *buf, size_t len, const char *file,
 	struct text t;
 	const struct tline *l;
 	char why[160];
-	size_t i, at, reuse;
+	size_t i, at, reuse, under;
 	unsigned line;
 	int rc;
 
@@ -522,7 +522,7 @@ vmedit_disk_add(const char *buf, size_t len, const char *file,
 	}
 	if (load(buf, len, file, &t, d) != 0)
 		return (-1);
-	at = reuse = SIZE_MAX;
+	at = reuse = under = SIZE_MAX;
 	for (i = 0; i < t.n; i++) {
 		l = &t.l[i];
 		if (l->kind == LK_KEY && strcmp(l->key, "cdrom") == 0 &&
@@ -530,6 +530,8 @@ vmedit_disk_add(const char *buf, size_t len, const char *file,
 			at = i;		/* before the first cdrom */
 		if (l->kind == LK_OTHER || strcmp(l->key, "disk") != 0)
 			continue;
+		if (l->kind == LK_COMMENTED)
+			under = i + 1;	/* else under a commented disk */
 		if (l->kind == LK_KEY && line_path_is(l, path)) {
 			diag_err(d, file, (unsigned)i + 1, "%s is already a "
 			    "disk of this VM", path);
@@ -543,6 +545,8 @@ vmedit_disk_add(const char *buf, size_t len, const char *file,
 		if (l->kind == LK_KEY)
 			at = i + 1;	/* after the last disk */
 	}
+	if (at == SIZE_MAX)
+		at = under;
 	if (at > t.n)
 		at = t.n;
 	rc = 0;

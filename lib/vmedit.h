@@ -50,7 +50,8 @@ size_t	vmedit_path_len(const char *);
 /*
  * Adds "disk=PATH": a commented "#disk=PATH[,options]" line (ptvm create
  * writes one) is uncommented in place; otherwise the line goes after the
- * last disk line, else before the first cdrom line, else at the end.
+ * last disk line, else before the first cdrom line, else under the last
+ * commented disk line, else at the end.
  * -1 with diagnostics (PATH already a disk, file does not parse).
  */
 int	vmedit_disk_add(const char *, size_t, const char *, const char *,

@@ -345,12 +345,12 @@ ATF_TC_BODY(disk_template_comment_uncommented_in_place, tc)
 	ATF_CHECK_EQ(e.c[0].kind, VME_UNCOMMENTED);
 	ATF_CHECK_EQ(e.c[0].line, 2);
 	done(&e, &d);
-	/* Another path: the comment stays, a line is added. */
+	/* Another path: the comment stays, the line goes under it. */
 	ATF_REQUIRE(edit_disk(tmpl, "/dev/zvol/zroot/vm/x", &e, &d) == 0);
-	ATF_CHECK(strstr(sb_str(&e.out), "#disk=/dev/zvol/zroot/vm/w,") !=
+	ATF_CHECK(strstr(sb_str(&e.out), "\n#disk=/dev/zvol/zroot/vm/w,"
+	    "type=virtio-blk\ndisk=/dev/zvol/zroot/vm/x\n# The installer") !=
 	    NULL);
-	ATF_CHECK(strstr(sb_str(&e.out), "console=auto\n"
-	    "disk=/dev/zvol/zroot/vm/x\n") != NULL);
+	ATF_CHECK_EQ(e.c[0].line, 3);
 	done(&e, &d);
 }
 
