@@ -185,7 +185,7 @@ disk_create_uncomments_template_line_body()
 	    "$PTVM" -H h -c conf disk create winvm 128G
 	atf_check cmp want conf/winvm.conf
 	# Written atomically: mode kept, no temporary file left.
-	atf_check -o inline:'600\n' stat -c %a conf/winvm.conf
+	atf_check -o match:'^-rw------- ' ls -l conf/winvm.conf
 	atf_check -o inline:'winvm.conf\n' ls conf
 }
 
