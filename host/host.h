@@ -48,6 +48,19 @@ struct host_stat {
 	uint64_t	 size;
 };
 
+/*
+ * What can be seen from outside of a bhyve process: whether it is still
+ * the bhyve of that VM, whether the guest runs (bhyve set its process
+ * title to the VM's name, which it does after every setup step), and
+ * whether the guest enabled ACPI (bhyve ignores SIGTERM from then on and
+ * turns it into the power button; usr.sbin/bhyve/pm.c).  -1: unknown.
+ */
+struct host_probe {
+	bool		 alive;		/* pid is a bhyve of this VM */
+	int		 running;
+	int		 acpi;
+};
+
 struct host_ops {
 	const char *name;		/* "live" or "captured" */
 	void	(*close)(struct host *);
@@ -83,6 +96,17 @@ struct host_ops {
 	int	(*dir_list)(struct host *, const char *, char ***, size_t *);
 	/* Runs argv[0] (a program name or absolute path) with argv. */
 	int	(*run)(struct host *, char *const *, struct host_proc *);
+	/*
+	 * Starts argv[0] without waiting: stdin from /dev/null, stdout and
+	 * stderr to outfd, in a process group of its own (a ^C on the
+	 * supervisor's terminal must not reach bhyve), signals at their
+	 * defaults.  Under -H the program is DIR/bin/NAME and the start is
+	 * journaled.
+	 */
+	int	(*spawn)(struct host *, char *const *, int, int *);
+	/* Looks at the bhyve of VM name, process pid. */
+	int	(*vm_probe)(struct host *, const char *, int,
+		    struct host_probe *);
 	/* Waits before a retry (nothing under -H). */
 	void	(*pause)(struct host *, unsigned);
 	/*
@@ -100,6 +124,7 @@ struct host {
 	const struct host_ops *ops;
 	char		*dir;		/* captured host directory, or NULL */
 	char		*rundir;	/* ptvm's runtime state directory */
+	char		*logdir;	/* the VMs' logs */
 	void		*priv;
 };
 
@@ -123,6 +148,8 @@ int	sys_write_atomic(const char *, const char *, size_t, int);
 int	sys_atomic_commit(int, const char *, const char *, int, int);
 int	sys_mkdir_p(const char *, int);
 int	sys_spawn_wait(const char *, char *const *, int *);
+int	sys_spawn_fd(const char *, char *const *, int, int *);
+bool	sys_pid_alive(int);
 int	sys_stat(const char *, bool, struct host_stat *);
 int	sys_dir_list(const char *, char ***, size_t *);
 void	host_names_free(char **, size_t);

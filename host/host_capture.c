@@ -853,18 +853,34 @@ cap_dev_rescan(struct host *h, const char *dev)
 	return (cap_change(h, &op));
 }
 
+/*
+ * vmm.txt, plus the VMs the bhyve stand-in created in DIR/run/vmm (it
+ * removes them as the kernel would, on a -D power-off or bhyvectl
+ * --destroy).
+ */
 static int
 cap_vm_list(struct host *h, struct host_vm_list *out)
 {
 	struct cap *c = h->priv;
-	size_t i;
+	char p[PATH_MAX], **names;
+	size_t i, j, nn, cap;
+	int e;
 
 	out->vm = NULL;
 	out->n = 0;
-	if (c->vms.n == 0)
+	names = NULL;
+	nn = 0;
+	if ((size_t)snprintf(p, sizeof(p), "%s/vmm", h->rundir) < sizeof(p) &&
+	    (e = sys_dir_list(p, &names, &nn)) != 0 && e != ENOENT &&
+	    e != ENOTDIR)
+		return (e);
+	cap = c->vms.n + nn;
+	if (cap == 0)
 		return (0);
-	if ((out->vm = calloc(c->vms.n, sizeof(*out->vm))) == NULL)
+	if ((out->vm = calloc(cap, sizeof(*out->vm))) == NULL) {
+		host_names_free(names, nn);
 		return (ENOMEM);
+	}
 	for (i = 0; i < c->vms.n; i++) {
 		out->vm[i] = c->vms.vm[i];
 		out->vm[i].devs = NULL;
@@ -872,6 +888,7 @@ cap_vm_list(struct host *h, struct host_vm_list *out)
 		    c->vms.vm[i].ndevs, sizeof(struct pci_sel))) == NULL) {
 			out->n = i;
 			host_vm_list_free(out);
+			host_names_free(names, nn);
 			return (ENOMEM);
 		}
 		if (c->vms.vm[i].ndevs > 0)
@@ -879,6 +896,23 @@ cap_vm_list(struct host *h, struct host_vm_list *out)
 			    c->vms.vm[i].ndevs * sizeof(struct pci_sel));
 	}
 	out->n = c->vms.n;
+	for (i = 0; i < nn; i++) {
+		j = strlen(names[i]);
+		if (names[i][0] == '.' || j >= sizeof(out->vm[0].name) ||
+		    (j > 4 && strcmp(names[i] + j - 4, ".tmp") == 0))
+			continue;	/* the stand-in's temporary files */
+		for (j = 0; j < out->n; j++)
+			if (strcmp(out->vm[j].name, names[i]) == 0)
+				break;
+		if (j < out->n)
+			continue;
+		memset(&out->vm[out->n], 0, sizeof(out->vm[0]));
+		strlcpy(out->vm[out->n].name, names[i],
+		    sizeof(out->vm[0].name));
+		out->vm[out->n].devs_known = false;
+		out->n++;
+	}
+	host_names_free(names, nn);
 	return (0);
 }
 
@@ -977,6 +1011,74 @@ cap_run(struct host *h, char *const *argv, struct host_proc *pr)
 	return (0);
 }
 
+static int
+cap_spawn(struct host *h, char *const *argv, int outfd, int *pid)
+{
+	struct hostop op = { .kind = HOP_EXEC,
+	    .argv = (const char *const *)argv };
+	const char *base;
+	char path[PATH_MAX];
+	int e;
+
+	if (argv == NULL || argv[0] == NULL)
+		return (EINVAL);
+	if ((e = cap_change(h, &op)) != 0)
+		return (e);
+	base = strrchr(argv[0], '/');
+	base = base != NULL ? base + 1 : argv[0];
+	if ((size_t)snprintf(path, sizeof(path), "%s/bin/%s", h->dir, base) >=
+	    sizeof(path))
+		return (ENAMETOOLONG);
+	if (access(path, X_OK) != 0)
+		return (ENOENT);
+	return (sys_spawn_fd(path, argv, outfd, pid));
+}
+
+/*
+ * DIR/run/vmm/NAME, written by the bhyve stand-in (tests/bin/bhyve):
+ * "pid=N", "running=yes|no", "acpi=yes|no" lines.
+ */
+static int
+cap_vm_probe(struct host *h, const char *name, int pid,
+    struct host_probe *pr)
+{
+	const char *q, *end, *nl;
+	char p[PATH_MAX], *buf;
+	size_t len;
+	int e, fpid, run, acpi;
+
+	pr->alive = false;
+	pr->running = pr->acpi = -1;
+	if (strchr(name, '/') != NULL || name[0] == '.' ||
+	    (size_t)snprintf(p, sizeof(p), "%s/vmm/%s", h->rundir, name) >=
+	    sizeof(p))
+		return (EINVAL);
+	if ((e = sys_read_file(p, CAP_MAXFILE, &buf, &len)) != 0)
+		return (e == ENOENT ? 0 : e);
+	fpid = 0;
+	run = acpi = -1;
+	end = buf + len;
+	for (q = buf; q < end; q = nl + 1) {
+		if ((nl = memchr(q, '\n', (size_t)(end - q))) == NULL)
+			nl = end;
+		if ((size_t)(nl - q) > 4 && strncmp(q, "pid=", 4) == 0)
+			fpid = (int)strtol(q + 4, NULL, 10);
+		else if ((size_t)(nl - q) >= 8 && strncmp(q, "running=", 8) == 0)
+			run = (size_t)(nl - q) == 11 &&
+			    strncmp(q + 8, "yes", 3) == 0;
+		else if ((size_t)(nl - q) >= 5 && strncmp(q, "acpi=", 5) == 0)
+			acpi = (size_t)(nl - q) == 8 &&
+			    strncmp(q + 5, "yes", 3) == 0;
+	}
+	free(buf);
+	if (fpid == pid && sys_pid_alive(pid)) {
+		pr->alive = true;
+		pr->running = run;
+		pr->acpi = acpi;
+	}
+	return (0);
+}
+
 /* DIR/rom/pci0:B:S:F.rom stands for the function's ROM BAR. */
 static int
 cap_rom_read(struct host *h, const struct pci_sel *sel, uint8_t **buf,
@@ -1058,9 +1160,21 @@ static const struct host_ops cap_ops = {
 	.file_stat = cap_file_stat,
 	.dir_list = cap_dir_list,
 	.run = cap_run,
+	.spawn = cap_spawn,
+	.vm_probe = cap_vm_probe,
 	.pause = cap_pause,
 	.rom_read = cap_rom_read,
 };
+
+static char *
+cap_sub(const char *dir, const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		return (NULL);
+	return (p);
+}
 
 int
 host_open_captured(struct host **hp, const char *dir, struct diags *d)
@@ -1085,9 +1199,10 @@ host_open_captured(struct host **hp, const char *dir, struct diags *d)
 	h->ops = &cap_ops;
 	h->priv = c;
 	diags_init(&c->pci_diags);
-	if ((h->dir = strdup(dir)) == NULL ||
-	    asprintf(&h->rundir, "%s/run", dir) < 0) {
-		h->rundir = NULL;
+	/* Absolute: a daemonized supervisor and the logs name it. */
+	if ((h->dir = realpath(dir, NULL)) == NULL ||
+	    (h->rundir = cap_sub(h->dir, "run")) == NULL ||
+	    (h->logdir = cap_sub(h->dir, "log")) == NULL) {
 		host_close(h);
 		return (ENOMEM);
 	}

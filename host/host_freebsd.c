@@ -74,6 +74,7 @@
 #include <fcntl.h>
 #include <kenv.h>
 #include <limits.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,7 @@
 #define HFB_PATH_PCI		"/dev/pci"
 #define HFB_PATH_VMM		"/dev/vmm"
 #define HFB_RUNDIR		"/var/run/ptvm"
+#define HFB_LOGDIR		"/var/log/ptvm"
 #define HFB_PCI_CHUNK		256	/* struct pci_conf per ioctl */
 #define HFB_PCI_RESTARTS	8	/* LIST_CHANGED retries */
 #define HFB_PCI_CALLS		4096	/* MORE_DEVS calls per pass */
@@ -1540,6 +1542,63 @@ hfb_run(struct host *h __unused, char *const *argv, struct host_proc *p)
 	return (0);
 }
 
+static int
+hfb_spawn(struct host *h __unused, char *const *argv, int outfd, int *pid)
+{
+	char path[PATH_MAX];
+	int e;
+
+	if (argv == NULL || argv[0] == NULL)
+		return (EINVAL);
+	if ((e = hfb_which(argv[0], path, sizeof(path))) != 0)
+		return (e);
+	return (sys_spawn_fd(path, argv, outfd, pid));
+}
+
+/*
+ * kinfo_proc of pid: still a bhyve (ki_comm), ACPI enabled when SIGTERM
+ * is in ki_sigignore (pm.c sets SIG_IGN once the guest wrote
+ * BHYVE_ACPI_ENABLE), the guest running once the arguments became the
+ * title "bhyve: NAME" (bhyverun.c setproctitle after every setup step).
+ */
+static int
+hfb_vm_probe(struct host *h __unused, const char *name, int pid,
+    struct host_probe *pr)
+{
+	struct kinfo_proc kp;
+	size_t len;
+	char *raw;
+	int mib[4], e;
+
+	pr->alive = false;
+	pr->running = pr->acpi = -1;
+	if (pid <= 0)
+		return (EINVAL);
+	mib[0] = CTL_KERN;
+	mib[1] = KERN_PROC;
+	mib[2] = KERN_PROC_PID;
+	mib[3] = pid;
+	len = sizeof(kp);
+	if (sysctl(mib, 4, &kp, &len, NULL, 0) != 0)
+		return (errno == ESRCH ? 0 : errno);
+	if (len != sizeof(kp) || strcmp(kp.ki_comm, "bhyve") != 0)
+		return (0);
+	pr->acpi = SIGISMEMBER(kp.ki_sigignore, SIGTERM) ? 1 : 0;
+	mib[2] = KERN_PROC_ARGS;
+	if ((e = hfb_sysctl_raw(mib, 4, &raw, &len)) != 0)
+		return (e == ESRCH ? 0 : e);
+	pr->running = len > 7 && strncmp(raw, "bhyve: ", 7) == 0 ? 1 : 0;
+	if (pr->running == 1 && strnlen(raw + 7, len - 7) < len - 7 &&
+	    strcmp(raw + 7, name) != 0) {
+		free(raw);
+		pr->running = pr->acpi = -1;
+		return (0);		/* the pid now runs another VM */
+	}
+	free(raw);
+	pr->alive = true;
+	return (0);
+}
+
 static void
 hfb_pause(struct host *h __unused, unsigned ms)
 {
@@ -1584,6 +1643,8 @@ static const struct host_ops hfb_ops = {
 	.file_stat = hfb_file_stat,
 	.dir_list = hfb_dir_list,
 	.run = hfb_run,
+	.spawn = hfb_spawn,
+	.vm_probe = hfb_vm_probe,
 	.pause = hfb_pause,
 	.rom_read = hfb_rom_read,
 };
@@ -1595,7 +1656,8 @@ host_open_live(struct host **hp, struct diags *dg)
 
 	*hp = NULL;
 	if ((h = calloc(1, sizeof(*h))) == NULL ||
-	    (h->rundir = strdup(HFB_RUNDIR)) == NULL) {
+	    (h->rundir = strdup(HFB_RUNDIR)) == NULL ||
+	    (h->logdir = strdup(HFB_LOGDIR)) == NULL) {
 		free(h);
 		diag_err(dg, NULL, 0, "out of memory");
 		return (ENOMEM);

@@ -249,9 +249,13 @@ const char *sup_timer_name(enum sup_timer);
  *	last.why	free text to the end of the line
  *	log		the VM's log file
  *	error		the last known bhyve error, explained (free text)
+ *	devices		the host functions passed through, pciconf
+ *			selectors separated by blanks (for recovery)
  * Unknown keys are warnings (a newer ptvm may add some); a repeated key,
  * a bad value or a missing required key is an error, at its line.
  */
+#define SUP_STATUS_MAXDEV	32
+
 struct sup_status {
 	char		 name[VM_NAMEMAX + 1];
 	enum sup_state	 state;
@@ -270,6 +274,8 @@ struct sup_status {
 	char		 last_why[160];
 	char		 log[256];
 	char		 error[256];
+	struct pci_sel	 dev[SUP_STATUS_MAXDEV];	/* passed through */
+	size_t		 ndev;
 };
 
 void	sup_status_init(struct sup_status *);

@@ -129,13 +129,13 @@ parse_exit(const char *v, struct sup_exit *x)
 enum skey {
 	S_NAME, S_STATE, S_PID, S_SUPERVISOR, S_STARTED, S_RESTARTS, S_ACPI,
 	S_RAN, S_LKIND, S_LEXIT, S_LRAN, S_LDIRTY, S_LTIME, S_LWHY, S_LOG,
-	S_ERROR, S_COUNT,
+	S_ERROR, S_DEVICES, S_COUNT,
 };
 
 static const char *const skeys[S_COUNT] = {
 	"name", "state", "pid", "supervisor", "started", "restarts", "acpi",
 	"ran", "last.kind", "last.exit", "last.ran", "last.dirty", "last.time",
-	"last.why", "log", "error",
+	"last.why", "log", "error", "devices",
 };
 
 void
@@ -145,6 +145,31 @@ sup_status_init(struct sup_status *st)
 	memset(st, 0, sizeof(*st));
 	st->state = SUP_STOPPED;
 	st->acpi = -1;
+}
+
+/* "pci0:6:0:0 pci0:6:0:1": the functions the VM passes through. */
+static int
+parse_devices(const char *v, struct sup_status *st)
+{
+	char w[40], err[80];
+	size_t n;
+
+	st->ndev = 0;
+	for (;;) {
+		v += strspn(v, " ");
+		if (*v == '\0')
+			return (0);
+		n = strcspn(v, " ");
+		if (n >= sizeof(w) || st->ndev >= SUP_STATUS_MAXDEV)
+			return (-1);
+		memcpy(w, v, n);
+		w[n] = '\0';
+		if (pci_sel_parse(w, &st->dev[st->ndev], err,
+		    sizeof(err)) != 0)
+			return (-1);
+		st->ndev++;
+		v += n;
+	}
 }
 
 static int
@@ -202,6 +227,8 @@ status_value(struct sup_status *st, enum skey k, const char *v)
 		return (copy_text(v, st->log, sizeof(st->log)));
 	case S_ERROR:
 		return (copy_text(v, st->error, sizeof(st->error)));
+	case S_DEVICES:
+		return (parse_devices(v, st));
 	case S_COUNT:
 		break;
 	}
@@ -316,6 +343,8 @@ put_text(struct strbuf *sb, const char *key, const char *v)
 void
 sup_status_format(const struct sup_status *st, struct strbuf *sb)
 {
+	char w[40];
+	size_t i;
 
 	sb_puts(sb, "# ptvm status 1\n");
 	sb_printf(sb, "name=%s\nstate=%s\npid=%d\nsupervisor=%d\n",
@@ -337,6 +366,14 @@ sup_status_format(const struct sup_status *st, struct strbuf *sb)
 		put_text(sb, "log", st->log);
 	if (st->error[0] != '\0')
 		put_text(sb, "error", st->error);
+	if (st->ndev > 0) {
+		sb_puts(sb, "devices=");
+		for (i = 0; i < st->ndev; i++) {
+			pci_sel_fmt(&st->dev[i], SEL_PCICONF, w, sizeof(w));
+			sb_printf(sb, "%s%s", i > 0 ? " " : "", w);
+		}
+		sb_putc(sb, '\n');
+	}
 }
 
 void

@@ -62,6 +62,13 @@ int	cmd_show(struct ptvm_ctx *, int, char **);
 int	cmd_check(struct ptvm_ctx *, int, char **);
 int	cmd_import(struct ptvm_ctx *, int, char **);
 int	cmd_create(struct ptvm_ctx *, int, char **);
+int	cmd_start(struct ptvm_ctx *, int, char **);
+int	cmd_stop(struct ptvm_ctx *, int, char **);
+int	cmd_restart(struct ptvm_ctx *, int, char **);
+int	cmd_status(struct ptvm_ctx *, int, char **);
+int	cmd_list(struct ptvm_ctx *, int, char **);
+int	cmd_console(struct ptvm_ctx *, int, char **);
+int	cmd_host_restore(struct ptvm_ctx *, int, char **);
 
 /* Exit statuses (ptvm.8 EXIT STATUS). */
 #define EXIT_OK		0
