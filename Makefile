@@ -45,17 +45,18 @@ LIBS=		$(PLATFORM_LIBS) $(XML_LIBS)
 ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/bindplan_test \
 		tests/lib/hostop_test tests/lib/conf_test \
 		tests/lib/topo_test tests/lib/pin_test tests/lib/rom_test \
-		tests/lib/bhyvekeys_test tests/lib/bhyveargv_test tests/lib/sup_test
+		tests/lib/bhyvekeys_test tests/lib/bhyveargv_test tests/lib/sup_test \
+		tests/lib/undo_test
 ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/host_test tests/cli/usage_test \
 		tests/cli/pin_test tests/cli/rom_test tests/cli/vm_test \
-		tests/cli/fakebhyve_test tests/cli/life_test
+		tests/cli/fakebhyve_test tests/cli/life_test tests/cli/rcd_test
 
 FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_hostop fuzz/fuzz_pciids \
 		fuzz/fuzz_topo fuzz/fuzz_cpulist fuzz/fuzz_rom fuzz/fuzz_vfct \
 		fuzz/fuzz_vmconf \
-		fuzz/fuzz_bhyveargv fuzz/fuzz_sup
+		fuzz/fuzz_bhyveargv fuzz/fuzz_sup fuzz/fuzz_undo
 
 .SUFFIXES: .c .o .sh
 

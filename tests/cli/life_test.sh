@@ -4,40 +4,6 @@
 # documented at the top of tests/bin/bhyve).
 # PTVM, DATA and TESTBIN are set by the Makefile.
 
-GUIDE="$DATA/../../examples/hosts/guide-rx7600"
-
-# lifehost: ./h, the guide's host with AMD-Vi on, the RX 7600 not the
-# console, the stand-ins, and VM t1 passing both functions of the GPU.
-lifehost()
-{
-	cp -R "$GUIDE" h
-	mkdir -p h/bin h/run
-	cp "$TESTBIN/bhyve" "$TESTBIN/bhyvectl" h/bin/
-	echo 'hw.vmm.amdvi.enable="1"' > h/kenv.txt
-	echo 'hw.pci.default_vgapci_unit: 1' >> h/sysctl.txt
-	echo 'kern.consmute: 0' >> h/sysctl.txt
-	cat > h/root/usr/local/etc/ptvm/t1.conf <<'EOF'
-# t1: a test VM with the guide's GPU
-cpus=4
-memory=4G
-passthru=6/0/0
-passthru=6/0/1
-disk=/dev/zvol/zroot/opt/windows
-net=tap0
-console=auto
-EOF
-}
-
-# vmfile NAME LINES...: more keys for VM NAME.
-vmkeys()
-{
-	f=h/root/usr/local/etc/ptvm/$1.conf
-	shift
-	for k in "$@"; do
-		echo "$k" >> "$f"
-	done
-}
-
 ctl()
 {
 	printf '%s\n' "$@" > h/run/bhyve.ctl
@@ -69,22 +35,6 @@ waitstate()
 		fi
 		sleep 0.1
 	done
-}
-
-# Stops whatever a failed case left running.
-cleanup_vms()
-{
-	for f in h/run/*.pid; do
-		[ -f "$f" ] || continue
-		p=$(cat "$f" 2>/dev/null)
-		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
-	done
-	for f in h/run/vmm/*; do
-		[ -f "$f" ] || continue
-		p=$(sed -n 's/^pid=//p' "$f")
-		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
-	done
-	return 0
 }
 
 atf_test_case start_stop cleanup
