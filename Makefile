@@ -136,6 +136,10 @@ install: ptvm
 	install -m 0444 man/ptvm.8 $(DESTDIR)$(PREFIX)/share/man/man8/ptvm.8
 	install -m 0444 man/ptvm.conf.5 \
 	    $(DESTDIR)$(PREFIX)/share/man/man5/ptvm.conf.5
+	install -d $(DESTDIR)$(PREFIX)/etc/rc.d
+	sed 's|/usr/local/sbin/ptvm|$(PREFIX)/sbin/ptvm|' etc/rc.d/ptvm > \
+	    $(DESTDIR)$(PREFIX)/etc/rc.d/ptvm
+	chmod 0555 $(DESTDIR)$(PREFIX)/etc/rc.d/ptvm
 
 clean:
 	rm -f ptvm ptvm.freebsd $(LIBPTVM) $(LIB_OBJS) $(HOST_OBJS) \

@@ -32,3 +32,4 @@ else
 	t1=$(date +%s%N)
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "show winpt --argv: %.2f ms a run\n", (b - a) / 1e7 }'
 fi
+sh "$top/tests/tools/bench-life.sh" "$top"
