@@ -347,39 +347,26 @@ start_isolate(struct host *h, struct vm_load *ld, const struct life_paths *p)
 static int
 start_stale(struct host *h, const char *name, const struct life_paths *p)
 {
-	struct host_vm_list vl;
 	struct sup_status st;
 	struct host_probe pr;
 	struct diags d;
-	char vmarg[64], *av[4];
-	size_t i;
-	bool found;
+	bool alive;
 
-	if (h->ops->vm_list(h, &vl) != 0)
-		return (0);
-	for (found = false, i = 0; i < vl.n; i++)
-		found |= strcmp(vl.vm[i].name, name) == 0;
-	host_vm_list_free(&vl);
-	if (!found)
+	if (!life_vm_exists(h, name))
 		return (0);
 	diags_init(&d);
-	if (life_status_read(p, &st, &d) == 0 && st.pid > 0 &&
-	    h->ops->vm_probe(h, name, st.pid, &pr) == 0 && pr.alive) {
-		diags_free(&d);
+	alive = life_status_read(p, &st, &d) == 0 && st.pid > 0 &&
+	    h->ops->vm_probe(h, name, st.pid, &pr) == 0 && pr.alive;
+	diags_free(&d);
+	if (alive) {
 		fprintf(stderr, "ptvm: %s: bhyve (pid %d) still runs this VM "
 		    "without a supervisor; stop it first (ptvm stop %s)\n",
 		    name, st.pid, name);
 		return (-1);
 	}
-	diags_free(&d);
-	(void)snprintf(vmarg, sizeof(vmarg), "--vm=%s", name);
-	av[0] = __DECONST(char *, "bhyvectl");
-	av[1] = __DECONST(char *, "--destroy");
-	av[2] = vmarg;
-	av[3] = NULL;
-	if (run_ok(h, av) != 0) {
+	if (life_destroy(h, name) != 0) {
 		fprintf(stderr, "ptvm: %s: a stale VM of this name exists and "
-		    "bhyvectl --destroy %s failed\n", name, vmarg);
+		    "bhyvectl --destroy --vm=%s failed\n", name, name);
 		return (-1);
 	}
 	print_fn(__DECONST(char *, name), DIAG_NOTE, "destroyed a stale VM "

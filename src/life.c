@@ -573,10 +573,10 @@ undo_restore(struct ptvm_ctx *ctx, struct host *h, const char *vm,
 	return (failed);
 }
 
-/* Recovery. */
+/* The kernel's VMs. */
 
-static bool
-vm_exists(struct host *h, const char *name)
+bool
+life_vm_exists(struct host *h, const char *name)
 {
 	struct host_vm_list vl;
 	size_t i;
@@ -590,6 +590,24 @@ vm_exists(struct host *h, const char *name)
 	return (found);
 }
 
+/* bhyvectl --destroy --vm=NAME; 0, an errno, or -1 when it failed. */
+int
+life_destroy(struct host *h, const char *name)
+{
+	struct host_proc pr;
+	char vmarg[64], *av[4];
+	int e;
+
+	(void)snprintf(vmarg, sizeof(vmarg), "--vm=%s", name);
+	av[0] = __DECONST(char *, "bhyvectl");
+	av[1] = __DECONST(char *, "--destroy");
+	av[2] = vmarg;
+	av[3] = NULL;
+	if ((e = h->ops->run(h, av, &pr)) != 0)
+		return (e);
+	return (pr.ran && pr.status != 0 ? -1 : 0);
+}
+
 int
 life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
     life_log_fn *fn, void *arg)
@@ -599,9 +617,7 @@ life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
 	struct sup_outcome o;
 	struct sup_actions acts;
 	struct host_probe pr;
-	struct host_proc proc;
 	struct diags d;
-	char vmarg[64], *av[4];
 	size_t i;
 	bool alive, bhyve, exists;
 	int spid;
@@ -620,7 +636,7 @@ life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
 	bhyve = false;
 	if (st.pid > 0 && h->ops->vm_probe(h, name, st.pid, &pr) == 0)
 		bhyve = pr.alive;
-	exists = vm_exists(h, name);
+	exists = life_vm_exists(h, name);
 	if (st.state == SUP_STOPPED && (!exists || bhyve))
 		return (0);
 	memset(&acts, 0, sizeof(acts));
@@ -633,13 +649,7 @@ life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
 			    acts.a[i].msg);
 			break;
 		case SUP_A_DESTROY:
-			(void)snprintf(vmarg, sizeof(vmarg), "--vm=%s", name);
-			av[0] = __DECONST(char *, "bhyvectl");
-			av[1] = __DECONST(char *, "--destroy");
-			av[2] = vmarg;
-			av[3] = NULL;
-			if (h->ops->run(h, av, &proc) != 0 ||
-			    (proc.ran && proc.status != 0))
+			if (life_destroy(h, name) != 0)
 				say(fn, arg, DIAG_WARN, "%s: bhyvectl --destroy "
 				    "failed", name);
 			break;

@@ -75,6 +75,10 @@ int	undo_forget(const struct life_paths *, const char *, enum undo_kind,
 int	undo_restore(struct ptvm_ctx *, struct host *, const char *, bool,
 	    life_log_fn *, void *);
 
+/* Whether the kernel has VM name; bhyvectl --destroy of it. */
+bool	life_vm_exists(struct host *, const char *);
+int	life_destroy(struct host *, const char *);
+
 /*
  * After a supervisor vanished: its status says the VM was not stopped
  * but nobody holds the pidfile.  Puts things right (lib/sup.c

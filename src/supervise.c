@@ -315,41 +315,19 @@ sv_probe(struct sv *s)
 	s->probe_at = now + s->probe_step;
 }
 
-static bool
-sv_vm_exists(struct sv *s)
-{
-	struct host_vm_list vl;
-	size_t i;
-	bool found;
-
-	if (s->h->ops->vm_list(s->h, &vl) != 0)
-		return (true);		/* try the destroy anyway */
-	for (found = false, i = 0; i < vl.n; i++)
-		found |= strcmp(vl.vm[i].name, s->name) == 0;
-	host_vm_list_free(&vl);
-	return (found);
-}
-
 static void
 sv_destroy(struct sv *s)
 {
-	struct host_proc pr;
-	char vmarg[64], *av[4];
 	int e;
 
-	if (!sv_vm_exists(s))
+	if (!life_vm_exists(s->h, s->name))
 		return;
-	(void)snprintf(vmarg, sizeof(vmarg), "--vm=%s", s->name);
-	av[0] = __DECONST(char *, "bhyvectl");
-	av[1] = __DECONST(char *, "--destroy");
-	av[2] = vmarg;
-	av[3] = NULL;
-	if ((e = s->h->ops->run(s->h, av, &pr)) != 0)
-		sv_sayf(s, DIAG_WARN, "bhyvectl --destroy %s: %s", vmarg,
+	if ((e = life_destroy(s->h, s->name)) > 0)
+		sv_sayf(s, DIAG_WARN, "bhyvectl --destroy --vm=%s: %s", s->name,
 		    strerror(e));
-	else if (pr.ran && pr.status != 0)
-		sv_sayf(s, DIAG_WARN, "bhyvectl --destroy %s exited %d",
-		    vmarg, pr.status);
+	else if (e < 0)
+		sv_sayf(s, DIAG_WARN, "bhyvectl --destroy --vm=%s failed",
+		    s->name);
 	else
 		sv_sayf(s, DIAG_NOTE, "destroyed the VM in the kernel");
 }

@@ -373,6 +373,28 @@ bridge_tap_isolate_cleanup()
 	cleanup_vms
 }
 
+atf_test_case stale_vm cleanup
+stale_vm_head()
+{
+	atf_set descr "a VM of the same name no bhyve runs is destroyed first"
+}
+stale_vm_body()
+{
+	lifehost
+	mkdir -p h/run/vmm
+	printf 'pid=999999\nrunning=yes\nacpi=yes\n' > h/run/vmm/t1
+	atf_check -o match:'destroyed a stale VM of this name' \
+	    -o match:'t1: running' "$PTVM" -H h start t1
+	atf_check -o match:'^--destroy --vm=t1$' cat h/run/bhyvectl.args
+	atf_check -o ignore "$PTVM" -H h stop t1
+	atf_check -o match:'"dirty":false,"dirty_vm":null' \
+	    "$PTVM" -H h devices --json
+}
+stale_vm_cleanup()
+{
+	cleanup_vms
+}
+
 atf_test_case restart_console
 restart_console_head()
 {
@@ -404,5 +426,6 @@ atf_init_test_cases()
 	atf_add_test_case supervisor_signal
 	atf_add_test_case supervisor_killed
 	atf_add_test_case bridge_tap_isolate
+	atf_add_test_case stale_vm
 	atf_add_test_case restart_console
 }
