@@ -18,8 +18,8 @@ static const struct cmd host_cmds[] = {
 	    "prepare the host for passthrough (tunables, vmm, console)",
 	    cmd_host_setup, NULL },
 	{ "capture", "directory",
-	    "write this host's pciconf, sysctl, kenv and kldstat to a "
-	    "directory", cmd_host_capture, NULL },
+	    "write this host's pciconf, sysctl, kenv, kldstat and GPU "
+	    "configuration space to a directory", cmd_host_capture, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -36,6 +36,23 @@ static const struct cmd rom_cmds[] = {
 	{ "dump", "[-f] selector out",
 	    "read a device's ROM where safe, or say how to get it",
 	    cmd_rom_dump, NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct cmd pci_cmds[] = {
+	{ "show", "[--json] selector | file",
+	    "decode a function's configuration space, or a saved file",
+	    cmd_pci_show, NULL },
+	{ "save", "[-f] selector ... directory",
+	    "save functions' configuration space, one file each",
+	    cmd_pci_save, NULL },
+	{ "diff", "[--json] a b",
+	    "explain what changed between two saves (files or directories)",
+	    cmd_pci_diff, NULL },
+	{ "restore", "[-n] [--unsafe-vendor-registers] selector "
+	    "directory | file",
+	    "write a saved header back to a function on ppt",
+	    cmd_pci_restore, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -68,6 +85,9 @@ static const struct cmd cmds[] = {
 	    "write a commented VM file for this host", cmd_create, NULL },
 	{ "rom", "inspect | trim | extract | dump ...",
 	    "VBIOS and option ROM toolkit", NULL, rom_cmds },
+	{ "pci", "show | save | diff | restore ...",
+	    "configuration-space snapshots, diffs and restore", NULL,
+	    pci_cmds },
 	{ "help", "[command]", "show usage", cmd_help, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
