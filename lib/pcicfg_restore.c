@@ -4,7 +4,8 @@
  *
  * Written, in this order (the order of FreeBSD's pci_cfg_restore() and
  * Linux's pci_restore_state(): power first, decoding last): PMCSR to D0
- * (then 10 ms, the D3hot-to-D0 recovery time of PCI PM 1.2), the BARs and
+ * (then 10 ms, the D3hot-to-D0 recovery time of PCI PM 1.2), the command
+ * register with decoding off if it is on and a BAR changes, the BARs and
  * ROM BAR, cache line size, latency timer, interrupt line, the PCI Express
  * device control, link control and device control 2, vendor registers on
  * request, and the command register (never turning bus mastering on).
@@ -38,6 +39,8 @@ struct rctx {
 	uint8_t		 handled[PCICFG_EXT / 8];
 	uint8_t		 vk[PCICFG_EXT];
 	int		 err;
+	bool		 cmd_set;	/* the command register was written */
+	uint32_t	 cmd_now;	/* ... with this value */
 };
 
 static void
@@ -116,6 +119,8 @@ plan_command(struct rctx *r)
 		diag_note(r->d, NULL, 0, "bus mastering is left off: a guest's "
 		    "driver turns it on through bhyve when it uses the "
 		    "function");
+	if (r->cmd_set)
+		cv = r->cmd_now;
 	if (r->c != NULL && cv == val)
 		return;
 	add_write(r, 0x04, 2, val, 0, false, "command");
@@ -176,6 +181,33 @@ plan_power(struct rctx *r)
 	/* Power state, PME_En, data select; never PME_Status (RW1C). */
 	want(r, pm + 4, 2, 0x1f03, r->c == NULL ||
 	    r->ic.power != PCICFG_D0 ? 10 : 0, false, "power state (PMCSR)");
+}
+
+/*
+ * A BAR must not decode a half-written address: when decoding is on and
+ * a BAR changes, decoding goes off first (and comes back with the command
+ * register, last).
+ */
+static void
+plan_decode_off(struct rctx *r)
+{
+	uint32_t cv, a, b;
+	unsigned off;
+	bool change;
+
+	if (r->c == NULL || !pcicfg_get(r->c, 0x04, 2, &cv) ||
+	    (cv & 0x0003) == 0)
+		return;
+	for (off = 0x10, change = false; off <= 0x30 && !change; off += 4)
+		change = (off <= 0x24 || off == 0x30) &&
+		    pcicfg_get(r->s, off, 4, &a) &&
+		    pcicfg_get(r->c, off, 4, &b) && a != b;
+	if (!change)
+		return;
+	r->cmd_set = true;
+	r->cmd_now = cv & ~(uint32_t)0x0003;
+	add_write(r, 0x04, 2, r->cmd_now, 0, false,
+	    "command: decoding off while the BARs change");
 }
 
 static void
@@ -403,6 +435,7 @@ pcicfg_restore_plan(const struct pcicfg *saved, const struct pcicfg *cur,
 	mark(&r, 0x34, 8);
 	mark(&r, 0x3d, 3);
 	plan_power(&r);
+	plan_decode_off(&r);
 	plan_header(&r);
 	plan_pcie(&r);
 	mark(&r, 0x04, 2);		/* the command register comes last */

@@ -686,6 +686,35 @@ ATF_TC_BODY(restore_plan_after_reset, tc)
 	free(c);
 }
 
+ATF_TC_WITHOUT_HEAD(restore_turns_decoding_off_while_bars_change);
+ATF_TC_BODY(restore_turns_decoding_off_while_bars_change, tc)
+{
+	struct pcicfg *s, *c;
+	struct pcicfg_plan *p;
+	struct diags d;
+
+	s = load(D "amd-fiji-r9-fury-lspci-xxxx.txt");
+	c = load(D "amd-fiji-r9-fury-lspci-xxxx.txt");
+	pcicfg_set(c, 0x24, 4, 0xfe900000);	/* BAR5 moved, decoding on */
+	p = plan(s, c, 0, 0, &d);
+	ATF_REQUIRE_EQ(p->n, 3);
+	ATF_CHECK(p->w[0].off == 0x04 && p->w[0].val == 0x0404);
+	ATF_CHECK(p->w[1].off == 0x24 && p->w[1].val == 0xfe800000);
+	ATF_CHECK(p->w[2].off == 0x04 && p->w[2].val == 0x0407);
+	diags_free(&d);
+	free(p);
+	/* Decoding already off: no extra write. */
+	pcicfg_set(c, 0x04, 2, 0x0400);
+	p = plan(s, c, 0, 0, &d);
+	ATF_REQUIRE_EQ(p->n, 2);
+	ATF_CHECK(p->w[0].off == 0x24);
+	ATF_CHECK(p->w[1].off == 0x04 && p->w[1].val == 0x0403);
+	diags_free(&d);
+	free(p);
+	free(s);
+	free(c);
+}
+
 ATF_TC_WITHOUT_HEAD(restore_never_writes_ro_or_w1c);
 ATF_TC_BODY(restore_never_writes_ro_or_w1c, tc)
 {
@@ -830,6 +859,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, diff_explains_link_msi_status_and_others);
 	ATF_TP_ADD_TC(tp, diff_json_is_stable);
 	ATF_TP_ADD_TC(tp, restore_plan_after_reset);
+	ATF_TP_ADD_TC(tp, restore_turns_decoding_off_while_bars_change);
 	ATF_TP_ADD_TC(tp, restore_never_writes_ro_or_w1c);
 	ATF_TP_ADD_TC(tp, restore_refusals);
 	return (atf_no_error());
