@@ -109,9 +109,11 @@ hostop_fmt(const struct hostop *op, struct strbuf *sb)
 		hostop_quote(sb, op->b);
 		break;
 	case HOP_PCI_WRITE:
-		sb_printf(sb, "pciconf -w %s%s 0x%02x 0x%0*x", op->width == 1 ?
-		    "-b " : op->width == 2 ? "-h " : "", op->a, op->reg,
-		    (int)(op->width * 2), (unsigned)op->val);
+		sb_printf(sb, "pciconf -w %s", op->width == 1 ? "-b " :
+		    op->width == 2 ? "-h " : "");
+		hostop_quote(sb, op->a);
+		sb_printf(sb, " 0x%02x 0x%0*x", op->reg, (int)(op->width * 2),
+		    (unsigned)op->val);
 		break;
 	case HOP_EXEC:
 		for (i = 0; op->argv != NULL && op->argv[i] != NULL; i++) {

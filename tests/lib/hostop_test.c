@@ -95,6 +95,8 @@ ATF_TC_BODY(pciconf_writes_round_trip, tc)
 	roundtrip(&op, "pciconf -w -b pci0:47:0:0 0x3c 0xff");
 	op.reg = 0xffc, op.width = 4, op.val = 0xffffffff;
 	roundtrip(&op, "pciconf -w pci0:47:0:0 0xffc 0xffffffff");
+	op.a = "a b";
+	roundtrip(&op, "pciconf -w 'a b' 0xffc 0xffffffff");
 	/* pciconf reads numbers with strtoul(3) base 0: decimal too. */
 	ATF_REQUIRE(hostop_parse(dec, strlen(dec), &p, err, sizeof(err)) == 0);
 	ATF_CHECK(p.op.kind == HOP_PCI_WRITE && p.op.reg == 16 &&
