@@ -38,7 +38,7 @@
 struct pcicfg {
 	uint8_t		 b[PCICFG_EXT];
 	uint64_t	 known[PCICFG_EXT / 64];	/* a bit per byte */
-	size_t		 size;		/* 256, or 4096 if any byte above 0xff */
+	size_t		 size;		/* 4096 if a byte above 0xff, or 256 */
 	struct pci_sel	 sel;		/* the function, when the file says */
 	bool		 have_sel;
 };

@@ -167,7 +167,8 @@ decode_ecaps(const struct pcicfg *c, struct pcicfg_info *in)
 	memset(seen, 0, sizeof(seen));
 	for (p = 0x100, n = 0; p != 0; n++) {
 		if (p < 0x100 || !pcicfg_get(c, p, 4, &h) || h == 0 ||
-		    h == 0xffffffff || (seen[p / 32] & (1 << (p / 4 % 8))) != 0 ||
+		    h == 0xffffffff ||
+		    (seen[p / 32] & (1 << (p / 4 % 8))) != 0 ||
 		    n >= (PCICFG_EXT - PCICFG_STD) / 4) {
 			in->caps_broken = true;
 			return;

@@ -580,8 +580,8 @@ other_line(struct dctx *x, const char *area, unsigned lo, unsigned hi,
 		return;
 	}
 	if (hi - lo >= 8) {
-		add(x, PCICFG_CH_OTHER, PCICFG_SIG_NONE, (int)lo, "%s: %u bytes "
-		    "changed in 0x%03x-0x%03x", area, n, lo, hi);
+		add(x, PCICFG_CH_OTHER, PCICFG_SIG_NONE, (int)lo,
+		    "%s: %u bytes changed in 0x%03x-0x%03x", area, n, lo, hi);
 		return;
 	}
 	va[0] = vb[0] = '\0';

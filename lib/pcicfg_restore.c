@@ -306,11 +306,11 @@ vendor_ext(struct rctx *r)
 	for (i = 0; i < in->necap; i++) {
 		e = &in->ecap[i];
 		none(r, e->off, 4);
-		if (e->id == 0x0001) {		/* AER */
-			none(r, e->off + 0x04, 4);	/* uncorrectable, RW1C */
-			none(r, e->off + 0x10, 4);	/* correctable, RW1C */
+		if (e->id == 0x0001) {		/* AER: RW1C, RO */
+			none(r, e->off + 0x04, 4);	/* uncorrectable */
+			none(r, e->off + 0x10, 4);	/* correctable */
 			none(r, e->off + 0x1c, 16);	/* header log */
-			none(r, e->off + 0x30, 8);	/* root status, source */
+			none(r, e->off + 0x30, 8);	/* root status */
 		} else if (e->id == 0x000b)	/* VSEC header */
 			none(r, e->off + 0x04, 4);
 		else if (e->id == 0x0019)	/* lane error status */
@@ -378,7 +378,8 @@ note_left(struct rctx *r, unsigned flags)
 		{ 0x28, 4, "CardBus CIS pointer (read-only)" },
 		{ 0x2c, 4, "subsystem IDs (read-only)" },
 		{ 0x34, 8, "capability pointer and reserved (read-only)" },
-		{ 0x3d, 3, "interrupt pin, min grant, max latency (read-only)" },
+		{ 0x3d, 3, "interrupt pin, min grant, max latency "
+		    "(read-only)" },
 	};
 	unsigned i, k, std, ext;
 

@@ -326,7 +326,8 @@ capture_pci(struct ptvm_ctx *ctx, struct host *h, const char *dir)
 		d = &l.dev[i];
 		for (k = 0; k < l.n; k++) {
 			g = &l.dev[k];
-			if (pci_is_display(g) && g->sel.domain == d->sel.domain &&
+			if (pci_is_display(g) &&
+			    g->sel.domain == d->sel.domain &&
 			    g->sel.bus == d->sel.bus &&
 			    g->sel.slot == d->sel.slot)
 				break;

@@ -462,7 +462,8 @@ cmd_pci_diff(struct ptvm_ctx *ctx, int argc, char **argv)
 		json = true;
 	}
 	if (argc - optind != 2)
-		return (pci_usage(ctx, "two files or two directories expected"));
+		return (pci_usage(ctx, "two files or two directories "
+		    "expected"));
 	a = argv[optind];
 	b = argv[optind + 1];
 	memset(&r, 0, sizeof(r));
@@ -568,8 +569,9 @@ restore_run(struct ptvm_ctx *ctx, struct host *h, const struct pci_dev *d,
 	sb_init(&sb);
 	for (i = 0, e = 0; i < p->n && e == 0; i++) {
 		write_line(d, &p->w[i], &sb);
-		printf("%s%-48s # %s%s\n", dry ? "would run: " : "", sb_str(&sb),
-		    p->w[i].what, p->w[i].delay_ms ? ", then wait 10 ms" : "");
+		printf("%s%-48s # %s%s\n", dry ? "would run: " : "",
+		    sb_str(&sb), p->w[i].what, p->w[i].delay_ms ?
+		    ", then wait 10 ms" : "");
 		if (dry)
 			continue;
 		if ((e = h->ops->pci_cfg_write(h, &d->sel, p->w[i].off,
