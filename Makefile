@@ -25,7 +25,8 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/topo.c lib/topo_model.c lib/topo_draw.c lib/cpuset.c \
 		lib/pin.c lib/pin_out.c lib/bhyvekeys.c lib/bhyveargv.c \
 		lib/bhyvescript.c lib/sup.c lib/supfile.c lib/bhyvelog.c \
-		lib/undo.c
+		lib/undo.c lib/pcicfg.c lib/pcicfg_decode.c lib/pcicfg_diff.c \
+		lib/pcicfg_restore.c lib/pcicfg_json.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
 HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
 		$(HOST_LIVE_SRCS)
@@ -33,7 +34,8 @@ HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
 CMD_SRCS=	src/main.c src/ctx.c src/output.c src/cmd_devices.c \
 		src/cmd_bind.c src/cmd_host.c src/bind.c \
 		src/cmd_topo.c src/cmd_rom.c src/cmd_vm.c src/cmd_check.c \
-		src/vmload.c src/life.c src/supervise.c src/cmd_life.c
+		src/vmload.c src/life.c src/supervise.c src/cmd_life.c \
+		src/cmd_pci.c
 
 LIB_OBJS=	$(LIB_SRCS:.c=.o)
 HOST_OBJS=	$(HOST_SRCS:.c=.o)
@@ -46,17 +48,18 @@ ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/bindplan_test \
 		tests/lib/hostop_test tests/lib/conf_test \
 		tests/lib/topo_test tests/lib/pin_test tests/lib/rom_test \
 		tests/lib/bhyvekeys_test tests/lib/bhyveargv_test tests/lib/sup_test \
-		tests/lib/undo_test
+		tests/lib/undo_test tests/lib/pcicfg_test
 ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/host_test tests/cli/usage_test \
 		tests/cli/pin_test tests/cli/rom_test tests/cli/vm_test \
-		tests/cli/fakebhyve_test tests/cli/life_test tests/cli/rcd_test
+		tests/cli/fakebhyve_test tests/cli/life_test tests/cli/rcd_test \
+		tests/cli/pci_test
 
 FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_hostop fuzz/fuzz_pciids \
 		fuzz/fuzz_topo fuzz/fuzz_cpulist fuzz/fuzz_rom fuzz/fuzz_vfct \
 		fuzz/fuzz_vmconf \
-		fuzz/fuzz_bhyveargv fuzz/fuzz_sup fuzz/fuzz_undo
+		fuzz/fuzz_bhyveargv fuzz/fuzz_sup fuzz/fuzz_undo fuzz/fuzz_pcicfg
 
 .SUFFIXES: .c .o .sh
 
@@ -77,7 +80,7 @@ $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 		src/ptvm.h src/bind.h lib/pciids.h lib/loaderconf.h lib/util.h \
 		lib/topo.h lib/topo_impl.h lib/pin.h lib/rom.h lib/bcfg.h \
 		lib/bhyvekeys.h lib/bhyveargv.h lib/vmconf.h src/vmload.h src/check.h \
-		lib/sup.h lib/bhyvelog.h lib/undo.h src/life.h
+		lib/sup.h lib/bhyvelog.h lib/undo.h src/life.h lib/pcicfg.h
 
 # atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
 # (tests/cli/X from X.sh, with the interpreter and paths set), built with

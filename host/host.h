@@ -12,6 +12,7 @@
 #include "compat.h"
 #include "diag.h"
 #include "pci.h"
+#include "pcicfg.h"
 #include "kv.h"
 
 struct host;
@@ -116,6 +117,23 @@ struct host_ops {
 	 */
 	int	(*rom_read)(struct host *, const struct pci_sel *, uint8_t **,
 		    size_t *, struct diags *);
+	/*
+	 * The configuration space of a function (PCIOCREAD; under -H the
+	 * file pci/pci0:B:S:F.txt plus the journaled writes): the 256 bytes
+	 * of the header, and the 4 KiB extended space where the function has
+	 * a PCI Express capability.  Reads have no side effects on the
+	 * standard registers.  ENODEV: no such function; ENOENT: not
+	 * captured; EPERM: not root.  This is the supervisor's snapshot.
+	 */
+	int	(*pci_cfg_read)(struct host *, const struct pci_sel *,
+		    struct pcicfg *, struct diags *);
+	/*
+	 * One configuration write (PCIOCWRITE) of width 1, 2 or 4 at an
+	 * aligned offset up to 0xfff; EINVAL otherwise.  Callers write only
+	 * what pcicfg_restore_plan() allows, to a function no VM owns.
+	 */
+	int	(*pci_cfg_write)(struct host *, const struct pci_sel *,
+		    unsigned, unsigned, uint32_t);
 };
 
 #define HOST_ROM_MAX	(16 * 1024 * 1024)

@@ -9,10 +9,13 @@
  *	kldstat.txt	kldstat
  *	vmm.txt		one running VM a line: NAME [B/S/F ...] ("?" = unknown)
  *	rom/pci0:B:S:F.rom  a function's expansion ROM (rom dump)
+ *	pci/pci0:B:S:F.txt  a function's configuration space, as
+ *			"pciconf -r pci0:B:S:F 0:0xfff" prints it
  *
  * Nothing of the machine ptvm runs on is read or changed.  Each change is
  * appended to DIR/journal as the equivalent FreeBSD command and replayed
- * when the directory is opened again, so later commands see it.  Changes
+ * when the directory is opened again, so later commands see it
+ * (configuration writes, "pciconf -w", as plain byte stores).  Changes
  * behave as the FreeBSD 14 kernel does (see lib/bindplan.c for the facts).
  * DIR/fail lists commands that fail ("devctl detach pci0:6:0:0: EBUSY");
  * DIR/bin holds programs run in place of bhyve, bhyvectl, zfs ...; files
@@ -46,6 +49,14 @@ struct simdev {
 	bool		 attached;
 };
 
+/* A journaled configuration write. */
+struct cfgwrite {
+	struct pci_sel	 sel;
+	unsigned	 reg;
+	unsigned	 width;
+	uint32_t	 val;
+};
+
 struct failrule {
 	char		*cmd;
 	int		 err;
@@ -68,6 +79,8 @@ struct cap {
 	struct host_vm_list vms;
 	struct failrule	*fail;
 	size_t		 nfail;
+	struct cfgwrite	*cfgw;
+	size_t		 ncfgw;
 	bool		 replaying;
 };
 
@@ -538,6 +551,26 @@ sim_dev(struct cap *c, const char *name, size_t *ip)
 	return (0);
 }
 
+#define CAP_MAXCFGW	(1024 * 1024)
+
+static int
+sim_cfg_write(struct cap *c, size_t i, const struct hostop *op)
+{
+	struct cfgwrite *n;
+
+	if (c->ncfgw >= CAP_MAXCFGW)
+		return (ENOSPC);
+	if ((n = reallocarray(c->cfgw, c->ncfgw + 1, sizeof(*n))) == NULL)
+		return (ENOMEM);
+	c->cfgw = n;
+	n[c->ncfgw].sel = c->pci.dev[i].sel;
+	n[c->ncfgw].reg = op->reg;
+	n[c->ncfgw].width = op->width;
+	n[c->ncfgw].val = op->val;
+	c->ncfgw++;
+	return (0);
+}
+
 /* Applies one host operation to the simulated host. */
 static int
 sim_apply(struct host *h, const struct hostop *op)
@@ -587,6 +620,9 @@ sim_apply(struct host *h, const struct hostop *op)
 		break;
 	case HOP_RESCAN:
 		e = c->sim[i].attached ? 0 : ENXIO;
+		break;
+	case HOP_PCI_WRITE:
+		e = sim_cfg_write(c, i, op);
 		break;
 	default:
 		e = EINVAL;
@@ -1107,6 +1143,66 @@ cap_rom_read(struct host *h, const struct pci_sel *sel, uint8_t **buf,
 	return (0);
 }
 
+/*
+ * DIR/pci/pci0:B:S:F.txt holds the configuration space; the journaled
+ * writes are applied over it in order.
+ */
+static int
+cap_pci_cfg_read(struct host *h, const struct pci_sel *sel,
+    struct pcicfg *img, struct diags *d)
+{
+	struct cap *c = h->priv;
+	char name[64], rel[96], p[PATH_MAX];
+	const struct cfgwrite *w;
+	size_t len, i;
+	char *buf;
+	int e;
+
+	pcicfg_init(img);
+	pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
+	snprintf(rel, sizeof(rel), "pci/%s.txt", name);
+	if (snprintf(p, sizeof(p), "%s/%s", h->dir, rel) >= (int)sizeof(p))
+		return (ENAMETOOLONG);
+	if ((e = sys_read_file(p, PCICFG_MAXFILE, &buf, &len)) != 0) {
+		if (e == ENOENT)
+			diag_err(d, rel, 0, "this captured host has no "
+			    "configuration space of %s: capture it with "
+			    "'pciconf -r %s 0:0xfff > %s'", name, name, rel);
+		else
+			diag_err(d, rel, 0, "cannot read: %s", strerror(e));
+		return (e);
+	}
+	e = pcicfg_parse(buf, len, rel, NULL, img, d) == 0 ? 0 : EINVAL;
+	free(buf);
+	if (e != 0)
+		return (e);
+	img->sel = *sel;
+	img->have_sel = true;
+	for (i = 0; i < c->ncfgw; i++) {
+		w = &c->cfgw[i];
+		if (pci_sel_eq(&w->sel, sel))
+			pcicfg_set(img, w->reg, w->width, w->val);
+	}
+	return (0);
+}
+
+static int
+cap_pci_cfg_write(struct host *h, const struct pci_sel *sel, unsigned reg,
+    unsigned width, uint32_t val)
+{
+	struct hostop op = { .kind = HOP_PCI_WRITE, .reg = reg,
+	    .width = width, .val = val };
+	char name[64];
+
+	if ((width != 1 && width != 2 && width != 4) || reg % width != 0 ||
+	    reg > PCICFG_EXT - width ||
+	    (width < 4 && val >> (8 * width) != 0))
+		return (EINVAL);
+	pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
+	op.a = name;
+	return (cap_change(h, &op));
+}
+
 static void
 cap_pause(struct host *h, unsigned ms)
 {
@@ -1134,6 +1230,7 @@ cap_close(struct host *h)
 	for (i = 0; i < c->nfail; i++)
 		free(c->fail[i].cmd);
 	free(c->fail);
+	free(c->cfgw);
 	free(c);
 }
 
@@ -1164,6 +1261,8 @@ static const struct host_ops cap_ops = {
 	.vm_probe = cap_vm_probe,
 	.pause = cap_pause,
 	.rom_read = cap_rom_read,
+	.pci_cfg_read = cap_pci_cfg_read,
+	.pci_cfg_write = cap_pci_cfg_write,
 };
 
 static char *

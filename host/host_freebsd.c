@@ -214,6 +214,93 @@ hfb_rom_read(struct host *h __unused, const struct pci_sel *sel, uint8_t **buf,
 static const struct host_ops hfb_ops;
 
 /*
+ * Configuration space (sys/dev/pci/pci_user.c): PCIOCREAD and PCIOCWRITE
+ * need /dev/pci open for writing (EPERM otherwise), take a width of 1, 2
+ * or 4 and a non-negative register aligned to it (EINVAL), and fail with
+ * ENODEV when no function has the selector.  Beyond the space the bridge
+ * decodes (0xff without ECAM, 0xfff with it) reads return all ones and
+ * writes are dropped, so the extended space is read only for functions
+ * with a PCI Express capability.
+ */
+static int
+hfb_cfg_open(struct diags *d)
+{
+	int fd, e;
+
+	if ((fd = open(HFB_PATH_PCI, O_RDWR | O_CLOEXEC)) < 0) {
+		e = errno;
+		diag_err(d, HFB_PATH_PCI, 0, "%s%s", strerror(e), e == EACCES ||
+		    e == EPERM ? " (configuration space needs root)" : "");
+		return (-e);
+	}
+	return (fd);
+}
+
+static int
+hfb_pci_cfg_read(struct host *h __unused, const struct pci_sel *sel,
+    struct pcicfg *img, struct diags *d)
+{
+	struct pcicfg_info in;
+	struct pci_io pi;
+	unsigned off, end;
+	int fd, e;
+
+	pcicfg_init(img);
+	if ((fd = hfb_cfg_open(d)) < 0)
+		return (-fd);
+	e = 0;
+	for (off = 0, end = PCICFG_STD; off < end && e == 0; off += 4) {
+		memset(&pi, 0, sizeof(pi));
+		pi.pi_sel = rom_pcisel(sel);
+		pi.pi_reg = (int)off;
+		pi.pi_width = 4;
+		if (ioctl(fd, PCIOCREAD, &pi) == -1) {
+			e = errno;
+			break;
+		}
+		pcicfg_set(img, off, 4, pi.pi_data);
+		if (off + 4 == PCICFG_STD) {
+			pcicfg_decode(img, &in);
+			if (in.pcie_off != 0)
+				end = PCICFG_EXT;
+		}
+	}
+	(void)close(fd);
+	if (e != 0)
+		diag_err(d, HFB_PATH_PCI, 0, "PCIOCREAD at 0x%03x: %s%s", off,
+		    strerror(e), e == ENODEV ? " (no such function)" : "");
+	img->sel = *sel;
+	img->have_sel = true;
+	return (e);
+}
+
+static int
+hfb_pci_cfg_write(struct host *h __unused, const struct pci_sel *sel,
+    unsigned reg, unsigned width, uint32_t val)
+{
+	struct diags d;
+	struct pci_io pi;
+	int fd, e;
+
+	if ((width != 1 && width != 2 && width != 4) || reg % width != 0 ||
+	    reg > PCICFG_EXT - width)
+		return (EINVAL);
+	diags_init(&d);
+	fd = hfb_cfg_open(&d);
+	diags_free(&d);
+	if (fd < 0)
+		return (-fd);
+	memset(&pi, 0, sizeof(pi));
+	pi.pi_sel = rom_pcisel(sel);
+	pi.pi_reg = (int)reg;
+	pi.pi_width = (int)width;
+	pi.pi_data = val;
+	e = ioctl(fd, PCIOCWRITE, &pi) == -1 ? errno : 0;
+	(void)close(fd);
+	return (e);
+}
+
+/*
  * PCI devices.
  */
 
@@ -1647,6 +1734,8 @@ static const struct host_ops hfb_ops = {
 	.vm_probe = hfb_vm_probe,
 	.pause = hfb_pause,
 	.rom_read = hfb_rom_read,
+	.pci_cfg_read = hfb_pci_cfg_read,
+	.pci_cfg_write = hfb_pci_cfg_write,
 };
 
 int

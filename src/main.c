@@ -21,8 +21,8 @@ static const struct cmd host_cmds[] = {
 	    "undo what a crashed supervisor left in effect (-u: unbind too)",
 	    cmd_host_restore, NULL },
 	{ "capture", "directory",
-	    "write this host's pciconf, sysctl, kenv and kldstat to a "
-	    "directory", cmd_host_capture, NULL },
+	    "write this host's pciconf, sysctl, kenv, kldstat and GPU "
+	    "configuration space to a directory", cmd_host_capture, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -39,6 +39,23 @@ static const struct cmd rom_cmds[] = {
 	{ "dump", "[-f] selector out",
 	    "read a device's ROM where safe, or say how to get it",
 	    cmd_rom_dump, NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct cmd pci_cmds[] = {
+	{ "show", "[--json] selector | file",
+	    "decode a function's configuration space, or a saved file",
+	    cmd_pci_show, NULL },
+	{ "save", "[-f] selector ... directory",
+	    "save functions' configuration space, one file each",
+	    cmd_pci_save, NULL },
+	{ "diff", "[--json] a b",
+	    "explain what changed between two saves (files or directories)",
+	    cmd_pci_diff, NULL },
+	{ "restore", "[-n] [--unsafe-vendor-registers] selector "
+	    "directory | file",
+	    "write a saved header back to a function on ppt",
+	    cmd_pci_restore, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -85,6 +102,9 @@ static const struct cmd cmds[] = {
 	    cmd_console, NULL },
 	{ "rom", "inspect | trim | extract | dump ...",
 	    "VBIOS and option ROM toolkit", NULL, rom_cmds },
+	{ "pci", "show | save | diff | restore ...",
+	    "configuration-space snapshots, diffs and restore", NULL,
+	    pci_cmds },
 	{ "help", "[command]", "show usage", cmd_help, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

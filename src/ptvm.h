@@ -69,6 +69,13 @@ int	cmd_status(struct ptvm_ctx *, int, char **);
 int	cmd_list(struct ptvm_ctx *, int, char **);
 int	cmd_console(struct ptvm_ctx *, int, char **);
 int	cmd_host_restore(struct ptvm_ctx *, int, char **);
+int	cmd_pci_show(struct ptvm_ctx *, int, char **);
+int	cmd_pci_save(struct ptvm_ctx *, int, char **);
+int	cmd_pci_diff(struct ptvm_ctx *, int, char **);
+int	cmd_pci_restore(struct ptvm_ctx *, int, char **);
+/* cmd_pci.c: one function's save file DIR/pci0:B:S:F.txt (-f: replace). */
+int	pci_save_dev(struct ptvm_ctx *, struct host *, const struct pci_dev *,
+	    const char *, bool);
 
 /* Exit statuses (ptvm.8 EXIT STATUS). */
 #define EXIT_OK		0

@@ -20,6 +20,7 @@ for f in "$@"; do
 	*fuzz_undo) cp tests/data/undo/*.undo "$c/" 2>/dev/null || true ;;
 	*fuzz_sup) cp tests/data/sup/*.status tests/data/sup/*.dirty \
 	    tests/data/sup/*.log "$c/" 2>/dev/null || true ;;
+	*fuzz_pcicfg) cp tests/data/pci/*.txt "$c/" 2>/dev/null || true ;;
 	esac
 	echo "== $f ($secs s)"
 	if ! "$f" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
