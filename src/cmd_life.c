@@ -23,6 +23,7 @@
 #include "bind.h"
 #include "check.h"
 #include "life.h"
+#include "pcicfg.h"
 #include "pin.h"
 #include "util.h"
 
@@ -46,6 +47,18 @@ bind_print(void *arg, const char *line)
 	print_fn(arg, DIAG_NOTE, line);
 }
 
+/* The sentence of a signature name from a status file. */
+static const char *
+sig_text(const char *name)
+{
+	int k;
+
+	for (k = PCICFG_SIG_NONE; k <= PCICFG_SIG_DEAD; k++)
+		if (strcmp(name, pcicfg_sig_name((enum pcicfg_sig)k)) == 0)
+			return (pcicfg_sig_text((enum pcicfg_sig)k));
+	return ("unknown signature");
+}
+
 /*
  * Start.
  */
@@ -54,6 +67,9 @@ bind_print(void *arg, const char *line)
 static bool
 start_dirty(const struct life_paths *p, const struct vm *vm, bool force)
 {
+	struct life_paths op;
+	struct sup_status st;
+	const char *sig;
 	struct sup_dirty_list l;
 	const struct sup_dirty *m;
 	struct diags d;
@@ -85,6 +101,16 @@ start_dirty(const struct life_paths *p, const struct vm *vm, bool force)
 		fprintf(stderr, "ptvm: %s: %s is dirty: VM %s ended at %s "
 		    "without the guest shutting it down (%s).\n", vm->name,
 		    sel, m->vm, when, m->reason);
+		if (life_paths_of(p, m->vm, &op) == 0) {
+			diags_init(&d);
+			if (life_status_read(&op, &st, &d) == 0 &&
+			    (sig = sup_status_evidence(&st, &m->sel)) != NULL &&
+			    strcmp(sig, "none") != 0)
+				fprintf(stderr, "ptvm: %s: %s after that run: "
+				    "%s: %s\n", vm->name, sel, sig,
+				    sig_text(sig));
+			diags_free(&d);
+		}
 	}
 	sup_dirty_free(&l);
 	if (any && !force)
@@ -1010,6 +1036,8 @@ status_json(struct vmstate *vs, struct json *j)
 		json_obj(j, NULL);
 		json_str(j, "selector", sel);
 		json_bool(j, "dirty", m != NULL);
+		json_str(j, "signature", vs->have_st ?
+		    sup_status_evidence(&vs->st, &sels[i]) : NULL);
 		if (m != NULL) {
 			json_str(j, "dirty_vm", m->vm);
 			json_int(j, "dirty_since", m->time);
@@ -1050,6 +1078,7 @@ status_json(struct vmstate *vs, struct json *j)
 static void
 status_text(struct vmstate *vs)
 {
+	const char *sig;
 	const struct sup_dirty *m;
 	const struct vm *vm = &vs->ld.vm;
 	char sel[32], buf[64], dur[32];
@@ -1090,6 +1119,11 @@ status_text(struct vmstate *vs)
 			printf("  passthru %s%s%s%s\n", sel, m != NULL ?
 			    "  DIRTY: " : "", m != NULL ? m->reason : "",
 			    m != NULL ? " (reboot the host to clear)" : "");
+			sig = vs->have_st ? sup_status_evidence(&vs->st,
+			    &vm->dev[i].host) : NULL;
+			if (sig != NULL && strcmp(sig, "none") != 0)
+				printf("           after the last run: %s: %s\n",
+				    sig, sig_text(sig));
 		}
 		if (vm->vnc != NULL)
 			printf("  vnc      %s\n", vm->vnc);

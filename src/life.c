@@ -81,6 +81,29 @@ life_paths(struct host *h, const char *name, struct life_paths *p)
 	return (0);
 }
 
+/* The paths of VM name beside those of p (the same run directory). */
+int
+life_paths_of(const struct life_paths *p, const char *name,
+    struct life_paths *out)
+{
+	char dir[PATH_MAX], *slash;
+	struct host h;
+	char logdir[PATH_MAX];
+
+	strlcpy(dir, p->status, sizeof(dir));
+	strlcpy(logdir, p->log, sizeof(logdir));
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return (EINVAL);
+	*slash = '\0';
+	if ((slash = strrchr(logdir, '/')) == NULL)
+		return (EINVAL);
+	*slash = '\0';
+	memset(&h, 0, sizeof(h));
+	h.rundir = dir;
+	h.logdir = logdir;
+	return (life_paths(&h, name, out));
+}
+
 /*
  * pidfile_open(3) holds an flock(2) on the pidfile for the supervisor's
  * life; a shared lock that cannot be had means it lives.

@@ -36,6 +36,9 @@ struct life_paths {
 typedef void life_log_fn(void *, enum diag_level, const char *);
 
 int	life_paths(struct host *, const char *, struct life_paths *);
+/* Another VM's paths in the same directories. */
+int	life_paths_of(const struct life_paths *, const char *,
+	    struct life_paths *);
 /* Whether the supervisor of a VM lives (its pidfile is locked); its pid. */
 bool	life_supervisor(const struct life_paths *, int *);
 /* Waits up to secs for the supervisor to exit. */

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "bhyvelog.h"
+#include "pcicfg.h"
 #include "life.h"
 
 #define SV_CLIENTS	8
@@ -65,6 +66,13 @@ struct sv {
 	int		 code;
 	char		 error[256];
 	enum sup_state	 last_state;
+	/* Configuration-space evidence of the passed functions (issue 8). */
+	struct pci_sel	 dsel[SUP_STATUS_MAXDEV];
+	struct pcicfg	*before[SUP_STATUS_MAXDEV];
+	char		 dsig[SUP_STATUS_MAXDEV][16];
+	size_t		 ndsel;
+	bool		 evidence_said;
+	bool		 record;	/* the status file is due */
 };
 
 static int sv_sigw = -1;
@@ -196,6 +204,13 @@ sv_status(struct sv *s)
 	for (i = 0; i < s->ld->vm.ndev && st.ndev < SUP_STATUS_MAXDEV; i++)
 		if (s->ld->vm.dev[i].kind == VMD_PASSTHRU)
 			st.dev[st.ndev++] = s->ld->vm.dev[i].host;
+	for (i = 0; i < s->ndsel; i++)
+		if (s->dsig[i][0] != '\0') {
+			st.ev_sel[st.nev] = s->dsel[i];
+			strlcpy(st.ev_sig[st.nev], s->dsig[i],
+			    sizeof(st.ev_sig[0]));
+			st.nev++;
+		}
 	if (life_status_write(s->p, &st) != 0)
 		sv_sayf(s, DIAG_WARN, "cannot write %s", s->p->status);
 }
@@ -232,6 +247,139 @@ sv_push(struct sv *s, const struct sup_event *ev)
 		s->q[s->nq++] = *ev;
 }
 
+/*
+ * Evidence: each passed function's configuration space is read before
+ * bhyve runs and again once the VM is destroyed (the kernel has released
+ * and reset the function), saved under RUNDIR/NAME.pci/, and the change
+ * explained in the log with its failure signature (lib/pcicfg.h).
+ */
+static int
+sv_evidence_path(struct sv *s, const char *when, const struct pci_sel *sel,
+    char *path, size_t sz)
+{
+	char name[40];
+
+	pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
+	if ((size_t)snprintf(path, sz, "%s/%s.pci", s->h->rundir, s->name) >=
+	    sz || sys_mkdir_p(path, 0755) != 0)
+		return (-1);
+	if ((size_t)snprintf(path, sz, "%s/%s.pci/%s-%s.txt", s->h->rundir,
+	    s->name, when, name) >= sz)
+		return (-1);
+	return (0);
+}
+
+static struct pcicfg *
+sv_snapshot(struct sv *s, const char *when, const struct pci_sel *sel)
+{
+	struct pcicfg *img;
+	struct strbuf sb;
+	struct diags d;
+	struct diag *dg;
+	char path[PATH_MAX], name[40];
+	int e;
+
+	if ((img = malloc(sizeof(*img))) == NULL)
+		return (NULL);
+	diags_init(&d);
+	if ((e = s->h->ops->pci_cfg_read(s->h, sel, img, &d)) != 0) {
+		if (!s->evidence_said) {
+			dg = STAILQ_FIRST(&d.head);
+			pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
+			sv_sayf(s, DIAG_NOTE, "no configuration-space evidence "
+			    "of %s: %s", name, dg != NULL ? dg->msg :
+			    strerror(e));
+			s->evidence_said = true;
+		}
+		diags_free(&d);
+		free(img);
+		return (NULL);
+	}
+	diags_free(&d);
+	if (sv_evidence_path(s, when, sel, path, sizeof(path)) == 0) {
+		sb_init(&sb);
+		pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
+		pcicfg_format(img, name, &sb);
+		if (!sb.oom)
+			(void)sys_write_atomic(path, sb_str(&sb), sb.len, 0644);
+		sb_free(&sb);
+	}
+	return (img);
+}
+
+static void
+sv_evidence_before(struct sv *s)
+{
+	size_t i;
+
+	if (s->ndsel == 0)
+		for (i = 0; i < s->ld->vm.ndev && s->ndsel < SUP_STATUS_MAXDEV;
+		    i++)
+			if (s->ld->vm.dev[i].kind == VMD_PASSTHRU)
+				s->dsel[s->ndsel++] = s->ld->vm.dev[i].host;
+	for (i = 0; i < s->ndsel; i++) {
+		free(s->before[i]);
+		s->before[i] = sv_snapshot(s, "before", &s->dsel[i]);
+	}
+}
+
+/* The worst signature seen; the log gets the explained differences. */
+static enum pcicfg_sig
+sv_evidence_after(struct sv *s)
+{
+	struct pcicfg_diff *df;
+	struct pcicfg *after;
+	struct strbuf sb;
+	enum pcicfg_sig worst;
+	char name[40];
+	const char *p, *nl;
+	size_t i;
+
+	worst = PCICFG_SIG_NONE;
+	if ((df = malloc(sizeof(*df))) == NULL)
+		return (worst);
+	for (i = 0; i < s->ndsel; i++) {
+		s->dsig[i][0] = '\0';
+		if (s->before[i] == NULL ||
+		    (after = sv_snapshot(s, "after", &s->dsel[i])) == NULL)
+			continue;
+		pcicfg_diff(s->before[i], after, df);
+		pci_sel_fmt(&s->dsel[i], SEL_PCICONF, name, sizeof(name));
+		strlcpy(s->dsig[i], pcicfg_sig_name(df->worst),
+		    sizeof(s->dsig[0]));
+		if (df->worst > worst)
+			worst = df->worst;
+		if (df->n == 0)
+			sv_sayf(s, DIAG_NOTE, "%s: configuration space as "
+			    "before the VM", name);
+		else {
+			sv_sayf(s, df->worst != PCICFG_SIG_NONE ? DIAG_WARN :
+			    DIAG_NOTE, "%s: configuration space after the VM "
+			    "(%zu bytes differ; signature %s):", name,
+			    df->nbytes, pcicfg_sig_name(df->worst));
+			sb_init(&sb);
+			pcicfg_diff_text(df, &sb);
+			for (p = sb_str(&sb); !sb.oom && *p != '\0';
+			    p = *nl != '\0' ? nl + 1 : nl) {
+				nl = strchr(p, '\n');
+				if (nl == NULL)
+					nl = p + strlen(p);
+				if (nl > p) {
+					char line[PCICFG_LINELEN + 16];
+
+					(void)snprintf(line, sizeof(line),
+					    "%s: %.*s", name, (int)(nl - p), p);
+					sv_write_log(s, "pci", line);
+				}
+			}
+			sb_free(&sb);
+		}
+		free(after);
+	}
+	free(df);
+	return (worst);
+}
+
 static void
 sv_spawn(struct sv *s)
 {
@@ -241,6 +389,7 @@ sv_spawn(struct sv *s)
 	memset(&ev, 0, sizeof(ev));
 	bhyvelog_init(&s->blog, "bhyve");
 	s->error[0] = '\0';
+	sv_evidence_before(s);
 	if (pipe(fds) != 0) {
 		e = errno;
 		goto fail;
@@ -332,25 +481,51 @@ sv_destroy(struct sv *s)
 		sv_sayf(s, DIAG_NOTE, "destroyed the VM in the kernel");
 }
 
+/* After the end: destroyed (or never created), the evidence is read. */
+static void
+sv_ended(struct sv *s)
+{
+	enum pcicfg_sig sig;
+
+	sv_destroy(s);
+	sig = sv_evidence_after(s);
+	if (sig != PCICFG_SIG_NONE)
+		sv_sayf(s, DIAG_WARN, "%s: %s", pcicfg_sig_name(sig),
+		    pcicfg_sig_text(sig));
+}
+
+/* Marks each passed function dirty, with its own evidence. */
 static void
 sv_dirty(struct sv *s, const char *why)
 {
-	struct pci_sel sel[SUP_STATUS_MAXDEV];
-	char one[32];
-	size_t i, n;
+	char one[32], reason[192];
+	const char *sig;
+	size_t i, k;
 
-	for (i = n = 0; i < s->ld->vm.ndev && n < nitems(sel); i++)
-		if (s->ld->vm.dev[i].kind == VMD_PASSTHRU)
-			sel[n++] = s->ld->vm.dev[i].host;
-	if (dirty_mark(s->p, s->name, sel, n, why) != 0) {
-		sv_sayf(s, DIAG_ERROR, "cannot write %s", s->p->dirty);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		pci_sel_fmt(&sel[i], SEL_PCICONF, one, sizeof(one));
+	for (i = 0; i < s->ld->vm.ndev; i++) {
+		if (s->ld->vm.dev[i].kind != VMD_PASSTHRU)
+			continue;
+		sig = NULL;
+		for (k = 0; k < s->ndsel; k++)
+			if (pci_sel_eq(&s->dsel[k], &s->ld->vm.dev[i].host) &&
+			    s->dsig[k][0] != '\0' &&
+			    strcmp(s->dsig[k], "none") != 0)
+				sig = s->dsig[k];
+		if (sig != NULL)
+			(void)snprintf(reason, sizeof(reason), "%s; "
+			    "configuration space: %s", why, sig);
+		else
+			strlcpy(reason, why, sizeof(reason));
+		pci_sel_fmt(&s->ld->vm.dev[i].host, SEL_PCICONF, one,
+		    sizeof(one));
+		if (dirty_mark(s->p, s->name, &s->ld->vm.dev[i].host, 1,
+		    reason) != 0) {
+			sv_sayf(s, DIAG_ERROR, "cannot write %s", s->p->dirty);
+			return;
+		}
 		sv_sayf(s, DIAG_WARN, "%s marked dirty (%s): a GPU in this "
 		    "state may only work again after a host reboot", one,
-		    why);
+		    reason);
 	}
 }
 
@@ -377,7 +552,7 @@ sv_actions(struct sv *s, const struct sup_actions *acts)
 				    s->sup.pid, strerror(errno));
 			break;
 		case SUP_A_DESTROY:
-			sv_destroy(s);
+			sv_ended(s);
 			break;
 		case SUP_A_DIRTY:
 			sv_dirty(s, a->msg);
@@ -389,7 +564,7 @@ sv_actions(struct sv *s, const struct sup_actions *acts)
 				    "still in effect: ptvm host restore");
 			break;
 		case SUP_A_RECORD:
-			sv_status(s);
+			s->record = true;	/* written once the step is done */
 			break;
 		case SUP_A_TIMER:
 		case SUP_A_CANCEL:
@@ -428,9 +603,11 @@ sv_feed(struct sv *s, const struct sup_event *first)
 		memset(&acts, 0, sizeof(acts));
 		(void)sup_step(&s->sup, &ev, &acts);
 		sv_actions(s, &acts);
-		if (s->sup.state != before || ev.kind == SUP_EV_SPAWNED ||
-		    ev.kind == SUP_EV_ACPI)
+		if (s->record || s->sup.state != before ||
+		    ev.kind == SUP_EV_SPAWNED || ev.kind == SUP_EV_ACPI) {
+			s->record = false;
 			sv_status(s);
+		}
 		/* A stop that gave up waiting: its client is told. */
 		if (before == SUP_STOPPING && !s->done &&
 		    s->sup.state != SUP_STOPPING) {
@@ -789,6 +966,8 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 		close(s.outfd);
 	if (s.logfd >= 0)
 		close(s.logfd);
+	for (i = 0; i < s.ndsel; i++)
+		free(s.before[i]);
 	close(sp[0]);
 	close(sp[1]);
 	sv_sigw = -1;

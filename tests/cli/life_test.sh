@@ -60,7 +60,7 @@ start_stop_body()
 	    -o match:'^pci.0.7.1.device=passthru' -o match:'^name=t1' \
 	    cat h/run/bhyve.conf
 	atf_check -o match:'"state":"running"' -o match:'"pid":[1-9]' \
-	    -o match:'"devices":\[\{"selector":"pci0:6:0:0","dirty":false\},\{"selector":"pci0:6:0:1","dirty":false\}\]' \
+	    -o match:'"devices":\[\{"selector":"pci0:6:0:0","dirty":false,"signature":null\},\{"selector":"pci0:6:0:1","dirty":false,"signature":null\}\]' \
 	    -o match:'"log":".*/h/log/t1.log"' -o match:'"cpus":4' \
 	    -o match:'"console":"/dev/nmdm1B"' "$PTVM" -H h status --json t1
 	atf_check -o match:'stopping through ACPI; waiting up to 120 s' \
@@ -395,6 +395,45 @@ stale_vm_cleanup()
 	cleanup_vms
 }
 
+atf_test_case evidence_dead_device cleanup
+evidence_dead_device_head()
+{
+	atf_set descr "configuration space read before and after a run: a" \
+	    "device that died shows its signature in the log, status, the" \
+	    "dirty mark and start's refusal"
+}
+evidence_dead_device_body()
+{
+	lifehost
+	mkdir -p h/pci
+	cp "$DATA/pci/amd-navi10-rx5600xt-pciconf-r.txt" h/pci/pci0:6:0:0.txt
+	ctl action=crash after=3
+	atf_check -o ignore "$PTVM" -H h start t1
+	waitstate running
+	# The GPU stops answering while the guest runs.
+	cp "$DATA/pci/synthetic-dead-all-ff.txt" h/pci/pci0:6:0:0.txt
+	waitstate stopped
+	atf_check -o match:'no configuration-space evidence of pci0:6:0:1' \
+	    -o match:'pci0:6:0:0: configuration space after the VM \([0-9]+ bytes differ; signature dead\)' \
+	    -o match:'pci: pci0:6:0:0:   - ' \
+	    -o match:'ptvm: dead: ' cat h/log/t1.log
+	atf_check -o match:'^evidence=pci0:6:0:0=dead$' cat h/run/t1.status
+	atf_check -o match:'"selector":"pci0:6:0:0","dirty":true,"signature":"dead"' \
+	    "$PTVM" -H h status --json t1
+	atf_check -o match:'after the last run: dead: ' "$PTVM" -H h status t1
+	atf_check -o match:'^pci0:6:0:0 [0-9]+ t1 .*configuration space: dead$' \
+	    -o match:'^pci0:6:0:1 [0-9]+ t1 triple fault \(the guest crashed\)$' \
+	    cat h/run/dirty
+	atf_check -s exit:1 -e match:'pci0:6:0:0 after that run: dead: ' \
+	    "$PTVM" -H h start t1
+	test -s h/run/t1.pci/before-pci0:6:0:0.txt || atf_fail "no before"
+	test -s h/run/t1.pci/after-pci0:6:0:0.txt || atf_fail "no after"
+}
+evidence_dead_device_cleanup()
+{
+	cleanup_vms
+}
+
 atf_test_case restart_console
 restart_console_head()
 {
@@ -427,5 +466,6 @@ atf_init_test_cases()
 	atf_add_test_case supervisor_killed
 	atf_add_test_case bridge_tap_isolate
 	atf_add_test_case stale_vm
+	atf_add_test_case evidence_dead_device
 	atf_add_test_case restart_console
 }
