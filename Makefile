@@ -109,12 +109,17 @@ check: all tests
 # for FUZZ_SECONDS (clang only).
 FUZZ_SECONDS?=	30
 FUZZ_CC?=	clang
-FUZZ_CFLAGS=	-std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+FUZZ_CFLAGS=	-std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 		$(PLATFORM_CFLAGS) -Ilib
+# The library is compiled once for all targets, then each is linked.
 fuzzers:
+	mkdir -p fuzz/obj
+	for c in $(LIB_SRCS); do \
+	    o=fuzz/obj/$$(basename $$c .c).o; \
+	    $(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $$o $$c || exit 1; done
 	for f in $(FUZZERS); do \
-	    $(FUZZ_CC) $(FUZZ_CFLAGS) -o $$f $$f.c $(LIB_SRCS) $(LIBS) \
-	    || exit 1; done
+	    $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$f $$f.c \
+	    fuzz/obj/*.o $(LIBS) || exit 1; done
 fuzz: fuzzers
 	sh tests/tools/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
 
@@ -148,6 +153,6 @@ clean:
 	rm -f ptvm ptvm.freebsd $(LIBPTVM) $(LIB_OBJS) $(HOST_OBJS) \
 	    $(CMD_OBJS) host/host_freebsd.o host/host_live_none.o \
 	    $(ATF_C_TESTS) $(ATF_SH_TESTS) $(FUZZERS)
-	rm -rf tests/results.db tests/work
+	rm -rf tests/results.db tests/work fuzz/obj
 
 .PHONY: all tests check fuzz fuzzers bench lint freebsd-check install clean
