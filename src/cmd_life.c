@@ -60,6 +60,49 @@ sig_text(const char *name)
 }
 
 /*
+ * The last run's configuration-space diff of a function, from the saves
+ * the supervisor left in RUNDIR/NAME.pci/; NULL when there are none.
+ */
+static struct pcicfg_diff *
+evidence_diff(struct host *h, const char *vm, const struct pci_sel *sel)
+{
+	struct pcicfg *img[2];
+	struct pcicfg_diff *df;
+	struct diags d;
+	char path[PATH_MAX], name[40], *buf;
+	const char *when[2] = { "before", "after" };
+	size_t len;
+	int k, bad;
+
+	pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
+	img[0] = malloc(sizeof(struct pcicfg));
+	img[1] = malloc(sizeof(struct pcicfg));
+	df = malloc(sizeof(*df));
+	bad = img[0] == NULL || img[1] == NULL || df == NULL;
+	diags_init(&d);
+	for (k = 0; k < 2 && !bad; k++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s.pci/%s-%s.txt",
+		    h->rundir, vm, when[k], name) >= sizeof(path) ||
+		    sys_read_file(path, PCICFG_MAXFILE, &buf, &len) != 0) {
+			bad = 1;
+			break;
+		}
+		bad = pcicfg_parse(buf, len, path, NULL, img[k], &d) != 0;
+		free(buf);
+	}
+	diags_free(&d);
+	if (!bad)
+		pcicfg_diff(img[0], img[1], df);
+	free(img[0]);
+	free(img[1]);
+	if (bad) {
+		free(df);
+		return (NULL);
+	}
+	return (df);
+}
+
+/*
  * Start.
  */
 
@@ -883,6 +926,7 @@ cmd_restart(struct ptvm_ctx *ctx, int argc, char **argv)
  */
 
 struct vmstate {
+	struct host	*h;
 	char		 name[VM_NAMEMAX + 1];
 	struct sup_status st;
 	bool		 have_st;
@@ -904,6 +948,7 @@ vmstate_read(struct ptvm_ctx *ctx, struct host *h, const char *name,
 	int spid;
 
 	memset(vs, 0, sizeof(*vs));
+	vs->h = h;
 	strlcpy(vs->name, name, sizeof(vs->name));
 	vm_load_init(&vs->ld);
 	sup_dirty_init(&vs->dirty);
@@ -981,6 +1026,7 @@ fmt_dur(int64_t s, char *buf, size_t sz)
 static void
 status_json(struct vmstate *vs, struct json *j)
 {
+	struct pcicfg_diff *df;
 	const struct sup_dirty *m;
 	const struct vm *vm = &vs->ld.vm;
 	struct pci_sel sels[SUP_STATUS_MAXDEV];
@@ -1038,6 +1084,11 @@ status_json(struct vmstate *vs, struct json *j)
 		json_bool(j, "dirty", m != NULL);
 		json_str(j, "signature", vs->have_st ?
 		    sup_status_evidence(&vs->st, &sels[i]) : NULL);
+		if ((df = evidence_diff(vs->h, vs->name, &sels[i])) != NULL) {
+			pcicfg_diff_json(df, j, "evidence");
+			free(df);
+		} else
+			json_null(j, "evidence");
 		if (m != NULL) {
 			json_str(j, "dirty_vm", m->vm);
 			json_int(j, "dirty_since", m->time);
@@ -1078,6 +1129,7 @@ status_json(struct vmstate *vs, struct json *j)
 static void
 status_text(struct vmstate *vs)
 {
+	struct pcicfg_diff *df;
 	const char *sig;
 	const struct sup_dirty *m;
 	const struct vm *vm = &vs->ld.vm;
@@ -1124,6 +1176,13 @@ status_text(struct vmstate *vs)
 			if (sig != NULL && strcmp(sig, "none") != 0)
 				printf("           after the last run: %s: %s\n",
 				    sig, sig_text(sig));
+			if ((df = evidence_diff(vs->h, vs->name,
+			    &vm->dev[i].host)) != NULL) {
+				for (k = 0; (size_t)k < df->n; k++)
+					printf("           - %s\n",
+					    df->line[k].text);
+				free(df);
+			}
 		}
 		if (vm->vnc != NULL)
 			printf("  vnc      %s\n", vm->vnc);
