@@ -25,7 +25,8 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/topo.c lib/topo_model.c lib/topo_draw.c lib/cpuset.c \
 		lib/pin.c lib/pin_out.c lib/bhyvekeys.c lib/bhyveargv.c \
 		lib/bhyvescript.c lib/sup.c lib/supfile.c lib/bhyvelog.c \
-		lib/zfs.c lib/vmedit.c
+		lib/undo.c lib/pcicfg.c lib/pcicfg_decode.c lib/pcicfg_diff.c \
+		lib/pcicfg_restore.c lib/pcicfg_json.c lib/zfs.c lib/vmedit.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
 HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
 		$(HOST_LIVE_SRCS)
@@ -33,7 +34,8 @@ HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
 CMD_SRCS=	src/main.c src/ctx.c src/output.c src/cmd_devices.c \
 		src/cmd_bind.c src/cmd_host.c src/bind.c \
 		src/cmd_topo.c src/cmd_rom.c src/cmd_vm.c src/cmd_check.c \
-		src/vmload.c src/disk.c src/cmd_disk.c src/cmd_snap.c
+		src/vmload.c src/life.c src/supervise.c src/cmd_life.c \
+		src/cmd_pci.c src/disk.c src/cmd_disk.c src/cmd_snap.c
 
 LIB_OBJS=	$(LIB_SRCS:.c=.o)
 HOST_OBJS=	$(HOST_SRCS:.c=.o)
@@ -46,18 +48,19 @@ ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/bindplan_test \
 		tests/lib/hostop_test tests/lib/conf_test \
 		tests/lib/topo_test tests/lib/pin_test tests/lib/rom_test \
 		tests/lib/bhyvekeys_test tests/lib/bhyveargv_test tests/lib/sup_test \
-		tests/lib/disk_test
+		tests/lib/undo_test tests/lib/pcicfg_test tests/lib/disk_test
 ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/host_test tests/cli/usage_test \
 		tests/cli/pin_test tests/cli/rom_test tests/cli/vm_test \
-		tests/cli/fakebhyve_test tests/cli/disk_test \
-		tests/cli/fakezfs_test
+		tests/cli/fakebhyve_test tests/cli/life_test tests/cli/rcd_test \
+		tests/cli/pci_test tests/cli/disk_test tests/cli/fakezfs_test
 
 FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_hostop fuzz/fuzz_pciids \
 		fuzz/fuzz_topo fuzz/fuzz_cpulist fuzz/fuzz_rom fuzz/fuzz_vfct \
 		fuzz/fuzz_vmconf \
-		fuzz/fuzz_bhyveargv fuzz/fuzz_sup fuzz/fuzz_zfs fuzz/fuzz_vmedit
+		fuzz/fuzz_bhyveargv fuzz/fuzz_sup fuzz/fuzz_undo fuzz/fuzz_pcicfg \
+		fuzz/fuzz_zfs fuzz/fuzz_vmedit
 
 .SUFFIXES: .c .o .sh
 
@@ -78,7 +81,8 @@ $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 		src/ptvm.h src/bind.h lib/pciids.h lib/loaderconf.h lib/util.h \
 		lib/topo.h lib/topo_impl.h lib/pin.h lib/rom.h lib/bcfg.h \
 		lib/bhyvekeys.h lib/bhyveargv.h lib/vmconf.h src/vmload.h src/check.h \
-		lib/sup.h lib/bhyvelog.h lib/zfs.h lib/vmedit.h src/disk.h
+		lib/sup.h lib/bhyvelog.h lib/undo.h src/life.h lib/pcicfg.h \
+		lib/zfs.h lib/vmedit.h src/disk.h
 
 # atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
 # (tests/cli/X from X.sh, with the interpreter and paths set), built with
@@ -107,12 +111,17 @@ check: all tests
 # for FUZZ_SECONDS (clang only).
 FUZZ_SECONDS?=	30
 FUZZ_CC?=	clang
-FUZZ_CFLAGS=	-std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+FUZZ_CFLAGS=	-std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 		$(PLATFORM_CFLAGS) -Ilib
+# The library is compiled once for all targets, then each is linked.
 fuzzers:
+	mkdir -p fuzz/obj
+	for c in $(LIB_SRCS); do \
+	    o=fuzz/obj/$$(basename $$c .c).o; \
+	    $(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $$o $$c || exit 1; done
 	for f in $(FUZZERS); do \
-	    $(FUZZ_CC) $(FUZZ_CFLAGS) -o $$f $$f.c $(LIB_SRCS) $(LIBS) \
-	    || exit 1; done
+	    $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$f $$f.c \
+	    fuzz/obj/*.o $(LIBS) || exit 1; done
 fuzz: fuzzers
 	sh tests/tools/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
 
@@ -137,11 +146,15 @@ install: ptvm
 	install -m 0444 man/ptvm.8 $(DESTDIR)$(PREFIX)/share/man/man8/ptvm.8
 	install -m 0444 man/ptvm.conf.5 \
 	    $(DESTDIR)$(PREFIX)/share/man/man5/ptvm.conf.5
+	install -d $(DESTDIR)$(PREFIX)/etc/rc.d
+	sed 's|/usr/local/sbin/ptvm|$(PREFIX)/sbin/ptvm|' etc/rc.d/ptvm > \
+	    $(DESTDIR)$(PREFIX)/etc/rc.d/ptvm
+	chmod 0555 $(DESTDIR)$(PREFIX)/etc/rc.d/ptvm
 
 clean:
 	rm -f ptvm ptvm.freebsd $(LIBPTVM) $(LIB_OBJS) $(HOST_OBJS) \
 	    $(CMD_OBJS) host/host_freebsd.o host/host_live_none.o \
 	    $(ATF_C_TESTS) $(ATF_SH_TESTS) $(FUZZERS)
-	rm -rf tests/results.db tests/work
+	rm -rf tests/results.db tests/work fuzz/obj
 
 .PHONY: all tests check fuzz fuzzers bench lint freebsd-check install clean

@@ -20,6 +20,7 @@ host_close(struct host *h)
 		h->ops->close(h);
 	free(h->dir);
 	free(h->rundir);
+	free(h->logdir);
 	free(h);
 }
 

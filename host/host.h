@@ -12,6 +12,7 @@
 #include "compat.h"
 #include "diag.h"
 #include "pci.h"
+#include "pcicfg.h"
 #include "kv.h"
 
 struct host;
@@ -51,6 +52,19 @@ struct host_stat {
 
 /* The most a program's output may be (run_output). */
 #define HOST_OUTPUT_MAX	(16 * 1024 * 1024)
+
+/*
+ * What can be seen from outside of a bhyve process: whether it is still
+ * the bhyve of that VM, whether the guest runs (bhyve set its process
+ * title to the VM's name, which it does after every setup step), and
+ * whether the guest enabled ACPI (bhyve ignores SIGTERM from then on and
+ * turns it into the power button; usr.sbin/bhyve/pm.c).  -1: unknown.
+ */
+struct host_probe {
+	bool		 alive;		/* pid is a bhyve of this VM */
+	int		 running;
+	int		 acpi;
+};
 
 struct host_ops {
 	const char *name;		/* "live" or "captured" */
@@ -96,6 +110,17 @@ struct host_ops {
 	 */
 	int	(*run_output)(struct host *, char *const *, struct host_proc *,
 		    char **, size_t *);
+	/*
+	 * Starts argv[0] without waiting: stdin from /dev/null, stdout and
+	 * stderr to outfd, in a process group of its own (a ^C on the
+	 * supervisor's terminal must not reach bhyve), signals at their
+	 * defaults.  Under -H the program is DIR/bin/NAME and the start is
+	 * journaled.
+	 */
+	int	(*spawn)(struct host *, char *const *, int, int *);
+	/* Looks at the bhyve of VM name, process pid. */
+	int	(*vm_probe)(struct host *, const char *, int,
+		    struct host_probe *);
 	/* Waits before a retry (nothing under -H). */
 	void	(*pause)(struct host *, unsigned);
 	/*
@@ -105,6 +130,23 @@ struct host_ops {
 	 */
 	int	(*rom_read)(struct host *, const struct pci_sel *, uint8_t **,
 		    size_t *, struct diags *);
+	/*
+	 * The configuration space of a function (PCIOCREAD; under -H the
+	 * file pci/pci0:B:S:F.txt plus the journaled writes): the 256 bytes
+	 * of the header, and the 4 KiB extended space where the function has
+	 * a PCI Express capability.  Reads have no side effects on the
+	 * standard registers.  ENODEV: no such function; ENOENT: not
+	 * captured; EPERM: not root.  This is the supervisor's snapshot.
+	 */
+	int	(*pci_cfg_read)(struct host *, const struct pci_sel *,
+		    struct pcicfg *, struct diags *);
+	/*
+	 * One configuration write (PCIOCWRITE) of width 1, 2 or 4 at an
+	 * aligned offset up to 0xfff; EINVAL otherwise.  Callers write only
+	 * what pcicfg_restore_plan() allows, to a function no VM owns.
+	 */
+	int	(*pci_cfg_write)(struct host *, const struct pci_sel *,
+		    unsigned, unsigned, uint32_t);
 };
 
 #define HOST_ROM_MAX	(16 * 1024 * 1024)
@@ -113,6 +155,7 @@ struct host {
 	const struct host_ops *ops;
 	char		*dir;		/* captured host directory, or NULL */
 	char		*rundir;	/* ptvm's runtime state directory */
+	char		*logdir;	/* the VMs' logs */
 	void		*priv;
 };
 
@@ -138,6 +181,8 @@ int	sys_mkdir_p(const char *, int);
 int	sys_spawn_wait(const char *, char *const *, int *);
 int	sys_spawn_output(const char *, char *const *, size_t, int *, char **,
 	    size_t *);
+int	sys_spawn_fd(const char *, char *const *, int, int *);
+bool	sys_pid_alive(int);
 int	sys_stat(const char *, bool, struct host_stat *);
 int	sys_dir_list(const char *, char ***, size_t *);
 void	host_names_free(char **, size_t);

@@ -9,10 +9,13 @@
  *	kldstat.txt	kldstat
  *	vmm.txt		one running VM a line: NAME [B/S/F ...] ("?" = unknown)
  *	rom/pci0:B:S:F.rom  a function's expansion ROM (rom dump)
+ *	pci/pci0:B:S:F.txt  a function's configuration space, as
+ *			"pciconf -r pci0:B:S:F 0:0xfff" prints it
  *
  * Nothing of the machine ptvm runs on is read or changed.  Each change is
  * appended to DIR/journal as the equivalent FreeBSD command and replayed
- * when the directory is opened again, so later commands see it.  Changes
+ * when the directory is opened again, so later commands see it
+ * (configuration writes, "pciconf -w", as plain byte stores).  Changes
  * behave as the FreeBSD 14 kernel does (see lib/bindplan.c for the facts).
  * DIR/fail lists commands that fail ("devctl detach pci0:6:0:0: EBUSY");
  * DIR/bin holds programs run in place of bhyve, bhyvectl, zfs ...; files
@@ -46,6 +49,14 @@ struct simdev {
 	bool		 attached;
 };
 
+/* A journaled configuration write. */
+struct cfgwrite {
+	struct pci_sel	 sel;
+	unsigned	 reg;
+	unsigned	 width;
+	uint32_t	 val;
+};
+
 struct failrule {
 	char		*cmd;
 	int		 err;
@@ -68,6 +79,8 @@ struct cap {
 	struct host_vm_list vms;
 	struct failrule	*fail;
 	size_t		 nfail;
+	struct cfgwrite	*cfgw;
+	size_t		 ncfgw;
 	bool		 replaying;
 };
 
@@ -538,6 +551,26 @@ sim_dev(struct cap *c, const char *name, size_t *ip)
 	return (0);
 }
 
+#define CAP_MAXCFGW	(1024 * 1024)
+
+static int
+sim_cfg_write(struct cap *c, size_t i, const struct hostop *op)
+{
+	struct cfgwrite *n;
+
+	if (c->ncfgw >= CAP_MAXCFGW)
+		return (ENOSPC);
+	if ((n = reallocarray(c->cfgw, c->ncfgw + 1, sizeof(*n))) == NULL)
+		return (ENOMEM);
+	c->cfgw = n;
+	n[c->ncfgw].sel = c->pci.dev[i].sel;
+	n[c->ncfgw].reg = op->reg;
+	n[c->ncfgw].width = op->width;
+	n[c->ncfgw].val = op->val;
+	c->ncfgw++;
+	return (0);
+}
+
 /* Applies one host operation to the simulated host. */
 static int
 sim_apply(struct host *h, const struct hostop *op)
@@ -587,6 +620,9 @@ sim_apply(struct host *h, const struct hostop *op)
 		break;
 	case HOP_RESCAN:
 		e = c->sim[i].attached ? 0 : ENXIO;
+		break;
+	case HOP_PCI_WRITE:
+		e = sim_cfg_write(c, i, op);
 		break;
 	default:
 		e = EINVAL;
@@ -853,18 +889,34 @@ cap_dev_rescan(struct host *h, const char *dev)
 	return (cap_change(h, &op));
 }
 
+/*
+ * vmm.txt, plus the VMs the bhyve stand-in created in DIR/run/vmm (it
+ * removes them as the kernel would, on a -D power-off or bhyvectl
+ * --destroy).
+ */
 static int
 cap_vm_list(struct host *h, struct host_vm_list *out)
 {
 	struct cap *c = h->priv;
-	size_t i;
+	char p[PATH_MAX], **names;
+	size_t i, j, nn, cap;
+	int e;
 
 	out->vm = NULL;
 	out->n = 0;
-	if (c->vms.n == 0)
+	names = NULL;
+	nn = 0;
+	if ((size_t)snprintf(p, sizeof(p), "%s/vmm", h->rundir) < sizeof(p) &&
+	    (e = sys_dir_list(p, &names, &nn)) != 0 && e != ENOENT &&
+	    e != ENOTDIR)
+		return (e);
+	cap = c->vms.n + nn;
+	if (cap == 0)
 		return (0);
-	if ((out->vm = calloc(c->vms.n, sizeof(*out->vm))) == NULL)
+	if ((out->vm = calloc(cap, sizeof(*out->vm))) == NULL) {
+		host_names_free(names, nn);
 		return (ENOMEM);
+	}
 	for (i = 0; i < c->vms.n; i++) {
 		out->vm[i] = c->vms.vm[i];
 		out->vm[i].devs = NULL;
@@ -872,6 +924,7 @@ cap_vm_list(struct host *h, struct host_vm_list *out)
 		    c->vms.vm[i].ndevs, sizeof(struct pci_sel))) == NULL) {
 			out->n = i;
 			host_vm_list_free(out);
+			host_names_free(names, nn);
 			return (ENOMEM);
 		}
 		if (c->vms.vm[i].ndevs > 0)
@@ -879,6 +932,23 @@ cap_vm_list(struct host *h, struct host_vm_list *out)
 			    c->vms.vm[i].ndevs * sizeof(struct pci_sel));
 	}
 	out->n = c->vms.n;
+	for (i = 0; i < nn; i++) {
+		j = strlen(names[i]);
+		if (names[i][0] == '.' || j >= sizeof(out->vm[0].name) ||
+		    (j > 4 && strcmp(names[i] + j - 4, ".tmp") == 0))
+			continue;	/* the stand-in's temporary files */
+		for (j = 0; j < out->n; j++)
+			if (strcmp(out->vm[j].name, names[i]) == 0)
+				break;
+		if (j < out->n)
+			continue;
+		memset(&out->vm[out->n], 0, sizeof(out->vm[0]));
+		strlcpy(out->vm[out->n].name, names[i],
+		    sizeof(out->vm[0].name));
+		out->vm[out->n].devs_known = false;
+		out->n++;
+	}
+	host_names_free(names, nn);
 	return (0);
 }
 
@@ -977,6 +1047,74 @@ cap_run(struct host *h, char *const *argv, struct host_proc *pr)
 	return (0);
 }
 
+static int
+cap_spawn(struct host *h, char *const *argv, int outfd, int *pid)
+{
+	struct hostop op = { .kind = HOP_EXEC,
+	    .argv = (const char *const *)argv };
+	const char *base;
+	char path[PATH_MAX];
+	int e;
+
+	if (argv == NULL || argv[0] == NULL)
+		return (EINVAL);
+	if ((e = cap_change(h, &op)) != 0)
+		return (e);
+	base = strrchr(argv[0], '/');
+	base = base != NULL ? base + 1 : argv[0];
+	if ((size_t)snprintf(path, sizeof(path), "%s/bin/%s", h->dir, base) >=
+	    sizeof(path))
+		return (ENAMETOOLONG);
+	if (access(path, X_OK) != 0)
+		return (ENOENT);
+	return (sys_spawn_fd(path, argv, outfd, pid));
+}
+
+/*
+ * DIR/run/vmm/NAME, written by the bhyve stand-in (tests/bin/bhyve):
+ * "pid=N", "running=yes|no", "acpi=yes|no" lines.
+ */
+static int
+cap_vm_probe(struct host *h, const char *name, int pid,
+    struct host_probe *pr)
+{
+	const char *q, *end, *nl;
+	char p[PATH_MAX], *buf;
+	size_t len;
+	int e, fpid, run, acpi;
+
+	pr->alive = false;
+	pr->running = pr->acpi = -1;
+	if (strchr(name, '/') != NULL || name[0] == '.' ||
+	    (size_t)snprintf(p, sizeof(p), "%s/vmm/%s", h->rundir, name) >=
+	    sizeof(p))
+		return (EINVAL);
+	if ((e = sys_read_file(p, CAP_MAXFILE, &buf, &len)) != 0)
+		return (e == ENOENT ? 0 : e);
+	fpid = 0;
+	run = acpi = -1;
+	end = buf + len;
+	for (q = buf; q < end; q = nl + 1) {
+		if ((nl = memchr(q, '\n', (size_t)(end - q))) == NULL)
+			nl = end;
+		if ((size_t)(nl - q) > 4 && strncmp(q, "pid=", 4) == 0)
+			fpid = (int)strtol(q + 4, NULL, 10);
+		else if ((size_t)(nl - q) >= 8 && strncmp(q, "running=", 8) == 0)
+			run = (size_t)(nl - q) == 11 &&
+			    strncmp(q + 8, "yes", 3) == 0;
+		else if ((size_t)(nl - q) >= 5 && strncmp(q, "acpi=", 5) == 0)
+			acpi = (size_t)(nl - q) == 8 &&
+			    strncmp(q + 5, "yes", 3) == 0;
+	}
+	free(buf);
+	if (fpid == pid && sys_pid_alive(pid)) {
+		pr->alive = true;
+		pr->running = run;
+		pr->acpi = acpi;
+	}
+	return (0);
+}
+
 /* A reading program: DIR/bin/NAME when present, never journaled. */
 static int
 cap_run_output(struct host *h, char *const *argv, struct host_proc *pr,
@@ -1032,6 +1170,66 @@ cap_rom_read(struct host *h, const struct pci_sel *sel, uint8_t **buf,
 	return (0);
 }
 
+/*
+ * DIR/pci/pci0:B:S:F.txt holds the configuration space; the journaled
+ * writes are applied over it in order.
+ */
+static int
+cap_pci_cfg_read(struct host *h, const struct pci_sel *sel,
+    struct pcicfg *img, struct diags *d)
+{
+	struct cap *c = h->priv;
+	char name[64], rel[96], p[PATH_MAX];
+	const struct cfgwrite *w;
+	size_t len, i;
+	char *buf;
+	int e;
+
+	pcicfg_init(img);
+	pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
+	snprintf(rel, sizeof(rel), "pci/%s.txt", name);
+	if (snprintf(p, sizeof(p), "%s/%s", h->dir, rel) >= (int)sizeof(p))
+		return (ENAMETOOLONG);
+	if ((e = sys_read_file(p, PCICFG_MAXFILE, &buf, &len)) != 0) {
+		if (e == ENOENT)
+			diag_err(d, rel, 0, "this captured host has no "
+			    "configuration space of %s: capture it with "
+			    "'pciconf -r %s 0:0xfff > %s'", name, name, rel);
+		else
+			diag_err(d, rel, 0, "cannot read: %s", strerror(e));
+		return (e);
+	}
+	e = pcicfg_parse(buf, len, rel, NULL, img, d) == 0 ? 0 : EINVAL;
+	free(buf);
+	if (e != 0)
+		return (e);
+	img->sel = *sel;
+	img->have_sel = true;
+	for (i = 0; i < c->ncfgw; i++) {
+		w = &c->cfgw[i];
+		if (pci_sel_eq(&w->sel, sel))
+			pcicfg_set(img, w->reg, w->width, w->val);
+	}
+	return (0);
+}
+
+static int
+cap_pci_cfg_write(struct host *h, const struct pci_sel *sel, unsigned reg,
+    unsigned width, uint32_t val)
+{
+	struct hostop op = { .kind = HOP_PCI_WRITE, .reg = reg,
+	    .width = width, .val = val };
+	char name[64];
+
+	if ((width != 1 && width != 2 && width != 4) || reg % width != 0 ||
+	    reg > PCICFG_EXT - width ||
+	    (width < 4 && val >> (8 * width) != 0))
+		return (EINVAL);
+	pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
+	op.a = name;
+	return (cap_change(h, &op));
+}
+
 static void
 cap_pause(struct host *h, unsigned ms)
 {
@@ -1059,6 +1257,7 @@ cap_close(struct host *h)
 	for (i = 0; i < c->nfail; i++)
 		free(c->fail[i].cmd);
 	free(c->fail);
+	free(c->cfgw);
 	free(c);
 }
 
@@ -1086,9 +1285,23 @@ static const struct host_ops cap_ops = {
 	.dir_list = cap_dir_list,
 	.run = cap_run,
 	.run_output = cap_run_output,
+	.spawn = cap_spawn,
+	.vm_probe = cap_vm_probe,
 	.pause = cap_pause,
 	.rom_read = cap_rom_read,
+	.pci_cfg_read = cap_pci_cfg_read,
+	.pci_cfg_write = cap_pci_cfg_write,
 };
+
+static char *
+cap_sub(const char *dir, const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		return (NULL);
+	return (p);
+}
 
 int
 host_open_captured(struct host **hp, const char *dir, struct diags *d)
@@ -1113,9 +1326,10 @@ host_open_captured(struct host **hp, const char *dir, struct diags *d)
 	h->ops = &cap_ops;
 	h->priv = c;
 	diags_init(&c->pci_diags);
-	if ((h->dir = strdup(dir)) == NULL ||
-	    asprintf(&h->rundir, "%s/run", dir) < 0) {
-		h->rundir = NULL;
+	/* Absolute: a daemonized supervisor and the logs name it. */
+	if ((h->dir = realpath(dir, NULL)) == NULL ||
+	    (h->rundir = cap_sub(h->dir, "run")) == NULL ||
+	    (h->logdir = cap_sub(h->dir, "log")) == NULL) {
 		host_close(h);
 		return (ENOMEM);
 	}

@@ -74,6 +74,7 @@
 #include <fcntl.h>
 #include <kenv.h>
 #include <limits.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,7 @@
 #define HFB_PATH_PCI		"/dev/pci"
 #define HFB_PATH_VMM		"/dev/vmm"
 #define HFB_RUNDIR		"/var/run/ptvm"
+#define HFB_LOGDIR		"/var/log/ptvm"
 #define HFB_PCI_CHUNK		256	/* struct pci_conf per ioctl */
 #define HFB_PCI_RESTARTS	8	/* LIST_CHANGED retries */
 #define HFB_PCI_CALLS		4096	/* MORE_DEVS calls per pass */
@@ -210,6 +212,93 @@ hfb_rom_read(struct host *h __unused, const struct pci_sel *sel, uint8_t **buf,
 }
 
 static const struct host_ops hfb_ops;
+
+/*
+ * Configuration space (sys/dev/pci/pci_user.c): PCIOCREAD and PCIOCWRITE
+ * need /dev/pci open for writing (EPERM otherwise), take a width of 1, 2
+ * or 4 and a non-negative register aligned to it (EINVAL), and fail with
+ * ENODEV when no function has the selector.  Beyond the space the bridge
+ * decodes (0xff without ECAM, 0xfff with it) reads return all ones and
+ * writes are dropped, so the extended space is read only for functions
+ * with a PCI Express capability.
+ */
+static int
+hfb_cfg_open(struct diags *d)
+{
+	int fd, e;
+
+	if ((fd = open(HFB_PATH_PCI, O_RDWR | O_CLOEXEC)) < 0) {
+		e = errno;
+		diag_err(d, HFB_PATH_PCI, 0, "%s%s", strerror(e), e == EACCES ||
+		    e == EPERM ? " (configuration space needs root)" : "");
+		return (-e);
+	}
+	return (fd);
+}
+
+static int
+hfb_pci_cfg_read(struct host *h __unused, const struct pci_sel *sel,
+    struct pcicfg *img, struct diags *d)
+{
+	struct pcicfg_info in;
+	struct pci_io pi;
+	unsigned off, end;
+	int fd, e;
+
+	pcicfg_init(img);
+	if ((fd = hfb_cfg_open(d)) < 0)
+		return (-fd);
+	e = 0;
+	for (off = 0, end = PCICFG_STD; off < end && e == 0; off += 4) {
+		memset(&pi, 0, sizeof(pi));
+		pi.pi_sel = rom_pcisel(sel);
+		pi.pi_reg = (int)off;
+		pi.pi_width = 4;
+		if (ioctl(fd, PCIOCREAD, &pi) == -1) {
+			e = errno;
+			break;
+		}
+		pcicfg_set(img, off, 4, pi.pi_data);
+		if (off + 4 == PCICFG_STD) {
+			pcicfg_decode(img, &in);
+			if (in.pcie_off != 0)
+				end = PCICFG_EXT;
+		}
+	}
+	(void)close(fd);
+	if (e != 0)
+		diag_err(d, HFB_PATH_PCI, 0, "PCIOCREAD at 0x%03x: %s%s", off,
+		    strerror(e), e == ENODEV ? " (no such function)" : "");
+	img->sel = *sel;
+	img->have_sel = true;
+	return (e);
+}
+
+static int
+hfb_pci_cfg_write(struct host *h __unused, const struct pci_sel *sel,
+    unsigned reg, unsigned width, uint32_t val)
+{
+	struct diags d;
+	struct pci_io pi;
+	int fd, e;
+
+	if ((width != 1 && width != 2 && width != 4) || reg % width != 0 ||
+	    reg > PCICFG_EXT - width)
+		return (EINVAL);
+	diags_init(&d);
+	fd = hfb_cfg_open(&d);
+	diags_free(&d);
+	if (fd < 0)
+		return (-fd);
+	memset(&pi, 0, sizeof(pi));
+	pi.pi_sel = rom_pcisel(sel);
+	pi.pi_reg = (int)reg;
+	pi.pi_width = (int)width;
+	pi.pi_data = val;
+	e = ioctl(fd, PCIOCWRITE, &pi) == -1 ? errno : 0;
+	(void)close(fd);
+	return (e);
+}
 
 /*
  * PCI devices.
@@ -1541,6 +1630,63 @@ hfb_run(struct host *h __unused, char *const *argv, struct host_proc *p)
 }
 
 static int
+hfb_spawn(struct host *h __unused, char *const *argv, int outfd, int *pid)
+{
+	char path[PATH_MAX];
+	int e;
+
+	if (argv == NULL || argv[0] == NULL)
+		return (EINVAL);
+	if ((e = hfb_which(argv[0], path, sizeof(path))) != 0)
+		return (e);
+	return (sys_spawn_fd(path, argv, outfd, pid));
+}
+
+/*
+ * kinfo_proc of pid: still a bhyve (ki_comm), ACPI enabled when SIGTERM
+ * is in ki_sigignore (pm.c sets SIG_IGN once the guest wrote
+ * BHYVE_ACPI_ENABLE), the guest running once the arguments became the
+ * title "bhyve: NAME" (bhyverun.c setproctitle after every setup step).
+ */
+static int
+hfb_vm_probe(struct host *h __unused, const char *name, int pid,
+    struct host_probe *pr)
+{
+	struct kinfo_proc kp;
+	size_t len;
+	char *raw;
+	int mib[4], e;
+
+	pr->alive = false;
+	pr->running = pr->acpi = -1;
+	if (pid <= 0)
+		return (EINVAL);
+	mib[0] = CTL_KERN;
+	mib[1] = KERN_PROC;
+	mib[2] = KERN_PROC_PID;
+	mib[3] = pid;
+	len = sizeof(kp);
+	if (sysctl(mib, 4, &kp, &len, NULL, 0) != 0)
+		return (errno == ESRCH ? 0 : errno);
+	if (len != sizeof(kp) || strcmp(kp.ki_comm, "bhyve") != 0)
+		return (0);
+	pr->acpi = SIGISMEMBER(kp.ki_sigignore, SIGTERM) ? 1 : 0;
+	mib[2] = KERN_PROC_ARGS;
+	if ((e = hfb_sysctl_raw(mib, 4, &raw, &len)) != 0)
+		return (e == ESRCH ? 0 : e);
+	pr->running = len > 7 && strncmp(raw, "bhyve: ", 7) == 0 ? 1 : 0;
+	if (pr->running == 1 && strnlen(raw + 7, len - 7) < len - 7 &&
+	    strcmp(raw + 7, name) != 0) {
+		free(raw);
+		pr->running = pr->acpi = -1;
+		return (0);		/* the pid now runs another VM */
+	}
+	free(raw);
+	pr->alive = true;
+	return (0);
+}
+
+static int
 hfb_run_output(struct host *h __unused, char *const *argv,
     struct host_proc *p, char **out, size_t *len)
 {
@@ -1607,8 +1753,12 @@ static const struct host_ops hfb_ops = {
 	.dir_list = hfb_dir_list,
 	.run = hfb_run,
 	.run_output = hfb_run_output,
+	.spawn = hfb_spawn,
+	.vm_probe = hfb_vm_probe,
 	.pause = hfb_pause,
 	.rom_read = hfb_rom_read,
+	.pci_cfg_read = hfb_pci_cfg_read,
+	.pci_cfg_write = hfb_pci_cfg_write,
 };
 
 int
@@ -1618,7 +1768,8 @@ host_open_live(struct host **hp, struct diags *dg)
 
 	*hp = NULL;
 	if ((h = calloc(1, sizeof(*h))) == NULL ||
-	    (h->rundir = strdup(HFB_RUNDIR)) == NULL) {
+	    (h->rundir = strdup(HFB_RUNDIR)) == NULL ||
+	    (h->logdir = strdup(HFB_LOGDIR)) == NULL) {
 		free(h);
 		diag_err(dg, NULL, 0, "out of memory");
 		return (ENOMEM);

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -171,6 +172,62 @@ sys_spawn_wait(const char *path, char *const *argv, int *status)
 	else
 		*status = 255;
 	return (0);
+}
+
+/*
+ * Starts path without waiting: stdin /dev/null, stdout and stderr outfd,
+ * a process group of its own, the usual signals at their defaults and
+ * none blocked (the caller may catch or ignore them).
+ */
+int
+sys_spawn_fd(const char *path, char *const *argv, int outfd, int *pidp)
+{
+	static const int defsigs[] = { SIGPIPE, SIGTERM, SIGINT, SIGHUP,
+	    SIGCHLD, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, def;
+	pid_t pid;
+	size_t i;
+	int e;
+
+	sigemptyset(&none);
+	sigemptyset(&def);
+	for (i = 0; i < nitems(defsigs); i++)
+		sigaddset(&def, defsigs[i]);
+	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
+		return (e);
+	if ((e = posix_spawnattr_init(&at)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return (e);
+	}
+	if ((e = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO,
+	    "/dev/null", O_RDONLY, 0)) == 0 &&
+	    (e = posix_spawn_file_actions_adddup2(&fa, outfd,
+	    STDOUT_FILENO)) == 0 &&
+	    (e = posix_spawn_file_actions_adddup2(&fa, outfd,
+	    STDERR_FILENO)) == 0 &&
+	    (e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
+	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) == 0 &&
+	    (e = posix_spawnattr_setpgroup(&at, 0)) == 0 &&
+	    (e = posix_spawnattr_setsigmask(&at, &none)) == 0 &&
+	    (e = posix_spawnattr_setsigdefault(&at, &def)) == 0)
+		e = posix_spawn(&pid, path, &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (e == 0)
+		*pidp = (int)pid;
+	return (e);
+}
+
+/* Whether a process exists (it may belong to another user). */
+bool
+sys_pid_alive(int pid)
+{
+
+	if (pid <= 0)
+		return (false);
+	return (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
 /*

@@ -108,6 +108,13 @@ hostop_fmt(const struct hostop *op, struct strbuf *sb)
 		sb_putc(sb, ' ');
 		hostop_quote(sb, op->b);
 		break;
+	case HOP_PCI_WRITE:
+		sb_printf(sb, "pciconf -w %s", op->width == 1 ? "-b " :
+		    op->width == 2 ? "-h " : "");
+		hostop_quote(sb, op->a);
+		sb_printf(sb, " 0x%02x 0x%0*x", op->reg, (int)(op->width * 2),
+		    (unsigned)op->val);
+		break;
 	case HOP_EXEC:
 		for (i = 0; op->argv != NULL && op->argv[i] != NULL; i++) {
 			if (i > 0)
@@ -266,6 +273,65 @@ parse_assign(struct hostop_parsed *p, enum hostop_kind kind, char *err,
 	return (0);
 }
 
+/* A number as pciconf's strtoul(3) with base 0 reads it, but whole. */
+static int
+parse_num(const char *s, unsigned long max, unsigned long *v)
+{
+	const char *p = s;
+	int base;
+
+	base = 10;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		p += 2;
+		base = 16;
+	}
+	if (util_parse_ulong(&p, base, max, v) != 0 || *p != '\0')
+		return (-1);
+	return (0);
+}
+
+/*
+ * "pciconf -w [-b | -h] SEL REG VALUE" (usr.sbin/pciconf: PCIOCWRITE of
+ * 4, 1 or 2 bytes), checked as the kernel would: aligned, in 0-0xfff.
+ */
+static int
+parse_pciconf(struct hostop_parsed *p, char *err, size_t errlen)
+{
+	struct hostop *op = &p->op;
+	char **w = p->words + 2;
+	int n = p->nwords - 2;
+	unsigned long reg, val;
+
+	op->width = 4;
+	if (n == 4 && (strcmp(w[0], "-b") == 0 || strcmp(w[0], "-h") == 0)) {
+		op->width = w[0][1] == 'b' ? 1 : 2;
+		w++;
+		n--;
+	}
+	if (n != 3) {
+		snprintf(err, errlen, "pciconf -w: expected [-b | -h] "
+		    "selector offset value");
+		return (-1);
+	}
+	if (parse_num(w[1], 0xfff, &reg) != 0 || reg % op->width != 0 ||
+	    reg + op->width > 0x1000) {
+		snprintf(err, errlen, "pciconf -w: bad offset \"%s\" (0 to "
+		    "0xfff, a multiple of %u)", w[1], op->width);
+		return (-1);
+	}
+	if (parse_num(w[2], op->width == 4 ? 0xffffffffUL :
+	    (1UL << (8 * op->width)) - 1, &val) != 0) {
+		snprintf(err, errlen, "pciconf -w: bad value \"%s\" for %u "
+		    "bytes", w[2], op->width);
+		return (-1);
+	}
+	op->kind = HOP_PCI_WRITE;
+	op->a = w[0];
+	op->reg = (unsigned)reg;
+	op->val = (uint32_t)val;
+	return (0);
+}
+
 static int
 parse_words(struct hostop_parsed *p, char *err, size_t errlen)
 {
@@ -275,6 +341,9 @@ parse_words(struct hostop_parsed *p, char *err, size_t errlen)
 
 	if (strcmp(w[0], "devctl") == 0)
 		return (parse_devctl(p, err, errlen));
+	if (strcmp(w[0], "pciconf") == 0 && p->nwords >= 2 &&
+	    strcmp(w[1], "-w") == 0)
+		return (parse_pciconf(p, err, errlen));
 	if (strcmp(w[0], "kenv") == 0 && p->nwords == 3 &&
 	    strcmp(w[1], "-u") == 0) {
 		op->kind = HOP_KENV_UNSET;

@@ -21,6 +21,7 @@ enum hostop_kind {
 	HOP_CLEAR_DRIVER,	/* devctl clear driver [-f] DEV */
 	HOP_RESCAN,		/* devctl rescan DEV */
 	HOP_INSTALL,		/* install -m MODE SRC DST (a file write) */
+	HOP_PCI_WRITE,		/* pciconf -w [-b | -h] SEL REG VALUE */
 	HOP_EXEC,		/* any other program, by argument vector */
 };
 
@@ -32,6 +33,9 @@ struct hostop {
 	const char	*a;		/* name, device, source */
 	const char	*b;		/* value, driver, destination */
 	int		 mode;		/* HOP_INSTALL */
+	unsigned	 reg;		/* HOP_PCI_WRITE: offset, */
+	unsigned	 width;		/* 1, 2 or 4 bytes, */
+	uint32_t	 val;		/* and the value */
 	const char	*const *argv;	/* HOP_EXEC, NULL-terminated */
 };
 

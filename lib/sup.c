@@ -496,6 +496,10 @@ ended(struct sup *s, const struct sup_event *ev, struct sup_actions *out)
 	bool restart, bad, stopping;
 
 	disarm_all(s, out);
+	/* Reboot, halt and triple fault are the guest's own suspends. */
+	if (!ev->exit.signaled && (ev->exit.code == 0 ||
+	    ev->exit.code == 2 || ev->exit.code == 3))
+		s->ran = true;
 	k = sup_classify(&ev->exit, s->ran, s->killed);
 	o = &s->last;
 	memset(o, 0, sizeof(*o));

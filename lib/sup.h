@@ -249,9 +249,16 @@ const char *sup_timer_name(enum sup_timer);
  *	last.why	free text to the end of the line
  *	log		the VM's log file
  *	error		the last known bhyve error, explained (free text)
+ *	devices		the host functions passed through, pciconf
+ *			selectors separated by blanks (for recovery)
+ *	evidence	"SELECTOR=SIGNATURE" words: what each function's
+ *			configuration space looked like after the last end
+ *			(lib/pcicfg.h names: none, bar-disabled, d3hot, dead)
  * Unknown keys are warnings (a newer ptvm may add some); a repeated key,
  * a bad value or a missing required key is an error, at its line.
  */
+#define SUP_STATUS_MAXDEV	32
+
 struct sup_status {
 	char		 name[VM_NAMEMAX + 1];
 	enum sup_state	 state;
@@ -270,6 +277,12 @@ struct sup_status {
 	char		 last_why[160];
 	char		 log[256];
 	char		 error[256];
+	struct pci_sel	 dev[SUP_STATUS_MAXDEV];	/* passed through */
+	size_t		 ndev;
+	/* Configuration-space signatures after the last end (pcicfg.h). */
+	struct pci_sel	 ev_sel[SUP_STATUS_MAXDEV];
+	char		 ev_sig[SUP_STATUS_MAXDEV][16];
+	size_t		 nev;
 };
 
 void	sup_status_init(struct sup_status *);
@@ -279,6 +292,9 @@ void	sup_status_fill(const struct sup *, int64_t ms_to_unix_ms,
 int	sup_status_parse(const char *, size_t, const char *,
 	    struct sup_status *, struct diags *);
 void	sup_status_format(const struct sup_status *, struct strbuf *);
+/* The evidence signature of a function, or NULL. */
+const char *sup_status_evidence(const struct sup_status *,
+	    const struct pci_sel *);
 
 /*
  * After a supervisor vanished (killed with SIGKILL, host crash): given its

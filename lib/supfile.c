@@ -129,13 +129,13 @@ parse_exit(const char *v, struct sup_exit *x)
 enum skey {
 	S_NAME, S_STATE, S_PID, S_SUPERVISOR, S_STARTED, S_RESTARTS, S_ACPI,
 	S_RAN, S_LKIND, S_LEXIT, S_LRAN, S_LDIRTY, S_LTIME, S_LWHY, S_LOG,
-	S_ERROR, S_COUNT,
+	S_ERROR, S_DEVICES, S_EVIDENCE, S_COUNT,
 };
 
 static const char *const skeys[S_COUNT] = {
 	"name", "state", "pid", "supervisor", "started", "restarts", "acpi",
 	"ran", "last.kind", "last.exit", "last.ran", "last.dirty", "last.time",
-	"last.why", "log", "error",
+	"last.why", "log", "error", "devices", "evidence",
 };
 
 void
@@ -145,6 +145,66 @@ sup_status_init(struct sup_status *st)
 	memset(st, 0, sizeof(*st));
 	st->state = SUP_STOPPED;
 	st->acpi = -1;
+}
+
+/* "pci0:6:0:0 pci0:6:0:1": the functions the VM passes through. */
+static int
+parse_devices(const char *v, struct sup_status *st)
+{
+	char w[40], err[80];
+	size_t n;
+
+	st->ndev = 0;
+	for (;;) {
+		v += strspn(v, " ");
+		if (*v == '\0')
+			return (0);
+		n = strcspn(v, " ");
+		if (n >= sizeof(w) || st->ndev >= SUP_STATUS_MAXDEV)
+			return (-1);
+		memcpy(w, v, n);
+		w[n] = '\0';
+		if (pci_sel_parse(w, &st->dev[st->ndev], err,
+		    sizeof(err)) != 0)
+			return (-1);
+		st->ndev++;
+		v += n;
+	}
+}
+
+/* "pci0:6:0:0=dead pci0:6:0:1=none": signatures after the last end. */
+static int
+parse_evidence(const char *v, struct sup_status *st)
+{
+	char w[64], err[80], *eq;
+	size_t n, k;
+
+	st->nev = 0;
+	for (;;) {
+		v += strspn(v, " ");
+		if (*v == '\0')
+			return (0);
+		n = strcspn(v, " ");
+		if (n >= sizeof(w) || st->nev >= SUP_STATUS_MAXDEV)
+			return (-1);
+		memcpy(w, v, n);
+		w[n] = '\0';
+		if ((eq = strchr(w, '=')) == NULL)
+			return (-1);
+		*eq++ = '\0';
+		if (*eq == '\0' || strlen(eq) >= sizeof(st->ev_sig[0]))
+			return (-1);
+		for (k = 0; eq[k] != '\0'; k++)
+			if (!islower((unsigned char)eq[k]) && eq[k] != '-' &&
+			    !isdigit((unsigned char)eq[k]))
+				return (-1);
+		if (pci_sel_parse(w, &st->ev_sel[st->nev], err,
+		    sizeof(err)) != 0)
+			return (-1);
+		strlcpy(st->ev_sig[st->nev], eq, sizeof(st->ev_sig[0]));
+		st->nev++;
+		v += n;
+	}
 }
 
 static int
@@ -202,6 +262,10 @@ status_value(struct sup_status *st, enum skey k, const char *v)
 		return (copy_text(v, st->log, sizeof(st->log)));
 	case S_ERROR:
 		return (copy_text(v, st->error, sizeof(st->error)));
+	case S_DEVICES:
+		return (parse_devices(v, st));
+	case S_EVIDENCE:
+		return (parse_evidence(v, st));
 	case S_COUNT:
 		break;
 	}
@@ -316,6 +380,8 @@ put_text(struct strbuf *sb, const char *key, const char *v)
 void
 sup_status_format(const struct sup_status *st, struct strbuf *sb)
 {
+	char w[40];
+	size_t i;
 
 	sb_puts(sb, "# ptvm status 1\n");
 	sb_printf(sb, "name=%s\nstate=%s\npid=%d\nsupervisor=%d\n",
@@ -337,6 +403,34 @@ sup_status_format(const struct sup_status *st, struct strbuf *sb)
 		put_text(sb, "log", st->log);
 	if (st->error[0] != '\0')
 		put_text(sb, "error", st->error);
+	if (st->ndev > 0) {
+		sb_puts(sb, "devices=");
+		for (i = 0; i < st->ndev; i++) {
+			pci_sel_fmt(&st->dev[i], SEL_PCICONF, w, sizeof(w));
+			sb_printf(sb, "%s%s", i > 0 ? " " : "", w);
+		}
+		sb_putc(sb, '\n');
+	}
+	if (st->nev > 0) {
+		sb_puts(sb, "evidence=");
+		for (i = 0; i < st->nev; i++) {
+			pci_sel_fmt(&st->ev_sel[i], SEL_PCICONF, w, sizeof(w));
+			sb_printf(sb, "%s%s=%s", i > 0 ? " " : "", w,
+			    st->ev_sig[i]);
+		}
+		sb_putc(sb, '\n');
+	}
+}
+
+const char *
+sup_status_evidence(const struct sup_status *st, const struct pci_sel *sel)
+{
+	size_t i;
+
+	for (i = 0; i < st->nev; i++)
+		if (pci_sel_eq(&st->ev_sel[i], sel))
+			return (st->ev_sig[i]);
+	return (NULL);
 }
 
 void

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "life.h"
 #include "ptvm.h"
 
 static const char *
@@ -59,8 +60,24 @@ print_func(const struct pci_dev *d, const char *pass)
 	    pass, dname(d));
 }
 
+/* The dirty marks of lib/sup.h, which supervisors leave in the run dir. */
 static void
-print_gpu(struct pci_list *l, const struct gpu_group *g)
+print_dirty(const struct sup_dirty_list *dl, const struct pci_dev *d)
+{
+	const struct sup_dirty *m;
+	char sel[32];
+
+	if ((m = sup_dirty_find(dl, &d->sel)) == NULL)
+		return;
+	pci_sel_fmt(&d->sel, SEL_PCICONF, sel, sizeof(sel));
+	printf("    dirty: %s since VM %s ended without shutting it down "
+	    "(%s);\n           reboot the host to clear\n", sel, m->vm,
+	    m->reason);
+}
+
+static void
+print_gpu(struct pci_list *l, const struct gpu_group *g,
+    const struct sup_dirty_list *dl)
 {
 	const struct pci_dev *gpu = &l->dev[g->gpu];
 	struct strbuf notes;
@@ -88,6 +105,8 @@ print_gpu(struct pci_list *l, const struct gpu_group *g)
 	}
 	printf("%s\n", g->flags & GPU_ALL_PPT ? "  (all on ppt already)" :
 	    "");
+	for (i = 0; i < g->nfuncs; i++)
+		print_dirty(dl, &l->dev[g->funcs[i]]);
 	sb_init(&notes);
 	gpu_notes(l, g, &notes);
 	for (p = sb_str(&notes); *p != '\0'; p = nl + 1) {
@@ -122,8 +141,10 @@ print_all(struct pci_list *l)
 }
 
 static void
-json_dev(struct json *j, const struct pci_dev *d)
+json_dev(struct json *j, const struct pci_dev *d,
+    const struct sup_dirty_list *dl)
 {
+	const struct sup_dirty *m;
 	char sel[32], name[48];
 
 	pci_sel_fmt(&d->sel, SEL_PCICONF, sel, sizeof(sel));
@@ -142,6 +163,10 @@ json_dev(struct json *j, const struct pci_dev *d)
 	json_str(j, "subclass_name", d->subclass_name);
 	json_bool(j, "bridge", pci_is_bridge(d));
 	json_bool(j, "ppt", pci_is_ppt(d));
+	m = sup_dirty_find(dl, &d->sel);
+	json_bool(j, "dirty", m != NULL);
+	json_str(j, "dirty_vm", m != NULL ? m->vm : NULL);
+	json_str(j, "dirty_reason", m != NULL ? m->reason : NULL);
 	json_str(j, "pcie", pci_pcie_type_name(d->pcie));
 	if (d->caps_known) {
 		json_bool(j, "msi", d->msi);
@@ -203,7 +228,8 @@ json_gpu(struct json *j, struct pci_list *l, const struct gpu_group *g)
 }
 
 static void
-devices_json(struct pci_list *l, struct gpu_list *gl)
+devices_json(struct pci_list *l, struct gpu_list *gl,
+    const struct sup_dirty_list *dl)
 {
 	struct strbuf sb;
 	struct json j;
@@ -214,7 +240,7 @@ devices_json(struct pci_list *l, struct gpu_list *gl)
 	json_obj(&j, NULL);
 	json_arr(&j, "devices");
 	for (i = 0; i < l->n; i++)
-		json_dev(&j, &l->dev[i]);
+		json_dev(&j, &l->dev[i], dl);
 	json_end(&j);
 	json_arr(&j, "gpus");
 	for (i = 0; i < gl->n; i++)
@@ -232,8 +258,12 @@ cmd_devices(struct ptvm_ctx *ctx, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct sup_dirty_list dl;
+	struct life_paths lp;
 	struct pci_list l;
 	struct gpu_list gl;
+	struct diags dd;
+	struct host *h;
 	bool all, json;
 	size_t i;
 	int ch;
@@ -265,21 +295,28 @@ cmd_devices(struct ptvm_ctx *ctx, int argc, char **argv)
 		pci_list_free(&l);
 		return (EXIT_FAIL);
 	}
+	/* Any VM name gives the run directory's dirty file. */
+	sup_dirty_init(&dl);
+	diags_init(&dd);
+	if (ctx_host(ctx, &h) == 0 && life_paths(h, "x", &lp) == 0)
+		(void)dirty_read(&lp, &dl, &dd);
+	diags_free(&dd);
 	if (json)
-		devices_json(&l, &gl);
+		devices_json(&l, &gl, &dl);
 	else {
 		if (gl.n == 0)
 			printf("No GPU (PCI display class) found.\n");
 		for (i = 0; i < gl.n; i++) {
 			if (i > 0)
 				printf("\n");
-			print_gpu(&l, &gl.g[i]);
+			print_gpu(&l, &gl.g[i], &dl);
 		}
 		if (all) {
 			printf("\n");
 			print_all(&l);
 		}
 	}
+	sup_dirty_free(&dl);
 	gpu_list_free(&gl);
 	pci_list_free(&l);
 	return (EXIT_OK);

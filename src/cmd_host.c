@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,6 +298,47 @@ cmd_host_setup(struct ptvm_ctx *ctx, int argc, char **argv)
 	return (rv);
 }
 
+/*
+ * DIR/pci: the configuration space of every display function and the
+ * other functions of its slot, for "pci diff" and "pci restore -n" under
+ * -H.  A function that cannot be read is reported and skipped.
+ */
+static int
+capture_pci(struct ptvm_ctx *ctx, struct host *h, const char *dir)
+{
+	const struct pci_dev *g, *d;
+	struct pci_list l;
+	char pdir[PATH_MAX];
+	size_t i, k;
+	int e, bad;
+
+	if (ctx_pci(ctx, &l) != 0) {
+		pci_list_free(&l);
+		return (-1);
+	}
+	if (snprintf(pdir, sizeof(pdir), "%s/pci", dir) >= (int)sizeof(pdir) ||
+	    (e = sys_mkdir_p(pdir, 0755)) != 0) {
+		diag_err(&ctx->diags, pdir, 0, "cannot create directory");
+		pci_list_free(&l);
+		return (-1);
+	}
+	for (i = bad = 0; i < l.n; i++) {
+		d = &l.dev[i];
+		for (k = 0; k < l.n; k++) {
+			g = &l.dev[k];
+			if (pci_is_display(g) &&
+			    g->sel.domain == d->sel.domain &&
+			    g->sel.bus == d->sel.bus &&
+			    g->sel.slot == d->sel.slot)
+				break;
+		}
+		if (k < l.n && pci_save_dev(ctx, h, d, pdir, true) != 0)
+			bad++;
+	}
+	pci_list_free(&l);
+	return (bad > 0 ? -1 : 0);
+}
+
 int
 cmd_host_capture(struct ptvm_ctx *ctx, int argc, char **argv)
 {
@@ -312,7 +354,8 @@ cmd_host_capture(struct ptvm_ctx *ctx, int argc, char **argv)
 		return (EXIT_FAIL);
 	}
 	if (ctx_host(ctx, &h) != 0 ||
-	    host_capture_live(h, argv[1], &ctx->diags) != 0)
+	    host_capture_live(h, argv[1], &ctx->diags) != 0 ||
+	    capture_pci(ctx, h, argv[1]) != 0)
 		return (EXIT_FAIL);
 	printf("captured this host in %s\n", argv[1]);
 	return (EXIT_OK);

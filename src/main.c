@@ -17,9 +17,12 @@ static const struct cmd host_cmds[] = {
 	{ "setup", "[-n] [--persistent] [selector ...]",
 	    "prepare the host for passthrough (tunables, vmm, console)",
 	    cmd_host_setup, NULL },
+	{ "restore", "[-u]",
+	    "undo what a crashed supervisor left in effect (-u: unbind too)",
+	    cmd_host_restore, NULL },
 	{ "capture", "directory",
-	    "write this host's pciconf, sysctl, kenv and kldstat to a "
-	    "directory", cmd_host_capture, NULL },
+	    "write this host's pciconf, sysctl, kenv, kldstat and GPU "
+	    "configuration space to a directory", cmd_host_capture, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -46,6 +49,23 @@ static const struct cmd disk_cmds[] = {
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
+static const struct cmd pci_cmds[] = {
+	{ "show", "[--json] selector | file",
+	    "decode a function's configuration space, or a saved file",
+	    cmd_pci_show, NULL },
+	{ "save", "[-f] selector ... directory",
+	    "save functions' configuration space, one file each",
+	    cmd_pci_save, NULL },
+	{ "diff", "[--json] a b",
+	    "explain what changed between two saves (files or directories)",
+	    cmd_pci_diff, NULL },
+	{ "restore", "[-n] [--unsafe-vendor-registers] selector "
+	    "directory | file",
+	    "write a saved header back to a function on ppt",
+	    cmd_pci_restore, NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
 static const struct cmd cmds[] = {
 	{ "devices", "[-a] [--json]",
 	    "list GPUs and their functions, and what to pass through",
@@ -56,7 +76,7 @@ static const struct cmd cmds[] = {
 	{ "unbind", "[-n] selector ...",
 	    "give PCI functions back to their host drivers", cmd_unbind,
 	    NULL },
-	{ "host", "setup | capture ...", "host preparation and capture",
+	{ "host", "setup | restore | capture ...", "host preparation and capture",
 	    NULL, host_cmds },
 	{ "topology", "[--json] [--pin N [--policy threads|cores] "
 	    "[--reserve list]]", "draw the host's CPUs, caches and NUMA nodes",
@@ -73,6 +93,20 @@ static const struct cmd cmds[] = {
 	    NULL },
 	{ "create", "[-f] [--template windows | linux | freebsd] name",
 	    "write a commented VM file for this host", cmd_create, NULL },
+	{ "start", "[-F] [--force] vm",
+	    "run a VM under a supervisor that respects the reset bug",
+	    cmd_start, NULL },
+	{ "stop", "[-t seconds] [--within seconds] [--force] vm",
+	    "power a VM off through ACPI; --force kills it after the timeout",
+	    cmd_stop, NULL },
+	{ "restart", "[-t seconds] [--within seconds] [--force] vm",
+	    "stop a VM, then start it again", cmd_restart, NULL },
+	{ "status", "[--json] [vm]",
+	    "state, pins, devices and dirty marks, last exit, log",
+	    cmd_status, NULL },
+	{ "list", "[--json]", "every VM and its state", cmd_list, NULL },
+	{ "console", "vm", "attach to a VM's serial console (cu)",
+	    cmd_console, NULL },
 	{ "disk", "create ...", "a VM's disks: ZFS volumes", NULL, disk_cmds },
 	{ "snapshot", "[--live] vm [name]",
 	    "snapshot every zvol of a VM at one instant", cmd_snapshot, NULL },
@@ -87,6 +121,9 @@ static const struct cmd cmds[] = {
 	    NULL },
 	{ "rom", "inspect | trim | extract | dump ...",
 	    "VBIOS and option ROM toolkit", NULL, rom_cmds },
+	{ "pci", "show | save | diff | restore ...",
+	    "configuration-space snapshots, diffs and restore", NULL,
+	    pci_cmds },
 	{ "help", "[command]", "show usage", cmd_help, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

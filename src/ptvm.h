@@ -62,6 +62,20 @@ int	cmd_show(struct ptvm_ctx *, int, char **);
 int	cmd_check(struct ptvm_ctx *, int, char **);
 int	cmd_import(struct ptvm_ctx *, int, char **);
 int	cmd_create(struct ptvm_ctx *, int, char **);
+int	cmd_start(struct ptvm_ctx *, int, char **);
+int	cmd_stop(struct ptvm_ctx *, int, char **);
+int	cmd_restart(struct ptvm_ctx *, int, char **);
+int	cmd_status(struct ptvm_ctx *, int, char **);
+int	cmd_list(struct ptvm_ctx *, int, char **);
+int	cmd_console(struct ptvm_ctx *, int, char **);
+int	cmd_host_restore(struct ptvm_ctx *, int, char **);
+int	cmd_pci_show(struct ptvm_ctx *, int, char **);
+int	cmd_pci_save(struct ptvm_ctx *, int, char **);
+int	cmd_pci_diff(struct ptvm_ctx *, int, char **);
+int	cmd_pci_restore(struct ptvm_ctx *, int, char **);
+/* cmd_pci.c: one function's save file DIR/pci0:B:S:F.txt (-f: replace). */
+int	pci_save_dev(struct ptvm_ctx *, struct host *, const struct pci_dev *,
+	    const char *, bool);
 int	cmd_disk_create(struct ptvm_ctx *, int, char **);
 int	cmd_cdrom(struct ptvm_ctx *, int, char **);
 int	cmd_snapshot(struct ptvm_ctx *, int, char **);

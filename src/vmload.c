@@ -112,6 +112,39 @@ vm_smbios_kenv(size_t i)
 	return (i < nitems(names) ? names[i] : NULL);
 }
 
+/* The names of the VM files (NAME.conf), sorted; host_names_free(). */
+int
+vm_names(struct ptvm_ctx *ctx, char ***out, size_t *nout)
+{
+	char **names, vm[VM_NAMEMAX + 1];
+	struct host *h;
+	size_t n, i, k;
+	int e;
+
+	*out = NULL;
+	*nout = 0;
+	if (ctx->confdir != NULL)
+		e = sys_dir_list(ctx->confdir, &names, &n);
+	else if (ctx_host(ctx, &h) != 0)
+		return (EIO);
+	else
+		e = h->ops->dir_list(h, PTVM_CONFDIR, &names, &n);
+	if (e != 0)
+		return (e == ENOENT ? 0 : e);
+	for (i = k = 0; i < n; i++) {
+		if (strlen(names[i]) > 5 && strcmp(names[i] + strlen(names[i]) -
+		    5, ".conf") == 0 && vm_name_of_path(names[i], vm,
+		    sizeof(vm)) == 0) {
+			strlcpy(names[i], vm, strlen(names[i]) + 1);
+			names[k++] = names[i];
+		} else
+			free(names[i]);
+	}
+	*out = names;
+	*nout = k;
+	return (0);
+}
+
 /* console=auto: the lowest nmdm unit no other VM file names or takes. */
 static int
 nmdm_pick(struct ptvm_ctx *ctx, const struct vmconf *self)

@@ -35,6 +35,8 @@ int	vm_path(struct ptvm_ctx *, const char *, char *, size_t, char *,
 	    size_t);
 int	vm_read(struct ptvm_ctx *, const char *, const char *, char **,
 	    size_t *);
+/* The names of the VM files, sorted; free with host_names_free(). */
+int	vm_names(struct ptvm_ctx *, char ***, size_t *);
 /* The loader's smbios.* kenv names smbios=host copies (NULL at the end). */
 const char *vm_smbios_kenv(size_t);
 

@@ -202,6 +202,43 @@ ATF_TC_BODY(exit_before_guest_ran_is_setup_error, tc)
 	ATF_CHECK(!s.last.dirty);
 }
 
+/*
+ * Exits 0, 2 and 3 come from a guest's suspend (vmexit_suspend), so the
+ * guest ran even when the end came before any evidence of it did.
+ */
+ATF_TC_WITHOUT_HEAD(suspend_exits_imply_guest_ran);
+ATF_TC_BODY(suspend_exits_imply_guest_ran, tc)
+{
+	static const struct {
+		int code;
+		enum sup_kind kind;
+		bool dirty;
+		const char *seq;
+	} t[] = {
+		{ 0, SUP_K_REBOOT, false, "cancel:boot destroy record spawn" },
+		{ 2, SUP_K_HALT, true,
+		    "cancel:boot destroy dirty restore record done:1" },
+		{ 3, SUP_K_TRIPLEFAULT, true,
+		    "cancel:boot destroy dirty restore record done:1" },
+	};
+	struct sup_conf c;
+	struct sup s;
+	size_t i;
+
+	sup_conf_default(&c, NULL);
+	c.ndev = 1;
+	for (i = 0; i < nitems(t); i++) {
+		sup_init(&s, &c);
+		step(&s, SUP_EV_START, 0);
+		step(&s, SUP_EV_SPAWNED, 0);
+		ATF_CHECK_STREQ_MSG(ev_exit(&s, 15, false, t[i].code), t[i].seq,
+		    "status %d", t[i].code);
+		ATF_CHECK_EQ(s.last.kind, t[i].kind);
+		ATF_CHECK_EQ(s.last.dirty, t[i].dirty);
+		ATF_CHECK(s.last.ran);
+	}
+}
+
 ATF_TC_WITHOUT_HEAD(classify_and_meaning);
 ATF_TC_BODY(classify_and_meaning, tc)
 {
@@ -890,6 +927,7 @@ ATF_TP_ADD_TCS(tp)
 
 	ATF_TP_ADD_TC(tp, exit_codes_default_policy);
 	ATF_TP_ADD_TC(tp, exit_before_guest_ran_is_setup_error);
+	ATF_TP_ADD_TC(tp, suspend_exits_imply_guest_ran);
 	ATF_TP_ADD_TC(tp, classify_and_meaning);
 	ATF_TP_ADD_TC(tp, dirty_marking_rules);
 	ATF_TP_ADD_TC(tp, restart_policies);

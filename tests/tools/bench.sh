@@ -16,6 +16,8 @@ fi
 # ptvm topology / pin on synthetic 64, 256 and 1024-CPU hosts.
 sh "$top/tests/tools/bench-pin.sh" "$top"
 sh "$top/tests/tools/bench-rom.sh" "$top"
+# ptvm pci diff of two 4 KiB images, show and restore -n (budget: 5 ms).
+sh "$top/tests/tools/bench-pci.sh" "$top"
 # ptvm show of the guide's VM (budget: 10 ms, median, whole process).
 guide="$top/examples/hosts/guide-rx7600"
 if command -v hyperfine >/dev/null 2>&1; then
@@ -32,3 +34,4 @@ else
 	t1=$(date +%s%N)
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "show winpt --argv: %.2f ms a run\n", (b - a) / 1e7 }'
 fi
+sh "$top/tests/tools/bench-life.sh" "$top"

@@ -1,0 +1,1470 @@
+/*
+ * cmd_life.c: "ptvm start", "stop", "restart", "status", "list",
+ * "console" and "host restore".
+ */
+#include "compat.h"
+
+#include <sys/param.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libutil.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bind.h"
+#include "check.h"
+#include "life.h"
+#include "pcicfg.h"
+#include "pin.h"
+#include "util.h"
+
+#define CONSMUTE	"kern.consmute"
+
+static void
+print_fn(void *arg, enum diag_level lvl, const char *msg)
+{
+	const char *name = arg;
+
+	fprintf(lvl == DIAG_NOTE ? stdout : stderr, "%s: %s%s\n", name,
+	    lvl == DIAG_ERROR ? "error: " : lvl == DIAG_WARN ? "warning: " :
+	    "", msg);
+	fflush(stdout);
+}
+
+static void
+bind_print(void *arg, const char *line)
+{
+
+	print_fn(arg, DIAG_NOTE, line);
+}
+
+/* The sentence of a signature name from a status file. */
+static const char *
+sig_text(const char *name)
+{
+	int k;
+
+	for (k = PCICFG_SIG_NONE; k <= PCICFG_SIG_DEAD; k++)
+		if (strcmp(name, pcicfg_sig_name((enum pcicfg_sig)k)) == 0)
+			return (pcicfg_sig_text((enum pcicfg_sig)k));
+	return ("unknown signature");
+}
+
+/*
+ * The last run's configuration-space diff of a function, from the saves
+ * the supervisor left in RUNDIR/NAME.pci/; NULL when there are none.
+ */
+static struct pcicfg_diff *
+evidence_diff(struct host *h, const char *vm, const struct pci_sel *sel)
+{
+	struct pcicfg *img[2];
+	struct pcicfg_diff *df;
+	struct diags d;
+	char path[PATH_MAX], name[40], *buf;
+	const char *when[2] = { "before", "after" };
+	size_t len;
+	int k, bad;
+
+	pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
+	img[0] = malloc(sizeof(struct pcicfg));
+	img[1] = malloc(sizeof(struct pcicfg));
+	df = malloc(sizeof(*df));
+	bad = img[0] == NULL || img[1] == NULL || df == NULL;
+	diags_init(&d);
+	for (k = 0; k < 2 && !bad; k++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s.pci/%s-%s.txt",
+		    h->rundir, vm, when[k], name) >= sizeof(path) ||
+		    sys_read_file(path, PCICFG_MAXFILE, &buf, &len) != 0) {
+			bad = 1;
+			break;
+		}
+		bad = pcicfg_parse(buf, len, path, NULL, img[k], &d) != 0;
+		free(buf);
+	}
+	diags_free(&d);
+	if (!bad)
+		pcicfg_diff(img[0], img[1], df);
+	free(img[0]);
+	free(img[1]);
+	if (bad) {
+		free(df);
+		return (NULL);
+	}
+	return (df);
+}
+
+/*
+ * Start.
+ */
+
+/* The dirty marks of the VM's devices; prints them, true when any. */
+static bool
+start_dirty(const struct life_paths *p, const struct vm *vm, bool force)
+{
+	struct life_paths op;
+	struct sup_status st;
+	const char *sig;
+	struct sup_dirty_list l;
+	const struct sup_dirty *m;
+	struct diags d;
+	char sel[32], when[32];
+	struct tm tm;
+	time_t t;
+	size_t i;
+	bool any;
+
+	diags_init(&d);
+	if (dirty_read(p, &l, &d) != 0) {
+		fprintf(stderr, "ptvm: %s: cannot be read; remove it if it "
+		    "is damaged\n", p->dirty);
+		diags_free(&d);
+		return (!force);
+	}
+	diags_free(&d);
+	any = false;
+	for (i = 0; i < vm->ndev; i++) {
+		if (vm->dev[i].kind != VMD_PASSTHRU ||
+		    (m = sup_dirty_find(&l, &vm->dev[i].host)) == NULL)
+			continue;
+		any = true;
+		pci_sel_fmt(&m->sel, SEL_PCICONF, sel, sizeof(sel));
+		t = (time_t)m->time;
+		if (localtime_r(&t, &tm) == NULL ||
+		    strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm) == 0)
+			strlcpy(when, "?", sizeof(when));
+		fprintf(stderr, "ptvm: %s: %s is dirty: VM %s ended at %s "
+		    "without the guest shutting it down (%s).\n", vm->name,
+		    sel, m->vm, when, m->reason);
+		if (life_paths_of(p, m->vm, &op) == 0) {
+			diags_init(&d);
+			if (life_status_read(&op, &st, &d) == 0 &&
+			    (sig = sup_status_evidence(&st, &m->sel)) != NULL &&
+			    strcmp(sig, "none") != 0)
+				fprintf(stderr, "ptvm: %s: %s after that run: "
+				    "%s: %s\n", vm->name, sel, sig,
+				    sig_text(sig));
+			diags_free(&d);
+		}
+	}
+	sup_dirty_free(&l);
+	if (any && !force)
+		fprintf(stderr, "ptvm: %s: a GPU left in this state (the AMD "
+		    "\"reset bug\") usually fails or hangs the next VM until "
+		    "the host reboots.  Reboot the host, or start with "
+		    "--force to try anyway.\n", vm->name);
+	else if (any)
+		fprintf(stderr, "ptvm: %s: --force: starting with dirty "
+		    "devices\n", vm->name);
+	return (any && !force);
+}
+
+/* Whether a passed-through function is a display controller. */
+static bool
+has_gpu(const struct vm_load *ld)
+{
+	struct pci_dev *pd;
+	size_t i;
+
+	if (ld->env.pci == NULL)
+		return (false);
+	for (i = 0; i < ld->vm.nbind; i++)
+		if ((pd = pci_find(ld->env.pci, &ld->vm.bind[i])) != NULL &&
+		    pci_is_display(pd))
+			return (true);
+	return (false);
+}
+
+static int
+start_preflight(struct ptvm_ctx *ctx, struct vm_load *ld)
+{
+	struct checks *cs;
+	size_t i;
+	int rv;
+
+	if ((cs = calloc(1, sizeof(*cs))) == NULL)
+		return (-1);
+	rv = 0;
+	if (check_vm(ctx, ld, cs) != 0)
+		rv = -1;
+	for (i = 0; rv == 0 && i < cs->n; i++) {
+		if (cs->c[i].status != CHK_FAIL && cs->c[i].status != CHK_WARN)
+			continue;
+		/* start itself sets kern.consmute=1 for a passed GPU. */
+		if (cs->c[i].status == CHK_WARN && has_gpu(ld) &&
+		    strstr(cs->c[i].fix, "consmute") != NULL)
+			continue;
+		fprintf(stderr, "ptvm: %s: %s: %s: %s\n", ld->vm.name,
+		    cs->c[i].status == CHK_FAIL ? "FAIL" : "warning",
+		    cs->c[i].what, cs->c[i].msg);
+		if (cs->c[i].fix[0] != '\0')
+			fprintf(stderr, "ptvm: %s:   fix: %s\n", ld->vm.name,
+			    cs->c[i].fix);
+	}
+	if (rv == 0 && cs->count[CHK_FAIL] > 0) {
+		fprintf(stderr, "ptvm: %s: not started: %d check%s failed "
+		    "(ptvm check %s)\n", ld->vm.name, cs->count[CHK_FAIL],
+		    cs->count[CHK_FAIL] == 1 ? "" : "s", ld->vm.name);
+		rv = -1;
+	}
+	free(cs);
+	return (rv);
+}
+
+/* Moves the VM's functions that are not on ppt(4) yet, journaled. */
+static int
+start_bind(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
+    const struct life_paths *p)
+{
+	struct bind_opts bo = { .force = false };
+	struct bind_env env;
+	struct bind_plan plan;
+	const char *w[3];
+	char selbuf[SUP_STATUS_MAXDEV][32], *av[SUP_STATUS_MAXDEV];
+	size_t *devs, ndevs, i, n;
+	struct pci_dev *pd;
+	int rv;
+
+	if (ld->vm.nbind == 0 || ld->env.pci == NULL)
+		return (0);
+	for (i = n = 0; i < ld->vm.nbind && n < nitems(av); i++) {
+		if ((pd = pci_find(ld->env.pci, &ld->vm.bind[i])) == NULL ||
+		    pci_is_ppt(pd))
+			continue;
+		pci_sel_fmt(&ld->vm.bind[i], SEL_PCICONF, selbuf[n],
+		    sizeof(selbuf[n]));
+		av[n] = selbuf[n];
+		n++;
+	}
+	if (n == 0)
+		return (0);
+	w[1] = ld->vm.life.unbind_on_stop ? "unbind" : "keep";
+	w[2] = NULL;
+	for (i = 0; i < n; i++) {
+		w[0] = av[i];
+		if (undo_record(p, ld->vm.name, UNDO_BIND, w) != 0) {
+			fprintf(stderr, "ptvm: %s: cannot write %s\n",
+			    ld->vm.name, p->undo);
+			return (-1);
+		}
+	}
+	bind_plan_init(&plan);
+	devs = NULL;
+	rv = -1;
+	if (bind_env_read(ctx, h, &env) == 0 &&
+	    bind_resolve(ctx, &env, (int)n, av, &devs, &ndevs) == 0 &&
+	    bind_plan_make(&env.st, devs, ndevs, &bo, &plan,
+	    &ctx->diags) == 0)
+		rv = bind_execute(ctx, h, &env, &plan, bind_print,
+		    ld->vm.name) == EXIT_OK ? 0 : -1;
+	free(devs);
+	bind_plan_free(&plan);
+	bind_env_free(&env);
+	if (rv != 0)		/* bind_execute rolled back */
+		for (i = 0; i < n; i++) {
+			w[0] = av[i];
+			(void)undo_forget(p, ld->vm.name, UNDO_BIND, w);
+		}
+	return (rv);
+}
+
+static int
+start_consmute(struct host *h, struct vm_load *ld, const struct life_paths *p)
+{
+	const char *w[3];
+	char *old;
+	int e;
+
+	if (!has_gpu(ld))
+		return (0);
+	if ((e = h->ops->sysctl_get(h, CONSMUTE, &old)) != 0) {
+		print_fn(ld->vm.name, DIAG_WARN, "cannot read " CONSMUTE
+		    "; kernel messages may print on the passed-through GPU");
+		return (0);
+	}
+	if (strcmp(old, "1") == 0) {
+		free(old);
+		return (0);
+	}
+	w[0] = CONSMUTE;
+	w[1] = old;
+	w[2] = NULL;
+	if (undo_record(p, ld->vm.name, UNDO_SYSCTL, w) != 0) {
+		free(old);
+		return (-1);
+	}
+	if ((e = h->ops->sysctl_set(h, CONSMUTE, "1")) != 0) {
+		(void)undo_forget(p, ld->vm.name, UNDO_SYSCTL, w);
+		print_fn(ld->vm.name, DIAG_WARN, "cannot set " CONSMUTE "=1");
+	} else
+		print_fn(ld->vm.name, DIAG_NOTE, CONSMUTE "=1 while the VM "
+		    "runs (the console stays quiet on the passed GPU)");
+	free(old);
+	return (0);
+}
+
+static int
+run_ok(struct host *h, char *const *av)
+{
+	struct host_proc pr;
+	int e;
+
+	if ((e = h->ops->run(h, av, &pr)) != 0)
+		return (e);
+	return (pr.ran && pr.status != 0 ? EIO : 0);
+}
+
+/* A tap for each net=BRIDGE: created, joined to the bridge, up. */
+static int
+start_taps(struct host *h, struct vm_load *ld, const struct life_paths *p)
+{
+	const struct vm_dev *dv;
+	const char *w[2];
+	char *av[5];
+	size_t i;
+
+	for (i = 0; i < ld->vm.ndev; i++) {
+		dv = &ld->vm.dev[i];
+		if (dv->kind != VMD_NET || dv->bridge == NULL)
+			continue;
+		w[0] = dv->ifname;
+		w[1] = NULL;
+		if (undo_record(p, ld->vm.name, UNDO_TAP, w) != 0)
+			return (-1);
+		av[0] = __DECONST(char *, "ifconfig");
+		av[1] = dv->ifname;
+		av[2] = __DECONST(char *, "create");
+		av[3] = NULL;
+		if (run_ok(h, av) != 0) {
+			(void)undo_forget(p, ld->vm.name, UNDO_TAP, w);
+			print_fn(ld->vm.name, DIAG_ERROR, "ifconfig create "
+			    "failed");
+			return (-1);
+		}
+		av[1] = dv->bridge;
+		av[2] = __DECONST(char *, "addm");
+		av[3] = dv->ifname;
+		av[4] = NULL;
+		if (run_ok(h, av) != 0) {
+			print_fn(ld->vm.name, DIAG_ERROR, "ifconfig addm "
+			    "failed");
+			return (-1);
+		}
+		av[1] = dv->ifname;
+		av[2] = __DECONST(char *, "up");
+		av[3] = NULL;
+		(void)run_ok(h, av);
+		fprintf(stdout, "%s: %s created and added to %s\n",
+		    ld->vm.name, dv->ifname, dv->bridge);
+	}
+	return (0);
+}
+
+/* isolate=yes: the host's processes leave the VM's CPUs. */
+static int
+start_isolate(struct host *h, struct vm_load *ld, const struct life_paths *p)
+{
+	struct pin_isolation iso;
+	struct diags d;
+	const char *w[8];
+	size_t i;
+	int rv;
+
+	if (!ld->vm.life.isolate)
+		return (0);
+	if (ld->vm.plan == NULL || !ld->have_topo) {
+		print_fn(ld->vm.name, DIAG_WARN, "isolate=yes needs pinned "
+		    "vCPUs (pin=threads or cores); not isolating");
+		return (0);
+	}
+	diags_init(&d);
+	if (pin_isolate(&ld->topo, ld->vm.plan, &iso, &d) != 0) {
+		diags_free(&d);
+		print_fn(ld->vm.name, DIAG_WARN, "no isolation plan; not "
+		    "isolating");
+		return (0);
+	}
+	diags_free(&d);
+	/* The entry holds cpuset(1)'s arguments. */
+	for (i = 0; i + 1 < nitems(w) && iso.undo[i + 1] != NULL; i++)
+		w[i] = iso.undo[i + 1];
+	w[i] = NULL;
+	rv = -1;
+	if (undo_record(p, ld->vm.name, UNDO_CPUSET, w) == 0) {
+		if (run_ok(h, iso.apply) != 0) {
+			(void)undo_forget(p, ld->vm.name, UNDO_CPUSET, w);
+			print_fn(ld->vm.name, DIAG_WARN, "cpuset failed; not "
+			    "isolating");
+		} else
+			print_fn(ld->vm.name, DIAG_NOTE, "host processes moved "
+			    "off the VM's CPUs");
+		rv = 0;
+	}
+	pin_isolation_free(&iso);
+	return (rv);
+}
+
+/* A VM of this name in the kernel that no bhyve runs is destroyed. */
+static int
+start_stale(struct host *h, const char *name, const struct life_paths *p)
+{
+	struct sup_status st;
+	struct host_probe pr;
+	struct diags d;
+	bool alive;
+
+	if (!life_vm_exists(h, name))
+		return (0);
+	diags_init(&d);
+	alive = life_status_read(p, &st, &d) == 0 && st.pid > 0 &&
+	    h->ops->vm_probe(h, name, st.pid, &pr) == 0 && pr.alive;
+	diags_free(&d);
+	if (alive) {
+		fprintf(stderr, "ptvm: %s: bhyve (pid %d) still runs this VM "
+		    "without a supervisor; stop it first (ptvm stop %s)\n",
+		    name, st.pid, name);
+		return (-1);
+	}
+	if (life_destroy(h, name) != 0) {
+		fprintf(stderr, "ptvm: %s: a stale VM of this name exists and "
+		    "bhyvectl --destroy --vm=%s failed\n", name, name);
+		return (-1);
+	}
+	print_fn(__DECONST(char *, name), DIAG_NOTE, "destroyed a stale VM "
+	    "of this name that no bhyve ran");
+	return (0);
+}
+
+static int
+write_conf(const struct vm_load *ld, const struct life_paths *p)
+{
+	struct strbuf sb;
+	int e;
+
+	sb_init(&sb);
+	sb_printf(&sb, "# bhyve configuration of VM %s, written by ptvm "
+	    "start from\n# %s (bhyve_config(5))\n", ld->vm.name, ld->path);
+	bcfg_write(&ld->vm.cfg, &sb);
+	e = sb.oom ? ENOMEM : sys_write_atomic(p->conf, sb_str(&sb), sb.len,
+	    0600);
+	sb_free(&sb);
+	return (e);
+}
+
+/* The parent of a daemon: waits for "running PID" or "ended CODE WHY". */
+static int
+start_wait(const char *name, int fd, const struct life_paths *p)
+{
+	char buf[1024], *end, *err;
+	size_t n;
+	ssize_t r;
+	long v;
+
+	n = 0;
+	while (n < sizeof(buf) - 1 &&
+	    (r = read(fd, buf + n, sizeof(buf) - 1 - n)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	err = NULL;
+	if ((end = strchr(buf, '\n')) != NULL) {
+		*end = '\0';
+		if (strncmp(end + 1, "error ", 6) == 0) {
+			err = end + 7;
+			if ((end = strchr(err, '\n')) != NULL)
+				*end = '\0';
+		}
+	}
+	if (strncmp(buf, "running ", 8) == 0) {
+		v = strtol(buf + 8, NULL, 10);
+		printf("%s: running, bhyve pid %ld; log %s\n", name, v, p->log);
+		return (EXIT_OK);
+	}
+	if (strncmp(buf, "ended ", 6) == 0) {
+		v = strtol(buf + 6, &end, 10);
+		fprintf(v == 0 ? stdout : stderr, "%s%s: ended: %s\n",
+		    v == 0 ? "" : "ptvm: ", name, *end == ' ' ? end + 1 : end);
+		if (err != NULL)
+			fprintf(stderr, "ptvm: %s: bhyve said %s\n", name, err);
+		if (v != 0)
+			fprintf(stderr, "ptvm: %s: see %s\n", name, p->log);
+		return (v == 0 ? EXIT_OK : EXIT_FAIL);
+	}
+	fprintf(stderr, "ptvm: %s: the supervisor ended without a word; see "
+	    "%s\n", name, p->log);
+	return (EXIT_FAIL);
+}
+
+static int
+daemonize(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
+    const struct life_paths *p, struct pidfh *pfh, bool force)
+{
+	struct supervise_opts o = { .foreground = false, .force = force };
+	int fds[2], fd, rv;
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return (EXIT_FAIL);
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return (EXIT_FAIL);
+	}
+	if (pid > 0) {
+		close(fds[1]);
+		return (start_wait(ld->vm.name, fds[0], p));
+	}
+	close(fds[0]);
+	(void)fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+	(void)setsid();
+	(void)pidfile_write(pfh);
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		(void)dup2(fd, STDIN_FILENO);
+		(void)dup2(fd, STDOUT_FILENO);
+		(void)dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	o.ready_fd = fds[1];
+	rv = supervise(ctx, h, ld, p, &o);
+	(void)pidfile_remove(pfh);
+	_exit(rv);
+}
+
+static int
+start_vm(struct ptvm_ctx *ctx, const char *arg, bool fg, bool force)
+{
+	struct supervise_opts o = { .foreground = true, .force = force,
+	    .ready_fd = -1 };
+	struct life_paths p;
+	struct vm_load ld;
+	struct pidfh *pfh;
+	struct host *h;
+	pid_t other;
+	int rv, e;
+
+	if (ctx_host(ctx, &h) != 0)
+		return (EXIT_FAIL);
+	vm_load_init(&ld);
+	pfh = NULL;
+	rv = EXIT_FAIL;
+	if (vm_load(ctx, arg, &ld) != 0)
+		goto out;
+	if ((e = life_paths(h, ld.vm.name, &p)) != 0 ||
+	    (e = sys_mkdir_p(h->rundir, 0755)) != 0) {
+		fprintf(stderr, "ptvm: %s: %s\n", h->rundir, strerror(e));
+		goto out;
+	}
+	(void)life_recover(ctx, h, ld.vm.name, print_fn, ld.vm.name);
+	other = 0;
+	if ((pfh = pidfile_open(p.pid, 0600, &other)) == NULL) {
+		if (errno == EEXIST)
+			fprintf(stderr, "ptvm: %s: already running (supervisor "
+			    "pid %d); ptvm status %s\n", ld.vm.name,
+			    (int)other, ld.vm.name);
+		else
+			fprintf(stderr, "ptvm: %s: %s\n", p.pid,
+			    strerror(errno));
+		goto out;
+	}
+	/* bhyve must not inherit the lock: it would outlive us with it. */
+	(void)fcntl(pidfile_fileno(pfh), F_SETFD, FD_CLOEXEC);
+	if (start_dirty(&p, &ld.vm, force) || start_preflight(ctx, &ld) != 0 ||
+	    start_stale(h, ld.vm.name, &p) != 0)
+		goto fail;
+	if ((e = write_conf(&ld, &p)) != 0) {
+		fprintf(stderr, "ptvm: %s: %s\n", p.conf, strerror(e));
+		goto fail;
+	}
+	if (start_bind(ctx, h, &ld, &p) != 0 ||
+	    start_consmute(h, &ld, &p) != 0 || start_taps(h, &ld, &p) != 0 ||
+	    start_isolate(h, &ld, &p) != 0)
+		goto undo;
+	if (!fg) {
+		rv = daemonize(ctx, h, &ld, &p, pfh, force);
+		(void)pidfile_close(pfh);
+		pfh = NULL;
+		goto out;
+	}
+	(void)pidfile_write(pfh);
+	rv = supervise(ctx, h, &ld, &p, &o);
+	goto fail;
+undo:
+	(void)undo_restore(ctx, h, ld.vm.name, true, print_fn, ld.vm.name);
+fail:
+	if (pfh != NULL)
+		(void)pidfile_remove(pfh);
+	pfh = NULL;
+out:
+	(void)out_diags(ctx);
+	vm_load_free(&ld);
+	return (rv);
+}
+
+int
+cmd_start(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool fg, force;
+	int ch;
+
+	fg = force = false;
+	while ((ch = getopt_long(argc, argv, "F", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'F':
+			fg = true;
+			break;
+		case 'f':
+			force = true;
+			break;
+		default:
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM"));
+	return (start_vm(ctx, argv[0], fg, force));
+}
+
+/*
+ * Stop.
+ */
+
+static int
+stop_connect(const struct life_paths *p)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, p->sock, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0)
+		return (-1);
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		close(fd);
+		return (-1);
+	}
+	return (fd);
+}
+
+static void
+countdown_clear(bool *shown)
+{
+
+	if (*shown) {
+		fprintf(stderr, "\r\033[K");
+		*shown = false;
+	}
+}
+
+/* One line of the supervisor; 1 when the stop is over, *rv its result. */
+static int
+stop_line(const char *name, char *line, int64_t *deadline, bool *shown,
+    int *rv)
+{
+	char *sp;
+	long v;
+
+	countdown_clear(shown);
+	if (strncmp(line, "wait ", 5) == 0) {
+		v = strtol(line + 5, NULL, 10);
+		*deadline = life_mono_ms() + v * 1000;
+		printf("%s: stopping through ACPI; waiting up to %ld s\n",
+		    name, v);
+		fflush(stdout);
+		return (0);
+	}
+	if (strncmp(line, "log ", 4) == 0) {
+		sp = strchr(line + 4, ' ');
+		printf("%s: %s\n", name, sp != NULL ? sp + 1 : line + 4);
+		fflush(stdout);
+		return (0);
+	}
+	if (strcmp(line, "gaveup") == 0) {
+		fprintf(stderr, "ptvm: %s: still running; stopped waiting "
+		    "(ptvm stop --force %s kills it and marks its devices "
+		    "dirty)\n", name, name);
+		*rv = EXIT_FAIL;
+		return (1);
+	}
+	if (strncmp(line, "done ", 5) == 0) {
+		v = strtol(line + 5, &sp, 10);
+		printf("%s: stopped: %s\n", name, *sp == ' ' ? sp + 1 : sp);
+		*rv = v == 0 ? EXIT_OK : EXIT_FAIL;
+		return (1);
+	}
+	if (strncmp(line, "error ", 6) == 0) {
+		fprintf(stderr, "ptvm: %s: the supervisor says: %s\n", name,
+		    line + 6);
+		*rv = EXIT_FAIL;
+		return (1);
+	}
+	return (0);
+}
+
+/* Asks the supervisor to stop the VM and follows it to the end. */
+static int
+stop_vm(struct ptvm_ctx *ctx, const char *name, int timeout, bool force,
+    int within)
+{
+	struct life_paths p;
+	struct sup_status st;
+	struct host_probe pr;
+	struct pollfd pfd;
+	struct diags d;
+	struct host *h;
+	char buf[1024], req[64], *nl;
+	int64_t deadline, now;
+	size_t n;
+	ssize_t r;
+	bool tty, shown;
+	int fd, spid, rv;
+
+	if (ctx_host(ctx, &h) != 0)
+		return (EXIT_FAIL);
+	if (life_paths(h, name, &p) != 0) {
+		fprintf(stderr, "ptvm: %s: not a VM name\n", name);
+		return (EXIT_USAGE);
+	}
+	if (!life_supervisor(&p, &spid)) {
+		diags_init(&d);
+		if (life_status_read(&p, &st, &d) == 0 && st.pid > 0 &&
+		    h->ops->vm_probe(h, name, st.pid, &pr) == 0 && pr.alive) {
+			diags_free(&d);
+			if (kill(st.pid, SIGTERM) != 0) {
+				fprintf(stderr, "ptvm: %s: SIGTERM to bhyve "
+				    "%d: %s\n", name, st.pid, strerror(errno));
+				return (EXIT_FAIL);
+			}
+			printf("%s: no supervisor; pressed the ACPI power "
+			    "button of bhyve %d.  Once it ends, ptvm host "
+			    "restore puts the host back.\n", name, st.pid);
+			return (EXIT_OK);
+		}
+		diags_free(&d);
+		printf("%s: not running\n", name);
+		return (EXIT_OK);
+	}
+	if ((fd = stop_connect(&p)) < 0) {
+		/* No socket: SIGTERM makes the supervisor stop gracefully. */
+		if (spid > 0 && kill(spid, SIGTERM) == 0) {
+			printf("%s: asked the supervisor (pid %d) to stop the "
+			    "VM\n", name, spid);
+			return (EXIT_OK);
+		}
+		fprintf(stderr, "ptvm: %s: cannot reach the supervisor: %s\n",
+		    name, strerror(errno));
+		return (EXIT_FAIL);
+	}
+	n = (size_t)snprintf(req, sizeof(req), "stop %d %d %d\n", timeout,
+	    force ? 1 : 0, within);
+	if (send(fd, req, n, 0) != (ssize_t)n) {
+		close(fd);
+		return (EXIT_FAIL);
+	}
+	tty = isatty(STDERR_FILENO) != 0;
+	shown = false;
+	deadline = -1;
+	rv = EXIT_FAIL;
+	n = 0;
+	for (;;) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, tty && deadline >= 0 ? 1000 : -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd.revents == 0) {
+			now = life_mono_ms();
+			fprintf(stderr, "\r\033[K%s: waiting for the guest to "
+			    "power off: %lld s", name, (long long)(deadline >
+			    now ? (deadline - now + 999) / 1000 : 0));
+			shown = true;
+			continue;
+		}
+		r = recv(fd, buf + n, sizeof(buf) - 1 - n, 0);
+		if (r <= 0) {
+			countdown_clear(&shown);
+			if (r < 0 && errno == EINTR)
+				continue;
+			/* The supervisor ended: its status says how. */
+			diags_init(&d);
+			if (life_status_read(&p, &st, &d) == 0 &&
+			    st.state == SUP_STOPPED && st.has_last) {
+				printf("%s: stopped: %s\n", name, st.last_why);
+				rv = st.last_kind == SUP_K_POWEROFF ||
+				    st.last_kind == SUP_K_REBOOT ? EXIT_OK :
+				    EXIT_FAIL;
+			}
+			diags_free(&d);
+			break;
+		}
+		n += (size_t)r;
+		buf[n] = '\0';
+		while ((nl = strchr(buf, '\n')) != NULL) {
+			*nl = '\0';
+			if (stop_line(name, buf, &deadline, &shown, &rv)) {
+				close(fd);
+				if (strncmp(buf, "done ", 5) == 0)
+					life_supervisor_wait(&p, 10);
+				return (rv);
+			}
+			n -= (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, n + 1);
+		}
+		if (n >= sizeof(buf) - 1)
+			n = 0;
+	}
+	close(fd);
+	return (rv);
+}
+
+static int
+stop_opts(struct ptvm_ctx *ctx, int argc, char **argv, int *timeout,
+    bool *force, int *within, int *argi)
+{
+	static const struct option lo[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "within", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long long v;
+	int ch;
+
+	*timeout = *within = 0;
+	*force = false;
+	while ((ch = getopt_long(argc, argv, "t:", lo, NULL)) != -1) {
+		switch (ch) {
+		case 't':
+		case 'w':
+			if (util_strtonum(optarg, 1, 86400, &v) != 0) {
+				(void)out_usage_error(ctx->cmdname, ctx->cmd,
+				    "%s: %s: seconds from 1 to 86400",
+				    ch == 't' ? "-t" : "--within", optarg);
+				return (-1);
+			}
+			*(ch == 't' ? timeout : within) = (int)v;
+			break;
+		case 'f':
+			*force = true;
+			break;
+		default:
+			(void)out_usage_error(ctx->cmdname, ctx->cmd, NULL);
+			return (-1);
+		}
+	}
+	*argi = optind;
+	if (argc - optind != 1) {
+		(void)out_usage_error(ctx->cmdname, ctx->cmd, "one VM");
+		return (-1);
+	}
+	return (0);
+}
+
+int
+cmd_stop(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	int timeout, within, argi;
+	bool force;
+
+	if (stop_opts(ctx, argc, argv, &timeout, &force, &within, &argi) != 0)
+		return (EXIT_USAGE);
+	return (stop_vm(ctx, argv[argi], timeout, force, within));
+}
+
+int
+cmd_restart(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	int timeout, within, argi, rv;
+	bool force;
+
+	if (stop_opts(ctx, argc, argv, &timeout, &force, &within, &argi) != 0)
+		return (EXIT_USAGE);
+	if (!vm_name_ok(argv[argi])) {
+		fprintf(stderr, "ptvm: %s: restart takes a VM name\n",
+		    argv[argi]);
+		return (EXIT_USAGE);
+	}
+	rv = stop_vm(ctx, argv[argi], timeout, force, within);
+	if (rv != EXIT_OK) {
+		fprintf(stderr, "ptvm: %s: not started again\n", argv[argi]);
+		return (rv);
+	}
+	return (start_vm(ctx, argv[argi], false, force));
+}
+
+/*
+ * Status and list.
+ */
+
+struct vmstate {
+	struct host	*h;
+	char		 name[VM_NAMEMAX + 1];
+	struct sup_status st;
+	bool		 have_st;
+	bool		 supervised;
+	bool		 bhyve_alive;
+	const char	*state;		/* what to show */
+	struct vm_load	 ld;
+	bool		 have_vm;
+	struct sup_dirty_list dirty;
+};
+
+static void
+vmstate_read(struct ptvm_ctx *ctx, struct host *h, const char *name,
+    struct vmstate *vs)
+{
+	struct life_paths p;
+	struct host_probe pr;
+	struct diags d;
+	int spid;
+
+	memset(vs, 0, sizeof(*vs));
+	vs->h = h;
+	strlcpy(vs->name, name, sizeof(vs->name));
+	vm_load_init(&vs->ld);
+	sup_dirty_init(&vs->dirty);
+	sup_status_init(&vs->st);
+	vs->state = "stopped";
+	if (life_paths(h, name, &p) != 0)
+		return;
+	diags_init(&d);
+	vs->have_st = life_status_read(&p, &vs->st, &d) == 0;
+	(void)dirty_read(&p, &vs->dirty, &d);
+	diags_free(&d);
+	vs->supervised = life_supervisor(&p, &spid);
+	if (vs->have_st && vs->st.pid > 0 &&
+	    h->ops->vm_probe(h, name, vs->st.pid, &pr) == 0)
+		vs->bhyve_alive = pr.alive;
+	if (vs->have_st)
+		vs->state = sup_state_name(vs->st.state);
+	if (vs->have_st && vs->st.state != SUP_STOPPED && !vs->supervised)
+		vs->state = vs->bhyve_alive ? "unsupervised" : "lost";
+	/* Quietly: status of a VM whose file has errors still works. */
+	vs->have_vm = vm_load(ctx, name, &vs->ld) == 0;
+	diags_free(&ctx->diags);
+	diags_init(&ctx->diags);
+}
+
+static void
+vmstate_free(struct vmstate *vs)
+{
+
+	vm_load_free(&vs->ld);
+	sup_dirty_free(&vs->dirty);
+}
+
+static const char *
+console_b(const struct vm *vm, char *buf, size_t sz)
+{
+	size_t n;
+
+	if (vm->console == NULL || strlcpy(buf, vm->console, sz) >= sz)
+		return (NULL);
+	n = strlen(buf);
+	if (n > 0 && buf[n - 1] == 'A')
+		buf[n - 1] = 'B';
+	return (buf);
+}
+
+static int64_t
+uptime_s(const struct vmstate *vs)
+{
+	int64_t now;
+
+	if (!vs->have_st || vs->st.state == SUP_STOPPED || vs->st.started <= 0)
+		return (-1);
+	now = life_wall_ms() / 1000;
+	return (now > vs->st.started ? now - vs->st.started : 0);
+}
+
+static void
+fmt_dur(int64_t s, char *buf, size_t sz)
+{
+
+	if (s < 0)
+		strlcpy(buf, "-", sz);
+	else if (s < 3600)
+		snprintf(buf, sz, "%lldm%02llds", (long long)(s / 60),
+		    (long long)(s % 60));
+	else if (s < 86400)
+		snprintf(buf, sz, "%lldh%02lldm", (long long)(s / 3600),
+		    (long long)(s % 3600 / 60));
+	else
+		snprintf(buf, sz, "%lldd%02lldh", (long long)(s / 86400),
+		    (long long)(s % 86400 / 3600));
+}
+
+static void
+status_json(struct vmstate *vs, struct json *j)
+{
+	struct pcicfg_diff *df;
+	const struct sup_dirty *m;
+	const struct vm *vm = &vs->ld.vm;
+	struct pci_sel sels[SUP_STATUS_MAXDEV];
+	char sel[32], buf[64];
+	size_t i, n;
+	int k;
+
+	json_obj(j, NULL);
+	json_str(j, "name", vs->name);
+	json_str(j, "state", vs->state);
+	json_bool(j, "supervised", vs->supervised);
+	json_int(j, "pid", vs->have_st ? vs->st.pid : 0);
+	json_int(j, "supervisor", vs->have_st ? vs->st.supervisor : 0);
+	if (uptime_s(vs) >= 0)
+		json_int(j, "uptime", uptime_s(vs));
+	else
+		json_null(j, "uptime");
+	json_int(j, "restarts", vs->have_st ? vs->st.restarts : 0);
+	if (vs->have_st && vs->st.acpi >= 0)
+		json_bool(j, "acpi", vs->st.acpi > 0);
+	else
+		json_null(j, "acpi");
+	if (vs->have_vm) {
+		json_int(j, "cpus", vm->ncpus);
+		json_arr(j, "pins");
+		for (k = 0; k < vm->ncpus; k++)
+			json_int(j, NULL, vm->pin != NULL ? vm->pin[k] : -1);
+		json_end(j);
+		json_int(j, "memory", (long long)vm->memory);
+		if (vm->vnc != NULL)
+			json_str(j, "vnc", vm->vnc);
+		else
+			json_null(j, "vnc");
+		if (console_b(vm, buf, sizeof(buf)) != NULL)
+			json_str(j, "console", buf);
+		else
+			json_null(j, "console");
+		json_int(j, "stop_timeout", vm->life.stop_timeout);
+	}
+	/* The devices: the VM file's, else the last run's. */
+	n = 0;
+	if (vs->have_vm) {
+		for (i = 0; i < vm->ndev && n < nitems(sels); i++)
+			if (vm->dev[i].kind == VMD_PASSTHRU)
+				sels[n++] = vm->dev[i].host;
+	} else if (vs->have_st)
+		for (i = 0; i < vs->st.ndev; i++)
+			sels[n++] = vs->st.dev[i];
+	json_arr(j, "devices");
+	for (i = 0; i < n; i++) {
+		pci_sel_fmt(&sels[i], SEL_PCICONF, sel, sizeof(sel));
+		m = sup_dirty_find(&vs->dirty, &sels[i]);
+		json_obj(j, NULL);
+		json_str(j, "selector", sel);
+		json_bool(j, "dirty", m != NULL);
+		json_str(j, "signature", vs->have_st ?
+		    sup_status_evidence(&vs->st, &sels[i]) : NULL);
+		if ((df = evidence_diff(vs->h, vs->name, &sels[i])) != NULL) {
+			pcicfg_diff_json(df, j, "evidence");
+			free(df);
+		} else
+			json_null(j, "evidence");
+		if (m != NULL) {
+			json_str(j, "dirty_vm", m->vm);
+			json_int(j, "dirty_since", m->time);
+			json_str(j, "dirty_reason", m->reason);
+		}
+		json_end(j);
+	}
+	json_end(j);
+	if (vs->have_st && vs->st.has_last) {
+		json_obj(j, "last_exit");
+		json_str(j, "kind", sup_kind_name(vs->st.last_kind));
+		if (vs->st.last_exit.signaled) {
+			json_null(j, "status");
+			json_int(j, "signal", vs->st.last_exit.code);
+		} else {
+			json_int(j, "status", vs->st.last_exit.code);
+			json_null(j, "signal");
+		}
+		json_str(j, "meaning", vs->st.last_kind == SUP_K_LOST ?
+		    "supervisor lost" : sup_exit_meaning(&vs->st.last_exit,
+		    vs->st.last_ran));
+		json_bool(j, "guest_ran", vs->st.last_ran);
+		json_bool(j, "dirty", vs->st.last_dirty);
+		json_int(j, "time", vs->st.last_time);
+		json_str(j, "why", vs->st.last_why);
+		json_end(j);
+	} else
+		json_null(j, "last_exit");
+	if (vs->have_st && vs->st.error[0] != '\0')
+		json_str(j, "error", vs->st.error);
+	else
+		json_null(j, "error");
+	json_str(j, "log", vs->have_st && vs->st.log[0] != '\0' ?
+	    vs->st.log : "");
+	json_end(j);
+}
+
+static void
+status_text(struct vmstate *vs)
+{
+	struct pcicfg_diff *df;
+	const char *sig;
+	const struct sup_dirty *m;
+	const struct vm *vm = &vs->ld.vm;
+	char sel[32], buf[64], dur[32];
+	size_t i;
+	int k;
+
+	printf("%s: %s", vs->name, vs->state);
+	if (vs->have_st && vs->st.pid > 0)
+		printf(", bhyve pid %d", vs->st.pid);
+	if (vs->supervised && vs->st.supervisor > 0)
+		printf(", supervisor pid %d", vs->st.supervisor);
+	if (uptime_s(vs) >= 0) {
+		fmt_dur(uptime_s(vs), dur, sizeof(dur));
+		printf(", up %s", dur);
+	}
+	printf("\n");
+	if (strcmp(vs->state, "lost") == 0)
+		printf("  the supervisor and bhyve ended unseen; ptvm host "
+		    "restore cleans up\n");
+	else if (strcmp(vs->state, "unsupervised") == 0)
+		printf("  bhyve runs without its supervisor; ptvm stop %s "
+		    "presses its power button\n", vs->name);
+	if (vs->have_vm) {
+		printf("  vCPUs    %d", vm->ncpus);
+		if (vm->pinned && vm->pin != NULL) {
+			printf(" pinned to");
+			for (k = 0; k < vm->ncpus; k++)
+				printf(" %d", vm->pin[k]);
+		}
+		printf("\n  memory   %llu MiB\n",
+		    (unsigned long long)(vm->memory >> 20));
+		for (i = 0; i < vm->ndev; i++) {
+			if (vm->dev[i].kind != VMD_PASSTHRU)
+				continue;
+			pci_sel_fmt(&vm->dev[i].host, SEL_PCICONF, sel,
+			    sizeof(sel));
+			m = sup_dirty_find(&vs->dirty, &vm->dev[i].host);
+			printf("  passthru %s%s%s%s\n", sel, m != NULL ?
+			    "  DIRTY: " : "", m != NULL ? m->reason : "",
+			    m != NULL ? " (reboot the host to clear)" : "");
+			sig = vs->have_st ? sup_status_evidence(&vs->st,
+			    &vm->dev[i].host) : NULL;
+			if (sig != NULL && strcmp(sig, "none") != 0)
+				printf("           after the last run: %s: %s\n",
+				    sig, sig_text(sig));
+			if ((df = evidence_diff(vs->h, vs->name,
+			    &vm->dev[i].host)) != NULL) {
+				for (k = 0; (size_t)k < df->n; k++)
+					printf("           - %s\n",
+					    df->line[k].text);
+				free(df);
+			}
+		}
+		if (vm->vnc != NULL)
+			printf("  vnc      %s\n", vm->vnc);
+		if (console_b(vm, buf, sizeof(buf)) != NULL)
+			printf("  console  %s (ptvm console %s)\n", buf,
+			    vs->name);
+	}
+	if (vs->have_st && vs->st.has_last)
+		printf("  last     %s\n", vs->st.last_why);
+	if (vs->have_st && vs->st.error[0] != '\0')
+		printf("  error    %s\n", vs->st.error);
+	if (vs->have_st && vs->st.log[0] != '\0')
+		printf("  log      %s\n", vs->st.log);
+}
+
+/* VM files plus VMs with a status file but no file any more. */
+static int
+all_names(struct ptvm_ctx *ctx, struct host *h, char ***names, size_t *n)
+{
+	char **st, **nn;
+	size_t ns, i, j, k;
+
+	if (vm_names(ctx, names, n) != 0) {
+		*names = NULL;
+		*n = 0;
+	}
+	if (sys_dir_list(h->rundir, &st, &ns) != 0)
+		return (0);
+	for (i = 0; i < ns; i++) {
+		k = strlen(st[i]);
+		if (k <= 7 || strcmp(st[i] + k - 7, ".status") != 0)
+			continue;
+		st[i][k - 7] = '\0';
+		for (j = 0; j < *n; j++)
+			if (strcmp((*names)[j], st[i]) == 0)
+				break;
+		if (j < *n || !vm_name_ok(st[i]))
+			continue;
+		if ((nn = reallocarray(*names, *n + 1, sizeof(*nn))) == NULL)
+			break;
+		*names = nn;
+		(*names)[(*n)++] = st[i];
+		st[i] = NULL;
+	}
+	host_names_free(st, ns);
+	return (0);
+}
+
+static int
+status_all(struct ptvm_ctx *ctx, struct host *h, bool json, bool table)
+{
+	struct vmstate *vs;
+	struct strbuf sb;
+	struct json j;
+	char **names, dur[32], mem[32];
+	size_t n, i, k, nd, dirty;
+
+	if (all_names(ctx, h, &names, &n) != 0)
+		return (EXIT_FAIL);
+	if ((vs = calloc(n > 0 ? n : 1, sizeof(*vs))) == NULL) {
+		host_names_free(names, n);
+		return (EXIT_FAIL);
+	}
+	for (i = 0; i < n; i++)
+		vmstate_read(ctx, h, names[i], &vs[i]);
+	if (json) {
+		sb_init(&sb);
+		json_init(&j, &sb);
+		json_arr(&j, NULL);
+		for (i = 0; i < n; i++)
+			status_json(&vs[i], &j);
+		json_end(&j);
+		out_json(&sb);
+		sb_free(&sb);
+	} else if (table) {
+		printf("%-16s %-12s %7s %9s %4s %8s %s\n", "NAME", "STATE",
+		    "PID", "UPTIME", "CPUS", "MEMORY", "PASSTHRU");
+		for (i = 0; i < n; i++) {
+			fmt_dur(uptime_s(&vs[i]), dur, sizeof(dur));
+			if (vs[i].have_vm)
+				snprintf(mem, sizeof(mem), "%lluG",
+				    (unsigned long long)(vs[i].ld.vm.memory >>
+				    30));
+			else
+				strlcpy(mem, "-", sizeof(mem));
+			for (k = nd = dirty = 0; vs[i].have_vm &&
+			    k < vs[i].ld.vm.ndev; k++)
+				if (vs[i].ld.vm.dev[k].kind == VMD_PASSTHRU) {
+					nd++;
+					dirty += sup_dirty_find(&vs[i].dirty,
+					    &vs[i].ld.vm.dev[k].host) != NULL;
+				}
+			printf("%-16s %-12s %7d %9s %4d %8s %zu%s\n",
+			    vs[i].name, vs[i].state, vs[i].have_st ?
+			    vs[i].st.pid : 0, dur, vs[i].have_vm ?
+			    vs[i].ld.vm.ncpus : 0, mem, nd, dirty > 0 ?
+			    " (dirty)" : "");
+		}
+	} else
+		for (i = 0; i < n; i++)
+			status_text(&vs[i]);
+	for (i = 0; i < n; i++)
+		vmstate_free(&vs[i]);
+	free(vs);
+	host_names_free(names, n);
+	return (EXIT_OK);
+}
+
+static int
+status_opts(int argc, char **argv, bool *json)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	*json = false;
+	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (ch != 'j')
+			return (-1);
+		*json = true;
+	}
+	return (0);
+}
+
+int
+cmd_status(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	struct vmstate vs;
+	struct strbuf sb;
+	struct json j;
+	struct host *h;
+	bool json;
+
+	if (status_opts(argc, argv, &json) != 0 || argc - optind > 1)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+	if (ctx_host(ctx, &h) != 0)
+		return (EXIT_FAIL);
+	if (argc - optind == 0)
+		return (status_all(ctx, h, json, false));
+	if (!vm_name_ok(argv[optind])) {
+		fprintf(stderr, "ptvm: %s: not a VM name\n", argv[optind]);
+		return (EXIT_USAGE);
+	}
+	vmstate_read(ctx, h, argv[optind], &vs);
+	if (!vs.have_vm && !vs.have_st) {
+		fprintf(stderr, "ptvm: %s: no such VM (no VM file, never "
+		    "started)\n", argv[optind]);
+		vmstate_free(&vs);
+		return (EXIT_FAIL);
+	}
+	if (json) {
+		sb_init(&sb);
+		json_init(&j, &sb);
+		status_json(&vs, &j);
+		out_json(&sb);
+		sb_free(&sb);
+	} else
+		status_text(&vs);
+	vmstate_free(&vs);
+	return (EXIT_OK);
+}
+
+int
+cmd_list(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	struct host *h;
+	bool json;
+
+	if (status_opts(argc, argv, &json) != 0 || argc != optind)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+	if (ctx_host(ctx, &h) != 0)
+		return (EXIT_FAIL);
+	return (status_all(ctx, h, json, true));
+}
+
+/*
+ * Console: cu(1) on the nmdm(4) B side.
+ */
+int
+cmd_console(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	struct host_proc pr;
+	struct vm_load ld;
+	struct host *h;
+	char dev[64], *av[4];
+	int e;
+
+	if (argc != 2)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM"));
+	if (ctx_host(ctx, &h) != 0)
+		return (EXIT_FAIL);
+	vm_load_init(&ld);
+	if (vm_load(ctx, argv[1], &ld) != 0) {
+		vm_load_free(&ld);
+		return (out_diags(ctx) == 0 ? EXIT_FAIL : EXIT_FAIL);
+	}
+	if (console_b(&ld.vm, dev, sizeof(dev)) == NULL) {
+		fprintf(stderr, "ptvm: %s: no console= in the VM file (add "
+		    "console=auto)\n", ld.vm.name);
+		vm_load_free(&ld);
+		return (EXIT_FAIL);
+	}
+	vm_load_free(&ld);
+	av[0] = __DECONST(char *, "cu");
+	av[1] = __DECONST(char *, "-l");
+	av[2] = dev;
+	av[3] = NULL;
+	if (ctx->hostdir != NULL) {
+		/* A captured host: DIR/bin/cu if any, and the journal. */
+		if ((e = h->ops->run(h, av, &pr)) != 0) {
+			fprintf(stderr, "ptvm: cu: %s\n", strerror(e));
+			return (EXIT_FAIL);
+		}
+		if (!pr.ran)
+			printf("cu -l %s\n", dev);
+		return (pr.status == 0 ? EXIT_OK : EXIT_FAIL);
+	}
+	printf("Connected to %s; type ~. to leave (ptvm console)\n", dev);
+	fflush(stdout);
+	execv("/usr/bin/cu", av);
+	fprintf(stderr, "ptvm: /usr/bin/cu: %s\n", strerror(errno));
+	return (EXIT_FAIL);
+}
+
+/*
+ * host restore: what crashed supervisors left behind.
+ */
+int
+cmd_host_restore(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	struct life_paths p;
+	struct host *h;
+	char **names;
+	size_t n, i, k;
+	bool unbind, any;
+	int ch, spid, failed;
+
+	unbind = false;
+	while ((ch = getopt(argc, argv, "u")) != -1) {
+		if (ch != 'u')
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+		unbind = true;
+	}
+	if (argc != optind)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+	if (ctx_host(ctx, &h) != 0)
+		return (EXIT_FAIL);
+	if (sys_dir_list(h->rundir, &names, &n) != 0) {
+		printf("nothing to restore\n");
+		return (EXIT_OK);
+	}
+	failed = 0;
+	any = false;
+	for (i = 0; i < n; i++) {
+		k = strlen(names[i]);
+		if (k > 7 && strcmp(names[i] + k - 7, ".status") == 0)
+			names[i][k - 7] = '\0';
+		else if (k > 5 && strcmp(names[i] + k - 5, ".undo") == 0)
+			names[i][k - 5] = '\0';
+		else
+			continue;
+		if (i > 0 && strcmp(names[i], names[i - 1]) == 0)
+			continue;	/* NAME.status after NAME.undo */
+		if (!vm_name_ok(names[i]) || life_paths(h, names[i], &p) != 0)
+			continue;
+		if (life_supervisor(&p, &spid)) {
+			printf("%s: supervised by pid %d; left alone\n",
+			    names[i], spid);
+			continue;
+		}
+		any |= life_recover(ctx, h, names[i], print_fn, names[i]) > 0;
+		if (access(p.undo, F_OK) == 0) {
+			any = true;
+			failed += undo_restore(ctx, h, names[i], unbind,
+			    print_fn, names[i]);
+		}
+	}
+	host_names_free(names, n);
+	if (!any)
+		printf("nothing to restore\n");
+	(void)out_diags(ctx);
+	return (failed > 0 ? EXIT_FAIL : EXIT_OK);
+}

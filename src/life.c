@@ -1,0 +1,710 @@
+/*
+ * life.c: a VM's runtime files, the dirty marks, the undo journal's
+ * execution and recovery after a lost supervisor.
+ */
+#include "compat.h"
+
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bind.h"
+#include "life.h"
+
+int64_t
+life_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+int64_t
+life_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+int
+life_tzoff(void)
+{
+	struct tm tm;
+	time_t t;
+
+	t = time(NULL);
+	if (localtime_r(&t, &tm) == NULL)
+		return (0);
+	return ((int)(tm.tm_gmtoff / 60));
+}
+
+static int
+pjoin(char *buf, size_t sz, const char *dir, const char *name,
+    const char *suffix)
+{
+
+	if ((size_t)snprintf(buf, sz, "%s/%s%s", dir, name, suffix) >= sz)
+		return (ENAMETOOLONG);
+	return (0);
+}
+
+int
+life_paths(struct host *h, const char *name, struct life_paths *p)
+{
+	int e;
+
+	if (!vm_name_ok(name))
+		return (EINVAL);
+	if ((e = pjoin(p->pid, sizeof(p->pid), h->rundir, name, ".pid")) ||
+	    (e = pjoin(p->status, sizeof(p->status), h->rundir, name,
+	    ".status")) ||
+	    (e = pjoin(p->sock, sizeof(p->sock), h->rundir, name, ".sock")) ||
+	    (e = pjoin(p->undo, sizeof(p->undo), h->rundir, name, ".undo")) ||
+	    (e = pjoin(p->conf, sizeof(p->conf), h->rundir, name,
+	    ".bhyve.conf")) ||
+	    (e = pjoin(p->log, sizeof(p->log), h->logdir, name, ".log")) ||
+	    (e = pjoin(p->dirty, sizeof(p->dirty), h->rundir, "dirty", "")) ||
+	    (e = pjoin(p->lock, sizeof(p->lock), h->rundir, "life.lock", "")))
+		return (e);
+	return (0);
+}
+
+/* The paths of VM name beside those of p (the same run directory). */
+int
+life_paths_of(const struct life_paths *p, const char *name,
+    struct life_paths *out)
+{
+	char dir[PATH_MAX], *slash;
+	struct host h;
+	char logdir[PATH_MAX];
+
+	strlcpy(dir, p->status, sizeof(dir));
+	strlcpy(logdir, p->log, sizeof(logdir));
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return (EINVAL);
+	*slash = '\0';
+	if ((slash = strrchr(logdir, '/')) == NULL)
+		return (EINVAL);
+	*slash = '\0';
+	memset(&h, 0, sizeof(h));
+	h.rundir = dir;
+	h.logdir = logdir;
+	return (life_paths(&h, name, out));
+}
+
+/*
+ * pidfile_open(3) holds an flock(2) on the pidfile for the supervisor's
+ * life; a shared lock that cannot be had means it lives.
+ */
+bool
+life_supervisor(const struct life_paths *p, int *pid)
+{
+	char buf[32];
+	ssize_t n;
+	bool alive;
+	int fd;
+
+	*pid = 0;
+	if ((fd = open(p->pid, O_RDONLY | O_CLOEXEC)) < 0)
+		return (false);
+	alive = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+	if (alive && (n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		*pid = (int)strtol(buf, NULL, 10);
+	}
+	close(fd);
+	return (alive);
+}
+
+static void
+on_alarm(int sig)
+{
+
+	(void)sig;
+}
+
+/*
+ * Waits (up to secs) until the supervisor is gone: its lock is released
+ * when it exits, after it said "done".  Then a start can follow at once.
+ */
+void
+life_supervisor_wait(const struct life_paths *p, unsigned secs)
+{
+	struct sigaction sa, old;
+	int fd;
+
+	if ((fd = open(p->pid, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGALRM, &sa, &old);
+	alarm(secs);
+	(void)flock(fd, LOCK_SH);
+	alarm(0);
+	(void)sigaction(SIGALRM, &old, NULL);
+	close(fd);
+}
+
+int
+life_status_read(const struct life_paths *p, struct sup_status *st,
+    struct diags *d)
+{
+	char *buf;
+	size_t len;
+	int e;
+
+	sup_status_init(st);
+	if ((e = sys_read_file(p->status, 1 << 20, &buf, &len)) != 0)
+		return (e);
+	e = sup_status_parse(buf, len, p->status, st, d) == 0 ? 0 : EINVAL;
+	free(buf);
+	return (e);
+}
+
+int
+life_status_write(const struct life_paths *p, const struct sup_status *st)
+{
+	struct strbuf sb;
+	int e;
+
+	sb_init(&sb);
+	sup_status_format(st, &sb);
+	e = sb.oom ? ENOMEM : sys_write_atomic(p->status, sb_str(&sb),
+	    sb.len, 0644);
+	sb_free(&sb);
+	return (e);
+}
+
+int
+life_lock(const struct life_paths *p)
+{
+	int fd;
+
+	if ((fd = open(p->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return (-1);
+	while (flock(fd, LOCK_EX) != 0)
+		if (errno != EINTR) {
+			close(fd);
+			return (-1);
+		}
+	return (fd);
+}
+
+void
+life_unlock(int fd)
+{
+
+	if (fd >= 0)
+		close(fd);
+}
+
+int
+dirty_read(const struct life_paths *p, struct sup_dirty_list *l,
+    struct diags *d)
+{
+	char *buf;
+	size_t len;
+	int e;
+
+	sup_dirty_init(l);
+	if ((e = sys_read_file(p->dirty, 1 << 20, &buf, &len)) != 0)
+		return (e == ENOENT ? 0 : e);
+	e = sup_dirty_parse(buf, len, p->dirty, l, d) == 0 ? 0 : EINVAL;
+	free(buf);
+	return (e);
+}
+
+static int
+dirty_write(const struct life_paths *p, const struct sup_dirty_list *l)
+{
+	struct strbuf sb;
+	int e;
+
+	sb_init(&sb);
+	sup_dirty_format(l, &sb);
+	e = sb.oom ? ENOMEM : sys_write_atomic(p->dirty, sb_str(&sb), sb.len,
+	    0644);
+	sb_free(&sb);
+	return (e);
+}
+
+int
+dirty_mark(const struct life_paths *p, const char *vm,
+    const struct pci_sel *sel, size_t n, const char *reason)
+{
+	struct sup_dirty_list l;
+	struct diags d;
+	size_t i;
+	int fd, e;
+
+	if (n == 0)
+		return (0);
+	if ((fd = life_lock(p)) < 0)
+		return (errno);
+	diags_init(&d);
+	/* A damaged file must not stop the marks: start over. */
+	if (dirty_read(p, &l, &d) != 0)
+		sup_dirty_init(&l);
+	diags_free(&d);
+	e = 0;
+	for (i = 0; i < n && e == 0; i++)
+		if (sup_dirty_add(&l, &sel[i], life_wall_ms() / 1000, vm,
+		    reason) != 0)
+			e = ENOMEM;
+	if (e == 0)
+		e = dirty_write(p, &l);
+	sup_dirty_free(&l);
+	life_unlock(fd);
+	return (e);
+}
+
+int
+dirty_clear(const struct life_paths *p, const struct pci_sel *sel, size_t n)
+{
+	struct sup_dirty_list l;
+	struct diags d;
+	size_t i;
+	int fd, e;
+
+	if ((fd = life_lock(p)) < 0)
+		return (errno);
+	diags_init(&d);
+	e = dirty_read(p, &l, &d);
+	diags_free(&d);
+	if (e == 0) {
+		for (i = 0; i < n; i++)
+			(void)sup_dirty_remove(&l, &sel[i]);
+		e = dirty_write(p, &l);
+	}
+	sup_dirty_free(&l);
+	life_unlock(fd);
+	return (e);
+}
+
+/* The undo journal. */
+
+static int
+journal_read(const char *path, struct undo_list *l, struct diags *d)
+{
+	char *buf;
+	size_t len;
+	int e;
+
+	undo_init(l);
+	if ((e = sys_read_file(path, 1 << 20, &buf, &len)) != 0)
+		return (e == ENOENT ? 0 : e);
+	e = undo_parse(buf, len, path, l, d) == 0 ? 0 : EINVAL;
+	free(buf);
+	return (e);
+}
+
+static int
+journal_write(const char *path, const char *vm, const struct undo_list *l)
+{
+	struct strbuf sb;
+	int e;
+
+	if (l->n == 0) {
+		if (unlink(path) != 0 && errno != ENOENT)
+			return (errno);
+		return (0);
+	}
+	sb_init(&sb);
+	undo_format(l, vm, &sb);
+	e = sb.oom ? ENOMEM : sys_write_atomic(path, sb_str(&sb), sb.len,
+	    0600);
+	sb_free(&sb);
+	return (e);
+}
+
+int
+undo_record(const struct life_paths *p, const char *vm, enum undo_kind k,
+    const char *const *words)
+{
+	struct undo_list l;
+	struct diags d;
+	int fd, e;
+
+	if ((fd = life_lock(p)) < 0)
+		return (errno);
+	diags_init(&d);
+	/* Never drop entries of a journal ptvm cannot read: refuse. */
+	if ((e = journal_read(p->undo, &l, &d)) == 0 &&
+	    (e = undo_add(&l, k, words)) == 0)
+		e = journal_write(p->undo, vm, &l);
+	diags_free(&d);
+	undo_free(&l);
+	life_unlock(fd);
+	return (e);
+}
+
+int
+undo_forget(const struct life_paths *p, const char *vm, enum undo_kind k,
+    const char *const *words)
+{
+	struct undo_list l;
+	struct diags d;
+	ssize_t i;
+	int fd, e;
+
+	if ((fd = life_lock(p)) < 0)
+		return (errno);
+	diags_init(&d);
+	if ((e = journal_read(p->undo, &l, &d)) == 0 &&
+	    (i = undo_find(&l, k, words)) >= 0) {
+		undo_remove(&l, (size_t)i);
+		e = journal_write(p->undo, vm, &l);
+	}
+	diags_free(&d);
+	undo_free(&l);
+	life_unlock(fd);
+	return (e);
+}
+
+static void
+say(life_log_fn *fn, void *arg, enum diag_level lvl, const char *fmt, ...)
+    __printflike(4, 5);
+
+static void
+say(life_log_fn *fn, void *arg, enum diag_level lvl, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (fn != NULL)
+		fn(arg, lvl, msg);
+}
+
+/*
+ * Another VM whose supervisor lives and whose journal does not hold the
+ * sysctl yet takes our entry over: it still relies on the value.
+ */
+static bool
+sysctl_handover(struct host *h, const char *vm, const struct undo_entry *en,
+    char *to, size_t tosz)
+{
+	struct life_paths op;
+	struct undo_list ol;
+	struct diags d;
+	char **names;
+	size_t n, i, k;
+	const char *w[3];
+	bool done;
+	int spid;
+
+	if (sys_dir_list(h->rundir, &names, &n) != 0)
+		return (false);
+	done = false;
+	for (i = 0; i < n && !done; i++) {
+		k = strlen(names[i]);
+		if (k <= 5 || strcmp(names[i] + k - 5, ".undo") != 0)
+			continue;
+		names[i][k - 5] = '\0';
+		if (strcmp(names[i], vm) == 0 ||
+		    life_paths(h, names[i], &op) != 0 ||
+		    !life_supervisor(&op, &spid))
+			continue;
+		diags_init(&d);
+		if (journal_read(op.undo, &ol, &d) == 0) {
+			for (k = 0; k < ol.n; k++)
+				if (ol.e[k].kind == UNDO_SYSCTL &&
+				    strcmp(ol.e[k].w[0], en->w[0]) == 0)
+					break;
+			w[0] = en->w[0];
+			w[1] = en->w[1];
+			w[2] = NULL;
+			if (k == ol.n && undo_add(&ol, UNDO_SYSCTL, w) == 0 &&
+			    journal_write(op.undo, names[i], &ol) == 0) {
+				done = true;
+				strlcpy(to, names[i], tosz);
+			}
+		}
+		diags_free(&d);
+		undo_free(&ol);
+	}
+	host_names_free(names, n);
+	return (done);
+}
+
+struct logadapt {
+	life_log_fn	*fn;
+	void		*arg;
+};
+
+static void
+bind_say(void *arg, const char *line)
+{
+	struct logadapt *la = arg;
+
+	if (la->fn != NULL)
+		la->fn(la->arg, DIAG_NOTE, line);
+}
+
+static int
+undo_bind(struct ptvm_ctx *ctx, struct host *h, const char *sel,
+    life_log_fn *fn, void *arg)
+{
+	struct logadapt la = { fn, arg };
+	struct bind_env env;
+	struct bind_plan p;
+	size_t *devs, ndevs;
+	char *av[2];
+	int rv;
+
+	av[0] = __DECONST(char *, sel);
+	av[1] = NULL;
+	bind_plan_init(&p);
+	devs = NULL;
+	rv = -1;
+	if (bind_env_read(ctx, h, &env) == 0 &&
+	    bind_resolve(ctx, &env, 1, av, &devs, &ndevs) == 0 &&
+	    unbind_plan_make(&env.st, devs, ndevs, &p, &ctx->diags) == 0)
+		rv = p.ndevs == 0 ? 0 : unbind_execute(ctx, h, &env, &p,
+		    bind_say, &la) == EXIT_OK ? 0 : -1;
+	free(devs);
+	bind_plan_free(&p);
+	bind_env_free(&env);
+	return (rv);
+}
+
+static int
+undo_one(struct ptvm_ctx *ctx, struct host *h, const char *vm,
+    const struct undo_entry *en, bool unbind, life_log_fn *fn, void *arg)
+{
+	struct host_proc pr;
+	char *av[UNDO_MAXWORDS + 2], to[64];
+	int e, i;
+
+	switch (en->kind) {
+	case UNDO_SYSCTL:
+		if (sysctl_handover(h, vm, en, to, sizeof(to))) {
+			say(fn, arg, DIAG_NOTE, "%s stays as it is: VM %s "
+			    "still runs and will put back %s=%s", en->w[0],
+			    to, en->w[0], en->w[1]);
+			return (0);
+		}
+		if ((e = h->ops->sysctl_set(h, en->w[0], en->w[1])) != 0) {
+			say(fn, arg, DIAG_WARN, "sysctl %s=%s: %s", en->w[0],
+			    en->w[1], strerror(e));
+			return (-1);
+		}
+		say(fn, arg, DIAG_NOTE, "put back %s=%s", en->w[0], en->w[1]);
+		return (0);
+	case UNDO_TAP:
+		av[0] = __DECONST(char *, "ifconfig");
+		av[1] = en->w[0];
+		av[2] = __DECONST(char *, "destroy");
+		av[3] = NULL;
+		if ((e = h->ops->run(h, av, &pr)) != 0 ||
+		    (pr.ran && pr.status != 0)) {
+			say(fn, arg, DIAG_WARN, "ifconfig %s destroy failed%s%s",
+			    en->w[0], e != 0 ? ": " : "",
+			    e != 0 ? strerror(e) : "");
+			return (-1);
+		}
+		say(fn, arg, DIAG_NOTE, "destroyed %s", en->w[0]);
+		return (0);
+	case UNDO_CPUSET:
+		av[0] = __DECONST(char *, "cpuset");
+		for (i = 0; i < en->nw; i++)
+			av[i + 1] = en->w[i];
+		av[i + 1] = NULL;
+		if ((e = h->ops->run(h, av, &pr)) != 0 ||
+		    (pr.ran && pr.status != 0)) {
+			say(fn, arg, DIAG_WARN, "cpuset failed%s%s",
+			    e != 0 ? ": " : "", e != 0 ? strerror(e) : "");
+			return (-1);
+		}
+		say(fn, arg, DIAG_NOTE, "the host's processes may use every "
+		    "CPU again");
+		return (0);
+	case UNDO_BIND:
+		if (strcmp(en->w[1], "keep") == 0 && !unbind)
+			return (0);
+		if (undo_bind(ctx, h, en->w[0], fn, arg) != 0) {
+			say(fn, arg, DIAG_WARN, "%s could not be given back to "
+			    "its driver (ptvm unbind %s)", en->w[0], en->w[0]);
+			return (-1);
+		}
+		say(fn, arg, DIAG_NOTE, "gave %s back to its host driver",
+		    en->w[0]);
+		return (0);
+	}
+	return (-1);
+}
+
+int
+undo_restore(struct ptvm_ctx *ctx, struct host *h, const char *vm,
+    bool unbind, life_log_fn *fn, void *arg)
+{
+	struct life_paths p;
+	struct undo_list l;
+	struct diags d;
+	struct diag *dg;
+	size_t i;
+	int fd, failed;
+
+	if (life_paths(h, vm, &p) != 0 || (fd = life_lock(&p)) < 0)
+		return (1);
+	diags_init(&d);
+	if (journal_read(p.undo, &l, &d) != 0) {
+		dg = STAILQ_FIRST(&d.head);
+		say(fn, arg, DIAG_ERROR, "%s:%u: %s; nothing undone (fix or "
+		    "remove the file)", p.undo, dg != NULL ? dg->line : 0,
+		    dg != NULL ? dg->msg : "cannot be read");
+		diags_free(&d);
+		undo_free(&l);
+		life_unlock(fd);
+		return (1);
+	}
+	diags_free(&d);
+	failed = 0;
+	for (i = l.n; i-- > 0;) {
+		if (undo_one(ctx, h, vm, &l.e[i], unbind, fn, arg) != 0) {
+			failed++;
+			continue;
+		}
+		undo_remove(&l, i);
+		/* As it goes: a crash now leaves only what is still in effect. */
+		(void)journal_write(p.undo, vm, &l);
+	}
+	/* Bindings kept on ppt(4) on purpose are no longer ptvm's to undo. */
+	for (i = l.n; i-- > 0;)
+		if (l.e[i].kind == UNDO_BIND && strcmp(l.e[i].w[1], "keep") ==
+		    0 && !unbind)
+			undo_remove(&l, i);
+	if (journal_write(p.undo, vm, &l) != 0)
+		failed++;
+	undo_free(&l);
+	life_unlock(fd);
+	return (failed);
+}
+
+/* The kernel's VMs. */
+
+bool
+life_vm_exists(struct host *h, const char *name)
+{
+	struct host_vm_list vl;
+	size_t i;
+	bool found;
+
+	if (h->ops->vm_list(h, &vl) != 0)
+		return (false);
+	for (found = false, i = 0; i < vl.n; i++)
+		found |= strcmp(vl.vm[i].name, name) == 0;
+	host_vm_list_free(&vl);
+	return (found);
+}
+
+/* bhyvectl --destroy --vm=NAME; 0, an errno, or -1 when it failed. */
+int
+life_destroy(struct host *h, const char *name)
+{
+	struct host_proc pr;
+	char vmarg[64], *av[4];
+	int e;
+
+	(void)snprintf(vmarg, sizeof(vmarg), "--vm=%s", name);
+	av[0] = __DECONST(char *, "bhyvectl");
+	av[1] = __DECONST(char *, "--destroy");
+	av[2] = vmarg;
+	av[3] = NULL;
+	if ((e = h->ops->run(h, av, &pr)) != 0)
+		return (e);
+	return (pr.ran && pr.status != 0 ? -1 : 0);
+}
+
+int
+life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
+    life_log_fn *fn, void *arg)
+{
+	struct life_paths p;
+	struct sup_status st;
+	struct sup_outcome o;
+	struct sup_actions acts;
+	struct host_probe pr;
+	struct diags d;
+	size_t i;
+	bool alive, bhyve, exists;
+	int spid;
+
+	if (life_paths(h, name, &p) != 0)
+		return (0);
+	diags_init(&d);
+	if (life_status_read(&p, &st, &d) != 0) {
+		diags_free(&d);
+		return (0);
+	}
+	diags_free(&d);
+	alive = life_supervisor(&p, &spid);
+	if (alive)
+		return (0);
+	bhyve = false;
+	if (st.pid > 0 && h->ops->vm_probe(h, name, st.pid, &pr) == 0)
+		bhyve = pr.alive;
+	exists = life_vm_exists(h, name);
+	if (st.state == SUP_STOPPED && (!exists || bhyve))
+		return (0);
+	memset(&acts, 0, sizeof(acts));
+	sup_recover(&st, alive, bhyve, exists, st.ndev, life_mono_ms(), &o,
+	    &acts);
+	for (i = 0; i < acts.n; i++) {
+		switch (acts.a[i].kind) {
+		case SUP_A_LOG:
+			say(fn, arg, acts.a[i].level, "%s: %s", name,
+			    acts.a[i].msg);
+			break;
+		case SUP_A_DESTROY:
+			if (life_destroy(h, name) != 0)
+				say(fn, arg, DIAG_WARN, "%s: bhyvectl --destroy "
+				    "failed", name);
+			break;
+		case SUP_A_DIRTY:
+			if (dirty_mark(&p, name, st.dev, st.ndev,
+			    acts.a[i].msg) != 0)
+				say(fn, arg, DIAG_WARN, "%s: cannot write %s",
+				    name, p.dirty);
+			else
+				say(fn, arg, DIAG_WARN, "%s: marked %zu "
+				    "passed-through function%s dirty", name,
+				    st.ndev, st.ndev == 1 ? "" : "s");
+			break;
+		case SUP_A_RESTORE:
+			(void)undo_restore(ctx, h, name, false, fn, arg);
+			break;
+		case SUP_A_RECORD:
+			st.state = SUP_STOPPED;
+			st.pid = 0;
+			st.supervisor = 0;
+			st.has_last = true;
+			st.last_kind = o.kind;
+			memset(&st.last_exit, 0, sizeof(st.last_exit));
+			st.last_ran = o.ran;
+			st.last_dirty = o.dirty;
+			st.last_time = life_wall_ms() / 1000;
+			strlcpy(st.last_why, o.why, sizeof(st.last_why));
+			(void)life_status_write(&p, &st);
+			break;
+		default:
+			break;
+		}
+	}
+	return (o.kind == SUP_K_LOST ? 1 : 0);
+}

@@ -1,0 +1,112 @@
+/*
+ * life.h: the VM lifecycle in the front end.  The runtime files of a VM
+ * under the host's run directory (/var/run/ptvm, DIR/run under -H), the
+ * dirty-device marks, the undo journal's execution, recovery after a
+ * supervisor vanished, and the supervisor's event loop (supervise.c).
+ *
+ *	NAME.pid	the supervisor's pidfile, locked while it lives
+ *	NAME.status	lib/sup.h's status file
+ *	NAME.sock	the supervisor's control socket ("stop" requests)
+ *	NAME.undo	lib/undo.h's journal
+ *	NAME.bhyve.conf	the configuration bhyve runs with (-k)
+ *	dirty		the dirty-device marks of every VM
+ *	life.lock	serialises updates of dirty and of the undo journals
+ */
+#ifndef PTVM_LIFE_H
+#define PTVM_LIFE_H
+
+#include <limits.h>
+
+#include "ptvm.h"
+#include "sup.h"
+#include "undo.h"
+#include "vmload.h"
+
+struct life_paths {
+	char		 pid[PATH_MAX];
+	char		 status[PATH_MAX];
+	char		 sock[PATH_MAX];
+	char		 undo[PATH_MAX];
+	char		 conf[PATH_MAX];
+	char		 log[PATH_MAX];
+	char		 dirty[PATH_MAX];
+	char		 lock[PATH_MAX];
+};
+
+typedef void life_log_fn(void *, enum diag_level, const char *);
+
+int	life_paths(struct host *, const char *, struct life_paths *);
+/* Another VM's paths in the same directories. */
+int	life_paths_of(const struct life_paths *, const char *,
+	    struct life_paths *);
+/* Whether the supervisor of a VM lives (its pidfile is locked); its pid. */
+bool	life_supervisor(const struct life_paths *, int *);
+/* Waits up to secs for the supervisor to exit. */
+void	life_supervisor_wait(const struct life_paths *, unsigned);
+/* The status file; ENOENT when the VM never ran since boot. */
+int	life_status_read(const struct life_paths *, struct sup_status *,
+	    struct diags *);
+int	life_status_write(const struct life_paths *,
+	    const struct sup_status *);
+
+/* life.lock: held around read-modify-write of shared runtime files. */
+int	life_lock(const struct life_paths *);
+void	life_unlock(int);
+
+/* The dirty marks (an empty list when there are none). */
+int	dirty_read(const struct life_paths *, struct sup_dirty_list *,
+	    struct diags *);
+/* Marks every passthru function of the VM dirty. */
+int	dirty_mark(const struct life_paths *, const char *,
+	    const struct pci_sel *, size_t, const char *);
+/* Removes marks (a host reboot does it too); -1 on error. */
+int	dirty_clear(const struct life_paths *, const struct pci_sel *,
+	    size_t);
+
+/* The undo journal: records a change before it is made. */
+int	undo_record(const struct life_paths *, const char *, enum undo_kind,
+	    const char *const *);
+/* Forgets the entry of a change that did not happen. */
+int	undo_forget(const struct life_paths *, const char *, enum undo_kind,
+	    const char *const *);
+/*
+ * Undoes the journal of VM name newest first, each undone entry removed
+ * as it goes.  unbind: also give "keep" bindings back to their drivers.
+ * A sysctl another live VM still relies on is handed over to that VM's
+ * journal instead.  Returns the number of entries that failed.
+ */
+int	undo_restore(struct ptvm_ctx *, struct host *, const char *, bool,
+	    life_log_fn *, void *);
+
+/* Whether the kernel has VM name; bhyvectl --destroy of it. */
+bool	life_vm_exists(struct host *, const char *);
+int	life_destroy(struct host *, const char *);
+
+/*
+ * After a supervisor vanished: its status says the VM was not stopped
+ * but nobody holds the pidfile.  Puts things right (lib/sup.c
+ * sup_recover): a bhyve that still runs is left alone; otherwise the VM
+ * is destroyed, its devices marked dirty, the journal undone and the
+ * end recorded as "lost".  Returns 1 when something was recovered.
+ */
+int	life_recover(struct ptvm_ctx *, struct host *, const char *,
+	    life_log_fn *, void *);
+
+/* The supervisor (supervise.c). */
+struct supervise_opts {
+	bool		 foreground;	/* -F: log to stderr too */
+	bool		 force;		/* --force: restart with dirty devices */
+	int		 ready_fd;	/* tell "running"/"ended" here, or -1 */
+};
+
+/* Runs the VM until it ends; returns the supervisor's exit status. */
+int	supervise(struct ptvm_ctx *, struct host *, struct vm_load *,
+	    const struct life_paths *, const struct supervise_opts *);
+
+/* The ms clocks. */
+int64_t	life_mono_ms(void);
+int64_t	life_wall_ms(void);
+/* Local offset from UTC in minutes, for log stamps. */
+int	life_tzoff(void);
+
+#endif /* PTVM_LIFE_H */

@@ -1,0 +1,975 @@
+/*
+ * supervise.c: the supervisor's event loop.  It feeds lib/sup.c's state
+ * machine with what happens and carries out the actions it returns.
+ *
+ * Everything waits in one poll(2): a self-pipe carries SIGCHLD (bhyve
+ * ended: waitpid at once), SIGTERM, SIGINT and SIGHUP; bhyve's output
+ * pipe goes to the log; the control socket brings stop requests; the
+ * poll timeout is the machine's next timer or the next look at the
+ * guest (whether it runs and enabled ACPI, which no event announces).
+ * Nothing sleeps in a loop.
+ */
+#include "compat.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bhyvelog.h"
+#include "pcicfg.h"
+#include "life.h"
+
+#define SV_CLIENTS	8
+#define SV_PROBE_FIRST	20		/* ms after the spawn */
+#define SV_PROBE_MAX	1000
+
+struct sv_client {
+	int		 fd;
+	char		 buf[128];
+	size_t		 n;
+	bool		 stopper;	/* waits for the end of a stop */
+};
+
+struct sv {
+	struct ptvm_ctx	*ctx;
+	struct host	*h;
+	struct vm_load	*ld;
+	const struct life_paths *p;
+	const struct supervise_opts *o;
+	const char	*name;
+	struct sup	 sup;
+	struct sup_event q[8];
+	size_t		 nq;
+	int		 logfd;
+	int		 tz;
+	int		 outfd;		/* bhyve's output, -1 when none */
+	int		 lsock;
+	struct sv_client cl[SV_CLIENTS];
+	struct bhyvelog	 blog;
+	char		*argv[16];
+	int64_t		 probe_at;	/* -1: no look planned */
+	int64_t		 probe_step;
+	int64_t		 exited_at;	/* ms bhyve's end was seen, or -1 */
+	int		 ready_fd;
+	bool		 done;
+	int		 code;
+	char		 error[256];
+	enum sup_state	 last_state;
+	/* Configuration-space evidence of the passed functions (issue 8). */
+	struct pci_sel	 dsel[SUP_STATUS_MAXDEV];
+	struct pcicfg	*before[SUP_STATUS_MAXDEV];
+	char		 dsig[SUP_STATUS_MAXDEV][16];
+	size_t		 ndsel;
+	bool		 evidence_said;
+	bool		 record;	/* the status file is due */
+};
+
+static int sv_sigw = -1;
+
+static void
+sv_onsig(int sig)
+{
+	unsigned char c = (unsigned char)sig;
+	int save = errno;
+
+	(void)write(sv_sigw, &c, 1);
+	errno = save;
+}
+
+static void
+cloexec_nb(int fd, bool nb)
+{
+
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (nb)
+		(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+/* Output. */
+
+static void
+sv_write_log(struct sv *s, const char *tag, const char *msg)
+{
+	struct strbuf sb;
+
+	if (s->logfd < 0)
+		return;
+	sb_init(&sb);
+	bhyvelog_line(&sb, life_wall_ms(), s->tz, tag, msg, strlen(msg));
+	if (!sb.oom)
+		(void)write(s->logfd, sb_str(&sb), sb.len);
+	sb_free(&sb);
+}
+
+static void
+sv_client_send(struct sv *s, bool stoppers, const char *fmt, ...)
+    __printflike(3, 4);
+
+static void
+sv_client_send(struct sv *s, bool stoppers, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	size_t i;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	for (i = 0; i < SV_CLIENTS; i++)
+		if (s->cl[i].fd >= 0 && (!stoppers || s->cl[i].stopper))
+			(void)send(s->cl[i].fd, line, (size_t)n, 0);
+}
+
+static void
+sv_client_close(struct sv *s, size_t i)
+{
+
+	close(s->cl[i].fd);
+	s->cl[i].fd = -1;
+	s->cl[i].n = 0;
+	s->cl[i].stopper = false;
+}
+
+static void
+sv_say(struct sv *s, enum diag_level lvl, const char *msg)
+{
+	char one[400];
+	size_t i;
+
+	sv_write_log(s, "ptvm", msg);
+	if (s->o->foreground)
+		fprintf(stderr, "ptvm: %s: %s%s\n", s->name,
+		    lvl == DIAG_ERROR ? "error: " : lvl == DIAG_WARN ?
+		    "warning: " : "", msg);
+	/* One line on the wire. */
+	strlcpy(one, msg, sizeof(one));
+	for (i = 0; one[i] != '\0'; i++)
+		if (one[i] == '\n')
+			one[i] = ' ';
+	sv_client_send(s, true, "log %s %s\n", diag_level_name(lvl), one);
+}
+
+static void
+sv_sayf(struct sv *s, enum diag_level lvl, const char *fmt, ...)
+    __printflike(3, 4);
+
+static void
+sv_sayf(struct sv *s, enum diag_level lvl, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sv_say(s, lvl, msg);
+}
+
+static void
+sv_logfn(void *arg, enum diag_level lvl, const char *msg)
+{
+
+	sv_say(arg, lvl, msg);
+}
+
+/* The status file, after every change. */
+static void
+sv_status(struct sv *s)
+{
+	struct sup_status st;
+	size_t i;
+
+	sup_status_init(&st);
+	strlcpy(st.name, s->name, sizeof(st.name));
+	sup_status_fill(&s->sup, life_wall_ms() - life_mono_ms(), &st);
+	st.supervisor = s->sup.state == SUP_STOPPED ? 0 : (int)getpid();
+	strlcpy(st.log, s->p->log, sizeof(st.log));
+	strlcpy(st.error, s->error, sizeof(st.error));
+	for (i = 0; i < s->ld->vm.ndev && st.ndev < SUP_STATUS_MAXDEV; i++)
+		if (s->ld->vm.dev[i].kind == VMD_PASSTHRU)
+			st.dev[st.ndev++] = s->ld->vm.dev[i].host;
+	for (i = 0; i < s->ndsel; i++)
+		if (s->dsig[i][0] != '\0') {
+			st.ev_sel[st.nev] = s->dsel[i];
+			strlcpy(st.ev_sig[st.nev], s->dsig[i],
+			    sizeof(st.ev_sig[0]));
+			st.nev++;
+		}
+	if (life_status_write(s->p, &st) != 0)
+		sv_sayf(s, DIAG_WARN, "cannot write %s", s->p->status);
+}
+
+static void
+sv_ready(struct sv *s, const char *fmt, ...) __printflike(2, 3);
+
+static void
+sv_ready(struct sv *s, const char *fmt, ...)
+{
+	char line[400];
+	va_list ap;
+	int n;
+
+	if (s->ready_fd < 0)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		(void)write(s->ready_fd, line, (size_t)n < sizeof(line) ?
+		    (size_t)n : sizeof(line) - 1);
+	close(s->ready_fd);
+	s->ready_fd = -1;
+}
+
+/* Actions. */
+
+static void
+sv_push(struct sv *s, const struct sup_event *ev)
+{
+
+	if (s->nq < nitems(s->q))
+		s->q[s->nq++] = *ev;
+}
+
+/*
+ * Evidence: each passed function's configuration space is read before
+ * bhyve runs and again once the VM is destroyed (the kernel has released
+ * and reset the function), saved under RUNDIR/NAME.pci/, and the change
+ * explained in the log with its failure signature (lib/pcicfg.h).
+ */
+static int
+sv_evidence_path(struct sv *s, const char *when, const struct pci_sel *sel,
+    char *path, size_t sz)
+{
+	char name[40];
+
+	pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
+	if ((size_t)snprintf(path, sz, "%s/%s.pci", s->h->rundir, s->name) >=
+	    sz || sys_mkdir_p(path, 0755) != 0)
+		return (-1);
+	if ((size_t)snprintf(path, sz, "%s/%s.pci/%s-%s.txt", s->h->rundir,
+	    s->name, when, name) >= sz)
+		return (-1);
+	return (0);
+}
+
+static struct pcicfg *
+sv_snapshot(struct sv *s, const char *when, const struct pci_sel *sel)
+{
+	struct pcicfg *img;
+	struct strbuf sb;
+	struct diags d;
+	struct diag *dg;
+	char path[PATH_MAX], name[40];
+	int e;
+
+	if ((img = malloc(sizeof(*img))) == NULL)
+		return (NULL);
+	diags_init(&d);
+	if ((e = s->h->ops->pci_cfg_read(s->h, sel, img, &d)) != 0) {
+		if (!s->evidence_said) {
+			dg = STAILQ_FIRST(&d.head);
+			pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
+			sv_sayf(s, DIAG_NOTE, "no configuration-space evidence "
+			    "of %s: %s", name, dg != NULL ? dg->msg :
+			    strerror(e));
+			s->evidence_said = true;
+		}
+		diags_free(&d);
+		free(img);
+		return (NULL);
+	}
+	diags_free(&d);
+	if (sv_evidence_path(s, when, sel, path, sizeof(path)) == 0) {
+		sb_init(&sb);
+		pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
+		pcicfg_format(img, name, &sb);
+		if (!sb.oom)
+			(void)sys_write_atomic(path, sb_str(&sb), sb.len, 0644);
+		sb_free(&sb);
+	}
+	return (img);
+}
+
+static void
+sv_evidence_before(struct sv *s)
+{
+	size_t i;
+
+	if (s->ndsel == 0)
+		for (i = 0; i < s->ld->vm.ndev && s->ndsel < SUP_STATUS_MAXDEV;
+		    i++)
+			if (s->ld->vm.dev[i].kind == VMD_PASSTHRU)
+				s->dsel[s->ndsel++] = s->ld->vm.dev[i].host;
+	for (i = 0; i < s->ndsel; i++) {
+		free(s->before[i]);
+		s->before[i] = sv_snapshot(s, "before", &s->dsel[i]);
+	}
+}
+
+/* The worst signature seen; the log gets the explained differences. */
+static enum pcicfg_sig
+sv_evidence_after(struct sv *s)
+{
+	struct pcicfg_diff *df;
+	struct pcicfg *after;
+	struct strbuf sb;
+	enum pcicfg_sig worst;
+	char name[40];
+	const char *p, *nl;
+	size_t i;
+
+	worst = PCICFG_SIG_NONE;
+	if ((df = malloc(sizeof(*df))) == NULL)
+		return (worst);
+	for (i = 0; i < s->ndsel; i++) {
+		s->dsig[i][0] = '\0';
+		if (s->before[i] == NULL ||
+		    (after = sv_snapshot(s, "after", &s->dsel[i])) == NULL)
+			continue;
+		pcicfg_diff(s->before[i], after, df);
+		pci_sel_fmt(&s->dsel[i], SEL_PCICONF, name, sizeof(name));
+		strlcpy(s->dsig[i], pcicfg_sig_name(df->worst),
+		    sizeof(s->dsig[0]));
+		if (df->worst > worst)
+			worst = df->worst;
+		if (df->n == 0)
+			sv_sayf(s, DIAG_NOTE, "%s: configuration space as "
+			    "before the VM", name);
+		else {
+			sv_sayf(s, df->worst != PCICFG_SIG_NONE ? DIAG_WARN :
+			    DIAG_NOTE, "%s: configuration space after the VM "
+			    "(%zu bytes differ; signature %s):", name,
+			    df->nbytes, pcicfg_sig_name(df->worst));
+			sb_init(&sb);
+			pcicfg_diff_text(df, &sb);
+			for (p = sb_str(&sb); !sb.oom && *p != '\0';
+			    p = *nl != '\0' ? nl + 1 : nl) {
+				nl = strchr(p, '\n');
+				if (nl == NULL)
+					nl = p + strlen(p);
+				if (nl > p) {
+					char line[PCICFG_LINELEN + 16];
+
+					(void)snprintf(line, sizeof(line),
+					    "%s: %.*s", name, (int)(nl - p), p);
+					sv_write_log(s, "pci", line);
+				}
+			}
+			sb_free(&sb);
+		}
+		free(after);
+	}
+	free(df);
+	return (worst);
+}
+
+static void
+sv_spawn(struct sv *s)
+{
+	struct sup_event ev;
+	int fds[2], pid, e;
+
+	memset(&ev, 0, sizeof(ev));
+	bhyvelog_init(&s->blog, "bhyve");
+	s->error[0] = '\0';
+	sv_evidence_before(s);
+	if (pipe(fds) != 0) {
+		e = errno;
+		goto fail;
+	}
+	cloexec_nb(fds[0], true);
+	cloexec_nb(fds[1], false);
+	e = s->h->ops->spawn(s->h, s->argv, fds[1], &pid);
+	close(fds[1]);
+	if (e != 0) {
+		close(fds[0]);
+		goto fail;
+	}
+	s->outfd = fds[0];
+	ev.kind = SUP_EV_SPAWNED;
+	ev.pid = pid;
+	ev.now = life_mono_ms();
+	sv_push(s, &ev);
+	sv_sayf(s, DIAG_NOTE, "bhyve runs as pid %d with %s", pid,
+	    s->p->conf);
+	s->probe_step = SV_PROBE_FIRST;
+	s->probe_at = ev.now + s->probe_step;
+	return;
+fail:
+	sv_sayf(s, DIAG_ERROR, "cannot run %s: %s", s->argv[0], strerror(e));
+	snprintf(s->error, sizeof(s->error), "cannot run %s: %s", s->argv[0],
+	    strerror(e));
+	ev.kind = SUP_EV_SPAWN_FAILED;
+	ev.err = e;
+	ev.now = life_mono_ms();
+	sv_push(s, &ev);
+}
+
+/* Looks at the guest; feeds what changed. */
+static void
+sv_probe(struct sv *s)
+{
+	struct host_probe pr;
+	struct sup_event ev;
+	int64_t now;
+
+	now = life_mono_ms();
+	if (s->sup.pid <= 0 || s->sup.state == SUP_STOPPED) {
+		s->probe_at = -1;
+		return;
+	}
+	if (s->h->ops->vm_probe(s->h, s->name, s->sup.pid, &pr) != 0 ||
+	    !pr.alive) {
+		/* Gone, or not yet visible; SIGCHLD tells an end. */
+		s->probe_at = now + s->probe_step;
+		return;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.now = now;
+	ev.pid = s->sup.pid;
+	if (pr.running == 1 && !s->sup.ran) {
+		ev.kind = SUP_EV_RUNNING;
+		sv_push(s, &ev);
+	}
+	if (pr.acpi >= 0 && pr.acpi != s->sup.acpi) {
+		ev.kind = SUP_EV_ACPI;
+		ev.on = pr.acpi == 1;
+		sv_push(s, &ev);
+	}
+	if (pr.acpi == 1 || (pr.acpi < 0 && pr.running == 1)) {
+		s->probe_at = -1;	/* nothing more to learn */
+		return;
+	}
+	if (s->probe_step < SV_PROBE_MAX)
+		s->probe_step *= 2;
+	if (s->probe_step > SV_PROBE_MAX)
+		s->probe_step = SV_PROBE_MAX;
+	s->probe_at = now + s->probe_step;
+}
+
+static void
+sv_destroy(struct sv *s)
+{
+	int e;
+
+	if (!life_vm_exists(s->h, s->name))
+		return;
+	if ((e = life_destroy(s->h, s->name)) > 0)
+		sv_sayf(s, DIAG_WARN, "bhyvectl --destroy --vm=%s: %s", s->name,
+		    strerror(e));
+	else if (e < 0)
+		sv_sayf(s, DIAG_WARN, "bhyvectl --destroy --vm=%s failed",
+		    s->name);
+	else
+		sv_sayf(s, DIAG_NOTE, "destroyed the VM in the kernel");
+}
+
+/* After the end: destroyed (or never created), the evidence is read. */
+static void
+sv_ended(struct sv *s)
+{
+	enum pcicfg_sig sig;
+
+	sv_destroy(s);
+	sig = sv_evidence_after(s);
+	if (sig != PCICFG_SIG_NONE)
+		sv_sayf(s, DIAG_WARN, "%s: %s", pcicfg_sig_name(sig),
+		    pcicfg_sig_text(sig));
+}
+
+/* Marks each passed function dirty, with its own evidence. */
+static void
+sv_dirty(struct sv *s, const char *why)
+{
+	char one[32], reason[192];
+	const char *sig;
+	size_t i, k;
+
+	for (i = 0; i < s->ld->vm.ndev; i++) {
+		if (s->ld->vm.dev[i].kind != VMD_PASSTHRU)
+			continue;
+		sig = NULL;
+		for (k = 0; k < s->ndsel; k++)
+			if (pci_sel_eq(&s->dsel[k], &s->ld->vm.dev[i].host) &&
+			    s->dsig[k][0] != '\0' &&
+			    strcmp(s->dsig[k], "none") != 0)
+				sig = s->dsig[k];
+		if (sig != NULL)
+			(void)snprintf(reason, sizeof(reason), "%s; "
+			    "configuration space: %s", why, sig);
+		else
+			strlcpy(reason, why, sizeof(reason));
+		pci_sel_fmt(&s->ld->vm.dev[i].host, SEL_PCICONF, one,
+		    sizeof(one));
+		if (dirty_mark(s->p, s->name, &s->ld->vm.dev[i].host, 1,
+		    reason) != 0) {
+			sv_sayf(s, DIAG_ERROR, "cannot write %s", s->p->dirty);
+			return;
+		}
+		sv_sayf(s, DIAG_WARN, "%s marked dirty (%s): a GPU in this "
+		    "state may only work again after a host reboot", one,
+		    reason);
+	}
+}
+
+static void
+sv_actions(struct sv *s, const struct sup_actions *acts)
+{
+	const struct sup_action *a;
+	size_t i;
+
+	for (i = 0; i < acts->n; i++) {
+		a = &acts->a[i];
+		switch (a->kind) {
+		case SUP_A_SPAWN:
+			sv_spawn(s);
+			break;
+		case SUP_A_PRESS:
+			if (s->sup.pid > 0 && kill(s->sup.pid, SIGTERM) != 0)
+				sv_sayf(s, DIAG_WARN, "SIGTERM to %d: %s",
+				    s->sup.pid, strerror(errno));
+			break;
+		case SUP_A_KILL:
+			if (s->sup.pid > 0 && kill(s->sup.pid, SIGKILL) != 0)
+				sv_sayf(s, DIAG_WARN, "SIGKILL to %d: %s",
+				    s->sup.pid, strerror(errno));
+			break;
+		case SUP_A_DESTROY:
+			sv_ended(s);
+			break;
+		case SUP_A_DIRTY:
+			sv_dirty(s, a->msg);
+			break;
+		case SUP_A_RESTORE:
+			if (undo_restore(s->ctx, s->h, s->name,
+			    s->ld->vm.life.unbind_on_stop, sv_logfn, s) != 0)
+				sv_sayf(s, DIAG_WARN, "some host changes are "
+				    "still in effect: ptvm host restore");
+			break;
+		case SUP_A_RECORD:
+			s->record = true;	/* written once the step is done */
+			break;
+		case SUP_A_TIMER:
+		case SUP_A_CANCEL:
+			break;		/* sup_next_timer() drives poll */
+		case SUP_A_PROBE:
+			sv_probe(s);
+			break;
+		case SUP_A_LOG:
+			sv_say(s, a->level, a->msg);
+			break;
+		case SUP_A_DONE:
+			s->done = true;
+			s->code = a->code;
+			break;
+		}
+	}
+}
+
+/* Feeds one event and everything it leads to. */
+static void
+sv_feed(struct sv *s, const struct sup_event *first)
+{
+	struct sup_actions acts;
+	struct sup_event ev;
+	enum sup_state before;
+	size_t i;
+
+	if (first != NULL)
+		sv_push(s, first);
+	while (s->nq > 0) {
+		ev = s->q[0];
+		for (i = 1; i < s->nq; i++)
+			s->q[i - 1] = s->q[i];
+		s->nq--;
+		before = s->sup.state;
+		memset(&acts, 0, sizeof(acts));
+		(void)sup_step(&s->sup, &ev, &acts);
+		sv_actions(s, &acts);
+		if (s->record || s->sup.state != before ||
+		    ev.kind == SUP_EV_SPAWNED || ev.kind == SUP_EV_ACPI) {
+			s->record = false;
+			sv_status(s);
+		}
+		/* A stop that gave up waiting: its client is told. */
+		if (before == SUP_STOPPING && !s->done &&
+		    s->sup.state != SUP_STOPPING) {
+			sv_client_send(s, true, "gaveup\n");
+			for (i = 0; i < SV_CLIENTS; i++)
+				if (s->cl[i].fd >= 0 && s->cl[i].stopper)
+					sv_client_close(s, i);
+		}
+		if (s->sup.state == SUP_RUNNING && before != SUP_RUNNING)
+			sv_ready(s, "running %d\n", s->sup.pid);
+		if (s->done)
+			break;
+	}
+}
+
+/* bhyve's output. */
+static void
+sv_output(struct sv *s, bool final)
+{
+	struct strbuf sb;
+	char buf[4096];
+	ssize_t n;
+
+	sb_init(&sb);
+	while (s->outfd >= 0) {
+		n = read(s->outfd, buf, sizeof(buf));
+		if (n > 0) {
+			bhyvelog_feed(&s->blog, buf, (size_t)n, life_wall_ms(),
+			    s->tz, &sb);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0 || (n < 0 && errno != EAGAIN) || final) {
+			bhyvelog_flush(&s->blog, life_wall_ms(), s->tz, &sb);
+			close(s->outfd);
+			s->outfd = -1;
+		}
+		break;
+	}
+	if (sb.len > 0 && !sb.oom && s->logfd >= 0)
+		(void)write(s->logfd, sb_str(&sb), sb.len);
+	sb_free(&sb);
+	if (s->blog.last != NULL && s->error[0] == '\0') {
+		sb_init(&sb);
+		sb_printf(&sb, "%s: ", s->blog.last->match);
+		bhyvelog_advice(s->blog.last, &sb);
+		if (!sb.oom)
+			strlcpy(s->error, sb_str(&sb), sizeof(s->error));
+		sb_free(&sb);
+		sv_status(s);
+	}
+}
+
+static void
+sv_reap(struct sv *s)
+{
+	struct sup_event ev;
+	int st;
+	pid_t r;
+
+	for (;;) {
+		r = waitpid(-1, &st, WNOHANG);
+		if (r <= 0)
+			return;
+		if (r != s->sup.pid)
+			continue;	/* a helper run by the host layer */
+		s->exited_at = life_mono_ms();
+		sv_output(s, true);
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = SUP_EV_EXIT;
+		ev.now = s->exited_at;
+		ev.exit.signaled = WIFSIGNALED(st);
+		ev.exit.code = WIFSIGNALED(st) ? WTERMSIG(st) :
+		    WEXITSTATUS(st);
+		s->probe_at = -1;
+		sv_feed(s, &ev);
+		if (s->sup.state != SUP_STOPPED && !s->done) {
+			sv_sayf(s, DIAG_NOTE, "restart took %lld ms after "
+			    "bhyve ended", (long long)(life_mono_ms() -
+			    s->exited_at));
+			s->exited_at = -1;
+		}
+		if (s->done)
+			return;
+	}
+}
+
+/* Control socket: "stop TIMEOUT FORCE\n". */
+static void
+sv_request(struct sv *s, size_t i)
+{
+	struct sup_event ev;
+	char *nl, *end;
+	long t, f, w;
+	ssize_t n;
+
+	n = recv(s->cl[i].fd, s->cl[i].buf + s->cl[i].n,
+	    sizeof(s->cl[i].buf) - 1 - s->cl[i].n, 0);
+	if (n <= 0) {
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			return;
+		sv_client_close(s, i);
+		return;
+	}
+	s->cl[i].n += (size_t)n;
+	s->cl[i].buf[s->cl[i].n] = '\0';
+	if ((nl = strchr(s->cl[i].buf, '\n')) == NULL) {
+		if (s->cl[i].n >= sizeof(s->cl[i].buf) - 1)
+			sv_client_close(s, i);
+		return;
+	}
+	*nl = '\0';
+	if (strncmp(s->cl[i].buf, "stop ", 5) != 0 ||
+	    (t = strtol(s->cl[i].buf + 5, &end, 10)) < 0 || t > 86400 ||
+	    *end != ' ' || ((f = strtol(end + 1, &end, 10)) != 0 && f != 1) ||
+	    *end != ' ' || (w = strtol(end + 1, &end, 10)) < 0 || w > 86400 ||
+	    *end != '\0') {
+		(void)send(s->cl[i].fd, "error bad request\n", 18, 0);
+		sv_client_close(s, i);
+		return;
+	}
+	/* --within: the VM's timeout (or -t), but no longer than that. */
+	if (t == 0)
+		t = s->sup.conf.life.stop_timeout;
+	if (w > 0 && t > w)
+		t = w;
+	s->cl[i].n = 0;
+	s->cl[i].stopper = true;
+	/* What the guest did since the last look decides the press. */
+	if (s->sup.pid > 0)
+		sv_probe(s);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = SUP_EV_STOP;
+	ev.now = life_mono_ms();
+	ev.timeout = (int)t;
+	ev.force = f == 1;
+	sv_client_send(s, false, "wait %d\n", (int)t);
+	sv_feed(s, &ev);
+	if (s->sup.state == SUP_STOPPED && !s->done && s->cl[i].fd >= 0)
+		sv_client_close(s, i);
+}
+
+static int
+sv_listen(struct sv *s)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, s->p->sock, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path)) {
+		sv_sayf(s, DIAG_ERROR, "%s: path too long for a socket",
+		    s->p->sock);
+		return (-1);
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0)
+		return (-1);
+	cloexec_nb(fd, true);
+	(void)unlink(s->p->sock);	/* ours: the pidfile is locked */
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
+	    chmod(s->p->sock, 0600) != 0 || listen(fd, 4) != 0) {
+		sv_sayf(s, DIAG_ERROR, "%s: %s", s->p->sock, strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	return (fd);
+}
+
+static void
+sv_accept(struct sv *s)
+{
+	size_t i;
+	int fd;
+
+	if ((fd = accept(s->lsock, NULL, NULL)) < 0)
+		return;
+	cloexec_nb(fd, true);
+	for (i = 0; i < SV_CLIENTS; i++)
+		if (s->cl[i].fd < 0) {
+			s->cl[i].fd = fd;
+			s->cl[i].n = 0;
+			s->cl[i].stopper = false;
+			return;
+		}
+	(void)send(fd, "error busy\n", 11, 0);
+	close(fd);
+}
+
+static int
+sv_open_log(struct sv *s)
+{
+
+	if (sys_mkdir_p(s->h->logdir, 0755) != 0)
+		return (-1);
+	s->logfd = open(s->p->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0640);
+	return (s->logfd < 0 ? -1 : 0);
+}
+
+static void
+sv_argv(struct sv *s)
+{
+	size_t n;
+
+	n = 0;
+	s->argv[n++] = __DECONST(char *, "bhyve");
+	s->argv[n++] = __DECONST(char *, "-k");
+	s->argv[n++] = __DECONST(char *, s->p->conf);
+	s->argv[n] = NULL;
+}
+
+int
+supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
+    const struct life_paths *p, const struct supervise_opts *o)
+{
+	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
+	struct pollfd pfd[3 + SV_CLIENTS];
+	struct sigaction sa;
+	struct sup_conf conf;
+	struct sup_event ev;
+	struct sv s;
+	unsigned char sb[16];
+	int64_t now, next, t;
+	size_t i, np;
+	ssize_t n;
+	int sp[2], timeout;
+
+	memset(&s, 0, sizeof(s));
+	s.ctx = ctx;
+	s.h = h;
+	s.ld = ld;
+	s.p = p;
+	s.o = o;
+	s.name = ld->vm.name;
+	s.outfd = s.lsock = s.logfd = -1;
+	s.probe_at = s.exited_at = -1;
+	s.ready_fd = o->ready_fd;
+	s.tz = life_tzoff();
+	for (i = 0; i < SV_CLIENTS; i++)
+		s.cl[i].fd = -1;
+	sv_argv(&s);
+	if (sv_open_log(&s) != 0 && o->foreground)
+		fprintf(stderr, "ptvm: %s: cannot open %s: %s\n", s.name,
+		    p->log, strerror(errno));
+
+	sup_conf_default(&conf, &ld->vm.life);
+	conf.acpi_observable = true;
+	conf.restart_dirty = o->force;
+	for (i = 0; i < ld->vm.ndev; i++)
+		conf.ndev += ld->vm.dev[i].kind == VMD_PASSTHRU;
+	sup_init(&s.sup, &conf);
+
+	if (pipe(sp) != 0)
+		return (EXIT_FAIL);
+	cloexec_nb(sp[0], true);
+	cloexec_nb(sp[1], true);
+	sv_sigw = sp[1];
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sv_onsig;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < nitems(sigs); i++)
+		(void)sigaction(sigs[i], &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	(void)sigaction(SIGPIPE, &sa, NULL);
+	if ((s.lsock = sv_listen(&s)) < 0)
+		sv_say(&s, DIAG_WARN, "no control socket: ptvm stop will "
+		    "signal the supervisor instead");
+
+	sv_sayf(&s, DIAG_NOTE, "supervisor %d starts %s", (int)getpid(),
+	    s.name);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = SUP_EV_START;
+	ev.now = life_mono_ms();
+	sv_feed(&s, &ev);
+
+	while (!s.done) {
+		now = life_mono_ms();
+		next = -1;
+		if (sup_next_timer(&s.sup, &t))
+			next = t;
+		if (s.probe_at >= 0 && (next < 0 || s.probe_at < next))
+			next = s.probe_at;
+		timeout = next < 0 ? -1 : next <= now ? 0 :
+		    (int)(next - now > 3600000 ? 3600000 : next - now);
+		np = 0;
+		pfd[np].fd = sp[0];
+		pfd[np++].events = POLLIN;
+		pfd[np].fd = s.outfd;
+		pfd[np++].events = POLLIN;
+		pfd[np].fd = s.lsock;
+		pfd[np++].events = POLLIN;
+		for (i = 0; i < SV_CLIENTS; i++) {
+			pfd[np].fd = s.cl[i].fd;
+			pfd[np++].events = POLLIN;
+		}
+		if (poll(pfd, np, timeout) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN) {
+			n = read(sp[0], sb, sizeof(sb));
+			for (i = 0; n > 0 && i < (size_t)n && !s.done; i++) {
+				if (sb[i] == SIGCHLD) {
+					sv_reap(&s);
+					continue;
+				}
+				memset(&ev, 0, sizeof(ev));
+				ev.kind = SUP_EV_SIGNAL;
+				ev.sig = sb[i];
+				ev.now = life_mono_ms();
+				sv_feed(&s, &ev);
+			}
+		}
+		if (s.done)
+			break;
+		if (s.outfd >= 0 && (pfd[1].revents & (POLLIN | POLLHUP)))
+			sv_output(&s, false);
+		if (s.lsock >= 0 && (pfd[2].revents & POLLIN))
+			sv_accept(&s);
+		for (i = 0; i < SV_CLIENTS && !s.done; i++)
+			if (s.cl[i].fd >= 0 && pfd[3 + i].fd == s.cl[i].fd &&
+			    (pfd[3 + i].revents & (POLLIN | POLLHUP)))
+				sv_request(&s, i);
+		if (s.done)
+			break;
+		now = life_mono_ms();
+		if (s.probe_at >= 0 && s.probe_at <= now) {
+			sv_probe(&s);
+			sv_feed(&s, NULL);
+		}
+		if (sup_next_timer(&s.sup, &t) && t <= now && !s.done) {
+			memset(&ev, 0, sizeof(ev));
+			ev.kind = SUP_EV_TIMER;
+			ev.now = now;
+			sv_feed(&s, &ev);
+		}
+	}
+
+	if (s.exited_at >= 0)
+		sv_sayf(&s, DIAG_NOTE, "cleanup done %lld ms after bhyve "
+		    "ended", (long long)(life_mono_ms() - s.exited_at));
+	sv_ready(&s, "ended %d %s\n%s%s%s", s.code, s.sup.has_last ?
+	    s.sup.last.why : "stopped", s.error[0] != '\0' ? "error " : "",
+	    s.error, s.error[0] != '\0' ? "\n" : "");
+	sv_client_send(&s, false, "done %d %s\n", s.code, s.sup.has_last ?
+	    s.sup.last.why : "stopped");
+	for (i = 0; i < SV_CLIENTS; i++)
+		if (s.cl[i].fd >= 0)
+			sv_client_close(&s, i);
+	if (s.lsock >= 0) {
+		close(s.lsock);
+		(void)unlink(p->sock);
+	}
+	if (s.outfd >= 0)
+		close(s.outfd);
+	if (s.logfd >= 0)
+		close(s.logfd);
+	for (i = 0; i < s.ndsel; i++)
+		free(s.before[i]);
+	close(sp[0]);
+	close(sp[1]);
+	sv_sigw = -1;
+	return (s.code == 0 ? EXIT_OK : EXIT_FAIL);
+}

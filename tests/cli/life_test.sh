@@ -1,0 +1,475 @@
+# life_test: start, stop, restart, status, list, console and host restore
+# end to end, on a copy of the guide's captured host whose DIR/bin holds
+# the bhyve and bhyvectl stand-ins of tests/bin (their control file is
+# documented at the top of tests/bin/bhyve).
+# PTVM, DATA and TESTBIN are set by the Makefile.
+
+ctl()
+{
+	printf '%s\n' "$@" > h/run/bhyve.ctl
+}
+
+# st KEY: a value of t1's status file.
+st()
+{
+	sed -n "s/^$1=//p" h/run/t1.status
+}
+
+# expect_st KEY VALUE
+expect_st()
+{
+	v=$(st "$1")
+	[ "$v" = "$2" ] || atf_fail "t1.status: $1=$v, expected $2"
+}
+
+# waitstate STATE [SECONDS]: until t1's status file says STATE.
+waitstate()
+{
+	i=0
+	lim=$(( ${2:-15} * 10 ))
+	while [ "$(st state 2>/dev/null)" != "$1" ]; do
+		i=$((i + 1))
+		if [ $i -gt $lim ]; then
+			cat h/log/t1.log >&2
+			atf_fail "t1 never became $1 (is $(st state))"
+		fi
+		sleep 0.1
+	done
+}
+
+atf_test_case start_stop cleanup
+start_stop_head()
+{
+	atf_set descr "start binds, mutes the console, runs bhyve -k; stop" \
+	    "presses the power button once and puts the host back"
+}
+start_stop_body()
+{
+	lifehost
+	atf_check -o match:'pci0:6:0:0 is on ppt0 \(was vgapci0\)' \
+	    -o match:'kern.consmute=1 while the VM runs' \
+	    -o match:'t1: running, bhyve pid [0-9]+; log .*/h/log/t1.log' \
+	    "$PTVM" -H h start t1
+	expect_st state 'running'
+	atf_check -o match:'^sysctl kern.consmute=1$' \
+	    -o match:'^kenv pptdevs="6/0/0 6/0/1"$' \
+	    -o match:'^devctl detach pci0:6:0:0$' \
+	    -o match:"^bhyve -k $(pwd -P)/h/run/t1.bhyve.conf\$" cat h/journal
+	# bhyve got the compiled configuration, both functions at 7:0/7:1.
+	atf_check -o match:'^pci.0.7.0.device=passthru' \
+	    -o match:'^pci.0.7.1.device=passthru' -o match:'^name=t1' \
+	    cat h/run/bhyve.conf
+	atf_check -o match:'"state":"running"' -o match:'"pid":[1-9]' \
+	    -o match:'"devices":\[\{"selector":"pci0:6:0:0","dirty":false,"signature":null\},\{"selector":"pci0:6:0:1","dirty":false,"signature":null\}\]' \
+	    -o match:'"log":".*/h/log/t1.log"' -o match:'"cpus":4' \
+	    -o match:'"console":"/dev/nmdm1B"' "$PTVM" -H h status --json t1
+	atf_check -o match:'stopping through ACPI; waiting up to 120 s' \
+	    -o match:'ACPI power button pressed \(1 of 1\)' \
+	    -o match:'stopped: bhyve powered off after a stop request' \
+	    "$PTVM" -H h stop t1
+	atf_check -o inline:'1\n' sh -c 'wc -l < h/run/bhyve.terms | tr -d " "'
+	expect_st state 'stopped'
+	expect_st last.kind 'poweroff'
+	expect_st last.dirty 'no'
+	atf_check -o match:'^sysctl kern.consmute=0$' \
+	    -o match:'^bhyvectl --destroy --vm=t1$' cat h/journal
+	atf_check -s exit:1 test -e h/run/t1.undo
+	atf_check -s exit:1 test -e h/run/t1.pid
+	atf_check -o match:'"last_exit":\{"kind":"poweroff","status":1,"signal":null,"meaning":"powered off"' \
+	    "$PTVM" -H h status --json t1
+	atf_check -o match:'ptvm: cleanup done [0-9]+ ms after bhyve ended' \
+	    -o match:'ptvm: the guest runs' cat h/log/t1.log
+}
+start_stop_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case double_start cleanup
+double_start_head()
+{
+	atf_set descr "a second start of a running VM is refused"
+}
+double_start_body()
+{
+	lifehost
+	atf_check -o ignore "$PTVM" -H h start t1
+	atf_check -s exit:1 -e match:'t1: already running \(supervisor pid [0-9]+\)' \
+	    "$PTVM" -H h start t1
+	atf_check -o inline:'1\n' sh -c 'wc -l < h/run/bhyve.runs | tr -d " "'
+	atf_check -o match:'^t1 +running' -o match:'^winpt +stopped' \
+	    "$PTVM" -H h list
+	atf_check -o match:'^\[\{"name":"t1","state":"running"' \
+	    "$PTVM" -H h list --json
+	atf_check -o ignore "$PTVM" -H h stop t1
+}
+double_start_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case reboot_loop cleanup
+reboot_loop_head()
+{
+	atf_set descr "guest reboots restart the VM; a loop is stopped"
+}
+reboot_loop_body()
+{
+	lifehost
+	ctl action=reboot count=2
+	atf_check -o ignore "$PTVM" -H h start t1
+	i=0
+	while [ "$(st restarts)" != 2 ]; do
+		i=$((i + 1)); [ $i -gt 100 ] && atf_fail "no 2 restarts"
+		sleep 0.1
+	done
+	waitstate running
+	atf_check -o inline:'3\n' sh -c 'wc -l < h/run/bhyve.runs | tr -d " "'
+	atf_check -o match:'bhyve rebooted; on_reboot=restart' \
+	    -o match:'starting the VM again' cat h/log/t1.log
+	atf_check -o ignore "$PTVM" -H h stop t1
+	# Endless reboots: five restarts within 120 s, then it stops.
+	rm -f h/run/bhyve.reboots h/run/bhyve.runs
+	ctl action=reboot count=100
+	atf_check -s exit:1 -o ignore \
+	    -e match:'restart loop: 5 restarts within 120 s' \
+	    "$PTVM" -H h start -F t1
+	atf_check -o inline:'6\n' sh -c 'wc -l < h/run/bhyve.runs | tr -d " "'
+	expect_st state 'stopped'
+	expect_st last.dirty 'no'
+}
+reboot_loop_cleanup()
+{
+	cleanup_vms
+}
+
+# policy ACTION STATUS KIND DIRTY: t1 ends by itself as the control says.
+policy()
+{
+	rm -f h/run/dirty
+	ctl "action=$1" after="${6:-0}" "status=$2" "message=$5"
+	"$PTVM" -H h start -F t1 > out 2> err
+	expect_st last.kind "$3"
+	expect_st last.dirty "$4"
+}
+
+atf_test_case exit_policy cleanup
+exit_policy_head()
+{
+	atf_set descr "each bhyve exit status: meaning, restart or stop, dirty"
+}
+exit_policy_body()
+{
+	lifehost
+	policy poweroff 0 poweroff no '' 2
+	atf_check -o match:'bhyve powered off; on_poweroff=stop' cat err
+	policy halt 0 halt yes
+	atf_check -o match:'pci0:6:0:0 pci0:6:0:1|pci0:6:0:0 .* t1 ' cat h/run/dirty
+	atf_check -o match:'halted' cat err
+	policy crash 0 triplefault yes
+	atf_check -o match:'triple fault' cat err
+	atf_check -o match:'bhyve: vcpu 0 triple fault' cat h/log/t1.log
+	# Errors before the guest ran never dirty a device.
+	policy error 4 error no 'vm_create: File exists'
+	atf_check -o match:'^error=vm_create: File exists: ' cat h/run/t1.status
+	atf_check -o match:'bhyve: vm_create: File exists$' \
+	    -o match:'ptvm: exists: a VM of this name already exists' \
+	    cat h/log/t1.log
+	policy error 64 error no 'bhyve: invalid vcpu pinning'
+	atf_check -o match:'^last.exit=exit 64$' cat h/run/t1.status
+	policy error 71 error no 'bhyve: vm_set_topology: Operation not permitted'
+	atf_check -o match:'^last.exit=exit 71$' cat h/run/t1.status
+	atf_check -o match:'"meaning":"' "$PTVM" -H h status --json t1
+	policy error 1 error no 'bhyve: Unable to setup memory (12)'
+	atf_check -o match:'Unable to setup memory' cat h/run/t1.status
+	# Killed from outside: a signal ptvm did not send is a crash.
+	rm -f h/run/dirty
+	ctl action=run
+	atf_check -o ignore "$PTVM" -H h start t1
+	waitstate running
+	kill -9 "$(st pid)"
+	waitstate stopped
+	expect_st last.kind 'signal'
+	expect_st last.dirty 'yes'
+}
+exit_policy_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case crash_restart_dirty cleanup
+crash_restart_dirty_head()
+{
+	atf_set descr "on_crash=restart does not restart onto dirty devices" \
+	    "unless --force; start refuses dirty devices, --force overrides"
+}
+crash_restart_dirty_body()
+{
+	lifehost
+	vmkeys t1 on_crash=restart
+	ctl action=crash after=0
+	atf_check -s exit:1 -o ignore \
+	    -e match:'not restarting: bhyve .*triple fault.*dirty' \
+	    "$PTVM" -H h start -F t1
+	atf_check -o inline:'1\n' sh -c 'wc -l < h/run/bhyve.runs | tr -d " "'
+	atf_check -o match:'"selector":"pci0:6:0:0","dirty":true' \
+	    "$PTVM" -H h status --json t1
+	atf_check -o match:'passthru pci0:6:0:0  DIRTY' "$PTVM" -H h status t1
+	atf_check -o match:'dirty' "$PTVM" -H h devices
+	ctl action=run
+	atf_check -s exit:1 -e match:'pci0:6:0:0 is dirty: VM t1 ended' \
+	    -e match:'Reboot the host, or start with --force' \
+	    "$PTVM" -H h start t1
+	atf_check -o inline:'1\n' sh -c 'wc -l < h/run/bhyve.runs | tr -d " "'
+	atf_check -o match:'running' -e match:'starting with dirty devices' \
+	    "$PTVM" -H h start --force t1
+	atf_check -o ignore "$PTVM" -H h stop t1
+}
+crash_restart_dirty_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case two_press_timeout cleanup
+two_press_timeout_head()
+{
+	atf_set descr "stop.acpi_presses=2 presses twice spaced apart; the" \
+	    "timeout gives up without --force and kills with it"
+}
+two_press_timeout_body()
+{
+	lifehost
+	vmkeys t1 stop.acpi_presses=2
+	ctl action=ignore
+	atf_check -o ignore "$PTVM" -H h start t1
+	waitstate running
+	atf_check -s exit:1 -o match:'pressed \(1 of 2\)' \
+	    -o match:'pressed \(2 of 2\)' \
+	    -o match:'did not power off within 5 s; it still runs' \
+	    -e match:'still running; stopped waiting' \
+	    "$PTVM" -H h stop -t 5 t1
+	atf_check -o inline:'2\n' sh -c 'wc -l < h/run/bhyve.terms | tr -d " "'
+	expect_st state 'running'
+	# The two presses are the spacing (3 s) apart.
+	atf_check -o match:'pressed \(1 of 2\)' cat h/log/t1.log
+	atf_check -s exit:1 -o match:'killing bhyve \(its devices will be marked dirty\)' \
+	    -o match:'stopped: bhyve killed \(SIGKILL\) after a stop request' \
+	    "$PTVM" -H h stop -t 1 --force t1
+	expect_st last.kind 'killed'
+	expect_st last.dirty 'yes'
+	atf_check -o match:'^pci0:6:0:0 [0-9]+ t1 ' cat h/run/dirty
+}
+two_press_timeout_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case acpi_not_enabled cleanup
+acpi_not_enabled_head()
+{
+	atf_set descr "a guest without ACPI enabled is not sent SIGTERM"
+}
+acpi_not_enabled_body()
+{
+	lifehost
+	ctl acpi=no
+	atf_check -o ignore "$PTVM" -H h start t1
+	waitstate running
+	atf_check -s exit:1 -o match:'has not enabled ACPI yet, so SIGTERM would end bhyve at once' \
+	    -o match:'killing bhyve' "$PTVM" -H h stop -t 2 --force t1
+	atf_check -s exit:1 test -e h/run/bhyve.terms
+	expect_st last.kind 'killed'
+}
+acpi_not_enabled_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case supervisor_signal cleanup
+supervisor_signal_head()
+{
+	atf_set descr "SIGTERM to the supervisor stops the guest gracefully"
+}
+supervisor_signal_body()
+{
+	lifehost
+	atf_check -o ignore "$PTVM" -H h start t1
+	waitstate running
+	kill -TERM "$(cat h/run/t1.pid)"
+	waitstate stopped
+	expect_st last.kind 'poweroff'
+	atf_check -o match:'ptvm received signal 15: stopping the guest through ACPI' \
+	    cat h/log/t1.log
+	atf_check -o inline:'1\n' sh -c 'wc -l < h/run/bhyve.terms | tr -d " "'
+}
+supervisor_signal_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case supervisor_killed cleanup
+supervisor_killed_head()
+{
+	atf_set descr "after SIGKILL of the supervisor: unsupervised, then" \
+	    "lost, dirty and undone by host restore"
+}
+supervisor_killed_body()
+{
+	lifehost
+	atf_check -o ignore "$PTVM" -H h start t1
+	waitstate running
+	bpid=$(st pid)
+	kill -9 "$(cat h/run/t1.pid)"
+	sleep 0.2
+	atf_check -o match:'"state":"unsupervised"' -o match:'"supervised":false' \
+	    "$PTVM" -H h status --json t1
+	atf_check -s exit:1 -e match:'bhyve \(pid [0-9]+\) still runs this VM without a supervisor' \
+	    "$PTVM" -H h start t1
+	atf_check -o match:'no supervisor; pressed the ACPI power button' \
+	    "$PTVM" -H h stop t1
+	i=0
+	while kill -0 "$bpid" 2>/dev/null; do
+		i=$((i + 1)); [ $i -gt 50 ] && atf_fail "bhyve still runs"
+		sleep 0.1
+	done
+	atf_check -o match:'"state":"lost"' "$PTVM" -H h status --json t1
+	atf_check -o match:'put back kern.consmute=0' -e match:'ended unseen' \
+	    -e match:'marked 2 passed-through functions dirty' \
+	    "$PTVM" -H h host restore
+	expect_st last.kind 'lost'
+	expect_st last.dirty 'yes'
+	atf_check -s exit:1 test -e h/run/t1.undo
+	atf_check -o match:'^sysctl kern.consmute=0$' cat h/journal
+	atf_check -o match:'nothing to restore' "$PTVM" -H h host restore
+}
+supervisor_killed_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case bridge_tap_isolate cleanup
+bridge_tap_isolate_head()
+{
+	atf_set descr "net=BRIDGE creates and destroys the tap; isolate=yes" \
+	    "runs cpuset and its undo"
+}
+bridge_tap_isolate_body()
+{
+	lifehost
+	sed -i.bak 's/^net=tap0$/net=bridge0/' h/root/usr/local/etc/ptvm/t1.conf
+	vmkeys t1 isolate=yes pin=cores
+	atf_check -o match:'tapt10 created and added to bridge0' \
+	    -o match:'host processes moved off' "$PTVM" -H h start t1
+	atf_check -o match:'^ifconfig tapt10 create$' \
+	    -o match:'^ifconfig bridge0 addm tapt10$' \
+	    -o match:'^cpuset -l [0-9,-]+ -s 1$' cat h/journal
+	atf_check -o match:'^tap tapt10$' -o match:'^cpuset -l ' cat h/run/t1.undo
+	atf_check -o ignore "$PTVM" -H h stop t1
+	atf_check -o match:'^ifconfig tapt10 destroy$' cat h/journal
+	atf_check -s exit:1 test -e h/run/t1.undo
+}
+bridge_tap_isolate_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case stale_vm cleanup
+stale_vm_head()
+{
+	atf_set descr "a VM of the same name no bhyve runs is destroyed first"
+}
+stale_vm_body()
+{
+	lifehost
+	mkdir -p h/run/vmm
+	printf 'pid=999999\nrunning=yes\nacpi=yes\n' > h/run/vmm/t1
+	atf_check -o match:'destroyed a stale VM of this name' \
+	    -o match:'t1: running' "$PTVM" -H h start t1
+	atf_check -o match:'^--destroy --vm=t1$' cat h/run/bhyvectl.args
+	atf_check -o ignore "$PTVM" -H h stop t1
+	atf_check -o match:'"dirty":false,"dirty_vm":null' \
+	    "$PTVM" -H h devices --json
+}
+stale_vm_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case evidence_dead_device cleanup
+evidence_dead_device_head()
+{
+	atf_set descr "configuration space read before and after a run: a" \
+	    "device that died shows its signature in the log, status, the" \
+	    "dirty mark and start's refusal"
+}
+evidence_dead_device_body()
+{
+	lifehost
+	mkdir -p h/pci
+	cp "$DATA/pci/amd-navi10-rx5600xt-pciconf-r.txt" h/pci/pci0:6:0:0.txt
+	ctl action=crash after=3
+	atf_check -o ignore "$PTVM" -H h start t1
+	waitstate running
+	# The GPU stops answering while the guest runs.
+	cp "$DATA/pci/synthetic-dead-all-ff.txt" h/pci/pci0:6:0:0.txt
+	waitstate stopped
+	atf_check -o match:'no configuration-space evidence of pci0:6:0:1' \
+	    -o match:'pci0:6:0:0: configuration space after the VM \([0-9]+ bytes differ; signature dead\)' \
+	    -o match:'pci: pci0:6:0:0:   - ' \
+	    -o match:'ptvm: dead: ' cat h/log/t1.log
+	atf_check -o match:'^evidence=pci0:6:0:0=dead$' cat h/run/t1.status
+	atf_check -o match:'"selector":"pci0:6:0:0","dirty":true,"signature":"dead"' \
+	    "$PTVM" -H h status --json t1
+	atf_check -o match:'after the last run: dead: ' \
+	    -o match:'           - the function no longer answers: it reads all 0xFF \(it was 1002:731f\)' \
+	    "$PTVM" -H h status t1
+	atf_check -o match:'"signature":"dead","evidence":\{"signature":"dead"' \
+	    "$PTVM" -H h status --json t1
+	atf_check -o match:'^pci0:6:0:0 [0-9]+ t1 .*configuration space: dead$' \
+	    -o match:'^pci0:6:0:1 [0-9]+ t1 triple fault \(the guest crashed\)$' \
+	    cat h/run/dirty
+	atf_check -s exit:1 -e match:'pci0:6:0:0 after that run: dead: ' \
+	    "$PTVM" -H h start t1
+	test -s h/run/t1.pci/before-pci0:6:0:0.txt || atf_fail "no before"
+	test -s h/run/t1.pci/after-pci0:6:0:0.txt || atf_fail "no after"
+}
+evidence_dead_device_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case restart_console
+restart_console_head()
+{
+	atf_set descr "restart stops and starts; console names the B side"
+}
+restart_console_body()
+{
+	lifehost
+	atf_check -o ignore "$PTVM" -H h start t1
+	waitstate running
+	atf_check -o match:'stopped: bhyve powered off' -o match:'t1: running' \
+	    "$PTVM" -H h restart t1
+	atf_check -o inline:'2\n' sh -c 'wc -l < h/run/bhyve.runs | tr -d " "'
+	atf_check -o inline:'cu -l /dev/nmdm1B\n' "$PTVM" -H h console t1
+	atf_check -o ignore "$PTVM" -H h stop t1
+	atf_check -o match:'not running' "$PTVM" -H h stop t1
+	atf_check -s exit:2 -e match:'usage' "$PTVM" -H h stop -t 0 t1
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case start_stop
+	atf_add_test_case double_start
+	atf_add_test_case reboot_loop
+	atf_add_test_case exit_policy
+	atf_add_test_case crash_restart_dirty
+	atf_add_test_case two_press_timeout
+	atf_add_test_case acpi_not_enabled
+	atf_add_test_case supervisor_signal
+	atf_add_test_case supervisor_killed
+	atf_add_test_case bridge_tap_isolate
+	atf_add_test_case stale_vm
+	atf_add_test_case evidence_dead_device
+	atf_add_test_case restart_console
+}
