@@ -60,7 +60,7 @@ start_stop_body()
 	    -o match:'^pci.0.7.1.device=passthru' -o match:'^name=t1' \
 	    cat h/run/bhyve.conf
 	atf_check -o match:'"state":"running"' -o match:'"pid":[1-9]' \
-	    -o match:'"devices":\[\{"selector":"pci0:6:0:0","dirty":false,"signature":null\},\{"selector":"pci0:6:0:1","dirty":false,"signature":null\}\]' \
+	    -o match:'"devices":\[\{"selector":"pci0:6:0:0","dirty":false,"signature":null,"evidence":null\},\{"selector":"pci0:6:0:1","dirty":false,"signature":null,"evidence":null\}\]' \
 	    -o match:'"log":".*/h/log/t1.log"' -o match:'"cpus":4' \
 	    -o match:'"console":"/dev/nmdm1B"' "$PTVM" -H h status --json t1
 	atf_check -o match:'stopping through ACPI; waiting up to 120 s' \
