@@ -524,6 +524,19 @@ check_refuses_disk_of_another_vm_body()
 	    "$PTVM" -H h -c conf check twice
 }
 
+atf_test_case start_refuses_disk_of_another_vm
+start_refuses_disk_of_another_vm_body()
+{
+	lifehost
+	printf 'cpus=2\nmemory=1G\npin=none\ndisk=/dev/zvol/zroot/vm/t1\n' \
+	    > h/root/usr/local/etc/ptvm/t2.conf
+	atf_check -s exit:1 -e match:'FAIL: disk: /dev/zvol/zroot/vm/t1 is also a disk of VM t1 \(/usr/local/etc/ptvm/t1.conf:[0-9]+\)' \
+	    -e match:'not started' "$PTVM" -H h start t2
+	# Refused before anything was done: no bhyve, no change journaled.
+	atf_check -s exit:1 test -e h/run/bhyve.runs
+	atf_check -s exit:1 test -e h/journal
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case disk_create_adds_zvol_and_line
@@ -553,4 +566,5 @@ atf_init_test_cases()
 	atf_add_test_case cdrom_refusals
 	atf_add_test_case cdrom_running_says_next_start
 	atf_add_test_case check_refuses_disk_of_another_vm
+	atf_add_test_case start_refuses_disk_of_another_vm
 }
