@@ -39,8 +39,8 @@ component_check(const char *s, size_t n, char *why, size_t wl)
 		if (!name_char_ok((unsigned char)s[i])) {
 			if (isprint((unsigned char)s[i]))
 				(void)snprintf(why, wl, "'%c' is not allowed: "
-				    "use letters, digits, '_', '-', '.' and ':'",
-				    s[i]);
+				    "use letters, digits, '_', '-', '.' and "
+				    "':'", s[i]);
 			else
 				(void)snprintf(why, wl, "byte 0x%02x is not "
 				    "allowed: use letters, digits, '_', '-', "
@@ -77,7 +77,8 @@ zfs_dataset_check(const char *name, char *why, size_t wl)
 		return (-1);
 	}
 	if (n > ZFS_NAMEMAX - 2) {
-		(void)snprintf(why, wl, "longer than %d bytes", ZFS_NAMEMAX - 2);
+		(void)snprintf(why, wl, "longer than %d bytes",
+		    ZFS_NAMEMAX - 2);
 		return (-1);
 	}
 	if (!isalpha((unsigned char)name[0])) {
@@ -113,11 +114,13 @@ zfs_snapname_check(const char *name, char *why, size_t wl)
 
 	n = strlen(name);
 	if (n > ZFS_NAMEMAX / 2) {
-		(void)snprintf(why, wl, "longer than %d bytes", ZFS_NAMEMAX / 2);
+		(void)snprintf(why, wl, "longer than %d bytes",
+		    ZFS_NAMEMAX / 2);
 		return (-1);
 	}
 	if (n > 0 && name[0] == '-') {
-		(void)snprintf(why, wl, "a snapshot name cannot start with '-'");
+		(void)snprintf(why, wl, "a snapshot name cannot start with "
+		    "'-'");
 		return (-1);
 	}
 	return (component_check(name, n, why, wl));

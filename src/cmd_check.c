@@ -343,11 +343,12 @@ shared_scan(void *arg, const char *file, const struct vmconf *c)
 			    !vmedit_path_same(dv->path, path))
 				continue;
 			run = vm_running(sh->ctx, c->name, why, sizeof(why));
-			chk_add(sh->cs, CHK_FAIL, "disk", "give each VM its own "
-			    "disk (ptvm disk create VM SIZE); two VMs writing "
-			    "one disk destroy its file systems", "%s is also a "
-			    "disk of VM %s (%s:%u)%s", dv->path, c->name, file,
-			    c->l[i].line, run > 0 ? ", which is running" : "");
+			chk_add(sh->cs, CHK_FAIL, "disk", "give each VM its "
+			    "own disk (ptvm disk create VM SIZE); two VMs "
+			    "writing one disk destroy its file systems",
+			    "%s is also a disk of VM %s (%s:%u)%s", dv->path,
+			    c->name, file, c->l[i].line,
+			    run > 0 ? ", which is running" : "");
 			sh->nfail++;
 		}
 	}
@@ -368,15 +369,16 @@ chk_shared(struct ptvm_ctx *ctx, const struct vm_load *ld, struct checks *cs)
 		if (vm->dev[i].kind != VMD_DISK)
 			continue;
 		ndisk++;
-		for (k = 0; k < i; k++)
-			if (vm->dev[k].kind == VMD_DISK &&
-			    vmedit_path_same(vm->dev[k].path, vm->dev[i].path)) {
-				chk_add(cs, CHK_FAIL, "disk", "remove one of the "
-				    "lines", "%s is a disk twice (lines %u and "
-				    "%u)", vm->dev[i].path, vm->dev[k].line,
-				    vm->dev[i].line);
-				sh.nfail++;
-			}
+		for (k = 0; k < i; k++) {
+			if (vm->dev[k].kind != VMD_DISK ||
+			    !vmedit_path_same(vm->dev[k].path,
+			    vm->dev[i].path))
+				continue;
+			chk_add(cs, CHK_FAIL, "disk", "remove one of the lines",
+			    "%s is a disk twice (lines %u and %u)",
+			    vm->dev[i].path, vm->dev[k].line, vm->dev[i].line);
+			sh.nfail++;
+		}
 	}
 	if (ndisk == 0)
 		return;

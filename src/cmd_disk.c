@@ -268,8 +268,8 @@ dc_check_ds(struct ptvm_ctx *ctx, const char *ds, const char *pools,
 	(void)snprintf(pool, sizeof(pool), "%.*s", (int)strcspn(ds, "/"), ds);
 	if (pools != NULL && !listed(pools, pool)) {
 		names_join(pools, list, sizeof(list));
-		diag_err(&ctx->diags, NULL, 0, "%s: there is no pool %s (pools: "
-		    "%s)", ds, pool, list[0] != '\0' ? list : "none");
+		diag_err(&ctx->diags, NULL, 0, "%s: there is no pool %s "
+		    "(pools: %s)", ds, pool, list[0] != '\0' ? list : "none");
 		return (-1);
 	}
 	if (names != NULL && listed(names, ds)) {
@@ -355,21 +355,82 @@ running_note(struct ptvm_ctx *ctx, const char *name, const char *what)
 		    "start\n", name, why, what);
 }
 
-int
-cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
+/*
+ * The dataset to create, checked against the pools and the VM files;
+ * *parent is the missing parent zfs create -p makes ("" none), *known
+ * whether zfs could list the pool here.
+ */
+static int
+dc_choose(struct ptvm_ctx *ctx, const struct dc_opts *o,
+    const struct vm_load *ld, char *ds, size_t dslen, char *parent,
+    size_t plen, bool *known)
 {
 	const char *av[] = { "zfs", "list", "-H", "-o", "name", "-t",
 	    "filesystem,volume", "-r", NULL, NULL };
+	char pool[ZFS_NAMEMAX + 1], path[ZFS_NAMEMAX + 16];
+	char *pools, *names;
+	struct owner ow;
+	size_t len;
+	int rc;
+
+	pools = names = NULL;
+	rc = -1;
+	if (dc_pools(ctx, &pools) != 0 ||
+	    dc_pool(ctx, ld, o->dataset, pools, pool, sizeof(pool)) != 0)
+		goto out;
+	av[8] = pool;
+	if (pools != NULL && listed(pools, pool) &&
+	    zfs_query(ctx, av, &names, &len) != 0)
+		goto out;
+	if (o->dataset != NULL)
+		(void)strlcpy(ds, o->dataset, dslen);
+	else if (dc_default(ctx, ld->vm.name, pool, names, ds, dslen) != 0)
+		goto out;
+	if (dc_check_ds(ctx, ds, pools, names, parent, plen) != 0)
+		goto out;
+	(void)snprintf(path, sizeof(path), "%s%s", ZFS_ZVOL_DIR, ds);
+	disk_owner(ctx, ld->vm.name, path, &ow);
+	if (ow.file[0] != '\0') {
+		diag_err(&ctx->diags, ow.file, ow.line, "%s is this VM's disk; "
+		    "two VMs must never share one: choose another --dataset",
+		    path);
+		goto out;
+	}
+	*known = names != NULL;
+	rc = 0;
+out:
+	free(pools);
+	free(names);
+	return (rc);
+}
+
+static void
+dc_report(const struct dc_opts *o, const char *ds, const char *parent,
+    bool known, bool ran)
+{
+	char size[32], vbs[32];
+
+	zfs_size_exact(o->size, size, sizeof(size));
+	zfs_size_exact(o->vbs, vbs, sizeof(vbs));
+	printf("created %s: %s, volblocksize=%s, volmode=dev, %s%s\n", ds,
+	    size, vbs, o->sparse ? "sparse (space is taken as the guest "
+	    "writes)" : "its space reserved", ran ? "" : " (journaled only: "
+	    "no zfs in the captured host's bin/)");
+	if (parent[0] != '\0' && known)
+		printf("created %s too, a file system holding it (zfs create "
+		    "-p)\n", parent);
+}
+
+int
+cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
+{
 	struct dc_opts o;
 	struct vm_load ld;
 	struct vmedit e;
-	struct owner ow;
 	char ds[ZFS_NAMEMAX + 1], path[ZFS_NAMEMAX + 16], why[160];
-	char pool[ZFS_NAMEMAX + 1], parent[ZFS_NAMEMAX + 1];
-	char *pools, *names, size[32], vbs[32];
+	char parent[ZFS_NAMEMAX + 1];
 	const char *vm;
-	size_t len;
-	bool ran;
+	bool ran, known;
 	int rv;
 
 	if ((rv = dc_args(ctx, argc, argv, &o)) != EXIT_OK)
@@ -383,30 +444,12 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 	}
 	vm_load_init(&ld);
 	vmedit_init(&e);
-	pools = names = NULL;
 	rv = EXIT_FAIL;
-	if (vm_load(ctx, vm, &ld) != 0 || dc_pools(ctx, &pools) != 0 ||
-	    dc_pool(ctx, &ld, o.dataset, pools, pool, sizeof(pool)) != 0)
-		goto out;
-	if (pools != NULL && listed(pools, pool)) {
-		av[8] = pool;
-		if (zfs_query(ctx, av, &names, &len) != 0)
-			goto out;
-	}
-	if (o.dataset != NULL)
-		(void)strlcpy(ds, o.dataset, sizeof(ds));
-	else if (dc_default(ctx, ld.vm.name, pool, names, ds, sizeof(ds)) != 0)
-		goto out;
-	if (dc_check_ds(ctx, ds, pools, names, parent, sizeof(parent)) != 0)
+	if (vm_load(ctx, vm, &ld) != 0 || dc_choose(ctx, &o, &ld, ds,
+	    sizeof(ds), parent, sizeof(parent), &known) != 0)
 		goto out;
 	(void)snprintf(path, sizeof(path), "%s%s", ZFS_ZVOL_DIR, ds);
-	disk_owner(ctx, ld.vm.name, path, &ow);
-	if (ow.file[0] != '\0') {
-		diag_err(&ctx->diags, ow.file, ow.line, "%s is this VM's disk; "
-		    "two VMs must never share one: choose another --dataset",
-		    path);
-		goto out;
-	}
+	/* The new VM file must be right before anything is created. */
 	if (vmedit_disk_add(ld.buf, ld.len, ld.path, path, &e,
 	    &ctx->diags) != 0 || vm_recompile(ctx, &ld, e.out.s,
 	    e.out.len) != 0)
@@ -415,15 +458,7 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 		diag_err(&ctx->diags, ld.path, 0, "not changed");
 		goto out;
 	}
-	zfs_size_exact(o.size, size, sizeof(size));
-	zfs_size_exact(o.vbs, vbs, sizeof(vbs));
-	printf("created %s: %s, volblocksize=%s, volmode=dev, %s%s\n", ds,
-	    size, vbs, o.sparse ? "sparse (space is taken as the guest "
-	    "writes)" : "its space reserved", ran ? "" : " (journaled only: "
-	    "no zfs in the captured host's bin/)");
-	if (parent[0] != '\0' && names != NULL)
-		printf("created %s too, a file system holding it (zfs create "
-		    "-p)\n", parent);
+	dc_report(&o, ds, parent, known, ran);
 	if (vm_write(ctx, vm, &ld, e.out.s, e.out.len) != 0) {
 		diag_err(&ctx->diags, ld.path, 0, "%s was created but is not "
 		    "in the VM file: add disk=%s yourself", ds, path);
@@ -433,28 +468,43 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 	running_note(ctx, ld.vm.name, "the new disk");
 	rv = EXIT_OK;
 out:
-	free(pools);
-	free(names);
 	vmedit_free(&e);
 	vm_load_free(&ld);
 	return (rv);
 }
 
-int
-cmd_cdrom(struct ptvm_ctx *ctx, int argc, char **argv)
+/* The image is a file on the host (on a captured host, under root/). */
+static int
+cdrom_iso_ok(struct ptvm_ctx *ctx, const char *iso)
+{
+	struct host_stat st;
+	struct host *h;
+	int e;
+
+	if (ctx_host(ctx, &h) != 0)
+		return (-1);
+	if ((e = h->ops->file_stat(h, iso, &st)) != 0) {
+		diag_err(&ctx->diags, iso, 0, "%s; download the image first, "
+		    "or check the path", strerror(e));
+		return (-1);
+	}
+	if (st.type != HOST_F_REG) {
+		diag_err(&ctx->diags, iso, 0, "not a file; give the ISO image");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+cdrom_args(struct ptvm_ctx *ctx, int argc, char **argv, const char **iso)
 {
 	static const struct option lo[] = {
 		{ "eject", no_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct vm_load ld;
-	struct vmedit e;
-	struct host_stat st;
-	struct host *h;
-	const char *iso;
 	char why[160];
 	bool eject;
-	int ch, rv, r;
+	int ch;
 
 	eject = false;
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -466,43 +516,45 @@ cmd_cdrom(struct ptvm_ctx *ctx, int argc, char **argv)
 	if (argc - optind != (eject ? 1 : 2))
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "a VM and an "
 		    "ISO image, or a VM and --eject"));
-	iso = eject ? NULL : argv[optind + 1];
-	if (iso != NULL && vmedit_path_check(iso, why, sizeof(why)) != 0) {
-		diag_err(&ctx->diags, NULL, 0, "\"%s\": %s", iso, why);
+	*iso = eject ? NULL : argv[optind + 1];
+	if (*iso != NULL && vmedit_path_check(*iso, why, sizeof(why)) != 0) {
+		diag_err(&ctx->diags, NULL, 0, "\"%s\": %s", *iso, why);
 		return (EXIT_FAIL);
 	}
+	return (EXIT_OK);
+}
+
+int
+cmd_cdrom(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	struct vm_load ld;
+	struct vmedit e;
+	const char *iso;
+	int rv, r;
+
+	iso = NULL;
+	if ((rv = cdrom_args(ctx, argc, argv, &iso)) != EXIT_OK)
+		return (rv);
 	vm_load_init(&ld);
 	vmedit_init(&e);
 	rv = EXIT_FAIL;
-	if (vm_load(ctx, argv[optind], &ld) != 0 || ctx_host(ctx, &h) != 0)
-		goto out;
-	if (iso != NULL && (r = h->ops->file_stat(h, iso, &st)) != 0) {
-		diag_err(&ctx->diags, iso, 0, "%s; download the image first, "
-		    "or check the path", strerror(r));
-		goto out;
-	}
-	if (iso != NULL && st.type != HOST_F_REG) {
-		diag_err(&ctx->diags, iso, 0, "not a file; give the ISO image");
-		goto out;
-	}
-	if ((r = vmedit_cdrom(ld.buf, ld.len, ld.path, iso, &e,
+	if (vm_load(ctx, argv[optind], &ld) != 0 ||
+	    (iso != NULL && cdrom_iso_ok(ctx, iso) != 0) ||
+	    (r = vmedit_cdrom(ld.buf, ld.len, ld.path, iso, &e,
 	    &ctx->diags)) < 0)
 		goto out;
-	if (r == 1) {
-		if (eject)
-			printf("%s has no cdrom: nothing to eject\n",
-			    ld.vm.name);
-		else
-			printf("%s: the cdrom is %s already\n", ld.vm.name, iso);
-		rv = EXIT_OK;
-		goto out;
-	}
-	if (vm_recompile(ctx, &ld, e.out.s, e.out.len) != 0 ||
+	if (r == 1 && iso == NULL)
+		printf("%s has no cdrom: nothing to eject\n", ld.vm.name);
+	else if (r == 1)
+		printf("%s: the cdrom is %s already\n", ld.vm.name, iso);
+	else if (vm_recompile(ctx, &ld, e.out.s, e.out.len) != 0 ||
 	    vm_write(ctx, argv[optind], &ld, e.out.s, e.out.len) != 0)
 		goto out;
-	print_changes(ld.path, &e);
-	running_note(ctx, ld.vm.name, "the change (bhyve keeps the image it "
-	    "opened)");
+	else {
+		print_changes(ld.path, &e);
+		running_note(ctx, ld.vm.name, "the change (bhyve keeps the "
+		    "image it opened)");
+	}
 	rv = EXIT_OK;
 out:
 	vmedit_free(&e);

@@ -160,18 +160,73 @@ snap_default_name(const struct zfs_snap_list *sl, const struct vm_disks *dl,
 	}
 }
 
+/* Refuses a name that one of the VM's zvols has already. */
+static int
+snap_name_free(struct ptvm_ctx *ctx, const char *vm,
+    const struct vm_disks *dl, const struct zfs_snap_list *sl,
+    const char *name)
+{
+	const struct zfs_snap *s;
+	char when[64];
+	size_t i;
+
+	for (i = 0; i < dl->nzvol; i++)
+		if ((s = zfs_snap_find(sl, dl->ds[i], name)) != NULL) {
+			fmt_time(s->creation, when, sizeof(when));
+			diag_err(&ctx->diags, NULL, 0, "%s has a snapshot %s "
+			    "already (%s@%s, %s): choose another name", vm,
+			    name, s->dataset, s->snap, when);
+			return (-1);
+		}
+	return (0);
+}
+
+/* zfs snapshot DS1@name DS2@name ...: one call, one instant. */
+static int
+snap_take(struct ptvm_ctx *ctx, const char *vm, const struct vm_disks *dl,
+    const char *name)
+{
+	const char *av[4 + VM_MAXDISKS];
+	char full[VM_MAXDISKS][ZFS_NAMEMAX + 1];
+	size_t i, n;
+	bool ran;
+	int r;
+
+	n = 0;
+	av[n++] = "zfs";
+	av[n++] = "snapshot";
+	for (i = 0; i < dl->nzvol; i++) {
+		r = snprintf(full[i], sizeof(full[i]), "%s@%s", dl->ds[i],
+		    name);
+		if (r < 0 || r > ZFS_NAMEMAX) {
+			diag_err(&ctx->diags, NULL, 0, "%s@%s is longer than "
+			    "%d bytes: choose a shorter name", dl->ds[i], name,
+			    ZFS_NAMEMAX);
+			return (-1);
+		}
+		av[n++] = full[i];
+	}
+	av[n] = NULL;
+	if (zfs_change(ctx, av, &ran) != 0)
+		return (-1);
+	printf("%s: snapshot %s of %zu disk%s, one instant:", vm, name,
+	    dl->nzvol, dl->nzvol == 1 ? "" : "s");
+	for (i = 0; i < dl->nzvol; i++)
+		printf(" %s", full[i]);
+	printf("%s\n", ran ? "" : " (journaled only: no zfs in the captured "
+	    "host's bin/)");
+	return (0);
+}
+
 int
 cmd_snapshot(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	const char *av[4 + VM_MAXDISKS];
-	char name[128], why[512], full[VM_MAXDISKS][ZFS_NAMEMAX + 1];
-	const struct zfs_snap *s;
+	char name[128], why[512];
 	struct zfs_snap_list sl;
 	struct vm_load ld;
 	struct vm_disks dl;
-	size_t i, n;
-	bool live, ran;
-	int rv, r, run;
+	bool live;
+	int rv, run;
 
 	if ((rv = snap_args(ctx, argc, argv, &live)) != EXIT_OK)
 		return (rv);
@@ -194,43 +249,15 @@ cmd_snapshot(struct ptvm_ctx *ctx, int argc, char **argv)
 		    "running", why);
 		goto out;
 	}
-	if ((r = snap_list(ctx, &dl, &sl)) < 0)
+	if (snap_list(ctx, &dl, &sl) < 0)
 		goto out;
 	if (argc - optind == 2)
 		(void)strlcpy(name, argv[optind + 1], sizeof(name));
 	else
 		snap_default_name(&sl, &dl, name, sizeof(name));
-	for (i = 0; i < dl.nzvol; i++)
-		if ((s = zfs_snap_find(&sl, dl.ds[i], name)) != NULL) {
-			fmt_time(s->creation, why, sizeof(why));
-			diag_err(&ctx->diags, NULL, 0, "%s has a snapshot %s "
-			    "already (%s@%s, %s): choose another name",
-			    ld.vm.name, name, s->dataset, s->snap, why);
-			goto out;
-		}
-	n = 0;
-	av[n++] = "zfs";
-	av[n++] = "snapshot";
-	for (i = 0; i < dl.nzvol; i++) {
-		r = snprintf(full[i], sizeof(full[i]), "%s@%s", dl.ds[i],
-		    name);
-		if (r < 0 || r > ZFS_NAMEMAX) {
-			diag_err(&ctx->diags, NULL, 0, "%s@%s is longer than "
-			    "%d bytes: choose a shorter name", dl.ds[i], name,
-			    ZFS_NAMEMAX);
-			goto out;
-		}
-		av[n++] = full[i];
-	}
-	av[n] = NULL;
-	if (zfs_change(ctx, av, &ran) != 0)
+	if (snap_name_free(ctx, ld.vm.name, &dl, &sl, name) != 0 ||
+	    snap_take(ctx, ld.vm.name, &dl, name) != 0)
 		goto out;
-	printf("%s: snapshot %s of %zu disk%s, one instant:", ld.vm.name,
-	    name, dl.nzvol, dl.nzvol == 1 ? "" : "s");
-	for (i = 0; i < dl.nzvol; i++)
-		printf(" %s", full[i]);
-	printf("%s\n", ran ? "" : " (journaled only: no zfs in the captured "
-	    "host's bin/)");
 	if (run != 0)
 		printf("taken while %s runs: crash-consistent only, like a "
 		    "power cut; on a rollback the guest recovers as after "
