@@ -80,10 +80,10 @@ vmedit_path_check(const char *p, char *why, size_t wl)
 	for (i = 0; i < n; i++)
 		if (!isprint((unsigned char)p[i]) || p[i] == ',' ||
 		    p[i] == '"') {
-			(void)snprintf(why, wl, "%s is not allowed in the path%s",
-			    p[i] == ',' ? "','" : p[i] == '"' ? "'\"'" :
-			    "a control character", p[i] == ',' ? " (bhyve "
-			    "reads options after a comma)" : "");
+			(void)snprintf(why, wl, "%s is not allowed in the "
+			    "path%s", p[i] == ',' ? "','" : p[i] == '"' ?
+			    "'\"'" : "a control character", p[i] == ',' ?
+			    " (bhyve reads options after a comma)" : "");
 			return (-1);
 		}
 	if (p[n - 1] == ' ' || p[n - 1] == '/') {
@@ -350,8 +350,10 @@ put_new(struct vmedit *e, const struct text *t, enum vmedit_kind k,
 {
 	size_t start;
 
+	/* A last line with a lone CR gets just the LF it lacks. */
 	if (e->out.len > 0 && e->out.s[e->out.len - 1] != '\n')
-		sb_puts(&e->out, t->eol);
+		sb_puts(&e->out, e->out.s[e->out.len - 1] == '\r' ? "\n" :
+		    t->eol);
 	start = e->out.len;
 	sb_putn(&e->out, s, n);
 	if (e->out.oom || change_add(e, k, line, before, e->out.s + start,
@@ -505,6 +507,46 @@ put_disk(struct vmedit *e, const struct text *t, const struct tline *reuse,
 	return (rc);
 }
 
+/*
+ * Where the disk line goes: *reuse, a "#disk=PATH" line to uncomment, or
+ * *at, the line to insert before.  -1 when path is a disk already.
+ */
+static int
+disk_scan(const struct text *t, const char *file, const char *path,
+    size_t *at, size_t *reuse, struct diags *d)
+{
+	const struct tline *l;
+	size_t i, under, pl;
+
+	*at = *reuse = under = SIZE_MAX;
+	pl = strlen(path);
+	for (i = 0; i < t->n; i++) {
+		l = &t->l[i];
+		if (l->kind == LK_KEY && strcmp(l->key, "cdrom") == 0 &&
+		    *at == SIZE_MAX)
+			*at = i;	/* before the first cdrom */
+		if (l->kind == LK_OTHER || strcmp(l->key, "disk") != 0)
+			continue;
+		if (l->kind == LK_KEY && line_path_is(l, path)) {
+			diag_err(d, file, (unsigned)i + 1, "%s is already a "
+			    "disk of this VM", path);
+			return (-1);
+		}
+		if (l->kind == LK_KEY)
+			*at = i + 1;	/* after the last disk */
+		else if (line_path_len(l) == pl &&
+		    memcmp(l->b + l->vb, path, pl) == 0)
+			*reuse = i;
+		else
+			under = i + 1;	/* else under a commented disk */
+	}
+	if (*at == SIZE_MAX)
+		*at = under;
+	if (*at > t->n)
+		*at = t->n;
+	return (0);
+}
+
 int
 vmedit_disk_add(const char *buf, size_t len, const char *file,
     const char *path, struct vmedit *e, struct diags *d)
@@ -512,7 +554,7 @@ vmedit_disk_add(const char *buf, size_t len, const char *file,
 	struct text t;
 	const struct tline *l;
 	char why[160];
-	size_t i, at, reuse, under;
+	size_t i, at, reuse;
 	unsigned line;
 	int rc;
 
@@ -522,33 +564,10 @@ vmedit_disk_add(const char *buf, size_t len, const char *file,
 	}
 	if (load(buf, len, file, &t, d) != 0)
 		return (-1);
-	at = reuse = under = SIZE_MAX;
-	for (i = 0; i < t.n; i++) {
-		l = &t.l[i];
-		if (l->kind == LK_KEY && strcmp(l->key, "cdrom") == 0 &&
-		    at == SIZE_MAX)
-			at = i;		/* before the first cdrom */
-		if (l->kind == LK_OTHER || strcmp(l->key, "disk") != 0)
-			continue;
-		if (l->kind == LK_COMMENTED)
-			under = i + 1;	/* else under a commented disk */
-		if (l->kind == LK_KEY && line_path_is(l, path)) {
-			diag_err(d, file, (unsigned)i + 1, "%s is already a "
-			    "disk of this VM", path);
-			free(t.l);
-			return (-1);
-		}
-		if (l->kind == LK_COMMENTED && line_path_len(l) ==
-		    strlen(path) && memcmp(l->b + l->vb, path,
-		    strlen(path)) == 0)
-			reuse = i;
-		if (l->kind == LK_KEY)
-			at = i + 1;	/* after the last disk */
+	if (disk_scan(&t, file, path, &at, &reuse, d) != 0) {
+		free(t.l);
+		return (-1);
 	}
-	if (at == SIZE_MAX)
-		at = under;
-	if (at > t.n)
-		at = t.n;
 	rc = 0;
 	for (i = 0, line = 1; i < t.n && rc == 0; i++, line++) {
 		l = &t.l[i];
@@ -602,15 +621,134 @@ cdrom_eject(const char *buf, size_t len, const char *file, struct text *t,
 	return (verify(buf, len, e, file, CK_EJECT, "cdrom", "", d));
 }
 
+/* Where vmedit_cdrom acts, from one pass over the lines. */
+struct cdpos {
+	size_t		 active;	/* the cdrom line */
+	size_t		 reuse;		/* the last "#cdrom=/path" line */
+	size_t		 after;		/* the line after the last disk */
+	size_t		 n;		/* cdrom lines */
+	unsigned	 lines[2];	/* the first two, for the message */
+};
+
+static void
+cdrom_scan(const struct text *t, struct cdpos *p)
+{
+	const struct tline *l;
+	size_t i;
+
+	p->active = p->reuse = p->after = SIZE_MAX;
+	p->n = 0;
+	for (i = 0; i < t->n; i++) {
+		l = &t->l[i];
+		if (l->kind == LK_KEY && strcmp(l->key, "disk") == 0)
+			p->after = i + 1;
+		if (strcmp(l->key, "cdrom") != 0)
+			continue;
+		if (l->kind == LK_COMMENTED)
+			p->reuse = i;
+		else if (l->kind == LK_KEY) {
+			if (p->n < nitems(p->lines))
+				p->lines[p->n] = (unsigned)i + 1;
+			p->n++;
+			p->active = i;
+		}
+	}
+}
+
+/* Refuses what cannot be changed safely; 1 when iso is there already. */
+static int
+cdrom_check(const struct text *t, const struct cdpos *p, const char *file,
+    const char *iso, struct diags *d)
+{
+	const struct tline *l;
+	size_t pl;
+
+	if (p->n > 1) {
+		diag_err(d, file, p->lines[0], "this VM has %zu cdrom lines "
+		    "(%u, %u%s): say which to change by editing the file, or "
+		    "eject them all first (ptvm cdrom VM --eject)", p->n,
+		    p->lines[0], p->lines[1], p->n > 2 ? ", ..." : "");
+		return (-1);
+	}
+	if (p->n == 0)
+		return (0);
+	l = &t->l[p->active];
+	/* Only a fully quoted value may hold a '"' (see vmconf.c). */
+	if (!l->quoted && memchr(l->b + l->vb, '"', l->ve - l->vb) != NULL) {
+		diag_err(d, file, (unsigned)p->active + 1, "the cdrom value "
+		    "has a '\"' inside; write it as cdrom=\"...\" or without "
+		    "quotes, then run this again");
+		return (-1);
+	}
+	pl = line_path_len(l);
+	return (pl == strlen(iso) && memcmp(l->b + l->vb, iso, pl) == 0 ?
+	    1 : 0);
+}
+
+/*
+ * A cdrom line with iso at line: l with the path of its value replaced
+ * (VME_REPLACED) or a comment made a key (VME_UNCOMMENTED), the options
+ * of its value kept; or a new line (VME_ADDED, l NULL).
+ */
+static int
+cdrom_put(struct vmedit *e, const struct text *t, const struct tline *l,
+    unsigned line, const char *iso, enum vmedit_kind k)
+{
+	struct strbuf s;
+	size_t pl;
+	int rc;
+
+	sb_init(&s);
+	pl = l != NULL ? line_path_len(l) : 0;
+	if (k == VME_REPLACED) {
+		sb_putn(&s, l->b, l->vb);
+		sb_puts(&s, iso);
+		sb_putn(&s, l->b + l->vb + pl, l->n - l->vb - pl);
+	} else {
+		sb_printf(&s, "cdrom=%s", iso);
+		if (k == VME_UNCOMMENTED)
+			sb_putn(&s, l->b + l->vb + pl, l->ve - l->vb - pl);
+	}
+	rc = s.oom ? -1 : put_new(e, t, k, line, l, s.s, s.len);
+	sb_puts(&e->out, l == NULL ? t->eol : l->eol);
+	sb_free(&s);
+	return (rc);
+}
+
+static int
+cdrom_write(struct vmedit *e, const struct text *t, const struct cdpos *p,
+    const char *iso)
+{
+	bool add;
+	size_t i;
+	int rc;
+
+	add = p->active == SIZE_MAX && p->reuse == SIZE_MAX;
+	for (i = 0, rc = 0; i < t->n && rc == 0; i++) {
+		if (i == p->active)
+			rc = cdrom_put(e, t, &t->l[i], (unsigned)i + 1, iso,
+			    VME_REPLACED);
+		else if (p->active == SIZE_MAX && i == p->reuse)
+			rc = cdrom_put(e, t, &t->l[i], (unsigned)i + 1, iso,
+			    VME_UNCOMMENTED);
+		else
+			put_line(&e->out, &t->l[i]);
+		if (rc == 0 && add && i + 1 == p->after)
+			rc = cdrom_put(e, t, NULL, (unsigned)i + 2, iso,
+			    VME_ADDED);
+	}
+	if (rc == 0 && add && p->after == SIZE_MAX)
+		rc = cdrom_put(e, t, NULL, (unsigned)t->n + 1, iso, VME_ADDED);
+	return (rc);
+}
+
 int
 vmedit_cdrom(const char *buf, size_t len, const char *file, const char *iso,
     struct vmedit *e, struct diags *d)
 {
+	struct cdpos p;
 	struct text t;
-	const struct tline *l;
 	char why[160];
-	size_t i, active, reuse, after, n;
-	unsigned lines[4];
 	int rc;
 
 	if (iso != NULL && vmedit_path_check(iso, why, sizeof(why)) != 0) {
@@ -624,99 +762,17 @@ vmedit_cdrom(const char *buf, size_t len, const char *file, const char *iso,
 		free(t.l);
 		return (rc);
 	}
-	active = reuse = after = SIZE_MAX;
-	for (i = 0, n = 0; i < t.n; i++) {
-		l = &t.l[i];
-		if (l->kind == LK_KEY && strcmp(l->key, "disk") == 0)
-			after = i + 1;
-		if (strcmp(l->key, "cdrom") != 0)
-			continue;
-		if (l->kind == LK_COMMENTED)
-			reuse = i;
-		else if (l->kind == LK_KEY) {
-			if (n < nitems(lines))
-				lines[n] = (unsigned)i + 1;
-			n++;
-			active = i;
-		}
-	}
-	if (n > 1) {
-		diag_err(d, file, lines[0], "this VM has %zu cdrom lines (%u, "
-		    "%u%s): say which to change by editing the file, or eject "
-		    "them all first (ptvm cdrom VM --eject)", n, lines[0],
-		    lines[1], n > 2 ? ", ..." : "");
+	cdrom_scan(&t, &p);
+	if ((rc = cdrom_check(&t, &p, file, iso, d)) != 0) {
 		free(t.l);
-		return (-1);
+		return (rc);
 	}
-	if (n == 1) {
-		l = &t.l[active];
-		/* Only a fully quoted value may hold a '"' (see vmconf.c). */
-		if (!l->quoted && memchr(l->b + l->vb, '"', l->ve - l->vb) != NULL) {
-			diag_err(d, file, (unsigned)active + 1, "the cdrom "
-			    "value has a '\"' inside; write it as "
-			    "cdrom=\"...\" or without quotes, then run this "
-			    "again");
-			free(t.l);
-			return (-1);
-		}
-		i = line_path_len(l);
-		if (i == strlen(iso) && memcmp(l->b + l->vb, iso, i) == 0) {
-			free(t.l);
-			return (1);
-		}
-	}
-	rc = 0;
-	for (i = 0; i < t.n && rc == 0; i++) {
-		struct strbuf s;
-
-		l = &t.l[i];
-		sb_init(&s);
-		if (i == active) {
-			size_t pl = line_path_len(l);
-
-			sb_putn(&s, l->b, l->vb);
-			sb_puts(&s, iso);
-			sb_putn(&s, l->b + l->vb + pl, l->n - l->vb - pl);
-			rc = s.oom ? -1 : put_new(e, &t, VME_REPLACED,
-			    (unsigned)i + 1, l, s.s, s.len);
-			sb_puts(&e->out, l->eol);
-		} else if (active == SIZE_MAX && i == reuse) {
-			size_t pl = line_path_len(l);
-
-			sb_printf(&s, "cdrom=%s", iso);
-			if (l->vb + pl < l->ve)
-				sb_putn(&s, l->b + l->vb + pl, l->ve - l->vb -
-				    pl);
-			rc = s.oom ? -1 : put_new(e, &t, VME_UNCOMMENTED,
-			    (unsigned)i + 1, l, s.s, s.len);
-			sb_puts(&e->out, l->eol);
-		} else
-			put_line(&e->out, l);
-		if (rc == 0 && active == SIZE_MAX && reuse == SIZE_MAX &&
-		    after != SIZE_MAX && i + 1 == after) {
-			sb_printf(&s, "cdrom=%s", iso);
-			rc = s.oom ? -1 : put_new(e, &t, VME_ADDED,
-			    (unsigned)i + 2, NULL, s.s, s.len);
-			sb_puts(&e->out, t.eol);
-		}
-		sb_free(&s);
-	}
-	if (rc == 0 && active == SIZE_MAX && reuse == SIZE_MAX &&
-	    after == SIZE_MAX) {
-		struct strbuf s;
-
-		sb_init(&s);
-		sb_printf(&s, "cdrom=%s", iso);
-		rc = s.oom ? -1 : put_new(e, &t, VME_ADDED, (unsigned)t.n + 1,
-		    NULL, s.s, s.len);
-		sb_puts(&e->out, t.eol);
-		sb_free(&s);
-	}
+	rc = cdrom_write(e, &t, &p, iso);
 	free(t.l);
 	if (rc != 0) {
 		diag_err(d, file, 0, "out of memory");
 		return (-1);
 	}
-	return (verify(buf, len, e, file, active != SIZE_MAX ? CK_REPLACE :
+	return (verify(buf, len, e, file, p.active != SIZE_MAX ? CK_REPLACE :
 	    CK_ADD, "cdrom", iso, d));
 }

@@ -317,6 +317,12 @@ ATF_TC_BODY(disk_crlf_file_stays_crlf, tc)
 	    &d) == 0);
 	ATF_CHECK_STREQ(sb_str(&e.out),
 	    "# x\r\ncpus=2\r\ndisk=/a.img\r\ndisk=/b.img\r\n");
+	done(&e, &d);	/* Found by fuzz_vmedit: a last line ending in a lone CR. */
+	ATF_REQUIRE(edit_disk("#d#\r\n\n \r", "/qz", &e, &d) == 0);
+	ATF_CHECK_STREQ(sb_str(&e.out), "#d#\r\n\n \r\ndisk=/qz\r\n");
+	done(&e, &d);
+	ATF_REQUIRE(edit_cdrom("cpus=2\r", "/b.iso", &e, &d) == 0);
+	ATF_CHECK_STREQ(sb_str(&e.out), "cpus=2\r\ncdrom=/b.iso\n");
 	done(&e, &d);
 }
 
@@ -465,6 +471,14 @@ ATF_TC_BODY(cdrom_added_after_disks_prose_comments_left, tc)
 	    "remove it later\ndisk=/a.img\ncdrom=/b.iso\nnet=tap0\n");
 	ATF_CHECK_EQ(e.c[0].kind, VME_ADDED);
 	ATF_CHECK_EQ(e.c[0].line, 3);
+	done(&e, &d);
+	ATF_REQUIRE(edit_cdrom("", "/b.iso", &e, &d) == 0);
+	ATF_CHECK_STREQ(sb_str(&e.out), "cdrom=/b.iso\n");
+	ATF_CHECK_EQ(e.c[0].line, 1);
+	done(&e, &d);
+	ATF_REQUIRE(edit_cdrom("cpus=2", "/b.iso", &e, &d) == 0);
+	ATF_CHECK_STREQ(sb_str(&e.out), "cpus=2\ncdrom=/b.iso\n");
+	ATF_CHECK_EQ(e.c[0].line, 2);
 	done(&e, &d);
 }
 
