@@ -65,7 +65,6 @@ struct sv {
 	bool		 done;
 	int		 code;
 	char		 error[256];
-	enum sup_state	 last_state;
 	/* Configuration-space evidence of the passed functions (issue 8). */
 	struct pci_sel	 dsel[SUP_STATUS_MAXDEV];
 	struct pcicfg	*before[SUP_STATUS_MAXDEV];

@@ -161,25 +161,18 @@ nmdm_pick(struct ptvm_ctx *ctx, const struct vmconf *self)
 
 	memset(used, 0, sizeof(used));
 	dir = ctx->confdir != NULL ? ctx->confdir : PTVM_CONFDIR;
-	if (ctx->confdir != NULL)
-		e = sys_dir_list(dir, &names, &n);
-	else if (ctx_host(ctx, &h) != 0)
+	if (ctx->confdir == NULL && ctx_host(ctx, &h) != 0)
 		return (0);
-	else
-		e = h->ops->dir_list(h, dir, &names, &n);
-	if (e != 0)
+	if (vm_names(ctx, &names, &n) != 0)
 		return (0);
 	/* Explicit consoles first, then the auto ones in name order. */
 	autos = 0;
 	mine = -1;
 	for (k = 0; k < 2; k++)
 		for (i = 0; i < n; i++) {
-			if (vm_name_of_path(names[i], vm, sizeof(vm)) != 0 ||
-			    strlen(names[i]) < 6 || strcmp(names[i] +
-			    strlen(names[i]) - 5, ".conf") != 0)
-				continue;
-			if (snprintf(path, sizeof(path), "%s/%s", dir,
-			    names[i]) >= (int)sizeof(path))
+			strlcpy(vm, names[i], sizeof(vm));
+			if (snprintf(path, sizeof(path), "%s/%s.conf", dir,
+			    vm) >= (int)sizeof(path))
 				continue;
 			if (ctx->confdir != NULL)
 				e = sys_read_file(path, VM_MAXFILE, &buf, &len);
