@@ -23,6 +23,7 @@ struct host_vm {
 	struct pci_sel	*devs;		/* passthrough functions it uses */
 	size_t		 ndevs;
 	bool		 devs_known;	/* false: ptvm cannot tell */
+	bool		 by_ptvm;	/* known from ptvm's status file */
 };
 
 struct host_vm_list {
@@ -147,6 +148,12 @@ struct host_ops {
 	 */
 	int	(*pci_cfg_write)(struct host *, const struct pci_sel *,
 		    unsigned, unsigned, uint32_t);
+	/*
+	 * The terminal ptvm runs on: the first of its standard input, output
+	 * and error that is one, as "ttyv0" or "pts/3" (under -H the line of
+	 * DIR/tty).  ENOTTY when none is.
+	 */
+	int	(*tty_name)(struct host *, char *, size_t);
 };
 
 #define HOST_ROM_MAX	(16 * 1024 * 1024)

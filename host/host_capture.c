@@ -524,6 +524,17 @@ sim_kld(struct cap *c, const char *name, bool load)
 	if (load) {
 		if (kv_set(&c->kld, file, "") != 0)
 			return (ENOMEM);
+		/*
+		 * The module's tunables are read once, at load (CTLFLAG_RDTUN,
+		 * freebsd.md#V2), and the IOMMU is set up only when the first
+		 * VM with a passthru device is created (#V1).
+		 */
+		if (kv_set(&c->sysctl_set, "hw.vmm.amdvi.enable",
+		    kv_get(&c->kenv, "hw.vmm.amdvi.enable") != NULL &&
+		    strcmp(kv_get(&c->kenv, "hw.vmm.amdvi.enable"), "1") == 0 ?
+		    "1" : "0") != 0 ||
+		    kv_set(&c->sysctl_set, "hw.vmm.iommu.initialized", "0") != 0)
+			return (ENOMEM);
 		sim_probe_unattached(c);
 		return (0);
 	}
@@ -672,6 +683,22 @@ cap_change(struct host *h, const struct hostop *op)
 	for (i = 0; i < c->nfail; i++)
 		if (strcmp(c->fail[i].cmd, sb_str(&sb)) == 0)
 			e = c->fail[i].err;
+	/*
+	 * DEV_DETACH (freebsd.md#D2): -f skips only device_quiesce(); the
+	 * driver's own detach runs either way.  So a rule "devctl detach SEL"
+	 * (the driver's detach refuses) holds for "devctl detach -f SEL"
+	 * too, and a rule "devctl quiesce SEL" (its quiesce refuses) fails
+	 * only the detach without -f.
+	 */
+	if (e == 0 && op->kind == HOP_DETACH)
+		for (i = 0; i < c->nfail; i++)
+			if ((op->force && strncmp(c->fail[i].cmd,
+			    "devctl detach ", 14) == 0 &&
+			    strcmp(c->fail[i].cmd + 14, op->a) == 0) ||
+			    (!op->force && strncmp(c->fail[i].cmd,
+			    "devctl quiesce ", 15) == 0 &&
+			    strcmp(c->fail[i].cmd + 15, op->a) == 0))
+				e = c->fail[i].err;
 	if (e == 0)
 		e = sim_apply(h, op);
 	if (e == 0)
@@ -769,6 +796,9 @@ cap_sysctl_get(struct host *h, const char *name, char **val)
 	*val = NULL;
 	if (kv_get(&c->sysctl_set, name) != NULL)
 		return (kv_dup(&c->sysctl_set, name, val));
+	/* vmm.ko's sysctl tree exists only while it is loaded (#V2). */
+	if (strncmp(name, "hw.vmm.", 7) == 0 && !sim_vmm(c))
+		return (ENOENT);
 	if (strcmp(name, "kern.sched.topology_spec") == 0) {
 		e = cap_read(h, "topology.xml", val, &len);
 		if (e != ENOENT)
@@ -1261,6 +1291,32 @@ cap_close(struct host *h)
 	free(c);
 }
 
+/*
+ * DIR/tty: the terminal ptvm is taken to run on ("ttyv0", "pts/2"), one
+ * line; absent, it runs on none (a script, rc(8) at boot).
+ */
+static int
+cap_tty_name(struct host *h, char *buf, size_t sz)
+{
+	char *s;
+	size_t len, n;
+	int e;
+
+	if ((e = cap_read(h, "tty", &s, &len)) != 0)
+		return (e == ENOENT ? ENOTTY : e);
+	n = strcspn(s, "\r\n");
+	if (n == 0 || n >= sz || memchr(s, '\0', n) != NULL) {
+		free(s);
+		return (ENOTTY);
+	}
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (strncmp(buf, "/dev/", 5) == 0)
+		memmove(buf, buf + 5, n - 4);
+	free(s);
+	return (0);
+}
+
 static const struct host_ops cap_ops = {
 	.name = "captured",
 	.close = cap_close,
@@ -1291,6 +1347,7 @@ static const struct host_ops cap_ops = {
 	.rom_read = cap_rom_read,
 	.pci_cfg_read = cap_pci_cfg_read,
 	.pci_cfg_write = cap_pci_cfg_write,
+	.tty_name = cap_tty_name,
 };
 
 static char *

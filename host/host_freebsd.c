@@ -211,6 +211,24 @@ hfb_rom_read(struct host *h __unused, const struct pci_sel *sel, uint8_t **buf,
 	return (e);
 }
 
+/* ttyname(3) of standard input, output or error, without "/dev/". */
+static int
+hfb_tty_name(struct host *h __unused, char *buf, size_t sz)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	for (fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (ttyname_r(fd, path, sizeof(path)) != 0)
+			continue;
+		if (strlcpy(buf, strncmp(path, "/dev/", 5) == 0 ? path + 5 :
+		    path, sz) >= sz)
+			return (ENAMETOOLONG);
+		return (0);
+	}
+	return (ENOTTY);
+}
+
 static const struct host_ops hfb_ops;
 
 /*
@@ -1759,6 +1777,7 @@ static const struct host_ops hfb_ops = {
 	.rom_read = hfb_rom_read,
 	.pci_cfg_read = hfb_pci_cfg_read,
 	.pci_cfg_write = hfb_pci_cfg_write,
+	.tty_name = hfb_tty_name,
 };
 
 int

@@ -273,8 +273,8 @@ bind_check(const struct bind_state *st, const struct pci_dev *dv,
 			return (false);
 		}
 		diag_warn(d, NULL, 0, "%s (%s) drives the host console; it is "
-		    "taken because of -f: keep the console quiet with "
-		    "kern.consmute=1", sel, name);
+		    "taken (bind -f, or console_gpu=take): keep the console "
+		    "quiet with kern.consmute=1", sel, name);
 	}
 	return (true);
 }

@@ -40,7 +40,7 @@ enum vkey {
 	K_CPUS, K_MEMORY, K_PIN, K_PIN_RESERVE, K_PASSTHRU, K_DISK, K_CDROM,
 	K_NET, K_VNC, K_CONSOLE, K_FIRMWARE, K_FIRMWARE_VARS, K_SMBIOS, K_LPC,
 	K_ON_REBOOT, K_ON_POWEROFF, K_ON_HALT, K_ON_CRASH, K_STOP_TIMEOUT,
-	K_STOP_PRESSES, K_ISOLATE, K_UNBIND, K_NKEYS
+	K_STOP_PRESSES, K_ISOLATE, K_UNBIND, K_CONSOLE_GPU, K_NKEYS
 };
 
 static const struct {
@@ -69,6 +69,7 @@ static const struct {
 	[K_STOP_PRESSES] = { "stop.acpi_presses", false },
 	[K_ISOLATE] = { "isolate", false },
 	[K_UNBIND] = { "unbind_on_stop", false },
+	[K_CONSOLE_GPU] = { "console_gpu", false },
 };
 
 /* A guest PCI address taken, and by which line. */
@@ -1228,6 +1229,7 @@ static int
 do_life(struct cc *c)
 {
 	struct vm_life *lf = &c->vm->life;
+	const struct vmconf_line *l;
 	int bad;
 
 	lf->on_reboot = VMP_RESTART;
@@ -1244,6 +1246,16 @@ do_life(struct cc *c)
 	bad |= intkey(c, K_STOP_PRESSES, 1, 2, &lf->acpi_presses);
 	bad |= boolkey(c, K_ISOLATE, &lf->isolate);
 	bad |= boolkey(c, K_UNBIND, &lf->unbind_on_stop);
+	if ((l = c->key[K_CONSOLE_GPU]) != NULL) {
+		if (strcmp(l->val, "take") == 0)
+			lf->console_gpu_take = true;
+		else if (strcmp(l->val, "refuse") != 0) {
+			diag_err(c->d, c->file, l->line, "%s: \"%s\": give take "
+			    "(the VM may have the GPU that drives the host "
+			    "console) or refuse", l->key, l->val);
+			bad = 1;
+		}
+	}
 	if (lf->isolate && !c->vm->pinned && c->key[K_ISOLATE] != NULL)
 		diag_warn(c->d, c->file, c->key[K_ISOLATE]->line, "isolate=yes "
 		    "needs pinned vCPUs; it has no effect with pin=none");

@@ -97,6 +97,7 @@ struct vm_life {
 	int		 acpi_presses;		/* 1 or 2 */
 	bool		 isolate;
 	bool		 unbind_on_stop;
+	bool		 console_gpu_take;	/* console_gpu=take */
 };
 
 struct vm {

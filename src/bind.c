@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bind.h"
+#include "life.h"
 #include "util.h"
 
 static const char *const pptdevs_names[PPTDEVS_VARS] = {
@@ -57,7 +58,7 @@ env_vms(struct host *h, struct bind_env *env)
 	size_t i, k, n;
 	int e;
 
-	if ((e = h->ops->vm_list(h, &env->vms)) != 0)
+	if ((e = life_vm_list(h, &env->vms)) != 0)
 		return (e);
 	for (i = n = 0; i < env->vms.n; i++) {
 		n += env->vms.vm[i].ndevs;
@@ -313,9 +314,18 @@ retry_detach(struct host *h, struct bind_step *s, bind_log_fn *log,
 	}
 	if (e == 0 || e == ENXIO)	/* ENXIO: nothing attached */
 		return (0);
+	/*
+	 * -f skips only the driver's quiesce step (freebsd.md#D2): it helps
+	 * a driver that refuses to quiesce, never one whose detach is busy.
+	 */
 	op.force = true;
 	e = run_op(h, &op);
 	log_result(log, arg, "  ", &op, e);
+	if (e == EBUSY)
+		logf_(log, arg, "  %s: its driver refuses to detach (EBUSY), "
+		    "with or without -f (which skips only the quiesce step): "
+		    "something uses the device (for a GPU: a running X server "
+		    "or console on it); stop that and bind again", op.a);
 	return (e);
 }
 

@@ -14,6 +14,7 @@
 #include "bcfg.h"
 #include "check.h"
 #include "disk.h"
+#include "life.h"
 #include "pin.h"
 #include "ptvm.h"
 #include "rom.h"
@@ -59,13 +60,89 @@ kld_ok(struct host *h, const char *mod, bool *loaded)
 	return (h->ops->file_stat(h, path, &st) == 0);
 }
 
+/*
+ * AMD-Vi: vmm.ko reads hw.vmm.amdvi.enable from the kernel environment
+ * once, when it loads (freebsd.md#V2).  So the host start produces is
+ * judged: with vmm.ko not loaded yet, start sets the variable and then
+ * loads it; once loaded, the sysctl says what it was loaded with.
+ */
+static void
+chk_amdvi(struct host *h, bool loaded, struct checks *cs)
+{
+	long long v;
+	char *s;
+
+	if (loaded) {
+		if (host_sysctl_int(h, "hw.vmm.amdvi.enable", &v) == 0 && v == 1)
+			chk_add(cs, CHK_PASS, "iommu", NULL, "AMD-Vi enabled "
+			    "(vmm.ko loaded with hw.vmm.amdvi.enable=1)");
+		else
+			chk_add(cs, CHK_FAIL, "iommu", "kldunload vmm while no "
+			    "VM runs (start then loads it with AMD-Vi on), or "
+			    "ptvm host setup --persistent and reboot", "vmm.ko "
+			    "was loaded with AMD-Vi off (hw.vmm.amdvi.enable=0): "
+			    "bhyve cannot assign passthru devices");
+		return;
+	}
+	s = NULL;
+	(void)h->ops->kenv_get(h, "hw.vmm.amdvi.enable", &s);
+	if (s != NULL && strcmp(s, "1") == 0)
+		chk_add(cs, CHK_PASS, "iommu", NULL, "AMD-Vi: "
+		    "hw.vmm.amdvi.enable=1 is set for when vmm.ko loads");
+	else
+		chk_add(cs, CHK_PASS, "iommu", NULL, "AMD-Vi: start sets "
+		    "hw.vmm.amdvi.enable=1 in the kernel environment%s, then "
+		    "loads vmm.ko", s != NULL ? " (it is now 0)" : "");
+	free(s);
+}
+
+/*
+ * Whether the firmware gave the host an IOMMU.  vmm sets its IOMMU up
+ * lazily, when the first VM with a passthru device is created, so
+ * hw.vmm.iommu.initialized=0 is normal until then (freebsd.md#V1).
+ */
+static void
+chk_iommu(struct host *h, bool loaded, bool amd, struct checks *cs)
+{
+	long long v, n;
+
+	if (!loaded)
+		return;
+	if (host_sysctl_int(h, "hw.vmm.iommu.initialized", &v) == 0 && v == 1) {
+		chk_add(cs, CHK_PASS, "iommu", NULL, "vmm's IOMMU is set up "
+		    "(hw.vmm.iommu.initialized=1)");
+		return;
+	}
+	if (host_sysctl_int(h, "hw.vmm.iommu.enable", &n) == 0 && n == 0) {
+		chk_add(cs, CHK_FAIL, "iommu", "remove hw.vmm.iommu.enable=0 "
+		    "from the loader configuration and reboot",
+		    "hw.vmm.iommu.enable=0: vmm never uses an IOMMU, so bhyve "
+		    "cannot assign passthru devices");
+		return;
+	}
+	if (amd && host_sysctl_int(h, "hw.vmm.amdvi.count", &n) == 0) {
+		if (n == 0)
+			chk_add(cs, CHK_FAIL, "iommu", "enable the IOMMU "
+			    "(AMD-Vi, \"IOMMU\" or \"SVM + IOMMU\") in the "
+			    "firmware setup", "the firmware gave no AMD-Vi IOMMU "
+			    "(hw.vmm.amdvi.count=0: no IVRS table)");
+		else
+			chk_add(cs, CHK_PASS, "iommu", NULL, "%lld AMD-Vi "
+			    "IOMMU%s found; vmm sets it up when the VM is "
+			    "created", n, n == 1 ? "" : "s");
+		return;
+	}
+	chk_add(cs, CHK_PASS, "iommu", NULL, "not set up yet "
+	    "(hw.vmm.iommu.initialized=0, normal before the first passthru "
+	    "VM); if the firmware has none, bhyve says so and ptvm "
+	    "explains it in the log");
+}
+
 static void
 chk_vmm(struct host *h, const struct vm *vm, struct checks *cs)
 {
 	const char *vendor;
-	long long v;
-	bool loaded;
-	char *s;
+	bool loaded, amd;
 
 	if (!kld_ok(h, "vmm", &loaded))
 		chk_add(cs, CHK_FAIL, "vmm", "build a kernel with vmm or "
@@ -77,28 +154,17 @@ chk_vmm(struct host *h, const struct vm *vm, struct checks *cs)
 	if (vm->nbind == 0)
 		return;
 	vendor = host_cpu_vendor(h);
-	if (vendor != NULL && strcmp(vendor, "AMD") == 0) {
-		v = 0;
-		if (h->ops->kenv_get(h, "hw.vmm.amdvi.enable", &s) == 0) {
-			v = strcmp(s, "1") == 0;
-			free(s);
-		} else if (host_sysctl_int(h, "hw.vmm.amdvi.enable", &v) != 0)
-			v = 0;
-		if (v == 1)
-			chk_add(cs, CHK_PASS, "iommu", NULL, "AMD-Vi enabled "
-			    "(hw.vmm.amdvi.enable=1)");
-		else
-			chk_add(cs, CHK_FAIL, "iommu", "ptvm host setup "
-			    "--persistent (or kenv hw.vmm.amdvi.enable=1 "
-			    "before vmm loads)", "AMD-Vi is off: passthru "
-			    "needs hw.vmm.amdvi.enable=1");
-	} else
+	amd = vendor != NULL && strcmp(vendor, "AMD") == 0;
+	if (amd)
+		chk_amdvi(h, loaded, cs);
+	else if (vendor != NULL)
 		chk_add(cs, CHK_PASS, "iommu", NULL, "Intel VT-d is used "
 		    "when the firmware provides a DMAR table");
-	if (host_sysctl_int(h, "hw.vmm.iommu.initialized", &v) == 0 && v == 0)
-		chk_add(cs, CHK_FAIL, "iommu", "enable the IOMMU (VT-d or "
-		    "AMD-Vi/IOMMU) in the firmware setup",
-		    "vmm found no usable IOMMU (hw.vmm.iommu.initialized=0)");
+	else
+		chk_add(cs, CHK_WARN, "iommu", "check hw.model", "the CPU "
+		    "vendor is unknown; on AMD, start sets "
+		    "hw.vmm.amdvi.enable=1 only when it knows");
+	chk_iommu(h, loaded, amd, cs);
 }
 
 /* Other VM files of the directory, for "used by another VM" checks. */
@@ -111,7 +177,7 @@ chk_others(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
 	char sel[32];
 	size_t i, k, j;
 
-	if (h->ops->vm_list(h, &vl) != 0)
+	if (life_vm_list(h, &vl) != 0)
 		return;
 	for (i = 0; i < vl.n; i++) {
 		if (strcmp(vl.vm[i].name, vm->name) == 0)
@@ -132,8 +198,41 @@ chk_others(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
 	(void)ctx;
 }
 
+/*
+ * The GPU that drives the host console: console_gpu=take gives it to the
+ * VM (start mutes the console, kern.consmute=1, and puts it back after);
+ * refuse, the default, keeps it for the host.  vt(4) draws every ttyv*
+ * on that GPU, so a ptvm run from one of them loses its screen.
+ */
 static void
-chk_passthru(struct ptvm_ctx *ctx, const struct vm_load *ld,
+chk_console_gpu(struct host *h, const struct vm *vm, const char *sel,
+    bool guess, struct checks *cs)
+{
+	char tty[64];
+
+	if (!vm->life.console_gpu_take) {
+		chk_add(cs, CHK_FAIL, "passthru", "set console_gpu=take in the "
+		    "VM file to give it to the VM (the host's screen goes dark "
+		    "while the VM runs; work over ssh), or move the console "
+		    "to another GPU", "%s drives the host console%s; with "
+		    "console_gpu=refuse (the default) start keeps it for the "
+		    "host", sel, guess ? " (probably)" : "");
+		return;
+	}
+	chk_add(cs, CHK_PASS, "passthru", NULL, "%s drives the host console%s; "
+	    "console_gpu=take: start binds it and mutes the console "
+	    "(kern.consmute=1) until the VM stops", sel,
+	    guess ? " (probably)" : "");
+	if (h->ops->tty_name(h, tty, sizeof(tty)) == 0 &&
+	    strncmp(tty, "ttyv", 4) == 0)
+		chk_add(cs, CHK_WARN, "console", "run ptvm over ssh, or from "
+		    "a serial console", "ptvm runs on %s, a virtual terminal "
+		    "of the console that %s drives: its screen goes away when "
+		    "the VM takes the GPU", tty, sel);
+}
+
+static void
+chk_passthru(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
     struct checks *cs)
 {
 	const struct vm *vm = &ld->vm;
@@ -154,10 +253,7 @@ chk_passthru(struct ptvm_ctx *ctx, const struct vm_load *ld,
 			    "ppt(4)", sel);
 		else if (pci_is_display(pd) && gpu_is_console(ld->env.pci, pd,
 		    ctx_console_unit(ctx), &guess))
-			chk_add(cs, CHK_FAIL, "passthru", "move the console "
-			    "to another GPU, or bind with: ptvm bind -f", "%s "
-			    "drives the host console%s; start will not take "
-			    "it away", sel, guess ? " (probably)" : "");
+			chk_console_gpu(h, vm, sel, guess, cs);
 		else
 			chk_add(cs, CHK_PASS, "passthru", NULL, "%s is on %s "
 			    "now; start binds it to ppt(4)", sel,
@@ -397,9 +493,11 @@ chk_console(struct host *h, const struct vm *vm, struct checks *cs)
 
 	if (vm->console == NULL || strncmp(vm->console, "/dev/nmdm", 9) != 0)
 		return;
+	/* /dev/nmdm* exist only once nmdm.ko is loaded (freebsd.md#N1). */
 	if (kld_ok(h, "nmdm", &loaded))
 		chk_add(cs, CHK_PASS, "console", NULL, "%s; nmdm.ko %s",
-		    vm->console, loaded ? "loaded" : "loadable");
+		    vm->console, loaded ? "loaded" : "not loaded: start "
+		    "loads it (kldload nmdm)");
 	else
 		chk_add(cs, CHK_FAIL, "console", "use console=none, or a "
 		    "kernel with device nmdm", "nmdm.ko is not available "
@@ -489,9 +587,9 @@ chk_display(struct host *h, const struct vm *vm, struct checks *cs)
 	if (host_sysctl_int(h, "kern.consmute", &v) == 0 && v == 1)
 		chk_add(cs, CHK_PASS, "console", NULL, "kern.consmute=1");
 	else
-		chk_add(cs, CHK_WARN, "console", "ptvm host setup --persistent "
-		    "(or sysctl kern.consmute=1)", "kernel messages print on "
-		    "the console while the GPU is in the VM");
+		chk_add(cs, CHK_PASS, "console", NULL, "start sets "
+		    "kern.consmute=1 while the VM runs (no kernel messages on "
+		    "the passed GPU) and puts it back after");
 	moused = false;
 	if (h->ops->dir_list(h, "/var/run", &names, &n) == 0) {
 		for (i = 0; i < n; i++)
@@ -513,7 +611,7 @@ check_vm(struct ptvm_ctx *ctx, const struct vm_load *ld, struct checks *cs)
 	if (ctx_host(ctx, &h) != 0)
 		return (-1);
 	chk_vmm(h, &ld->vm, cs);
-	chk_passthru(ctx, ld, cs);
+	chk_passthru(ctx, h, ld, cs);
 	chk_others(ctx, h, ld, cs);
 	chk_rom(ctx, h, ld, cs);
 	chk_files(h, ld, cs);

@@ -198,10 +198,6 @@ start_preflight(struct ptvm_ctx *ctx, struct vm_load *ld)
 	for (i = 0; rv == 0 && i < cs->n; i++) {
 		if (cs->c[i].status != CHK_FAIL && cs->c[i].status != CHK_WARN)
 			continue;
-		/* start itself sets kern.consmute=1 for a passed GPU. */
-		if (cs->c[i].status == CHK_WARN && has_gpu(ld) &&
-		    strstr(cs->c[i].fix, "consmute") != NULL)
-			continue;
 		fprintf(stderr, "ptvm: %s: %s: %s: %s\n", ld->vm.name,
 		    cs->c[i].status == CHK_FAIL ? "FAIL" : "warning",
 		    cs->c[i].what, cs->c[i].msg);
@@ -224,7 +220,7 @@ static int
 start_bind(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
     const struct life_paths *p)
 {
-	struct bind_opts bo = { .force = false };
+	struct bind_opts bo = { .force = ld->vm.life.console_gpu_take };
 	struct bind_env env;
 	struct bind_plan plan;
 	const char *w[3];
@@ -412,6 +408,34 @@ start_isolate(struct host *h, struct vm_load *ld, const struct life_paths *p)
 	return (rv);
 }
 
+/*
+ * console=/dev/nmdmNA: the nmdm(4) devices exist only once nmdm.ko is
+ * loaded (freebsd.md#N1); bhyve would fail to open the port.  Loaded
+ * before bhyve runs, and left loaded (like vmm.ko): other consoles may
+ * use it.
+ */
+static int
+start_nmdm(struct host *h, const struct vm_load *ld)
+{
+	bool loaded;
+	int e;
+
+	if (ld->vm.console == NULL ||
+	    strncmp(ld->vm.console, "/dev/nmdm", 9) != 0)
+		return (0);
+	if (h->ops->kld_loaded(h, "nmdm", &loaded) == 0 && loaded)
+		return (0);
+	if ((e = h->ops->kld_load(h, "nmdm")) != 0 && e != EEXIST) {
+		fprintf(stderr, "ptvm: %s: kldload nmdm: %s: bhyve could not "
+		    "open the console; use console=none, or a kernel with "
+		    "device nmdm\n", ld->vm.name, strerror(e));
+		return (-1);
+	}
+	print_fn(__DECONST(char *, ld->vm.name), DIAG_NOTE, "loaded nmdm.ko "
+	    "for the console");
+	return (0);
+}
+
 /* A VM of this name in the kernel that no bhyve runs is destroyed. */
 static int
 start_stale(struct host *h, const char *name, const struct life_paths *p)
@@ -594,7 +618,7 @@ start_vm(struct ptvm_ctx *ctx, const char *arg, bool fg, bool force)
 	}
 	if (start_bind(ctx, h, &ld, &p) != 0 ||
 	    start_consmute(h, &ld, &p) != 0 || start_taps(h, &ld, &p) != 0 ||
-	    start_isolate(h, &ld, &p) != 0)
+	    start_isolate(h, &ld, &p) != 0 || start_nmdm(h, &ld) != 0)
 		goto undo;
 	if (!fg) {
 		rv = daemonize(ctx, h, &ld, &p, pfh, force);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "hostop.h"
+#include "life.h"
 #include "pcicfg.h"
 #include "ptvm.h"
 #include "util.h"
@@ -516,7 +517,7 @@ restore_allowed(struct ptvm_ctx *ctx, struct host *h,
 		    "(ptvm bind %s)", sel, name, sel);
 		return (-1);
 	}
-	if ((e = h->ops->vm_list(h, &vl)) != 0) {
+	if ((e = life_vm_list(h, &vl)) != 0) {
 		diag_err(&ctx->diags, NULL, 0, "cannot list the running VMs "
 		    "(%s): nothing is written", strerror(e));
 		return (-1);

@@ -598,6 +598,52 @@ undo_restore(struct ptvm_ctx *ctx, struct host *h, const char *vm,
 
 /* The kernel's VMs. */
 
+static void
+vm_from_status(struct host *h, struct host_vm *vm)
+{
+	struct life_paths p;
+	struct sup_status st;
+	struct host_probe pr;
+	struct diags d;
+	struct pci_sel *devs;
+
+	if (life_paths(h, vm->name, &p) != 0)
+		return;
+	diags_init(&d);
+	if (life_status_read(&p, &st, &d) == 0 && st.state != SUP_STOPPED &&
+	    st.pid > 0 && h->ops->vm_probe(h, vm->name, st.pid, &pr) == 0 &&
+	    pr.alive) {
+		devs = NULL;
+		if (st.ndev > 0 &&
+		    (devs = calloc(st.ndev, sizeof(*devs))) == NULL) {
+			diags_free(&d);
+			return;
+		}
+		if (st.ndev > 0)
+			memcpy(devs, st.dev, st.ndev * sizeof(*devs));
+		free(vm->devs);
+		vm->devs = devs;
+		vm->ndevs = st.ndev;
+		vm->devs_known = true;
+		vm->by_ptvm = true;
+	}
+	diags_free(&d);
+}
+
+int
+life_vm_list(struct host *h, struct host_vm_list *vl)
+{
+	size_t i;
+	int e;
+
+	if ((e = h->ops->vm_list(h, vl)) != 0)
+		return (e);
+	for (i = 0; i < vl->n; i++)
+		if (!vl->vm[i].devs_known)
+			vm_from_status(h, &vl->vm[i]);
+	return (0);
+}
+
 bool
 life_vm_exists(struct host *h, const char *name)
 {

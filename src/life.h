@@ -78,6 +78,15 @@ int	undo_forget(const struct life_paths *, const char *, enum undo_kind,
 int	undo_restore(struct ptvm_ctx *, struct host *, const char *, bool,
 	    life_log_fn *, void *);
 
+/*
+ * The kernel's VMs, each with the passthru functions it holds.  Neither
+ * the kernel nor a running bhyve's arguments say which (bhyve sets its
+ * title to "bhyve: NAME", freebsd.md#B3), so they come from ptvm's status
+ * file of a VM it started, while the bhyve pid there still runs that VM.
+ * The others keep devs_known false.
+ */
+int	life_vm_list(struct host *, struct host_vm_list *);
+
 /* Whether the kernel has VM name; bhyvectl --destroy of it. */
 bool	life_vm_exists(struct host *, const char *);
 int	life_destroy(struct host *, const char *);

@@ -43,14 +43,37 @@ EOT
 }
 
 atf_test_case bind_busy_retries_then_forces
+bind_busy_retries_then_forces_head()
+{
+	atf_set descr "a driver that refuses to quiesce: three plain" \
+	    "detaches, then -f (which skips the quiesce) succeeds"
+}
 bind_busy_retries_then_forces_body()
 {
 	amdhost h partial-rx7600-navi33-ryzen5800x-ptnotes-blog.txt
-	echo 'devctl detach pci0:6:0:0: EBUSY' > h/fail
+	echo 'devctl quiesce pci0:6:0:0: EBUSY' > h/fail
 	atf_check -o match:'devctl detach -f pci0:6:0:0' -e ignore \
 	    "$PTVM" -H h bind -f 6/0/0
 	atf_check -o inline:'3\n' -x 'grep -c "^# failed (EBUSY): devctl detach pci0:6:0:0$" h/journal'
 	atf_check -o match:'^devctl detach -f pci0:6:0:0$' cat h/journal
+	atf_check -o match:'pci0:6:0:0 +ppt0' "$PTVM" -H h devices
+}
+
+atf_test_case bind_busy_driver_refuses_forced_too
+bind_busy_driver_refuses_forced_too_head()
+{
+	atf_set descr "a driver whose detach is busy refuses devctl detach" \
+	    "-f too (subr_bus.c DEV_DETACH); bind says so and rolls back"
+}
+bind_busy_driver_refuses_forced_too_body()
+{
+	amdhost h partial-rx7600-navi33-ryzen5800x-ptnotes-blog.txt
+	echo 'devctl detach pci0:6:0:0: EBUSY' > h/fail
+	atf_check -s exit:1 -o match:'its driver refuses to detach \(EBUSY\), with or without -f' \
+	    -o match:'rolling back' -e ignore "$PTVM" -H h bind -f 6/0/0
+	atf_check -o match:'^# failed \(EBUSY\): devctl detach -f pci0:6:0:0$' \
+	    cat h/journal
+	atf_check -o match:'pci0:6:0:0 +vgapci0' "$PTVM" -H h devices
 }
 
 atf_test_case bind_rolls_back_on_failure
@@ -140,6 +163,7 @@ atf_init_test_cases()
 	atf_add_test_case bind_journal_order
 	atf_add_test_case bind_vmm_loaded_sets_driver
 	atf_add_test_case bind_busy_retries_then_forces
+	atf_add_test_case bind_busy_driver_refuses_forced_too
 	atf_add_test_case bind_rolls_back_on_failure
 	atf_add_test_case bind_rollback_restores_kenv_and_vmm
 	atf_add_test_case bind_refuses_bridges_and_unknown
