@@ -22,17 +22,21 @@ static const struct bhyvelog_known known[] = {
 	    "memory.wired=true)",
 	    "ptvm sets memory.wired for passthru VMs: do not override it "
 	    "with a bhyve.* key" },
+	/*
+	 * passthru_init() prints this for every vm_assign_pptdev() error
+	 * (freebsd.md#V3): ENXIO when vmm has no IOMMU domain (no IOMMU, or
+	 * AMD-Vi off), ENOENT when the function is not on ppt, EBUSY when
+	 * another VM holds it.
+	 */
 	{ "not-ppt", "is not using the ppt",
 	    "pci_passthru.c",
-	    "the host function is not attached to ppt(4), so vmm cannot "
-	    "assign it to the guest",
-	    "run \"ptvm bind SELECTOR\" (or list it in pptdevs) and check "
-	    "\"ptvm devices\"" },
-	{ "ppt-busy", "vm_assign_pptdev: Device busy",
-	    "pci_passthru.c",
-	    "another VM owns this passthru device (vmm returns EBUSY)",
-	    "stop the other VM, or destroy a stale one with \"bhyvectl "
-	    "--destroy --vm=NAME\"" },
+	    "vmm refused to assign the function to the guest: it is not on "
+	    "ppt(4), another VM holds it, or vmm has no IOMMU (AMD-Vi off: "
+	    "hw.vmm.amdvi.enable=0 when vmm.ko loaded, or no IVRS/DMAR table "
+	    "from the firmware)",
+	    "\"ptvm devices\" shows the driver; \"ptvm check VM\" checks "
+	    "hw.vmm.amdvi.enable and hw.vmm.amdvi.count; enable the IOMMU in "
+	    "the firmware setup if there is none" },
 	{ "memory", "Unable to setup memory",
 	    "bhyverun.c",
 	    "vmm could not allocate or wire the guest memory (12 is ENOMEM: "
@@ -290,6 +294,13 @@ bhyvelog_line(struct strbuf *sb, int64_t ms, int tzmin, const char *tag,
 	sb_putc(sb, '\n');
 }
 
+bool
+bhyvelog_failed(const struct bhyvelog *bl, int64_t now, int64_t maxage)
+{
+
+	return (bl->nlines > 0 && bl->last_fatal && now - bl->last_ms <= maxage);
+}
+
 void
 bhyvelog_init(struct bhyvelog *bl, const char *tag)
 {
@@ -307,6 +318,11 @@ emit(struct bhyvelog *bl, const char *s, size_t n, int64_t ms, int tzmin,
 
 	bhyvelog_line(out, ms, tzmin, bl->tag, s, n);
 	bl->nlines++;
+	if (n > 0) {
+		bl->last_ms = ms;
+		bl->last_fatal = (n > 7 && memcmp(s, "bhyve: ", 7) == 0) ||
+		    util_memmem(s, n, "vm_run error", 12) != NULL;
+	}
 	if ((k = bhyvelog_explain(s, n)) == NULL)
 		return;
 	bl->nknown++;

@@ -45,7 +45,16 @@ struct bhyvelog {
 	unsigned	 nlines;
 	unsigned	 nknown;	/* known errors seen */
 	const struct bhyvelog_known *last;	/* the last one seen */
+	bool		 last_fatal;	/* the last line is an error */
+	int64_t		 last_ms;	/* when the last line came */
 };
+
+/*
+ * Whether bhyve's last line (at most maxage ms before now) is an error
+ * it exits on: err(3)/errx(3) print "bhyve: ...", and a failed vm_run
+ * prints "vm_run error" (freebsd.md#B1).
+ */
+bool	bhyvelog_failed(const struct bhyvelog *, int64_t, int64_t);
 
 void	bhyvelog_init(struct bhyvelog *, const char *);
 /*

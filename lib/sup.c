@@ -125,7 +125,7 @@ sup_classify(const struct sup_exit *x, bool ran, bool killed)
 	case 0:
 		return (SUP_K_REBOOT);
 	case 1:
-		return (ran ? SUP_K_POWEROFF : SUP_K_ERROR);
+		return (ran && !x->failed ? SUP_K_POWEROFF : SUP_K_ERROR);
 	case 2:
 		return (SUP_K_HALT);
 	case 3:
@@ -184,6 +184,9 @@ sup_exit_meaning(const struct sup_exit *x, bool ran)
 	case 0:
 		return ("rebooted");
 	case 1:
+		if (ran && x->failed)
+			return ("exited 1 on an error while the guest ran "
+			    "(bhyve's last line says which), not a power-off");
 		return (ran ? "powered off" : "exited 1 before the guest ran "
 		    "(usage error, config.dump, or an old bhyve's setup "
 		    "error)");

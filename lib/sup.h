@@ -88,6 +88,12 @@ enum sup_kind {
 struct sup_exit {
 	bool		 signaled;
 	int		 code;		/* exit status, or signal number */
+	/*
+	 * bhyve's last words were an error (err(3)'s "bhyve: ...", "vm_run
+	 * error"): exit status 1 after the guest ran is then no power-off
+	 * (freebsd.md#B1).
+	 */
+	bool		 failed;
 };
 
 enum sup_kind sup_classify(const struct sup_exit *, bool ran, bool killed);

@@ -109,7 +109,9 @@ copy_text(const char *v, char *dst, size_t sz)
 static int
 parse_exit(const char *v, struct sup_exit *x)
 {
+	char num[8];
 	long long n;
+	size_t len;
 
 	if (strncmp(v, "exit ", 5) == 0) {
 		x->signaled = false;
@@ -119,6 +121,15 @@ parse_exit(const char *v, struct sup_exit *x)
 		v += 7;
 	} else
 		return (-1);
+	x->failed = false;
+	len = strlen(v);
+	if (len > 7 && strcmp(v + len - 7, " failed") == 0) {
+		if ((size_t)snprintf(num, sizeof(num), "%.*s", (int)(len - 7),
+		    v) >= sizeof(num))
+			return (-1);
+		x->failed = true;
+		v = num;
+	}
 	if (util_strtonum(v, 0, x->signaled ? 127 : 255, &n) != 0)
 		return (-1);
 	x->code = (int)n;
@@ -390,10 +401,10 @@ sup_status_format(const struct sup_status *st, struct strbuf *sb)
 	    (long long)st->started, st->restarts, st->acpi < 0 ? "unknown" :
 	    yesno_str(st->acpi > 0), yesno_str(st->ran));
 	if (st->has_last) {
-		sb_printf(sb, "last.kind=%s\nlast.exit=%s %d\n",
+		sb_printf(sb, "last.kind=%s\nlast.exit=%s %d%s\n",
 		    sup_kind_name(st->last_kind),
 		    st->last_exit.signaled ? "signal" : "exit",
-		    st->last_exit.code);
+		    st->last_exit.code, st->last_exit.failed ? " failed" : "");
 		sb_printf(sb, "last.ran=%s\nlast.dirty=%s\nlast.time=%lld\n",
 		    yesno_str(st->last_ran), yesno_str(st->last_dirty),
 		    (long long)st->last_time);

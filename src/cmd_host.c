@@ -77,25 +77,65 @@ edit(char **cur, size_t *len, enum conf_style st, const char *name,
 	return (*cur == NULL ? ENOMEM : 0);
 }
 
+/*
+ * The other loader files that set what the drop-in sets (freebsd.md#L1):
+ * loader(8) reads /boot/loader.conf, then /boot/loader.conf.d/ *.conf in
+ * directory order, then (since FreeBSD 14.1) /boot/loader.conf.local, and
+ * the value read last wins.  So loader.conf.local overrides the drop-in,
+ * another drop-in is a toss-up, and loader.conf is overridden by it.
+ */
 static void
-warn_loader_conf(struct ptvm_ctx *ctx, struct host *h)
+warn_loader_file(struct ptvm_ctx *ctx, struct host *h, const char *path,
+    int rank)
 {
 	static const char *const keys[] = { "pptdevs", "pptdevs2",
 	    "pptdevs3", "vmm_load", "hw.vmm.amdvi.enable" };
 	char *buf, *v;
 	size_t len, i;
 
-	if (h->ops->file_read(h, "/boot/loader.conf", &buf, &len) != 0)
+	if (h->ops->file_read(h, path, &buf, &len) != 0)
 		return;
-	for (i = 0; i < nitems(keys); i++)
-		if ((v = conf_get(buf, len, keys[i])) != NULL) {
-			diag_warn(&ctx->diags, "/boot/loader.conf", 0, "also "
-			    "sets %s=\"%s\": loader(8) keeps the value read "
-			    "last; remove it there so that %s decides", keys[i],
-			    v, DROPIN);
-			free(v);
-		}
+	for (i = 0; i < nitems(keys); i++) {
+		if ((v = conf_get(buf, len, keys[i])) == NULL)
+			continue;
+		if (rank < 0)
+			diag_note(&ctx->diags, path, 0, "also sets %s=\"%s\"; "
+			    "%s is read after it and wins", keys[i], v, DROPIN);
+		else if (rank == 0)
+			diag_warn(&ctx->diags, path, 0, "also sets %s=\"%s\": "
+			    "loader(8) reads the files of /boot/loader.conf.d "
+			    "in directory order, so which value wins is not "
+			    "defined; remove it there", keys[i], v);
+		else
+			diag_warn(&ctx->diags, path, 0, "also sets %s=\"%s\", "
+			    "which overrides %s (loader(8) reads "
+			    "loader.conf.local last since FreeBSD 14.1); remove "
+			    "it there", keys[i], v, DROPIN);
+		free(v);
+	}
 	free(buf);
+}
+
+static void
+warn_loader_conf(struct ptvm_ctx *ctx, struct host *h)
+{
+	char **names, path[PATH_MAX];
+	size_t n, i, k;
+
+	warn_loader_file(ctx, h, "/boot/loader.conf", -1);
+	if (h->ops->dir_list(h, "/boot/loader.conf.d", &names, &n) == 0) {
+		for (i = 0; i < n; i++) {
+			k = strlen(names[i]);
+			if (k <= 5 || strcmp(names[i] + k - 5, ".conf") != 0 ||
+			    strcmp(names[i], "ptvm.conf") == 0 ||
+			    (size_t)snprintf(path, sizeof(path),
+			    "/boot/loader.conf.d/%s", names[i]) >= sizeof(path))
+				continue;
+			warn_loader_file(ctx, h, path, 0);
+		}
+		host_names_free(names, n);
+	}
+	warn_loader_file(ctx, h, "/boot/loader.conf.local", 1);
 }
 
 static int

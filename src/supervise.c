@@ -33,6 +33,7 @@
 #define SV_CLIENTS	8
 #define SV_PROBE_FIRST	20		/* ms after the spawn */
 #define SV_PROBE_MAX	1000
+#define SV_FATAL_AGE	5000		/* ms: an error line this recent ends it */
 
 struct sv_client {
 	int		 fd;
@@ -682,6 +683,9 @@ sv_reap(struct sv *s)
 		ev.exit.signaled = WIFSIGNALED(st);
 		ev.exit.code = WIFSIGNALED(st) ? WTERMSIG(st) :
 		    WEXITSTATUS(st);
+		/* Only exit 1 is ambiguous: a power-off, or err(1). */
+		ev.exit.failed = !ev.exit.signaled && ev.exit.code == 1 &&
+		    bhyvelog_failed(&s->blog, life_wall_ms(), SV_FATAL_AGE);
 		s->probe_at = -1;
 		sv_feed(s, &ev);
 		if (s->sup.state != SUP_STOPPED && !s->done) {

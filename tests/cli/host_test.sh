@@ -7,9 +7,18 @@ host_setup_persistent_dropin_body()
 	mkdir -p h/root/etc h/root/boot
 	printf '# my settings\nkern.consmute=0 # was off\nhw.x=1\n' > h/root/etc/sysctl.conf.local
 	printf 'pptdevs="1/0/0"\n' > h/root/boot/loader.conf
+	# loader(8) order: loader.conf, loader.conf.d/*, loader.conf.local
+	# (FreeBSD 14.1 and later; freebsd.md#L1).
+	mkdir -p h/root/boot/loader.conf.d
+	printf 'vmm_load="YES"\npptdevs="6/0/0"\n' > h/root/boot/loader.conf.d/vm.conf
+	printf 'hw.vmm.amdvi.enable="0"\n' > h/root/boot/loader.conf.local
 	atf_check -o match:'wrote /boot/loader.conf.d/ptvm.conf' \
-	    -e match:'/boot/loader.conf: warning: also sets pptdevs' \
+	    -e match:'/boot/loader.conf: note: also sets pptdevs="1/0/0"; /boot/loader.conf.d/ptvm.conf is read after it and wins' \
+	    -e match:'/boot/loader.conf.d/vm.conf: warning: also sets pptdevs="6/0/0": loader\(8\) reads the files of /boot/loader.conf.d in directory order, so which value wins is not defined' \
+	    -e match:'/boot/loader.conf.local: warning: also sets hw.vmm.amdvi.enable="0", which overrides /boot/loader.conf.d/ptvm.conf' \
 	    "$PTVM" -H h host setup --persistent 47/0/0 47/0/1
+	atf_check -o inline:'pptdevs="1/0/0"\n' cat h/root/boot/loader.conf
+	rm h/root/boot/loader.conf.d/vm.conf h/root/boot/loader.conf.local
 	atf_check -o match:'^vmm_load="YES"$' -o match:'^hw.vmm.amdvi.enable="1"$' \
 	    -o match:'^pptdevs="47/0/0 47/0/1"$' cat h/root/boot/loader.conf.d/ptvm.conf
 	printf '# my settings\nkern.consmute=1 # was off\nhw.x=1\n' > expected

@@ -163,6 +163,13 @@ exit_policy_body()
 	lifehost
 	policy poweroff 0 poweroff no '' 2
 	atf_check -o match:'bhyve powered off; on_poweroff=stop' cat err
+	# Exit 1 after an err(3) line while the guest ran: an error, not a
+	# power-off (bhyverun.c, pci_passthru.c; freebsd.md#B1).
+	policy fail 1 error yes 'bhyve: vm_setup_pptdev_msi: Invalid argument' 2
+	atf_check -o match:'^last.exit=exit 1 failed$' cat h/run/t1.status
+	atf_check -o match:'not a power-off' cat err
+	atf_check -o match:'"meaning":"exited 1 on an error while the guest ran' \
+	    "$PTVM" -H h status --json t1
 	policy halt 0 halt yes
 	atf_check -o match:'pci0:6:0:0 pci0:6:0:1|pci0:6:0:0 .* t1 ' cat h/run/dirty
 	atf_check -o match:'halted' cat err

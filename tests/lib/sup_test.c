@@ -242,12 +242,18 @@ ATF_TC_BODY(suspend_exits_imply_guest_ran, tc)
 ATF_TC_WITHOUT_HEAD(classify_and_meaning);
 ATF_TC_BODY(classify_and_meaning, tc)
 {
-	struct sup_exit x = { false, 1 };
+	struct sup_exit x = { false, 1, false };
 	enum sup_kind k;
 
 	ATF_CHECK_EQ(sup_classify(&x, true, false), SUP_K_POWEROFF);
 	ATF_CHECK_EQ(sup_classify(&x, false, false), SUP_K_ERROR);
 	ATF_CHECK_STREQ(sup_exit_meaning(&x, true), "powered off");
+	/* Exit 1 after an err(3) line: an error (freebsd.md#B1). */
+	x.failed = true;
+	ATF_CHECK_EQ(sup_classify(&x, true, false), SUP_K_ERROR);
+	ATF_CHECK(strstr(sup_exit_meaning(&x, true), "not a power-off") !=
+	    NULL);
+	x.failed = false;
 	ATF_CHECK(strstr(sup_exit_meaning(&x, false), "before the guest ran")
 	    != NULL);
 	x.code = 0;
