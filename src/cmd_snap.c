@@ -181,21 +181,89 @@ snap_name_free(struct ptvm_ctx *ctx, const char *vm,
 	return (0);
 }
 
-/* zfs snapshot DS1@name DS2@name ...: one call, one instant. */
+/* The length of a dataset's pool name ("zroot" of zroot/vm/t1). */
+static size_t
+pool_len(const char *ds)
+{
+
+	return (strcspn(ds, "/"));
+}
+
+static bool
+same_pool(const char *a, const char *b)
+{
+
+	return (pool_len(a) == pool_len(b) &&
+	    strncmp(a, b, pool_len(a)) == 0);
+}
+
+/*
+ * zfs snapshot DS1@name DS2@name ... of the zvols of one pool: one call,
+ * one instant.  The kernel makes such a request atomic only within one
+ * pool and refuses it whole (EXDEV) across pools (freebsd.md#Z1), so a
+ * VM whose disks are in several pools gets one call per pool; a failed
+ * call destroys what the calls before it made.
+ */
 static int
-snap_take(struct ptvm_ctx *ctx, const char *vm, const struct vm_disks *dl,
-    const char *name)
+snap_pool(struct ptvm_ctx *ctx, const struct vm_disks *dl, size_t first,
+    char full[][ZFS_NAMEMAX + 1], bool *ran)
 {
 	const char *av[4 + VM_MAXDISKS];
-	char full[VM_MAXDISKS][ZFS_NAMEMAX + 1];
 	size_t i, n;
-	bool ran;
-	int r;
 
 	n = 0;
 	av[n++] = "zfs";
 	av[n++] = "snapshot";
+	for (i = first; i < dl->nzvol; i++)
+		if (same_pool(dl->ds[i], dl->ds[first]))
+			av[n++] = full[i];
+	av[n] = NULL;
+	return (zfs_change(ctx, av, ran));
+}
+
+/* The first zvol of the pool of zvol k. */
+static size_t
+pool_first(const struct vm_disks *dl, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < k && !same_pool(dl->ds[i], dl->ds[k]); i++)
+		;
+	return (i);
+}
+
+/* Destroys the snapshots of the pools done before the one of zvol upto. */
+static void
+snap_undo_pools(struct ptvm_ctx *ctx, const struct vm_disks *dl, size_t upto,
+    char full[][ZFS_NAMEMAX + 1])
+{
+	const char *av[4];
+	size_t i;
+	bool ran;
+
 	for (i = 0; i < dl->nzvol; i++) {
+		if (pool_first(dl, i) >= upto)
+			continue;
+		av[0] = "zfs";
+		av[1] = "destroy";
+		av[2] = full[i];
+		av[3] = NULL;
+		if (zfs_change(ctx, av, &ran) == 0)
+			diag_note(&ctx->diags, NULL, 0, "destroyed %s again: the "
+			    "snapshot of the VM's other pool failed", full[i]);
+	}
+}
+
+static int
+snap_take(struct ptvm_ctx *ctx, const char *vm, const struct vm_disks *dl,
+    const char *name, bool running)
+{
+	char full[VM_MAXDISKS][ZFS_NAMEMAX + 1];
+	size_t i, npool;
+	bool ran;
+	int r;
+
+	for (i = npool = 0; i < dl->nzvol; i++) {
 		r = snprintf(full[i], sizeof(full[i]), "%s@%s", dl->ds[i],
 		    name);
 		if (r < 0 || r > ZFS_NAMEMAX) {
@@ -204,13 +272,31 @@ snap_take(struct ptvm_ctx *ctx, const char *vm, const struct vm_disks *dl,
 			    ZFS_NAMEMAX);
 			return (-1);
 		}
-		av[n++] = full[i];
+		npool += pool_first(dl, i) == i;
 	}
-	av[n] = NULL;
-	if (zfs_change(ctx, av, &ran) != 0)
+	if (npool > 1 && running) {
+		diag_err(&ctx->diags, NULL, 0, "%s's disks are in %zu pools and "
+		    "it runs: zfs makes one instant only within a pool, so the "
+		    "disks would be snapshotted at different moments; stop it "
+		    "first", vm, npool);
 		return (-1);
-	printf("%s: snapshot %s of %zu disk%s, one instant:", vm, name,
-	    dl->nzvol, dl->nzvol == 1 ? "" : "s");
+	}
+	ran = false;
+	for (i = 0; i < dl->nzvol; i++) {
+		if (pool_first(dl, i) != i)
+			continue;
+		if (snap_pool(ctx, dl, i, full, &ran) != 0) {
+			snap_undo_pools(ctx, dl, i, full);
+			return (-1);
+		}
+	}
+	if (npool == 1)
+		printf("%s: snapshot %s of %zu disk%s, one instant:", vm, name,
+		    dl->nzvol, dl->nzvol == 1 ? "" : "s");
+	else
+		printf("%s: snapshot %s of %zu disks in %zu pools, one zfs call "
+		    "a pool (the VM is stopped, so they agree):", vm, name,
+		    dl->nzvol, npool);
 	for (i = 0; i < dl->nzvol; i++)
 		printf(" %s", full[i]);
 	printf("%s\n", ran ? "" : " (journaled only: no zfs in the captured "
@@ -256,7 +342,7 @@ cmd_snapshot(struct ptvm_ctx *ctx, int argc, char **argv)
 	else
 		snap_default_name(&sl, &dl, name, sizeof(name));
 	if (snap_name_free(ctx, ld.vm.name, &dl, &sl, name) != 0 ||
-	    snap_take(ctx, ld.vm.name, &dl, name) != 0)
+	    snap_take(ctx, ld.vm.name, &dl, name, run != 0) != 0)
 		goto out;
 	if (run != 0)
 		printf("taken while %s runs: crash-consistent only, like a "

@@ -229,6 +229,33 @@ snapshot_all_disks_one_call_body()
 	atf_check -o ignore grep -x 'zfs snapshot zroot/opt/windows@clean zroot/vm/winpt@clean' h/journal
 }
 
+atf_test_case snapshot_disks_in_two_pools
+snapshot_disks_in_two_pools_head()
+{
+	atf_set descr "zfs snapshot is one instant only within a pool" \
+	    "(EXDEV across pools): one call a pool for a stopped VM, refused" \
+	    "for a running one"
+}
+snapshot_disks_in_two_pools_body()
+{
+	zfshost h 'pools=zroot tank'
+	atf_check -o ignore "$PTVM" -H h disk create winpt 1G --dataset tank/winpt-data
+	: > h/run/zfs.args
+	atf_check -o inline:'winpt: snapshot clean of 2 disks in 2 pools, one zfs call a pool (the VM is stopped, so they agree): zroot/opt/windows@clean tank/winpt-data@clean\n' \
+	    "$PTVM" -H h snapshot winpt clean
+	atf_check -o inline:'snapshot zroot/opt/windows@clean\nsnapshot tank/winpt-data@clean\n' \
+	    grep '^snapshot' h/run/zfs.args
+	# The stand-in refuses a request across pools, as the kernel does.
+	atf_check -s exit:1 -e match:'multiple snapshots of same fs not allowed' \
+	    h/bin/zfs snapshot zroot/opt/windows@x tank/winpt-data@x
+	# Running: the two calls would be two instants.
+	: > h/run/zfs.args
+	echo 'winpt' > h/vmm.txt
+	atf_check -s exit:1 -e match:"winpt's disks are in 2 pools and it runs" \
+	    "$PTVM" -H h snapshot --live winpt live
+	notcalled h snapshot
+}
+
 atf_test_case snapshot_default_name_is_the_time
 snapshot_default_name_is_the_time_body()
 {
@@ -548,6 +575,7 @@ atf_init_test_cases()
 	atf_add_test_case disk_create_journaled_without_zfs
 	atf_add_test_case disk_create_running_says_next_start
 	atf_add_test_case snapshot_all_disks_one_call
+	atf_add_test_case snapshot_disks_in_two_pools
 	atf_add_test_case snapshot_default_name_is_the_time
 	atf_add_test_case snapshot_refused_while_running
 	atf_add_test_case snapshot_plain_file_refused
