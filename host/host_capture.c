@@ -118,26 +118,33 @@ cap_read(struct host *h, const char *name, char **buf, size_t *len)
 	return (e);
 }
 
+/*
+ * The driver a function captured on ppt (or on none) gets when it is
+ * released: whatever loaded driver bids best (freebsd.md#D3).  What is
+ * loaded is known from the capture only: a driver another function of
+ * the same class is attached to, or for a display controller vgapci,
+ * which every captured kernel attaches to them.  Nothing else is
+ * invented: the guide's HDMI audio is none0, so no HDA driver is loaded
+ * there, and a released audio function stays unattached.
+ */
 static const char *
-guess_driver(const struct pci_dev *d)
+guess_driver(const struct cap *c, const struct pci_dev *d)
 {
+	const struct pci_dev *o;
+	size_t i;
 
+	for (i = 0; i < c->pci.n; i++) {
+		o = &c->pci.dev[i];
+		if (o != d && (o->class >> 8) == (d->class >> 8) &&
+		    !pci_is_ppt(o) && !pci_is_none(o) && o->driver[0] != '\0')
+			return (o->driver);
+	}
 	if (pci_is_display(d))
 		return ("vgapci");
-	if ((d->class >> 8) == 0x0403)
+	/* snd_hda.ko registers the driver hdac (sound/pci/hda/hdac.c). */
+	if ((d->class >> 8) == 0x0403 && (kv_get(&c->kld, "snd_hda.ko") !=
+	    NULL || kv_get(&c->kld, "snd_hda") != NULL))
 		return ("hdac");
-	if (d->class == 0x0c0330)
-		return ("xhci");
-	if (d->class == 0x0c0320)
-		return ("ehci");
-	if (d->class == 0x0c0310)
-		return ("ohci");
-	if (d->class == 0x0c0300)
-		return ("uhci");
-	if (d->class == 0x010802)
-		return ("nvme");
-	if ((d->class >> 8) == 0x0106)
-		return ("ahci");
 	return ("");
 }
 
@@ -153,7 +160,7 @@ sim_init(struct cap *c)
 		c->sim[i].fixed = false;
 		if (pci_is_ppt(d) || pci_is_none(d))
 			strlcpy(c->sim[i].host_driver, pci_is_none(d) ? "" :
-			    guess_driver(d), sizeof(c->sim[i].host_driver));
+			    guess_driver(c, d), sizeof(c->sim[i].host_driver));
 		else
 			strlcpy(c->sim[i].host_driver, d->driver,
 			    sizeof(c->sim[i].host_driver));
@@ -182,7 +189,6 @@ load_pci(struct host *h, struct cap *c)
 	free(buf);
 	if ((c->sim = calloc(c->pci.n + 1, sizeof(*c->sim))) == NULL)
 		return (ENOMEM);
-	sim_init(c);
 	return (0);
 }
 
@@ -1394,6 +1400,7 @@ host_open_captured(struct host **hp, const char *dir, struct diags *d)
 	    (e = load_kv(h, "kenv.txt", &c->kenv, NULL, kv_parse_kenv, d)) ||
 	    (e = load_kv(h, "kldstat.txt", &c->kld, &c->have_kld,
 	    kv_parse_kldstat, d)) != 0 ||
+	    (c->sim != NULL && (sim_init(c), false)) ||
 	    (e = load_vms(h, c, d)) != 0 || (e = load_fail(h, c, d)) != 0 ||
 	    (e = replay_journal(h, d)) != 0) {
 		host_close(h);

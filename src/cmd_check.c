@@ -182,6 +182,13 @@ chk_others(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
 	for (i = 0; i < vl.n; i++) {
 		if (strcmp(vl.vm[i].name, vm->name) == 0)
 			continue;
+		if (!vl.vm[i].devs_known && vm->nbind > 0)
+			chk_add(cs, CHK_WARN, "passthru", "ptvm status lists the "
+			    "VMs ptvm started; bhyvectl --destroy --vm=NAME "
+			    "removes a stale one", "VM %s runs, not started by "
+			    "ptvm (or its status is gone): ptvm cannot tell which "
+			    "functions it holds; if it has one of this VM's, "
+			    "start fails", vl.vm[i].name);
 		for (k = 0; k < vl.vm[i].ndevs; k++)
 			for (j = 0; j < vm->nbind; j++)
 				if (pci_sel_eq(&vl.vm[i].devs[k],

@@ -140,11 +140,16 @@ unbind_boot_time_ppt_and_vm_owned_body()
 	mkhost h partial-rx9060xt-navi44-after-ppt-signal-eu-org.txt
 	echo 'pptdevs="3/0/0 3/0/1"' > h/kenv.txt
 	printf 'Id Refs Address Size Name\n 2 1 0xffffffff82150000 77e38 vmm.ko\n' > h/kldstat.txt
-	echo 'ollama 3/0/0 3/0/1' > h/vmm.txt
+	# The kernel does not say which functions VM ollama holds; ptvm's
+	# status file of it does (freebsd.md#B3).
+	running_vm h ollama pci0:3:0:0 pci0:3:0:1
 	atf_check -s exit:1 -e match:'used by the running VM ollama' \
 	    "$PTVM" -H h unbind 3/0/0
-	: > h/vmm.txt
-	atf_check -o match:'pci0:3:0:0 is on vgapci0' -o match:'pci0:3:0:1 is on hdac0' \
+	rm -r h/vmm.txt h/run
+	# Released, each function gets what a loaded driver bids: vgapci for
+	# the GPU; the audio stays unattached without snd_hda.ko (#D3).
+	atf_check -o match:'pci0:3:0:0 is on vgapci0' \
+	    -e match:'pci0:3:0:1 left ppt but no host driver attached' \
 	    "$PTVM" -H h unbind ppt0 ppt1
 	cat > expected <<'EOT'
 kenv -u pptdevs
@@ -153,9 +158,39 @@ devctl detach -f pci0:3:0:0
 devctl attach pci0:3:0:0
 devctl clear driver -f pci0:3:0:1
 devctl detach -f pci0:3:0:1
-devctl attach pci0:3:0:1
+# failed (ENXIO): devctl attach pci0:3:0:1
 EOT
 	atf_check -o file:expected cat h/journal
+}
+
+atf_test_case unbind_audio_gets_loaded_driver
+unbind_audio_gets_loaded_driver_head()
+{
+	atf_set descr "a released HDMI audio function gets hdac only when" \
+	    "snd_hda.ko is loaded"
+}
+unbind_audio_gets_loaded_driver_body()
+{
+	mkhost h partial-rx9060xt-navi44-after-ppt-signal-eu-org.txt
+	echo 'pptdevs="3/0/0 3/0/1"' > h/kenv.txt
+	printf 'Id Refs Address Size Name\n 2 1 0xffffffff82150000 77e38 vmm.ko\n 3 1 0xffffffff82200000 1000 snd_hda.ko\n' > h/kldstat.txt
+	atf_check -o match:'pci0:3:0:1 is on hdac0' "$PTVM" -H h unbind ppt1
+}
+
+atf_test_case vm_devices_unknown_without_status
+vm_devices_unknown_without_status_head()
+{
+	atf_set descr "a VM ptvm did not start holds functions ptvm cannot" \
+	    "tell: said plainly"
+}
+vm_devices_unknown_without_status_body()
+{
+	mkhost h partial-rx9060xt-navi44-after-ppt-signal-eu-org.txt
+	echo 'pptdevs="3/0/0 3/0/1"' > h/kenv.txt
+	printf 'Id Refs Address Size Name\n 2 1 0xffffffff82150000 77e38 vmm.ko\n' > h/kldstat.txt
+	echo 'other ?' > h/vmm.txt
+	atf_check -s exit:1 -e match:'the running VM other may use pci0:3:0:0 \(ptvm cannot tell which functions it has\)' \
+	    "$PTVM" -H h pci restore 3/0/0 /dev/null
 }
 
 atf_init_test_cases()
@@ -164,6 +199,8 @@ atf_init_test_cases()
 	atf_add_test_case bind_vmm_loaded_sets_driver
 	atf_add_test_case bind_busy_retries_then_forces
 	atf_add_test_case bind_busy_driver_refuses_forced_too
+	atf_add_test_case unbind_audio_gets_loaded_driver
+	atf_add_test_case vm_devices_unknown_without_status
 	atf_add_test_case bind_rolls_back_on_failure
 	atf_add_test_case bind_rollback_restores_kenv_and_vmm
 	atf_add_test_case bind_refuses_bridges_and_unknown
