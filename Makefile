@@ -20,7 +20,7 @@ LDFLAGS=	$(EXTRA_LDFLAGS)
 # The core library: parsers, models, planners.  No OS calls, no printing.
 LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/kv.c lib/hostop.c lib/pciids.c lib/bindplan.c \
-		lib/loaderconf.c lib/rom.c lib/bcfg.c \
+		lib/loaderconf.c lib/rom.c lib/rombar.c lib/bcfg.c \
 		lib/vmconf.c lib/vmcompile.c lib/vmimport.c \
 		lib/topo.c lib/topo_model.c lib/topo_draw.c lib/cpuset.c \
 		lib/pin.c lib/pin_out.c lib/bhyvekeys.c lib/bhyveargv.c \

@@ -125,9 +125,12 @@ struct host_ops {
 	/* Waits before a retry (nothing under -H). */
 	void	(*pause)(struct host *, unsigned);
 	/*
-	 * The expansion ROM of a function, read only where the kernel already
-	 * decodes it (no configuration write); *buf is malloc'd, at most
-	 * HOST_ROM_MAX bytes.  EBUSY: not decoded; ENOENT: none captured.
+	 * The expansion ROM of a function, read through its ROM BAR by
+	 * lib/rombar.c: memory decoding and the ROM enable bit are set for
+	 * the read and put back (see rombar.h); the caller checks first that
+	 * no driver and no VM uses the function.  *buf is malloc'd, at most
+	 * HOST_ROM_MAX bytes.  ENXIO: no ROM or no address; ENOENT: none
+	 * captured; EPERM: not root or securelevel above 0.
 	 */
 	int	(*rom_read)(struct host *, const struct pci_sel *, uint8_t **,
 		    size_t *, struct diags *);

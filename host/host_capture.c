@@ -38,6 +38,7 @@
 #include "hostop.h"
 #include "kv.h"
 #include "pci.h"
+#include "rombar.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -1178,32 +1179,161 @@ cap_run_output(struct host *h, char *const *argv, struct host_proc *pr,
 	return (0);
 }
 
-/* DIR/rom/pci0:B:S:F.rom stands for the function's ROM BAR. */
+/*
+ * The ROM BAR (docs/freebsd.md D-ROM1 to D-ROM8).  DIR/rom/pci0:B:S:F.rom
+ * is what the function's ROM window holds.  The window is the file's size
+ * rounded up to a power of two, at least 2 KiB, and the ROM BAR keeps only
+ * the address bits above it, so sizing reads back the mask (D-ROM4).  The
+ * window answers physical reads at the BAR's address only while memory
+ * decoding (0x04 bit 1) and the ROM enable bit (0x30 bit 0) are both on;
+ * otherwise a read gets all ones, as an undecoded address does (D-ROM3).
+ * rom dump runs lib/rombar.c over this model: reads are the capture with
+ * the journaled writes applied, writes are journaled (and DIR/fail can
+ * fail them), and each physical read leaves a comment in the journal.
+ */
+#define CAP_ROM_MIN	2048
+
+static int	cap_pci_cfg_read(struct host *, const struct pci_sel *,
+		    struct pcicfg *, struct diags *);
+static int	cap_pci_cfg_write(struct host *, const struct pci_sel *,
+		    unsigned, unsigned, uint32_t);
+
+static int
+cap_rom_path(struct host *h, const struct pci_sel *sel, char *p, size_t n)
+{
+	char name[64];
+
+	pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
+	return (snprintf(p, n, "%s/rom/%s.rom", h->dir, name) >= (int)n ?
+	    ENAMETOOLONG : 0);
+}
+
+/* The address bits the ROM BAR keeps; false when no ROM is captured. */
+static bool
+cap_rom_mask(struct host *h, const struct pci_sel *sel, uint32_t *mask)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	uint64_t w;
+
+	if (cap_rom_path(h, sel, p, sizeof(p)) != 0 || stat(p, &st) != 0 ||
+	    !S_ISREG(st.st_mode) || st.st_size > HOST_ROM_MAX)
+		return (false);
+	for (w = CAP_ROM_MIN; w < (uint64_t)st.st_size; w <<= 1)
+		;
+	*mask = (uint32_t)~(w - 1) & ROMBAR_ADDR;
+	return (true);
+}
+
+struct cap_romio {
+	struct host		*h;
+	const struct pci_sel	*sel;
+	const char		*name;
+	const uint8_t		*rom;
+	size_t			 romlen;
+	struct diags		*d;
+};
+
+static int
+cap_romio_cfg(struct cap_romio *ri, struct pcicfg *img)
+{
+
+	return (cap_pci_cfg_read(ri->h, ri->sel, img, ri->d));
+}
+
+static int
+cap_rom_cfg_read(void *arg, unsigned reg, unsigned width, uint32_t *val)
+{
+	struct cap_romio *ri = arg;
+	struct pcicfg img;
+	int e;
+
+	if ((e = cap_romio_cfg(ri, &img)) != 0)
+		return (e);
+	return (pcicfg_get(&img, reg, width, val) ? 0 : EIO);
+}
+
+static int
+cap_rom_cfg_write(void *arg, unsigned reg, unsigned width, uint32_t val)
+{
+	struct cap_romio *ri = arg;
+
+	return (cap_pci_cfg_write(ri->h, ri->sel, reg, width, val));
+}
+
+static int
+cap_rom_mem_read(void *arg, uint64_t pa, uint8_t *buf, size_t len)
+{
+	struct cap_romio *ri = arg;
+	struct pcicfg img;
+	struct strbuf sb;
+	uint32_t cmd, rom, mask;
+	uint64_t base, a;
+	bool on;
+	size_t i;
+	int e;
+
+	if ((e = cap_romio_cfg(ri, &img)) != 0)
+		return (e);
+	if (!pcicfg_get(&img, ROMBAR_CMD, 2, &cmd) ||
+	    !pcicfg_get(&img, ROMBAR_REG, 4, &rom) ||
+	    !cap_rom_mask(ri->h, ri->sel, &mask))
+		return (EIO);
+	base = rom & mask;
+	on = (cmd & ROMBAR_CMD_MEMEN) != 0 && (rom & ROMBAR_ENABLE) != 0;
+	for (i = 0; i < len; i++) {
+		a = pa + i;
+		buf[i] = on && a >= base && a - base < ri->romlen ?
+		    ri->rom[a - base] : 0xff;
+	}
+	sb_init(&sb);
+	sb_printf(&sb, "# dd if=/dev/mem bs=%u skip=%ju count=%zu: %s ROM "
+	    "window at 0x%08jx%s", CAP_ROM_MIN, (uintmax_t)(pa / CAP_ROM_MIN),
+	    (len + CAP_ROM_MIN - 1) / CAP_ROM_MIN, ri->name, (uintmax_t)pa,
+	    on ? "" : ", not decoded: all ones");
+	e = sb.oom ? ENOMEM : journal_append(ri->h, sb_str(&sb));
+	sb_free(&sb);
+	return (e);
+}
+
 static int
 cap_rom_read(struct host *h, const struct pci_sel *sel, uint8_t **buf,
     size_t *len, struct diags *d)
 {
+	struct cap_romio ri;
+	struct rombar_io io;
 	char name[64], p[PATH_MAX];
 	char *b;
+	size_t blen;
 	int e;
 
 	*buf = NULL;
 	*len = 0;
 	pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
-	if (snprintf(p, sizeof(p), "%s/rom/%s.rom", h->dir, name) >=
-	    (int)sizeof(p))
-		return (ENAMETOOLONG);
-	if ((e = sys_read_file(p, HOST_ROM_MAX, &b, len)) != 0) {
+	if ((e = cap_rom_path(h, sel, p, sizeof(p))) != 0)
+		return (e);
+	if ((e = sys_read_file(p, HOST_ROM_MAX, &b, &blen)) != 0) {
 		if (e == ENOENT)
 			diag_add(d, DIAG_ERROR, p, 0, "this captured host has "
-			    "no ROM of %s (a live host reads its ROM BAR)",
-			    name);
+			    "no ROM of %s (rom/%s.rom stands for what its ROM "
+			    "BAR decodes)", name, name);
 		else
 			diag_add(d, DIAG_ERROR, p, 0, "%s", strerror(e));
 		return (e);
 	}
-	*buf = (uint8_t *)b;
-	return (0);
+	ri.h = h;
+	ri.sel = sel;
+	ri.name = name;
+	ri.rom = (const uint8_t *)b;
+	ri.romlen = blen;
+	ri.d = d;
+	io.arg = &ri;
+	io.cfg_read = cap_rom_cfg_read;
+	io.cfg_write = cap_rom_cfg_write;
+	io.mem_read = cap_rom_mem_read;
+	e = rombar_read(&io, name, HOST_ROM_MAX, buf, len, d);
+	free(b);
+	return (e);
 }
 
 /*
@@ -1218,7 +1348,9 @@ cap_pci_cfg_read(struct host *h, const struct pci_sel *sel,
 	char name[64], rel[96], p[PATH_MAX];
 	const struct cfgwrite *w;
 	size_t len, i;
+	uint32_t mask, v;
 	char *buf;
+	bool rombar;
 	int e;
 
 	pcicfg_init(img);
@@ -1241,10 +1373,16 @@ cap_pci_cfg_read(struct host *h, const struct pci_sel *sel,
 		return (e);
 	img->sel = *sel;
 	img->have_sel = true;
+	rombar = (img->b[0x0e] & 0x7f) == 0 && cap_rom_mask(h, sel, &mask);
 	for (i = 0; i < c->ncfgw; i++) {
 		w = &c->cfgw[i];
-		if (pci_sel_eq(&w->sel, sel))
-			pcicfg_set(img, w->reg, w->width, w->val);
+		if (!pci_sel_eq(&w->sel, sel))
+			continue;
+		v = w->val;
+		/* The ROM BAR keeps the address bits of its window (D-ROM4). */
+		if (rombar && w->reg == ROMBAR_REG && w->width == 4)
+			v &= mask | ~ROMBAR_ADDR;
+		pcicfg_set(img, w->reg, w->width, v);
 	}
 	return (0);
 }

@@ -57,7 +57,6 @@
 #include <sys/param.h>
 #include <sys/ioctl.h>
 #include <sys/linker.h>
-#include <sys/mman.h>
 #include <sys/module.h>
 #include <sys/pciio.h>
 #include <sys/stat.h>
@@ -66,7 +65,6 @@
 #include <sys/wait.h>
 
 #include <dev/pci/pcireg.h>
-#include <vm/vm.h>
 
 #include <devctl.h>
 #include <dirent.h>
@@ -85,11 +83,13 @@
 #include "host.h"
 #include "kv.h"
 #include "pci.h"
+#include "rombar.h"
 #include "strbuf.h"
 #include "util.h"
 
 #define HFB_PATH_PCI		"/dev/pci"
 #define HFB_PATH_VMM		"/dev/vmm"
+#define HFB_PATH_MEM		"/dev/mem"
 #define HFB_RUNDIR		"/var/run/ptvm"
 #define HFB_LOGDIR		"/var/log/ptvm"
 #define HFB_PCI_CHUNK		256	/* struct pci_conf per ioctl */
@@ -108,18 +108,22 @@
 extern char **environ;
 
 /*
- * Expansion ROMs (rom dump).
- *
- * Only the read-only path the kernel sanctions is used: PCIOCGETBAR and
- * PCIOCBARMMAP on the ROM BAR (0x30), which the kernel allows only when it
- * has reserved the BAR and decodes it (pci_bar_mmap() in pci_user.c returns
- * EBUSY otherwise).  ptvm never writes the ROM BAR or the command register
- * itself: for a device on ppt(4) the kernel has not reserved the ROM BAR
- * (pci.c reserves it only when a driver allocates it), ppt_attach() turns
- * memory decoding off, the ROM decoder may be shared with a memory BAR, and
- * a VM may be using the device.  Enabling it behind the kernel's back could
- * decode an unassigned or conflicting address, or disturb a running guest.
+ * Expansion ROMs (rom dump): lib/rombar.c runs the sequence, this file
+ * gives it PCIOCREAD, PCIOCWRITE and /dev/mem (docs/freebsd.md D-ROM1 to
+ * D-ROM8).  PCIOCBARMMAP is of no use for a ROM BAR: pci_bar_mmap() wants
+ * the BAR's map record (pci.c makes one for the ROM only when a driver
+ * allocates it), then pci_bar_enabled(), which needs the ROM enable bit,
+ * and then PCI_BAR_MEM(), which that same bit fails (EIO).  /dev/pci open
+ * for writing needs securelevel 0 or less (pci_open); /dev/mem opened
+ * read-only needs only PRIV_KMEM_READ (memopen), and memrw() reads an
+ * address past the direct map through a pmap_mapdev() mapping.
  */
+struct hfb_romio {
+	int		 pci;
+	int		 mem;
+	struct pcisel	 sel;
+};
+
 static struct pcisel
 rom_pcisel(const struct pci_sel *sel)
 {
@@ -133,61 +137,47 @@ rom_pcisel(const struct pci_sel *sel)
 	return (s);
 }
 
-/* Whether the kernel has the ROM BAR reserved and decoding. */
 static int
-rom_bar_state(int fd, const struct pci_sel *sel, struct diags *d)
+rom_cfg_read(void *arg, unsigned reg, unsigned width, uint32_t *val)
 {
-	struct pci_bar_io bio;
+	struct hfb_romio *ri = arg;
+	struct pci_io pi;
 
-	memset(&bio, 0, sizeof(bio));
-	bio.pbi_sel = rom_pcisel(sel);
-	bio.pbi_reg = PCIR_BIOS;
-	if (ioctl(fd, PCIOCGETBAR, &bio) != 0) {
-		if (errno == EINVAL) {
-			diag_add(d, DIAG_ERROR, NULL, 0, "the kernel has not "
-			    "reserved the ROM BAR of this device (no driver "
-			    "mapped it), so it cannot be read safely");
-			return (EBUSY);
-		}
-		diag_add(d, DIAG_ERROR, NULL, 0, "PCIOCGETBAR: %s",
-		    strerror(errno));
+	memset(&pi, 0, sizeof(pi));
+	pi.pi_sel = ri->sel;
+	pi.pi_reg = (int)reg;
+	pi.pi_width = (int)width;
+	if (ioctl(ri->pci, PCIOCREAD, &pi) == -1)
 		return (errno);
-	}
-	if (!bio.pbi_enabled) {
-		diag_add(d, DIAG_ERROR, NULL, 0, "the ROM BAR is not decoded "
-		    "(ROM enable or memory decoding is off); ptvm does not "
-		    "enable it behind the kernel's back");
-		return (EBUSY);
-	}
+	*val = pi.pi_data;
 	return (0);
 }
 
 static int
-rom_bar_copy(int fd, const struct pci_sel *sel, uint8_t **buf, size_t *len,
-    struct diags *d)
+rom_cfg_write(void *arg, unsigned reg, unsigned width, uint32_t val)
 {
-	struct pci_bar_mmap pbm;
-	size_t n;
+	struct hfb_romio *ri = arg;
+	struct pci_io pi;
 
-	memset(&pbm, 0, sizeof(pbm));
-	pbm.pbm_sel = rom_pcisel(sel);
-	pbm.pbm_reg = PCIR_BIOS;
-	pbm.pbm_flags = 0;			/* read-only mapping */
-	pbm.pbm_memattr = VM_MEMATTR_UNCACHEABLE;
-	if (ioctl(fd, PCIOCBARMMAP, &pbm) != 0) {
-		diag_add(d, DIAG_ERROR, NULL, 0, "PCIOCBARMMAP: %s",
-		    strerror(errno));
-		return (errno);
-	}
-	n = pbm.pbm_bar_length < HOST_ROM_MAX ? (size_t)pbm.pbm_bar_length :
-	    HOST_ROM_MAX;
-	if ((*buf = malloc(n)) == NULL) {
-		(void)munmap(pbm.pbm_map_base, pbm.pbm_map_length);
-		return (ENOMEM);
-	}
-	memcpy(*buf, (const uint8_t *)pbm.pbm_map_base + pbm.pbm_bar_off, n);
-	*len = n;
-	(void)munmap(pbm.pbm_map_base, pbm.pbm_map_length);
+	memset(&pi, 0, sizeof(pi));
+	pi.pi_sel = ri->sel;
+	pi.pi_reg = (int)reg;
+	pi.pi_width = (int)width;
+	pi.pi_data = val;
+	return (ioctl(ri->pci, PCIOCWRITE, &pi) == -1 ? errno : 0);
+}
+
+static int
+rom_mem_read(void *arg, uint64_t pa, uint8_t *buf, size_t len)
+{
+	struct hfb_romio *ri = arg;
+	size_t off;
+	ssize_t n;
+
+	for (off = 0; off < len; off += (size_t)n)
+		if ((n = pread(ri->mem, buf + off, len - off,
+		    (off_t)(pa + off))) <= 0)
+			return (n < 0 ? errno : EIO);
 	return (0);
 }
 
@@ -195,19 +185,36 @@ static int
 hfb_rom_read(struct host *h __unused, const struct pci_sel *sel, uint8_t **buf,
     size_t *len, struct diags *d)
 {
-	int fd, e;
+	struct rombar_io io;
+	struct hfb_romio ri;
+	char name[32];
+	int e;
 
 	*buf = NULL;
 	*len = 0;
-	/* PCIOCBARMMAP needs FWRITE even for a read-only mapping. */
-	if ((fd = open(HFB_PATH_PCI, O_RDWR | O_CLOEXEC)) < 0) {
+	ri.sel = rom_pcisel(sel);
+	if ((ri.pci = open(HFB_PATH_PCI, O_RDWR | O_CLOEXEC)) < 0) {
 		e = errno;
-		diag_add(d, DIAG_ERROR, HFB_PATH_PCI, 0, "%s", strerror(e));
+		diag_err(d, HFB_PATH_PCI, 0, "%s%s", strerror(e), e == EPERM ?
+		    " (configuration writes need root and securelevel 0 or "
+		    "less)" : e == EACCES ? " (needs root)" : "");
 		return (e);
 	}
-	if ((e = rom_bar_state(fd, sel, d)) == 0)
-		e = rom_bar_copy(fd, sel, buf, len, d);
-	(void)close(fd);
+	if ((ri.mem = open(HFB_PATH_MEM, O_RDONLY | O_CLOEXEC)) < 0) {
+		e = errno;
+		diag_err(d, HFB_PATH_MEM, 0, "%s%s", strerror(e), e == EPERM ||
+		    e == EACCES ? " (needs root)" : "");
+		(void)close(ri.pci);
+		return (e);
+	}
+	pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
+	io.arg = &ri;
+	io.cfg_read = rom_cfg_read;
+	io.cfg_write = rom_cfg_write;
+	io.mem_read = rom_mem_read;
+	e = rombar_read(&io, name, HOST_ROM_MAX, buf, len, d);
+	(void)close(ri.mem);
+	(void)close(ri.pci);
 	return (e);
 }
 

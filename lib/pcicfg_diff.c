@@ -242,7 +242,8 @@ diff_command(struct dctx *x)
 	    PCICFG_SIG_BAR_DISABLED : PCICFG_SIG_NONE, 0x04,
 	    "command 0x%04x -> 0x%04x: %s%s", a, b, sb_str(&sb),
 	    (a & 2) && !(b & 2) ? " (normal only if the function moved to "
-	    "ppt, which keeps decoding off while no VM runs)" : "");
+	    "ppt or a VM released it: some ppt versions turn decoding off "
+	    "then, see docs/freebsd.md V-PPT2)" : "");
 	sb_free(&sb);
 }
 

@@ -661,8 +661,8 @@ static void
 rom_dump_help(const char *sel)
 {
 
-	printf("ptvm cannot read this ROM safely from FreeBSD.  Ways to get "
-	    "the VBIOS of %s:\n"
+	printf("ptvm did not read the ROM of %s (the reason is above).  "
+	    "Other ways to get its VBIOS:\n"
 	    "  - Windows: GPU-Z's \"Save BIOS\" button (then: ptvm rom "
 	    "inspect FILE; ptvm rom trim FILE OUT if it has a header)\n"
 	    "  - AMD integrated GPUs (APUs): the firmware's ACPI VFCT table:\n"
@@ -671,6 +671,54 @@ rom_dump_help(const char *sel)
 	    "  - https://www.techpowerup.com/vgabios/: pick the same model, "
 	    "PCI and subsystem IDs and VRAM size, then check it with:\n"
 	    "        ptvm rom inspect --for %s FILE\n", sel, sel);
+}
+
+/*
+ * rom dump writes the command register and the ROM BAR for the read:
+ * only of a function on ppt(4) or without a driver (a host driver may be
+ * using the device), that no running VM uses or may use.
+ */
+static int
+rom_dump_allowed(struct ptvm_ctx *ctx, struct host *h, const struct pci_dev *d,
+    const char *sel)
+{
+	struct host_vm_list vl;
+	char name[48];
+	size_t i, k;
+	int e, bad;
+
+	pci_dev_name(d, name, sizeof(name));
+	if (!pci_is_ppt(d) && !pci_is_none(d)) {
+		diag_err(&ctx->diags, NULL, 0, "%s is %s: rom dump turns on "
+		    "the ROM decoder of a function only on ppt(4) or without "
+		    "a driver, never under a host driver; bind it first "
+		    "(ptvm bind %s)", sel, name, sel);
+		return (-1);
+	}
+	if ((e = h->ops->vm_list(h, &vl)) != 0) {
+		diag_err(&ctx->diags, NULL, 0, "cannot list the running VMs "
+		    "(%s): nothing was written", strerror(e));
+		return (-1);
+	}
+	for (i = bad = 0; i < vl.n; i++) {
+		for (k = 0; k < vl.vm[i].ndevs; k++)
+			if (pci_sel_eq(&vl.vm[i].devs[k], &d->sel)) {
+				diag_err(&ctx->diags, NULL, 0, "%s (%s) is "
+				    "used by the running VM %s: stop the VM "
+				    "first; nothing was written", sel, name,
+				    vl.vm[i].name);
+				bad++;
+			}
+		if (!vl.vm[i].devs_known) {
+			diag_err(&ctx->diags, NULL, 0, "the running VM %s may "
+			    "use %s (ptvm cannot tell which functions it "
+			    "has): stop it first; nothing was written",
+			    vl.vm[i].name, sel);
+			bad++;
+		}
+	}
+	host_vm_list_free(&vl);
+	return (bad > 0 ? -1 : 0);
 }
 
 int
@@ -698,6 +746,16 @@ cmd_rom_dump(struct ptvm_ctx *ctx, int argc, char **argv)
 		pci_list_free(&l);
 		return (EXIT_FAIL);
 	}
+	if (!force && access(argv[i + 1], F_OK) == 0) {
+		diag_add(&ctx->diags, DIAG_ERROR, argv[i + 1], 0, "exists; use "
+		    "-f to replace it");
+		pci_list_free(&l);
+		return (EXIT_FAIL);
+	}
+	if (rom_dump_allowed(ctx, h, dev, argv[i]) != 0) {
+		pci_list_free(&l);
+		return (EXIT_FAIL);
+	}
 	e = h->ops->rom_read(h, &dev->sel, &buf, &len, &ctx->diags);
 	pci_list_free(&l);
 	if (e != 0) {
@@ -708,8 +766,9 @@ cmd_rom_dump(struct ptvm_ctx *ctx, int argc, char **argv)
 	free(buf);
 	if (e != 0)
 		return (EXIT_FAIL);
-	printf("%s: %zu bytes read from the ROM BAR of %s; check it with: "
-	    "ptvm rom inspect --for %s %s\n", argv[i + 1], len, argv[i],
-	    argv[i], argv[i + 1]);
+	printf("%s: %zu bytes read through the ROM BAR of %s (the command "
+	    "register and the ROM BAR are back as they were); check it "
+	    "with: ptvm rom inspect --for %s %s\n", argv[i + 1], len,
+	    argv[i], argv[i], argv[i + 1]);
 	return (EXIT_OK);
 }

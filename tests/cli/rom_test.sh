@@ -147,21 +147,101 @@ dump_explains_the_ways_body()
 	atf_check test ! -e out.rom
 }
 
+# romhost DIR DRIVER: a captured host with the RX 5600 XT's real
+# configuration space at 6/0/0 under DRIVER, memory decoding off as
+# ppt(4) may leave it (its ROM BAR holds 0xfcb80000, enable bit clear),
+# and SeaBIOS's VGA ROM behind its ROM BAR.
+romhost()
+{
+	mkdir -p "$1/pci" "$1/rom"
+	f='class=0x030000 rev=0xca hdr=0x00 vendor=0x1002 device=0x731f'
+	printf '%s0@pci0:6:0:0:\t%s subvendor=0x1da2 subdevice=0xe416\n' \
+	    "$2" "$f" > "$1/pciconf.txt"
+	sed '1s/00100407/00100000/' \
+	    "$DATA/pci/amd-navi10-rx5600xt-pciconf-r.txt" \
+	    > "$1/pci/pci0:6:0:0.txt"
+	cp "$R/vgabios-stdvga.bin" "$1/rom/pci0:6:0:0.rom"
+}
+
 atf_test_case dump_captured_rom
 dump_captured_rom_body()
 {
-	mkdir -p host/rom
-	f='class=0x030000 rev=0x00 hdr=0x00 vendor=0x1234 device=0x1111'
-	printf 'vgapci0@pci0:0:2:0:\t%s subvendor=0x0000 subdevice=0x0000\n' \
-	    "$f" > host/pciconf.txt
-	cp "$R/vgabios-stdvga.bin" host/rom/pci0:0:2:0.rom
-	atf_check -s exit:0 -o match:"39936 bytes read from the ROM BAR" \
-	    "$PTVM" -H host rom dump 0/2/0 out.rom
+	romhost host ppt
+	atf_check -s exit:0 -o match:"39936 bytes read through the ROM BAR" \
+	    -o match:"back as they were" "$PTVM" -H host rom dump 6/0/0 out.rom
 	atf_check cmp "$R/vgabios-stdvga.bin" out.rom
-	# An existing file is kept unless -f is given.
+	# An existing file is kept unless -f is given, before any write.
+	atf_check mv host/journal journal.1
 	atf_check -s exit:1 -e match:"exists" \
-	    "$PTVM" -H host rom dump 0/2/0 out.rom
-	atf_check -s exit:0 -o ignore "$PTVM" -H host rom dump -f 0/2/0 out.rom
+	    "$PTVM" -H host rom dump 6/0/0 out.rom
+	atf_check test ! -e host/journal
+	atf_check -s exit:0 -o ignore "$PTVM" -H host rom dump -f 6/0/0 out.rom
+}
+
+# The sequence: size the ROM BAR with the enable bit clear and put it
+# back, turn memory decoding on, set the ROM enable bit, read the window,
+# then undo both, last first; the function reads as it did before.
+atf_test_case dump_sets_reads_restores_in_order
+dump_sets_reads_restores_in_order_body()
+{
+	romhost host ppt
+	"$PTVM" -H host pci show --json 6/0/0 > before.json
+	atf_check -s exit:0 -o ignore "$PTVM" -H host rom dump 6/0/0 out.rom
+	cat > expected <<'EOF'
+pciconf -w pci0:6:0:0 0x30 0xfffff800
+pciconf -w pci0:6:0:0 0x30 0xfcb80000
+pciconf -w -h pci0:6:0:0 0x04 0x0002
+pciconf -w pci0:6:0:0 0x30 0xfcb80001
+# dd if=/dev/mem bs=2048 skip=2070272 count=32: pci0:6:0:0 ROM window at 0xfcb80000
+pciconf -w pci0:6:0:0 0x30 0xfcb80000
+pciconf -w -h pci0:6:0:0 0x04 0x0000
+EOF
+	atf_check -o file:expected cat host/journal
+	"$PTVM" -H host pci show --json 6/0/0 > after.json
+	atf_check cmp before.json after.json
+	# A write that fails is undone with the rest, and nothing is kept.
+	rm host/journal
+	echo 'pciconf -w pci0:6:0:0 0x30 0xfcb80001: EIO' > host/fail
+	atf_check -s exit:1 -o match:"did not read the ROM" \
+	    -e match:"writing 0xfcb80001 to register 0x30" \
+	    "$PTVM" -H host rom dump -f 6/0/0 new.rom
+	atf_check test ! -e new.rom
+	atf_check -o match:"^# failed \(EIO\): pciconf -w pci0:6:0:0 0x30 0xfcb80001$" \
+	    sed -n 4p host/journal
+	atf_check -o match:"^pciconf -w pci0:6:0:0 0x30 0xfcb80000$" \
+	    sed -n 5p host/journal
+	atf_check -o inline:"pciconf -w -h pci0:6:0:0 0x04 0x0000\n" \
+	    sed -n '6,$p' host/journal
+	"$PTVM" -H host pci show --json 6/0/0 > after2.json
+	atf_check cmp before.json after2.json
+}
+
+atf_test_case dump_refusals
+dump_refusals_body()
+{
+	# A ROM BAR without an address (0x30 reads 0): refused, no write.
+	romhost h1 ppt
+	awk 'NR == 4 { $1 = "00000000" } { print }' \
+	    h1/pci/pci0:6:0:0.txt > t && mv t h1/pci/pci0:6:0:0.txt
+	atf_check -s exit:1 -o match:"GPU-Z" -e match:"has no address" \
+	    "$PTVM" -H h1 rom dump 6/0/0 out.rom
+	atf_check test ! -e h1/journal
+	atf_check test ! -e out.rom
+	# A running VM uses it, or may: refused, nothing written.
+	romhost h2 ppt
+	echo 'winpt 6/0/0' > h2/vmm.txt
+	atf_check -s exit:1 -e match:"used by the running VM winpt" \
+	    "$PTVM" -H h2 rom dump 6/0/0 out.rom
+	echo 'other ?' > h2/vmm.txt
+	atf_check -s exit:1 -e match:"the running VM other may use 6/0/0" \
+	    "$PTVM" -H h2 rom dump 6/0/0 out.rom
+	atf_check test ! -e h2/journal
+	# A host driver has it: refused, nothing written.
+	romhost h3 vgapci
+	atf_check -s exit:1 -e match:"vgapci0.*bind it first" \
+	    "$PTVM" -H h3 rom dump 6/0/0 out.rom
+	atf_check test ! -e h3/journal
+	atf_check test ! -e out.rom
 }
 
 atf_test_case usage_errors
@@ -180,6 +260,8 @@ atf_init_test_cases()
 {
 	atf_add_test_case inspect_usable_rom
 	atf_add_test_case dump_captured_rom
+	atf_add_test_case dump_sets_reads_restores_in_order
+	atf_add_test_case dump_refusals
 	atf_add_test_case inspect_json_fields
 	atf_add_test_case inspect_located_errors
 	atf_add_test_case inspect_leading_header

@@ -8,6 +8,7 @@
 
 #include <atf-c.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "diag.h"
 #include "pci.h"
 #include "rom.h"
+#include "rombar.h"
 
 #ifndef TOP
 #define TOP "."
@@ -897,9 +899,241 @@ ATF_TC_BODY(vfct_errors, tc)
 	diags_free(&d);
 }
 
+/*
+ * lib/rombar.c against a device model: configuration registers, a ROM BAR
+ * that keeps only the address bits of its window, BARs that keep the bits
+ * of their size, and a ROM window that answers only while memory decoding
+ * and the ROM enable bit are on (docs/freebsd.md D-ROM3, D-ROM4).
+ */
+struct mdev {
+	uint8_t		 cfg[256];
+	uint32_t	 rommask;	/* address bits the ROM BAR keeps */
+	uint32_t	 barmask[6];	/* bits each BAR keeps, 0: none */
+	uint8_t		 rom[8192];
+	int		 failat;	/* this write (from 1) fails */
+	int		 nwrites;
+	char		 log[512];
+};
+
+static uint32_t
+md_get(const struct mdev *m, unsigned reg, unsigned w)
+{
+	uint32_t v;
+	unsigned i;
+
+	for (v = 0, i = 0; i < w; i++)
+		v |= (uint32_t)m->cfg[reg + i] << (8 * i);
+	return (v);
+}
+
+static void
+md_put(struct mdev *m, unsigned reg, unsigned w, uint32_t v)
+{
+	unsigned i;
+
+	for (i = 0; i < w; i++)
+		m->cfg[reg + i] = (uint8_t)(v >> (8 * i));
+}
+
+static int
+md_cfg_read(void *arg, unsigned reg, unsigned w, uint32_t *v)
+{
+
+	*v = md_get(arg, reg, w);
+	return (0);
+}
+
+static int
+md_cfg_write(void *arg, unsigned reg, unsigned w, uint32_t v)
+{
+	struct mdev *m = arg;
+	char one[32];
+
+	if (++m->nwrites == m->failat)
+		return (EIO);
+	snprintf(one, sizeof(one), " %02x:%0*x", reg, (int)(w * 2),
+	    (unsigned)v);
+	strlcat(m->log, one, sizeof(m->log));
+	if (reg == ROMBAR_REG && w == 4)
+		v &= m->rommask | ~ROMBAR_ADDR;
+	else if (reg >= 0x10 && reg < 0x28 && w == 4)
+		v &= m->barmask[(reg - 0x10) / 4] | 0xf;
+	md_put(m, reg, w, v);
+	return (0);
+}
+
+static int
+md_mem_read(void *arg, uint64_t pa, uint8_t *buf, size_t len)
+{
+	struct mdev *m = arg;
+	uint32_t rom;
+	bool on;
+	size_t i;
+
+	rom = md_get(m, ROMBAR_REG, 4);
+	on = (md_get(m, ROMBAR_CMD, 2) & ROMBAR_CMD_MEMEN) != 0 &&
+	    (rom & ROMBAR_ENABLE) != 0;
+	strlcat(m->log, on ? " read" : " read-undecoded", sizeof(m->log));
+	for (i = 0; i < len; i++)
+		buf[i] = on && pa + i >= (rom & m->rommask) &&
+		    pa + i - (rom & m->rommask) < sizeof(m->rom) ?
+		    m->rom[pa + i - (rom & m->rommask)] : 0xff;
+	return (0);
+}
+
+/* An endpoint, decoding off, ROM at 0xfce00000 in an 8 KiB window. */
+static void
+md_init(struct mdev *m)
+{
+
+	memset(m, 0, sizeof(*m));
+	unsigned i;
+
+	md_put(m, 0x10, 4, 0xf0000000u);	/* BAR0: 32-bit memory */
+	m->barmask[0] = 0xff000000u;
+	for (i = 1; i < 6; i++)			/* BAR1-5: I/O */
+		md_put(m, 0x10 + 4 * i, 4, 0xe001 + 0x100 * i);
+	md_put(m, ROMBAR_REG, 4, 0xfce00000u);
+	m->rommask = 0xffffe000u;
+	memset(m->rom, 0xee, sizeof(m->rom));
+	m->rom[0] = 0x55;
+	m->rom[1] = 0xaa;
+	m->rom[0x18] = 0x20;			/* PCIR at 0x20 */
+	m->rom[0x19] = 0;
+	memcpy(m->rom + 0x20, "PCIR", 4);
+	m->rom[0x30] = 6;			/* 3 KiB image */
+	m->rom[0x31] = 0;
+	m->rom[0x35] = 0x80;			/* last image */
+}
+
+static int
+md_run(struct mdev *m, uint8_t **buf, size_t *len, struct diags *d)
+{
+	struct rombar_io io = { m, md_cfg_read, md_cfg_write, md_mem_read };
+
+	return (rombar_read(&io, "pci0:6:0:0", 1024 * 1024, buf, len, d));
+}
+
+static bool
+md_said(struct diags *d, const char *s)
+{
+	struct diag *x;
+
+	STAILQ_FOREACH(x, &d->head, entry)
+		if (strstr(x->msg, s) != NULL)
+			return (true);
+	return (false);
+}
+
+ATF_TC_WITHOUT_HEAD(rombar_sets_reads_restores_in_order);
+ATF_TC_BODY(rombar_sets_reads_restores_in_order, tc)
+{
+	struct mdev m;
+	struct diags d;
+	uint8_t *buf;
+	size_t len;
+
+	md_init(&m);
+	diags_init(&d);
+	ATF_REQUIRE_EQ(md_run(&m, &buf, &len, &d), 0);
+	/* Size (enable clear), restore; set decode, enable; read; undo. */
+	ATF_CHECK_STREQ(m.log, " 30:fffff800 30:fce00000 04:0002 "
+	    "30:fce00001 read 30:fce00000 04:0000");
+	ATF_CHECK_EQ(md_get(&m, ROMBAR_CMD, 2), 0);
+	ATF_CHECK_EQ(md_get(&m, ROMBAR_REG, 4), 0xfce00000u);
+	/* Cut at the end of the last image, not the 8 KiB window. */
+	ATF_REQUIRE_EQ_MSG(len, 3072, "len %zu", len);
+	ATF_CHECK(memcmp(buf, m.rom, len) == 0);
+	free(buf);
+	/* Already decoding: nothing but the sizing is written. */
+	md_init(&m);
+	md_put(&m, ROMBAR_CMD, 2, 0x0006);
+	md_put(&m, ROMBAR_REG, 4, 0xfce00001u);
+	ATF_REQUIRE_EQ(md_run(&m, &buf, &len, &d), 0);
+	ATF_CHECK_STREQ(m.log, " 30:fffff800 30:fce00001 read");
+	free(buf);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(rombar_restores_when_a_write_fails);
+ATF_TC_BODY(rombar_restores_when_a_write_fails, tc)
+{
+	static const bool is_set[] = { 0, 1, 0, 1, 1, 0, 0 };
+	struct mdev m;
+	struct diags d;
+	uint8_t *buf;
+	size_t len;
+	int k;
+
+	for (k = 1; k <= 6; k++) {
+		md_init(&m);
+		m.failat = k;
+		diags_init(&d);
+		ATF_CHECK(md_run(&m, &buf, &len, &d) != 0);
+		ATF_CHECK(buf == NULL && len == 0);
+		if (is_set[k]) {
+			/* Every register is back, the failed one too. */
+			ATF_CHECK_EQ_MSG(md_get(&m, ROMBAR_CMD, 2), 0,
+			    "write %d", k);
+			ATF_CHECK_EQ_MSG(md_get(&m, ROMBAR_REG, 4),
+			    0xfce00000u, "write %d", k);
+		} else
+			ATF_CHECK_MSG(md_said(&d, "was not restored") &&
+			    md_said(&d, "pciconf -w"), "write %d", k);
+		diags_free(&d);
+	}
+}
+
+ATF_TC_WITHOUT_HEAD(rombar_refusals);
+ATF_TC_BODY(rombar_refusals, tc)
+{
+	struct mdev m;
+	struct diags d;
+	uint8_t *buf;
+	size_t len;
+
+	diags_init(&d);
+	/* No address: nothing written. */
+	md_init(&m);
+	md_put(&m, ROMBAR_REG, 4, 0);
+	ATF_CHECK_EQ(md_run(&m, &buf, &len, &d), ENXIO);
+	ATF_CHECK(md_said(&d, "has no address"));
+	ATF_CHECK_STREQ(m.log, "");
+	/* A bridge: nothing written. */
+	md_init(&m);
+	m.cfg[0x0e] = 0x01;
+	ATF_CHECK_EQ(md_run(&m, &buf, &len, &d), ENXIO);
+	ATF_CHECK_STREQ(m.log, "");
+	/* The firmware's all-ones "disabled" value: sized, refused. */
+	md_init(&m);
+	md_put(&m, ROMBAR_REG, 4, 0xffffe000u);
+	ATF_CHECK_EQ(md_run(&m, &buf, &len, &d), ENXIO);
+	ATF_CHECK(md_said(&d, "the firmware disabled it"));
+	ATF_CHECK_STREQ(m.log, " 30:fffff800 30:ffffe000");
+	/* An implemented BAR without an address: decoding stays off. */
+	md_init(&m);
+	md_put(&m, 0x10, 4, 0);
+	ATF_CHECK_EQ(md_run(&m, &buf, &len, &d), ENXIO);
+	ATF_CHECK(md_said(&d, "would decode that BAR at 0"));
+	ATF_CHECK(strstr(m.log, "04:") == NULL);
+	ATF_CHECK_EQ(md_get(&m, 0x10, 4), 0);
+	/* A window that does not read as a ROM: restored, nothing kept. */
+	md_init(&m);
+	m.rom[0] = 0;
+	ATF_CHECK_EQ(md_run(&m, &buf, &len, &d), EIO);
+	ATF_CHECK(md_said(&d, "not with the 55 AA"));
+	ATF_CHECK(buf == NULL && len == 0);
+	ATF_CHECK_EQ(md_get(&m, ROMBAR_CMD, 2), 0);
+	ATF_CHECK_EQ(md_get(&m, ROMBAR_REG, 4), 0xfce00000u);
+	diags_free(&d);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
+	ATF_TP_ADD_TC(tp, rombar_sets_reads_restores_in_order);
+	ATF_TP_ADD_TC(tp, rombar_restores_when_a_write_fails);
+	ATF_TP_ADD_TC(tp, rombar_refusals);
 	ATF_TP_ADD_TC(tp, real_seabios_stdvga_is_legacy_only);
 	ATF_TP_ADD_TC(tp, real_ipxe_virtio_is_usable);
 	ATF_TP_ADD_TC(tp, real_isavga_is_not_a_pci_rom);
