@@ -960,6 +960,7 @@ struct vmstate {
 	struct vm_load	 ld;
 	bool		 have_vm;
 	struct sup_dirty_list dirty;
+	char		 out[PATH_MAX];	/* bhyve's output file */
 };
 
 static void
@@ -980,6 +981,7 @@ vmstate_read(struct ptvm_ctx *ctx, struct host *h, const char *name,
 	vs->state = "stopped";
 	if (life_paths(h, name, &p) != 0)
 		return;
+	strlcpy(vs->out, p.out, sizeof(vs->out));
 	diags_init(&d);
 	vs->have_st = life_status_read(&p, &vs->st, &d) == 0;
 	(void)dirty_read(&p, &vs->dirty, &d);
@@ -1173,10 +1175,12 @@ status_text(struct vmstate *vs)
 	printf("\n");
 	if (strcmp(vs->state, "lost") == 0)
 		printf("  the supervisor and bhyve ended unseen; ptvm host "
-		    "restore cleans up\n");
+		    "restore cleans up and copies what bhyve wrote meanwhile "
+		    "from %s into the log\n", vs->out);
 	else if (strcmp(vs->state, "unsupervised") == 0)
-		printf("  bhyve runs without its supervisor; ptvm stop %s "
-		    "presses its power button\n", vs->name);
+		printf("  bhyve runs without its supervisor, writing to %s; "
+		    "ptvm stop %s presses its power button, then ptvm host "
+		    "restore cleans up\n", vs->out, vs->name);
 	if (vs->have_vm) {
 		printf("  vCPUs    %d", vm->ncpus);
 		if (vm->pinned && vm->pin != NULL) {
@@ -1444,7 +1448,7 @@ cmd_host_restore(struct ptvm_ctx *ctx, int argc, char **argv)
 	char **names;
 	size_t n, i, k;
 	bool unbind, any;
-	int ch, spid, failed;
+	int ch, spid, failed, r;
 
 	unbind = false;
 	while ((ch = getopt(argc, argv, "u")) != -1) {
@@ -1479,7 +1483,14 @@ cmd_host_restore(struct ptvm_ctx *ctx, int argc, char **argv)
 			    names[i], spid);
 			continue;
 		}
-		any |= life_recover(ctx, h, names[i], print_fn, names[i]) > 0;
+		r = life_recover(ctx, h, names[i], print_fn, names[i]);
+		any |= r > 0;
+		if (r == 2) {
+			/* Its journal is what the running guest still uses. */
+			printf("%s: left alone: bhyve still runs; ptvm stop "
+			    "%s, then ptvm host restore\n", names[i], names[i]);
+			continue;
+		}
 		if (access(p.undo, F_OK) == 0) {
 			any = true;
 			failed += undo_restore(ctx, h, names[i], unbind,

@@ -75,6 +75,9 @@ life_paths(struct host *h, const char *name, struct life_paths *p)
 	    (e = pjoin(p->conf, sizeof(p->conf), h->rundir, name,
 	    ".bhyve.conf")) ||
 	    (e = pjoin(p->log, sizeof(p->log), h->logdir, name, ".log")) ||
+	    (e = pjoin(p->out, sizeof(p->out), h->logdir, name, ".out")) ||
+	    (e = pjoin(p->outpos, sizeof(p->outpos), h->logdir, name,
+	    ".out.pos")) ||
 	    (e = pjoin(p->dirty, sizeof(p->dirty), h->rundir, "dirty", "")) ||
 	    (e = pjoin(p->lock, sizeof(p->lock), h->rundir, "life.lock", "")))
 		return (e);
@@ -596,6 +599,226 @@ undo_restore(struct ptvm_ctx *ctx, struct host *h, const char *vm,
 	return (failed);
 }
 
+/* bhyve's output: NAME.out and NAME.out.pos (life.h). */
+
+#define OUT_POSLEN	21	/* "%020lld\n" */
+#ifndef EFTYPE
+#define EFTYPE		EINVAL
+#endif
+
+void
+life_out_init(struct life_out *o)
+{
+
+	memset(o, 0, sizeof(*o));
+	o->fd = o->posfd = -1;
+	bhyvelog_init(&o->blog, "bhyve");
+}
+
+void
+life_out_close(struct life_out *o)
+{
+
+	if (o->fd >= 0)
+		close(o->fd);
+	if (o->posfd >= 0)
+		close(o->posfd);
+	life_out_init(o);
+}
+
+/* A regular file, not through a symbolic link; -1 with errno. */
+static int
+out_openreg(const char *path, int flags, mode_t mode)
+{
+	struct stat sb;
+	int fd, e;
+
+	/* O_NONBLOCK: a FIFO planted here must not block the open. */
+	if ((fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+	    mode)) < 0)
+		return (-1);
+	e = 0;
+	if (fstat(fd, &sb) != 0)
+		e = errno;
+	else if (!S_ISREG(sb.st_mode))
+		e = EFTYPE;
+	else if (fcntl(fd, F_SETFL, flags & O_APPEND) != 0)
+		e = errno;
+	if (e != 0) {
+		close(fd);
+		errno = e;
+		return (-1);
+	}
+	return (fd);
+}
+
+static void
+out_save(struct life_out *o, int64_t pos)
+{
+	char buf[OUT_POSLEN + 1];
+
+	if (o->posfd < 0 || pos == o->saved)
+		return;
+	(void)snprintf(buf, sizeof(buf), "%020lld\n", (long long)pos);
+	if (pwrite(o->posfd, buf, OUT_POSLEN, 0) == OUT_POSLEN)
+		o->saved = pos;
+}
+
+static int
+out_posfile(const struct life_paths *p, struct life_out *o, bool reset)
+{
+	char buf[OUT_POSLEN + 1], *end;
+	ssize_t n;
+	long long v;
+
+	if ((o->posfd = out_openreg(p->outpos, O_RDWR | O_CREAT, 0640)) < 0)
+		return (errno);
+	o->saved = -1;
+	if (reset) {
+		out_save(o, 0);
+		return (o->saved == 0 ? 0 : EIO);
+	}
+	n = pread(o->posfd, buf, OUT_POSLEN, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	v = strtoll(buf, &end, 10);
+	o->saved = n > 0 && end != buf && *end == '\n' && v >= 0 ? v : 0;
+	return (0);
+}
+
+int
+life_out_create(const struct life_paths *p, struct life_out *o, int *wfd)
+{
+	int e;
+
+	life_out_init(o);
+	*wfd = out_openreg(p->out, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC,
+	    0640);
+	if (*wfd < 0)
+		return (errno);
+	if ((o->fd = out_openreg(p->out, O_RDONLY, 0)) < 0)
+		e = errno;
+	else
+		e = out_posfile(p, o, true);
+	if (e != 0) {
+		close(*wfd);
+		*wfd = -1;
+		life_out_close(o);
+		return (e);
+	}
+	return (0);
+}
+
+int
+life_out_open(const struct life_paths *p, struct life_out *o)
+{
+	struct stat sb;
+	int e;
+
+	life_out_init(o);
+	if ((o->fd = out_openreg(p->out, O_RDONLY, 0)) < 0)
+		return (errno);
+	if ((e = out_posfile(p, o, false)) != 0) {
+		life_out_close(o);
+		return (e);
+	}
+	o->off = o->saved;
+	/* A shorter file than the position is a new one: from its start. */
+	if (fstat(o->fd, &sb) == 0 && sb.st_size < o->off)
+		o->off = 0;
+	return (0);
+}
+
+bool
+life_out_pending(const struct life_out *o)
+{
+	struct stat sb;
+
+	return (o->fd >= 0 && fstat(o->fd, &sb) == 0 && sb.st_size > o->off);
+}
+
+unsigned
+life_out_fold(struct life_out *o, int logfd, int tz, bool final)
+{
+	struct strbuf sb;
+	char buf[4096];
+	unsigned before;
+	ssize_t n;
+	bool more, ok;
+
+	if (o->fd < 0)
+		return (0);
+	before = o->blog.nlines;
+	do {
+		more = false;
+		sb_init(&sb);
+		while ((n = pread(o->fd, buf, sizeof(buf),
+		    (off_t)o->off)) != 0) {
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				break;
+			}
+			o->off += n;
+			bhyvelog_feed(&o->blog, buf, (size_t)n, life_wall_ms(),
+			    tz, &sb);
+			if (sb.len >= 65536 || sb.oom) {
+				more = !sb.oom;
+				break;
+			}
+		}
+		if (final && !more)
+			bhyvelog_flush(&o->blog, life_wall_ms(), tz, &sb);
+		/* What the log did not take stays for the next reader. */
+		ok = logfd >= 0 && !sb.oom && (sb.len == 0 ||
+		    write(logfd, sb_str(&sb), sb.len) == (ssize_t)sb.len);
+		sb_free(&sb);
+		/* An unfinished line is read again by the next reader. */
+		if (ok)
+			out_save(o, o->off - (int64_t)o->blog.npart);
+	} while (more);
+	return (o->blog.nlines - before);
+}
+
+void
+life_out_orphan(const struct life_paths *p, bool final, life_log_fn *fn,
+    void *arg)
+{
+	struct life_out o;
+	struct strbuf sb;
+	struct stat st;
+	char msg[PATH_MAX + 160];
+	unsigned n;
+	int logfd, tz;
+
+	if (life_out_open(p, &o) != 0)
+		return;
+	if (!life_out_pending(&o) ||
+	    (logfd = open(p->log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, 0640)) < 0) {
+		life_out_close(&o);
+		return;
+	}
+	tz = life_tzoff();
+	sb_init(&sb);
+	if (fstat(o.fd, &st) == 0)
+		bhyvelog_stamp(&sb, (int64_t)st.st_mtim.tv_sec * 1000 +
+		    st.st_mtim.tv_nsec / 1000000, tz);
+	(void)snprintf(msg, sizeof(msg), "bhyve's output while no supervisor "
+	    "ran, from %s (last written %s), stamped as read:", p->out,
+	    sb.len > 0 && !sb.oom ? sb_str(&sb) : "at an unknown time");
+	sb_reset(&sb);
+	bhyvelog_line(&sb, life_wall_ms(), tz, "ptvm", msg, strlen(msg));
+	if (!sb.oom)
+		(void)write(logfd, sb_str(&sb), sb.len);
+	sb_free(&sb);
+	n = life_out_fold(&o, logfd, tz, final);
+	close(logfd);
+	life_out_close(&o);
+	say(fn, arg, DIAG_NOTE, "%u line%s of bhyve's output written while "
+	    "no supervisor ran %s now in %s", n, n == 1 ? "" : "s",
+	    n == 1 ? "is" : "are", p->log);
+}
+
 /* The kernel's VMs. */
 
 static void
@@ -705,6 +928,8 @@ life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
 	bhyve = false;
 	if (st.pid > 0 && h->ops->vm_probe(h, name, st.pid, &pr) == 0)
 		bhyve = pr.alive;
+	/* Its whole lines while it runs; everything once it has ended. */
+	life_out_orphan(&p, !bhyve, fn, arg);
 	exists = life_vm_exists(h, name);
 	if (st.state == SUP_STOPPED && (!exists || bhyve))
 		return (0);
@@ -752,5 +977,7 @@ life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
 			break;
 		}
 	}
-	return (o.kind == SUP_K_LOST ? 1 : 0);
+	if (o.kind == SUP_K_LOST)
+		return (1);
+	return (bhyve && st.state != SUP_STOPPED ? 2 : 0);
 }

@@ -11,12 +11,19 @@
  *	NAME.bhyve.conf	the configuration bhyve runs with (-k)
  *	dirty		the dirty-device marks of every VM
  *	life.lock	serialises updates of dirty and of the undo journals
+ *
+ * and under the log directory (/var/log/ptvm, DIR/log under -H):
+ *
+ *	NAME.log	the VM's log: bhyve's lines and ptvm's, timestamped
+ *	NAME.out	bhyve's stdout and stderr, as it wrote them (this run)
+ *	NAME.out.pos	how much of NAME.out is in NAME.log already
  */
 #ifndef PTVM_LIFE_H
 #define PTVM_LIFE_H
 
 #include <limits.h>
 
+#include "bhyvelog.h"
 #include "ptvm.h"
 #include "sup.h"
 #include "undo.h"
@@ -29,6 +36,8 @@ struct life_paths {
 	char		 undo[PATH_MAX];
 	char		 conf[PATH_MAX];
 	char		 log[PATH_MAX];
+	char		 out[PATH_MAX];
+	char		 outpos[PATH_MAX];
 	char		 dirty[PATH_MAX];
 	char		 lock[PATH_MAX];
 };
@@ -92,11 +101,56 @@ bool	life_vm_exists(struct host *, const char *);
 int	life_destroy(struct host *, const char *);
 
 /*
+ * bhyve's output (docs/freebsd.md#B-OUT1 to B-OUT4).  bhyve's stdout and
+ * stderr are NAME.out, a regular file it appends to, never a pipe: no
+ * write of bhyve's can fail or raise SIGPIPE, whoever reads the file or
+ * not, and nothing is lost while no supervisor runs.  Its reader feeds
+ * lib/bhyvelog.c from NAME.out.pos, the end of the last whole line
+ * already in the log, and moves that on after writing to the log (a
+ * reader killed in between repeats a few lines, never loses one).
+ */
+struct life_out {
+	int		 fd;		/* NAME.out, read only; -1: none */
+	int		 posfd;		/* NAME.out.pos; -1: none */
+	int64_t		 off;		/* read up to here */
+	int64_t		 saved;		/* NAME.out.pos */
+	struct bhyvelog	 blog;
+};
+
+void	life_out_init(struct life_out *);
+/*
+ * Empties NAME.out for a new bhyve and opens it to read; *wfd is the
+ * descriptor for bhyve (O_APPEND).  NAME.out is never followed through
+ * a symbolic link and must be a regular file.
+ */
+int	life_out_create(const struct life_paths *, struct life_out *, int *);
+/* Opens NAME.out where NAME.out.pos left it; ENOENT: there is none. */
+int	life_out_open(const struct life_paths *, struct life_out *);
+/* Whether NAME.out holds bytes that were not read yet. */
+bool	life_out_pending(const struct life_out *);
+/*
+ * Appends to the log (logfd) every line NAME.out holds beyond what was
+ * read, stamped now in local offset tz; final (bhyve has ended): the
+ * unfinished last line too.  Returns the number of lines.
+ */
+unsigned life_out_fold(struct life_out *, int, int, bool);
+void	life_out_close(struct life_out *);
+/*
+ * What bhyve wrote while no supervisor read it, into the log after a
+ * line that says so; final as above.  Said through fn when there was
+ * something.
+ */
+void	life_out_orphan(const struct life_paths *, bool, life_log_fn *,
+	    void *);
+
+/*
  * After a supervisor vanished: its status says the VM was not stopped
  * but nobody holds the pidfile.  Puts things right (lib/sup.c
- * sup_recover): a bhyve that still runs is left alone; otherwise the VM
- * is destroyed, its devices marked dirty, the journal undone and the
- * end recorded as "lost".  Returns 1 when something was recovered.
+ * sup_recover): a bhyve that still runs is left alone, only its output
+ * is folded into the log; otherwise the VM is destroyed, its devices
+ * marked dirty, its output folded, the journal undone and the end
+ * recorded as "lost".  Returns 1 when something was recovered, 2 when a
+ * bhyve still runs unsupervised, 0 otherwise.
  */
 int	life_recover(struct ptvm_ctx *, struct host *, const char *,
 	    life_log_fn *, void *);

@@ -3,11 +3,18 @@
  * machine with what happens and carries out the actions it returns.
  *
  * Everything waits in one poll(2): a self-pipe carries SIGCHLD (bhyve
- * ended: waitpid at once), SIGTERM, SIGINT and SIGHUP; bhyve's output
- * pipe goes to the log; the control socket brings stop requests; the
- * poll timeout is the machine's next timer or the next look at the
- * guest (whether it runs and enabled ACPI, which no event announces).
+ * ended: waitpid at once), SIGTERM, SIGINT and SIGHUP; the control
+ * socket brings stop requests; the poll timeout is the machine's next
+ * timer, the next look at the guest (whether it runs and enabled ACPI,
+ * which no event announces) or the next read of bhyve's output.
  * Nothing sleeps in a loop.
+ *
+ * bhyve's stdout and stderr are LOGDIR/NAME.out, a regular file, not a
+ * pipe (life.h): bhyve dies of SIGPIPE on a pipe nobody reads
+ * (docs/freebsd.md#B-OUT1, B-OUT2), so a pipe would let the death of
+ * this process kill the guest.  The file is read every SV_OUT_TICK ms
+ * while bhyve runs (poll(2) finds a regular file always readable, so a
+ * timer it is) and once more when it has ended.
  */
 #include "compat.h"
 
@@ -34,6 +41,7 @@
 #define SV_PROBE_FIRST	20		/* ms after the spawn */
 #define SV_PROBE_MAX	1000
 #define SV_FATAL_AGE	5000		/* ms: an error line this recent ends it */
+#define SV_OUT_TICK	200		/* ms between reads of NAME.out */
 
 struct sv_client {
 	int		 fd;
@@ -54,10 +62,10 @@ struct sv {
 	size_t		 nq;
 	int		 logfd;
 	int		 tz;
-	int		 outfd;		/* bhyve's output, -1 when none */
 	int		 lsock;
 	struct sv_client cl[SV_CLIENTS];
-	struct bhyvelog	 blog;
+	struct life_out	 out;		/* bhyve's output, NAME.out */
+	int64_t		 out_at;	/* next read of it; -1: none */
 	char		*argv[16];
 	int64_t		 probe_at;	/* -1: no look planned */
 	int64_t		 probe_step;
@@ -384,38 +392,43 @@ static void
 sv_spawn(struct sv *s)
 {
 	struct sup_event ev;
-	int fds[2], pid, e;
+	char msg[PATH_MAX + 128];
+	int wfd, pid, e;
 
 	memset(&ev, 0, sizeof(ev));
-	bhyvelog_init(&s->blog, "bhyve");
 	s->error[0] = '\0';
 	sv_evidence_before(s);
-	if (pipe(fds) != 0) {
-		e = errno;
-		goto fail;
+	/* What an earlier bhyve left unread (a host crash): first. */
+	life_out_close(&s->out);
+	life_out_orphan(s->p, true, sv_logfn, s);
+	if ((e = life_out_create(s->p, &s->out, &wfd)) != 0) {
+		(void)snprintf(msg, sizeof(msg), "cannot write %s: %s; "
+		    "bhyve's output would be lost", s->p->out, strerror(e));
+		sv_say(s, DIAG_ERROR, msg);
+		strlcpy(s->error, msg, sizeof(s->error));
+		goto failed;
 	}
-	cloexec_nb(fds[0], true);
-	cloexec_nb(fds[1], false);
-	e = s->h->ops->spawn(s->h, s->argv, fds[1], &pid);
-	close(fds[1]);
+	e = s->h->ops->spawn(s->h, s->argv, wfd, &pid);
+	close(wfd);
 	if (e != 0) {
-		close(fds[0]);
+		life_out_close(&s->out);
 		goto fail;
 	}
-	s->outfd = fds[0];
 	ev.kind = SUP_EV_SPAWNED;
 	ev.pid = pid;
 	ev.now = life_mono_ms();
 	sv_push(s, &ev);
-	sv_sayf(s, DIAG_NOTE, "bhyve runs as pid %d with %s", pid,
-	    s->p->conf);
+	sv_sayf(s, DIAG_NOTE, "bhyve runs as pid %d with %s; its output goes "
+	    "to %s", pid, s->p->conf, s->p->out);
 	s->probe_step = SV_PROBE_FIRST;
 	s->probe_at = ev.now + s->probe_step;
+	s->out_at = ev.now + SV_OUT_TICK;
 	return;
 fail:
 	sv_sayf(s, DIAG_ERROR, "cannot run %s: %s", s->argv[0], strerror(e));
 	snprintf(s->error, sizeof(s->error), "cannot run %s: %s", s->argv[0],
 	    strerror(e));
+failed:
 	ev.kind = SUP_EV_SPAWN_FAILED;
 	ev.err = e;
 	ev.now = life_mono_ms();
@@ -623,38 +636,19 @@ sv_feed(struct sv *s, const struct sup_event *first)
 	}
 }
 
-/* bhyve's output. */
+/* bhyve's output: what NAME.out has gained, into the log. */
 static void
 sv_output(struct sv *s, bool final)
 {
 	struct strbuf sb;
-	char buf[4096];
-	ssize_t n;
 
-	sb_init(&sb);
-	while (s->outfd >= 0) {
-		n = read(s->outfd, buf, sizeof(buf));
-		if (n > 0) {
-			bhyvelog_feed(&s->blog, buf, (size_t)n, life_wall_ms(),
-			    s->tz, &sb);
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n == 0 || (n < 0 && errno != EAGAIN) || final) {
-			bhyvelog_flush(&s->blog, life_wall_ms(), s->tz, &sb);
-			close(s->outfd);
-			s->outfd = -1;
-		}
-		break;
-	}
-	if (sb.len > 0 && !sb.oom && s->logfd >= 0)
-		(void)write(s->logfd, sb_str(&sb), sb.len);
-	sb_free(&sb);
-	if (s->blog.last != NULL && s->error[0] == '\0') {
+	(void)life_out_fold(&s->out, s->logfd, s->tz, final);
+	s->out_at = final || s->out.fd < 0 ? -1 :
+	    life_mono_ms() + SV_OUT_TICK;
+	if (s->out.blog.last != NULL && s->error[0] == '\0') {
 		sb_init(&sb);
-		sb_printf(&sb, "%s: ", s->blog.last->match);
-		bhyvelog_advice(s->blog.last, &sb);
+		sb_printf(&sb, "%s: ", s->out.blog.last->match);
+		bhyvelog_advice(s->out.blog.last, &sb);
 		if (!sb.oom)
 			strlcpy(s->error, sb_str(&sb), sizeof(s->error));
 		sb_free(&sb);
@@ -685,7 +679,8 @@ sv_reap(struct sv *s)
 		    WEXITSTATUS(st);
 		/* Only exit 1 is ambiguous: a power-off, or err(1). */
 		ev.exit.failed = !ev.exit.signaled && ev.exit.code == 1 &&
-		    bhyvelog_failed(&s->blog, life_wall_ms(), SV_FATAL_AGE);
+		    bhyvelog_failed(&s->out.blog, life_wall_ms(),
+		    SV_FATAL_AGE);
 		s->probe_at = -1;
 		sv_feed(s, &ev);
 		if (s->sup.state != SUP_STOPPED && !s->done) {
@@ -829,7 +824,7 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
     const struct life_paths *p, const struct supervise_opts *o)
 {
 	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
-	struct pollfd pfd[3 + SV_CLIENTS];
+	struct pollfd pfd[2 + SV_CLIENTS];
 	struct sigaction sa;
 	struct sup_conf conf;
 	struct sup_event ev;
@@ -847,8 +842,9 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 	s.p = p;
 	s.o = o;
 	s.name = ld->vm.name;
-	s.outfd = s.lsock = s.logfd = -1;
-	s.probe_at = s.exited_at = -1;
+	s.lsock = s.logfd = -1;
+	s.probe_at = s.exited_at = s.out_at = -1;
+	life_out_init(&s.out);
 	s.ready_fd = o->ready_fd;
 	s.tz = life_tzoff();
 	for (i = 0; i < SV_CLIENTS; i++)
@@ -896,12 +892,12 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 			next = t;
 		if (s.probe_at >= 0 && (next < 0 || s.probe_at < next))
 			next = s.probe_at;
+		if (s.out_at >= 0 && (next < 0 || s.out_at < next))
+			next = s.out_at;
 		timeout = next < 0 ? -1 : next <= now ? 0 :
 		    (int)(next - now > 3600000 ? 3600000 : next - now);
 		np = 0;
 		pfd[np].fd = sp[0];
-		pfd[np++].events = POLLIN;
-		pfd[np].fd = s.outfd;
 		pfd[np++].events = POLLIN;
 		pfd[np].fd = s.lsock;
 		pfd[np++].events = POLLIN;
@@ -927,17 +923,17 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 		}
 		if (s.done)
 			break;
-		if (s.outfd >= 0 && (pfd[1].revents & (POLLIN | POLLHUP)))
-			sv_output(&s, false);
-		if (s.lsock >= 0 && (pfd[2].revents & POLLIN))
+		if (s.lsock >= 0 && (pfd[1].revents & POLLIN))
 			sv_accept(&s);
 		for (i = 0; i < SV_CLIENTS && !s.done; i++)
-			if (s.cl[i].fd >= 0 && pfd[3 + i].fd == s.cl[i].fd &&
-			    (pfd[3 + i].revents & (POLLIN | POLLHUP)))
+			if (s.cl[i].fd >= 0 && pfd[2 + i].fd == s.cl[i].fd &&
+			    (pfd[2 + i].revents & (POLLIN | POLLHUP)))
 				sv_request(&s, i);
 		if (s.done)
 			break;
 		now = life_mono_ms();
+		if (s.out_at >= 0 && s.out_at <= now)
+			sv_output(&s, false);
 		if (s.probe_at >= 0 && s.probe_at <= now) {
 			sv_probe(&s);
 			sv_feed(&s, NULL);
@@ -965,8 +961,7 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 		close(s.lsock);
 		(void)unlink(p->sock);
 	}
-	if (s.outfd >= 0)
-		close(s.outfd);
+	life_out_close(&s.out);
 	if (s.logfd >= 0)
 		close(s.logfd);
 	for (i = 0; i < s.ndsel; i++)

@@ -330,7 +330,8 @@ supervisor_killed_body()
 	sleep 0.2
 	atf_check -o match:'"state":"unsupervised"' -o match:'"supervised":false' \
 	    "$PTVM" -H h status --json t1
-	atf_check -s exit:1 -e match:'bhyve \(pid [0-9]+\) still runs this VM without a supervisor' \
+	atf_check -s exit:1 -o ignore \
+	    -e match:'bhyve \(pid [0-9]+\) still runs this VM without a supervisor' \
 	    "$PTVM" -H h start t1
 	atf_check -o match:'no supervisor; pressed the ACPI power button' \
 	    "$PTVM" -H h stop t1
@@ -350,6 +351,121 @@ supervisor_killed_body()
 	atf_check -o match:'nothing to restore' "$PTVM" -H h host restore
 }
 supervisor_killed_cleanup()
+{
+	cleanup_vms
+}
+
+# chatted N PID: until the bhyve stand-in PID has chattered line N.
+chatted()
+{
+	i=0
+	while [ "$(cat h/run/bhyve.chatter 2>/dev/null || echo 0)" -lt "$1" ]
+	do
+		kill -0 "$2" 2>/dev/null ||
+		    atf_fail "bhyve $2 died before its line $1"
+		i=$((i + 1))
+		[ $i -gt 100 ] && atf_fail "bhyve never said line $1"
+		sleep 0.1
+	done
+}
+
+# msr N: the register of the stand-in's chatter line N.
+msr()
+{
+	printf '0x%x' $((0xc0010000 + $1))
+}
+
+atf_test_case supervisor_killed_output cleanup
+supervisor_killed_output_head()
+{
+	atf_set descr "bhyve outlives a SIGKILLed supervisor while it prints" \
+	    "(no SIGPIPE), its output waits in NAME.out, and host restore" \
+	    "leaves it running but folds that output into the log, once"
+}
+supervisor_killed_output_body()
+{
+	lifehost
+	ctl chatter=100
+	atf_check -o ignore "$PTVM" -H h start t1
+	waitstate running
+	bpid=$(st pid)
+	chatted 2 "$bpid"
+	kill -9 "$(cat h/run/t1.pid)"
+	k=$(cat h/run/bhyve.chatter)
+	# Lines printed with nobody reading: each would raise SIGPIPE on a pipe.
+	chatted $((k + 5)) "$bpid"
+	n=$(cat h/run/bhyve.chatter)
+	atf_check -o match:"^rdmsr to register $(msr "$n") on vcpu 0\$" \
+	    cat h/log/t1.out
+	atf_check -s exit:1 grep -q "register $(msr "$n") " h/log/t1.log
+	atf_check -o match:'"state":"unsupervised"' \
+	    "$PTVM" -H h status --json t1
+	atf_check -o match:'t1\.out' "$PTVM" -H h status t1
+	# A running bhyve is left alone: its journal stays, its output is read.
+	atf_check -o match:'t1: left alone: bhyve still runs' \
+	    -e match:'bhyve \(pid [0-9]+\) still runs t1 unsupervised' \
+	    "$PTVM" -H h host restore
+	atf_check test -e h/run/t1.undo
+	atf_check -s exit:1 grep -q '^sysctl kern.consmute=0$' h/journal
+	kill -0 "$bpid" 2>/dev/null || atf_fail "host restore ended bhyve"
+	atf_check -o match:'ptvm: bhyve.s output while no supervisor ran' \
+	    -o match:"bhyve: rdmsr to register $(msr "$n") on vcpu 0\$" \
+	    cat h/log/t1.log
+	atf_check -o match:'no supervisor; pressed the ACPI power button' \
+	    "$PTVM" -H h stop t1
+	i=0
+	while kill -0 "$bpid" 2>/dev/null; do
+		i=$((i + 1)); [ $i -gt 50 ] && atf_fail "bhyve still runs"
+		sleep 0.1
+	done
+	last=$(cat h/run/bhyve.chatter)
+	[ "$last" -gt "$n" ] || atf_fail "no chatter after line $n"
+	atf_check -o match:'put back kern.consmute=0' -e match:'ended unseen' \
+	    "$PTVM" -H h host restore
+	# Every line once: what the supervisor read, then what recovery did.
+	for j in 1 "$k" "$n" "$last"; do
+		atf_check -o inline:'1\n' grep -c \
+		    "bhyve: rdmsr to register $(msr "$j") on" h/log/t1.log
+	done
+	atf_check -o match:'nothing to restore' "$PTVM" -H h host restore
+}
+supervisor_killed_output_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case output_file cleanup
+output_file_head()
+{
+	atf_set descr "bhyve's output goes to LOGDIR/NAME.out (never through" \
+	    "a symbolic link); what a crashed host left unread there" \
+	    "reaches the log at the next start"
+}
+output_file_body()
+{
+	lifehost
+	mkdir -p h/log
+	echo 'precious' > target
+	ln -s ../../target h/log/t1.out
+	ctl chatter=0
+	atf_check -s exit:1 -o ignore \
+	    -e match:"t1.out: .*; bhyve's output would be lost" \
+	    "$PTVM" -H h start t1
+	atf_check -o inline:'precious\n' cat target
+	atf_check -s exit:1 test -e h/run/bhyve.runs
+	# A host that crashed: no status file, two lines the log lacks.
+	rm h/log/t1.out
+	printf 'seen\nunseen one\nunseen two' > h/log/t1.out
+	printf '%020d\n' 5 > h/log/t1.out.pos
+	atf_check -o match:'2 lines of bhyve.s output written while no' \
+	    "$PTVM" -H h start t1
+	atf_check -o match:'bhyve: unseen one$' -o match:'bhyve: unseen two$' \
+	    -o not-match:'bhyve: seen$' cat h/log/t1.log
+	# The new run's file starts empty.
+	atf_check -s exit:1 grep -q unseen h/log/t1.out
+	atf_check -o ignore "$PTVM" -H h stop t1
+}
+output_file_cleanup()
 {
 	cleanup_vms
 }
@@ -475,6 +591,8 @@ atf_init_test_cases()
 	atf_add_test_case acpi_not_enabled
 	atf_add_test_case supervisor_signal
 	atf_add_test_case supervisor_killed
+	atf_add_test_case supervisor_killed_output
+	atf_add_test_case output_file
 	atf_add_test_case bridge_tap_isolate
 	atf_add_test_case stale_vm
 	atf_add_test_case evidence_dead_device
