@@ -1144,34 +1144,35 @@ check_required(struct kcheck *kc, const struct bcfg_var *dv)
 #undef HAS
 }
 
+/*
+ * calc_topology() in bhyverun.c: cores and threads default to 1, sockets
+ * to the vCPU count (docs/freebsd.md B-ISO3); with cpus given, the
+ * product must equal it or bhyve exits ("Topology (...) does not match").
+ */
 static void
 check_topology(struct kcheck *kc)
 {
 	static const char *names[] = { "sockets", "cores", "threads" };
 	const struct bcfg_var *cv, *v;
-	long long n, prod;
+	long long n, prod, x[3];
 	size_t i;
 
 	if ((cv = bcfg_find(kc->cfg, "cpus")) == NULL ||
 	    parse_ll(cv->val, 0, &n) != 0)
 		return;
-	prod = 1;
 	for (i = 0; i < nitems(names); i++) {
-		long long x;
-
+		x[i] = i == 0 ? n : 1;
 		if ((v = bcfg_find(kc->cfg, names[i])) == NULL)
 			continue;
-		if (parse_ll(v->val, 0, &x) != 0 || x < 1 || x > U16)
+		if (parse_ll(v->val, 0, &x[i]) != 0 || x[i] < 1 || x[i] > U16)
 			return;
-		prod *= x;
 	}
-	if (bcfg_find(kc->cfg, "sockets") == NULL &&
-	    bcfg_find(kc->cfg, "cores") == NULL &&
-	    bcfg_find(kc->cfg, "threads") == NULL)
-		return;
+	prod = x[0] * x[1] * x[2];
 	if (prod != n)
 		verr(kc, cv, "cpus: %lld vCPUs, but sockets*cores*threads is "
-		    "%lld; bhyve refuses the topology", n, prod);
+		    "%lld (%lld*%lld*%lld%s); bhyve refuses the topology", n,
+		    prod, x[0], x[1], x[2], bcfg_find(kc->cfg, "sockets") ==
+		    NULL ? ", sockets unset: bhyve takes sockets=cpus" : "");
 	for (i = 0; i < kc->cfg->n; i++) {
 		unsigned long vc;
 		const char *p;

@@ -39,10 +39,15 @@ static const struct bhyvelog_known known[] = {
 	    "the firmware setup if there is none" },
 	{ "memory", "Unable to setup memory",
 	    "bhyverun.c",
-	    "vmm could not allocate or wire the guest memory (12 is ENOMEM: "
-	    "not enough free memory or over vm.max_user_wired)",
-	    "lower memory=, free host memory (ZFS ARC: vfs.zfs.arc_max), or "
-	    "raise vm.max_user_wired" },
+	    "vmm could not allocate or wire the guest memory; 12 is ENOMEM: "
+	    "the wiring would go over vm.max_user_wired (guest pages plus "
+	    "vm.stats.vm.v_user_wire_count), or the host is out of free memory "
+	    "(14, EFAULT: the mapping itself failed)",
+	    "sysctl vm.max_user_wired=PAGES (and the same line in "
+	    "/etc/sysctl.conf), PAGES at least the guest's memory in pages "
+	    "plus vm.stats.vm.v_user_wire_count (\"ptvm check VM\" says the "
+	    "number); or lower memory=, or free host memory (ZFS ARC: "
+	    "vfs.zfs.arc_max)" },
 	{ "exists", "vm_create: File exists",
 	    "bhyverun.c",
 	    "a VM of this name already exists in /dev/vmm (left by a crash, "
@@ -69,6 +74,14 @@ static const struct bhyvelog_known known[] = {
 	    "guest",
 	    "check dmesg for ppt/IOMMU messages, that the IOMMU is on "
 	    "(hw.vmm.amdvi.enable=1 on AMD) and no other VM holds the device" },
+	{ "vcpu-pin", "function fbsdrun_start_thread",
+	    "bhyverun.c",
+	    "a vCPU thread could not be pinned: its host CPU is outside "
+	    "bhyve's cpuset (the kernel refuses the affinity with EINVAL and "
+	    "bhyve's assert aborts it)",
+	    "start bhyve in a set that holds its CPUs (isolate=yes does: "
+	    "cpuset -c -l); \"cpuset -g -s 1\" shows whether set 1 was "
+	    "shrunk away from the pinned CPUs" },
 	{ "pinning", "invalid vcpu pinning",
 	    "bhyverun.c",
 	    "a -p vcpu:hostcpu value is malformed (bhyve exits 64, EX_USAGE)",

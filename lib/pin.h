@@ -72,7 +72,10 @@ void	pin_json(const struct pin_plan *, struct json *, const char *);
  * Host isolation: cpuset(1) runs that keep the host's processes (cpuset 1)
  * off the VM's CPUs while it runs, and undo that.  Each is an argument
  * vector for the supervisor to run; launch is the prefix that starts
- * bhyve in a new set on the VM's CPUs.
+ * bhyve in a new set on the VM's CPUs.  bhyve must not inherit set 1:
+ * once set 1 lacks the VM's CPUs, the kernel refuses to pin a vCPU
+ * thread there and bhyve aborts (docs/freebsd.md C3, B-ISO1); a set made
+ * by cpuset(2) hangs from the root, not from set 1 (C2).
  */
 struct pin_isolation {
 	struct topo_set	 host;		/* CPUs the host keeps */
@@ -85,6 +88,13 @@ struct pin_isolation {
 
 int	pin_isolate(const struct topo *, const struct pin_plan *,
 	    struct pin_isolation *, struct diags *);
+/*
+ * The prefix of bhyve's argument vector: iso's launch when isolate is
+ * set, the VM is pinned (p) on a known topology (t) and a CPU is left to
+ * the host; NULL otherwise (bhyve runs as it is).
+ */
+char *const *pin_launch_prefix(const struct topo *, const struct pin_plan *,
+	    bool, struct pin_isolation *);
 void	pin_isolation_free(struct pin_isolation *);
 
 #endif /* PTVM_PIN_H */

@@ -89,9 +89,11 @@ pin_list_str(const struct topo_set *s)
 
 /*
  * cpuset(1): "cpuset -l HOST -s 1" moves every process of the default
- * set (all of userland) to the host's CPUs, "cpuset -c -l VM bhyve ..."
- * starts bhyve in a new set on the VM's CPUs, and "cpuset -l ALL -s 1"
- * gives the host everything back.
+ * set (all of userland) to the host's CPUs (freebsd.md C4), "cpuset -c -l
+ * VM bhyve ..." starts bhyve in a new set, made under the root and so
+ * not bound by set 1, restricted to the VM's CPUs, where every vCPU pin
+ * lies (C2, C5), and "cpuset -l ALL -s 1" gives the host everything
+ * back.
  */
 int
 pin_isolate(const struct topo *t, const struct pin_plan *p,
@@ -130,6 +132,21 @@ pin_isolate(const struct topo *t, const struct pin_plan *p,
 	iso->launch[2] = "-l";
 	iso->launch[3] = iso->lists[1];
 	return (0);
+}
+
+char *const *
+pin_launch_prefix(const struct topo *t, const struct pin_plan *p,
+    bool isolate, struct pin_isolation *iso)
+{
+	struct diags d;
+	int rv;
+
+	if (!isolate || t == NULL || p == NULL)
+		return (NULL);
+	diags_init(&d);
+	rv = pin_isolate(t, p, iso, &d);
+	diags_free(&d);
+	return (rv == 0 ? iso->launch : NULL);
 }
 
 void

@@ -236,6 +236,33 @@ pins(struct imp *im)
 		    "pin=threads\npin=none\n");
 }
 
+/*
+ * "-c N" alone: bhyve's calc_topology() makes sockets the vCPU count and
+ * cores and threads 1 (docs/freebsd.md B-ISO3), while ptvm gives one
+ * socket of N cores; said, since a Windows client guest uses at most two
+ * sockets and so saw two of the script's vCPUs.
+ */
+static void
+topology_note(struct imp *im, const char *cpus)
+{
+	const struct bcfg_var *cv;
+
+	if (bcfg_find(im->cfg, "sockets") != NULL ||
+	    bcfg_find(im->cfg, "cores") != NULL ||
+	    bcfg_find(im->cfg, "threads") != NULL ||
+	    strcmp(cpus, "1") == 0)
+		return;
+	cv = bcfg_find(im->cfg, "cpus");
+	diag_warn(im->d, cv->file, cv->line, "-c %s without sockets gives the "
+	    "guest %s sockets of 1 core (bhyve's calc_topology); ptvm gives "
+	    "it 1 socket of %s cores; write sockets=%s to keep the script's",
+	    cpus, cpus, cpus, cpus);
+	sb_printf(im->out, "# -c %s without sockets gave the guest %s sockets "
+	    "of 1 core (bhyve\n# sets sockets=cpus); ptvm gives it 1 socket "
+	    "of %s cores (Windows client\n# editions use at most 2 sockets). "
+	    "sockets=%s keeps the script's.\n", cpus, cpus, cpus, cpus);
+}
+
 int
 vm_import(const struct bcfg *cfg, const char *src, struct strbuf *out,
     struct diags *d)
@@ -255,8 +282,10 @@ vm_import(const struct bcfg *cfg, const char *src, struct strbuf *out,
 	sb_printf(out, "# Imported by ptvm from %s (ptvm.conf(5)).\n", src);
 	if (get(&im, "name", true) == NULL)
 		diag_warn(d, src, 0, "the bhyve command line names no VM");
-	if ((v = get(&im, "cpus", true)) != NULL)
+	if ((v = get(&im, "cpus", true)) != NULL) {
+		topology_note(&im, v);
 		sb_printf(out, "cpus=%s\n", v);
+	}
 	if ((v = get(&im, "memory.size", true)) != NULL)
 		sb_printf(out, "memory=%s\n", v);
 	pins(&im);

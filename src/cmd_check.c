@@ -511,11 +511,65 @@ chk_console(struct host *h, const struct vm *vm, struct checks *cs)
 		    "for %s", vm->console);
 }
 
+/*
+ * Guest memory with memory.wired is wired with VM_MAP_WIRE_USER, which
+ * counts against vm.max_user_wired together with every other user wiring
+ * (vm.stats.vm.v_user_wire_count), both in pages; over it, vmm fails the
+ * mapping with ENOMEM and bhyve says "Unable to setup memory (12)"
+ * (docs/freebsd.md V-MEM1..V-MEM4).  A VM that already exists in the
+ * kernel has its pages in the count already.
+ */
+static void
+chk_wired(struct host *h, const struct vm *vm, struct checks *cs)
+{
+	const char *w;
+	char fix[160];
+	long long max, used, pg;
+	unsigned long long need;
+
+	w = bcfg_get(&vm->cfg, "memory.wired");
+	if (w == NULL || bcfg_bool(w) != 1)
+		return;
+	if (host_sysctl_int(h, "vm.max_user_wired", &max) != 0 || max <= 0) {
+		chk_add(cs, CHK_SKIP, "wired", NULL, "vm.max_user_wired "
+		    "unknown");
+		return;
+	}
+	if (host_sysctl_int(h, "hw.pagesize", &pg) != 0 || pg <= 0)
+		pg = 4096;
+	if (host_sysctl_int(h, "vm.stats.vm.v_user_wire_count", &used) != 0 ||
+	    used < 0)
+		used = 0;
+	need = (vm->memory + (unsigned long long)pg - 1) /
+	    (unsigned long long)pg;
+	if (life_vm_exists(h, vm->name))
+		used = (unsigned long long)used > need ? used - (long long)need :
+		    0;
+	if (need + (unsigned long long)used > (unsigned long long)max) {
+		(void)snprintf(fix, sizeof(fix), "sysctl vm.max_user_wired=%llu, "
+		    "and vm.max_user_wired=%llu in /etc/sysctl.conf to keep it",
+		    need + (unsigned long long)used,
+		    need + (unsigned long long)used);
+		chk_add(cs, CHK_FAIL, "wired", fix, "%llu MiB to wire, but "
+		    "vm.max_user_wired allows %lld MiB and users have %lld MiB "
+		    "wired (vm.stats.vm.v_user_wire_count): bhyve would stop "
+		    "with \"Unable to setup memory (12)\"",
+		    (unsigned long long)(vm->memory >> 20), max * pg >> 20,
+		    used * pg >> 20);
+	} else
+		chk_add(cs, CHK_PASS, "wired", NULL, "%llu MiB to wire; "
+		    "vm.max_user_wired allows %lld MiB, %lld MiB wired by users "
+		    "now", (unsigned long long)(vm->memory >> 20),
+		    max * pg >> 20, used * pg >> 20);
+}
+
+/* Against the limit first, then whether the host keeps enough. */
 static void
 chk_memory(struct host *h, const struct vm *vm, struct checks *cs)
 {
 	long long phys;
 
+	chk_wired(h, vm, cs);
 	if (host_sysctl_int(h, "hw.physmem", &phys) != 0 || phys <= 0) {
 		chk_add(cs, CHK_SKIP, "memory", NULL, "hw.physmem unknown");
 		return;

@@ -67,6 +67,7 @@ struct sv {
 	struct life_out	 out;		/* bhyve's output, NAME.out */
 	int64_t		 out_at;	/* next read of it; -1: none */
 	char		*argv[16];
+	struct pin_isolation iso;	/* bhyve's cpuset(1) prefix */
 	int64_t		 probe_at;	/* -1: no look planned */
 	int64_t		 probe_step;
 	int64_t		 exited_at;	/* ms bhyve's end was seen, or -1 */
@@ -810,9 +811,15 @@ sv_open_log(struct sv *s)
 static void
 sv_argv(struct sv *s)
 {
+	char *const *pre;
 	size_t n;
 
 	n = 0;
+	/* isolate=yes: bhyve in a set of its own that holds its vCPUs' CPUs. */
+	pre = pin_launch_prefix(s->ld->have_topo ? &s->ld->topo : NULL,
+	    s->ld->vm.plan, s->ld->vm.life.isolate, &s->iso);
+	while (pre != NULL && *pre != NULL)
+		s->argv[n++] = *pre++;
 	s->argv[n++] = __DECONST(char *, "bhyve");
 	s->argv[n++] = __DECONST(char *, "-k");
 	s->argv[n++] = __DECONST(char *, s->p->conf);
@@ -966,6 +973,7 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 		close(s.logfd);
 	for (i = 0; i < s.ndsel; i++)
 		free(s.before[i]);
+	pin_isolation_free(&s.iso);
 	close(sp[0]);
 	close(sp[1]);
 	sv_sigw = -1;

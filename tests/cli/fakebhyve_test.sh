@@ -210,8 +210,47 @@ fakebhyvectl_destroy_body()
 	    cat h/run/bhyvectl.args
 }
 
+atf_test_case fakecpuset_kernel_rules
+fakecpuset_kernel_rules_body()
+{
+	fake h
+	cp "$TESTBIN/cpuset" h/bin/
+	echo 'hw.ncpu: 8' > h/sysctl.txt
+	printf 'cpus=2\nname=vm1\nvcpu.0.cpuset=4\nvcpu.1.cpuset=5\n' > vm1.conf
+	# cpuset_modify(): set 0 is read only, CPUs beyond the root refused.
+	atf_check -s exit:1 -e inline:'cpuset: setaffinity: Operation not permitted\n' \
+	    h/bin/cpuset -l 0-3 -s 0
+	atf_check -s exit:1 -e inline:'cpuset: setaffinity: Invalid argument\n' \
+	    h/bin/cpuset -l 0-8 -s 1
+	atf_check h/bin/cpuset -l 0-3 -s 1
+	atf_check -o inline:'cpuset 1 mask: 0, 1, 2, 3\n' h/bin/cpuset -g -s 1
+	# bhyve left in set 1 cannot pin to 4 and 5: the assert aborts it.
+	atf_check -s signal:6 -e match:'Assertion failed: \(error == 0\), function fbsdrun_start_thread' \
+	    h/bin/bhyve -k vm1.conf
+	# A set of its own hangs from the root: 4-5 is allowed there.
+	h/bin/cpuset -c -l 4-5 bhyve -k vm1.conf > /dev/null 2>&1 &
+	pid=$!
+	waitrun h vm1 $pid
+	atf_check -o match:'^cpuset=3$' -o match:'^pins=4 5$' cat h/run/vmm/vm1
+	atf_check -o match:'^3 4 5$' cat h/run/cpuset.sets
+	# A process mask must lie within its set, here set 1.
+	atf_check -s exit:1 -e inline:'cpuset: setaffinity: Invalid argument\n' \
+	    h/bin/cpuset -s 1 -l 4 true
+	kill -9 $pid
+	# A live bhyve of set 1 pinned to 2 keeps set 1 from leaving CPU 2.
+	h/bin/cpuset -l 0-7 -s 1
+	printf 'cpus=1\nname=vm2\nvcpu.0.cpuset=2\n' > vm2.conf
+	h/bin/bhyve -k vm2.conf > /dev/null 2>&1 &
+	pid=$!
+	waitrun h vm2 $pid
+	atf_check -s exit:1 -e inline:'cpuset: setaffinity: Resource deadlock avoided\n' \
+	    h/bin/cpuset -l 0,1 -s 1
+	kill -9 $pid
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case fakecpuset_kernel_rules
 	atf_add_test_case fakebhyve_records_args_and_config
 	atf_add_test_case fakebhyve_sigterm_powers_off_after_delay
 	atf_add_test_case fakebhyve_sigterm_before_acpi_kills

@@ -496,6 +496,37 @@ bridge_tap_isolate_cleanup()
 	cleanup_vms
 }
 
+atf_test_case isolate_cpuset cleanup
+isolate_cpuset_head()
+{
+	atf_set descr "isolate=yes: set 1 leaves the VM's CPUs and bhyve runs" \
+	    "in a new set holding every CPU its vCPUs are pinned to" \
+	    "(the cpuset stand-in refuses a pin outside bhyve's set)"
+}
+isolate_cpuset_body()
+{
+	lifehost
+	vmkeys t1 isolate=yes pin=cores
+	atf_check -o match:'host processes moved off' \
+	    -o match:'t1: running, bhyve pid' "$PTVM" -H h start t1
+	# The plan of pin=cores on the guide's 12 CPUs: vCPUs on 2-5.
+	atf_check -o match:'^cpuset -l 0,1,6-11 -s 1$' \
+	    -o match:'^cpuset -c -l 2-5 bhyve -k .*/t1.bhyve.conf$' \
+	    cat h/journal
+	atf_check -o match:'^1 0 1 6 7 8 9 10 11$' cat h/run/cpuset.sets
+	set=$(sed -n 's/^cpuset=//p' h/run/vmm/t1)
+	atf_check -o match:"^$set 2 3 4 5\$" cat h/run/cpuset.sets
+	atf_check -o match:'^pins=2 3 4 5$' cat h/run/vmm/t1
+	waitstate running
+	atf_check -o ignore "$PTVM" -H h stop t1
+	atf_check -o match:'^cpuset -l 0-11 -s 1$' cat h/journal
+	atf_check -o match:'^1 0 1 2 3 4 5 6 7 8 9 10 11$' cat h/run/cpuset.sets
+}
+isolate_cpuset_cleanup()
+{
+	cleanup_vms
+}
+
 atf_test_case stale_vm cleanup
 stale_vm_head()
 {
@@ -594,6 +625,7 @@ atf_init_test_cases()
 	atf_add_test_case supervisor_killed_output
 	atf_add_test_case output_file
 	atf_add_test_case bridge_tap_isolate
+	atf_add_test_case isolate_cpuset
 	atf_add_test_case stale_vm
 	atf_add_test_case evidence_dead_device
 	atf_add_test_case restart_console

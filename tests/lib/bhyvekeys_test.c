@@ -286,6 +286,32 @@ ATF_TC_BODY(several_errors_at_once, tc)
 	diags_free(&d);
 }
 
+/* bhyve's calc_topology(): an unset sockets is cpus, cores/threads 1. */
+ATF_TC_WITHOUT_HEAD(topology_as_calc_topology);
+ATF_TC_BODY(topology_as_calc_topology, tc)
+{
+	static const char *const bad[] = { "cpus=8", "cores=8", NULL };
+	static const char *const one[] = { "cpus=4", "cores=1", NULL };
+	static const char *const two[] = { "cpus=8", "sockets=2", "cores=4",
+	    NULL };
+	static const char *const thr[] = { "cpus=8", "threads=2", NULL };
+	struct diags d;
+
+	diags_init(&d);
+	ATF_CHECK_EQ(check(bad, &d), 1);
+	ATF_CHECK(tu_diag_has(&d, "sockets*cores*threads is 64 (8*8*1, "
+	    "sockets unset: bhyve takes sockets=cpus)"));
+	diags_free(&d);
+	diags_init(&d);
+	ATF_CHECK_EQ(check(one, &d), 0);
+	ATF_CHECK_EQ(check(two, &d), 0);
+	diags_free(&d);
+	diags_init(&d);
+	ATF_CHECK_EQ(check(thr, &d), 1);
+	ATF_CHECK(tu_diag_has(&d, "sockets*cores*threads is 16"));
+	diags_free(&d);
+}
+
 ATF_TC_WITHOUT_HEAD(versions_and_lookup);
 ATF_TC_BODY(versions_and_lookup, tc)
 {
@@ -327,6 +353,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, required_keys);
 	ATF_TP_ADD_TC(tp, value_types_good_and_bad);
 	ATF_TP_ADD_TC(tp, several_errors_at_once);
+	ATF_TP_ADD_TC(tp, topology_as_calc_topology);
 	ATF_TP_ADD_TC(tp, versions_and_lookup);
 	return (atf_no_error());
 }

@@ -315,6 +315,42 @@ ATF_TC_BODY(isolation_moves_the_host_off_the_vm_cpus_and_back, tc)
 	topo_free(&t);
 }
 
+/* bhyve's prefix: a new set (under the root) holding every pinned CPU. */
+ATF_TC_WITHOUT_HEAD(launch_prefix_holds_every_pinned_cpu);
+ATF_TC_BODY(launch_prefix_holds_every_pinned_cpu, tc)
+{
+	struct pin_isolation iso;
+	struct topo_set set;
+	struct pin_plan *p;
+	char *const *pre;
+	struct diags d;
+	struct topo t;
+	int i;
+
+	load_capture(captures[0], &t);
+	p = plan(&t, 6, PIN_CORES, NULL);
+	memset(&iso, 0, sizeof(iso));
+	ATF_CHECK(pin_launch_prefix(&t, p, false, &iso) == NULL);
+	ATF_CHECK(pin_launch_prefix(NULL, p, true, &iso) == NULL);
+	ATF_CHECK(pin_launch_prefix(&t, NULL, true, &iso) == NULL);
+	ATF_REQUIRE((pre = pin_launch_prefix(&t, p, true, &iso)) != NULL);
+	ATF_CHECK_STREQ(pre[0], "cpuset");
+	ATF_CHECK_STREQ(pre[1], "-c");
+	ATF_CHECK_STREQ(pre[2], "-l");
+	ATF_CHECK(pre[4] == NULL);
+	diags_init(&d);
+	ATF_REQUIRE_EQ(cpuset_parse(pre[3], &set, "launch", &d), 0);
+	diags_free(&d);
+	for (i = 0; i < p->nvcpus; i++)
+		ATF_CHECK_MSG(topo_set_has(&set, p->cpu[i]), "vCPU %d on %d "
+		    "outside %s", i, p->cpu[i], pre[3]);
+	ATF_CHECK_EQ(topo_set_count(&set), topo_set_count(&p->used));
+	pin_isolation_free(&iso);
+	p = plan(&t, 12, PIN_THREADS, NULL);
+	ATF_CHECK(pin_launch_prefix(&t, p, true, &iso) == NULL);
+	topo_free(&t);
+}
+
 ATF_TC_WITHOUT_HEAD(plan_on_1024_cpus_keeps_to_one_node);
 ATF_TC_BODY(plan_on_1024_cpus_keeps_to_one_node, tc)
 {
@@ -569,6 +605,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, reserve_list_overrides_the_default);
 	ATF_TP_ADD_TC(tp, impossible_requests_are_clear_errors);
 	ATF_TP_ADD_TC(tp, isolation_moves_the_host_off_the_vm_cpus_and_back);
+	ATF_TP_ADD_TC(tp, launch_prefix_holds_every_pinned_cpu);
 	ATF_TP_ADD_TC(tp, plan_on_1024_cpus_keeps_to_one_node);
 	ATF_TP_ADD_TC(tp, oracle_plans_are_optimal_on_every_shape);
 	return (atf_no_error());

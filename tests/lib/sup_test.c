@@ -664,6 +664,9 @@ ATF_TC_BODY(log_explanations, tc)
 		{ "PCI device at 6/0/1 is not using the ppt driver",
 		    "not-ppt" },
 		{ "Unable to setup memory (12)", "memory" },
+		{ "Assertion failed: (error == 0), function "
+		    "fbsdrun_start_thread, file /usr/src/usr.sbin/bhyve/"
+		    "bhyverun.c, line 586.", "vcpu-pin" },
 		{ "vm_create: File exists", "exists" },
 		{ "vm_create: Operation not permitted", "create" },
 		{ "vm_open: No such file or directory", "open" },
@@ -710,7 +713,9 @@ ATF_TC_BODY(log_explanations, tc)
 	sb_init(&sb);
 	bhyvelog_advice(bhyvelog_explain("Unable to setup memory (12)", 27),
 	    &sb);
-	ATF_CHECK(strstr(sb_str(&sb), "; fix: lower memory=") != NULL);
+	ATF_CHECK(strstr(sb_str(&sb), "over vm.max_user_wired") != NULL);
+	ATF_CHECK(strstr(sb_str(&sb), "; fix: sysctl vm.max_user_wired=") !=
+	    NULL);
 	sb_free(&sb);
 }
 
