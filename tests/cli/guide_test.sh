@@ -144,7 +144,8 @@ lifecycle_head()
 {
 	atf_set descr "on the booted guide host: start takes the console GPU" \
 	    "and mutes the console, stop, reboot, crash -> dirty -> refusal" \
-	    "-> --force, a guest that ignores ACPI"
+	    "-> --force, a guest that ignores ACPI, the supervisor SIGKILLed" \
+	    "while bhyve prints, host restore"
 }
 lifecycle_body()
 {
@@ -195,6 +196,36 @@ lifecycle_body()
 	[ "$(st last.dirty)" = yes ] || atf_fail "not dirty after the kill"
 	atf_check -o match:'^sysctl kern.consmute=0$' \
 	    sh -c "tail -n 3 h/journal"
+	# The supervisor SIGKILLed: bhyve, printing a line every 300 ms (the
+	# stand-in's chatter), runs on, and its lines are kept.
+	ctl action=run
+	atf_check -o ignore -e ignore "$PTVM" -H h start --force winpt
+	waitstate running
+	bpid=$(st pid)
+	kill -9 "$(cat h/run/winpt.pid)"
+	k=$(cat h/run/bhyve.chatter 2>/dev/null || echo 0)
+	sleep 1.2
+	kill -0 "$bpid" 2>/dev/null || atf_fail "bhyve died with its supervisor"
+	n=$(cat h/run/bhyve.chatter)
+	[ "$n" -gt "$k" ] || atf_fail "bhyve printed nothing after the kill"
+	atf_check -o match:'^rdmsr to register' cat h/log/winpt.out
+	atf_check -o match:'"state":"unsupervised"' \
+	    "$PTVM" -H h status --json winpt
+	atf_check -o match:'winpt: left alone: bhyve still runs' -e ignore \
+	    "$PTVM" -H h host restore
+	kill -0 "$bpid" 2>/dev/null || atf_fail "host restore ended bhyve"
+	atf_check -o match:'no supervisor; pressed the ACPI power button' \
+	    "$PTVM" -H h stop winpt
+	i=0
+	while kill -0 "$bpid" 2>/dev/null; do
+		i=$((i + 1)); [ $i -gt 50 ] && atf_fail "bhyve still runs"
+		sleep 0.1
+	done
+	atf_check -o match:'put back kern.consmute=0' -e match:'ended unseen' \
+	    -e match:'marked 1 passed-through function dirty' \
+	    "$PTVM" -H h host restore
+	[ "$(st last.kind)" = lost ] || atf_fail "last.kind $(st last.kind)"
+	atf_check -s exit:1 test -e h/run/winpt.undo
 }
 lifecycle_cleanup()
 {

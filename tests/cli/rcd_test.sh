@@ -119,8 +119,39 @@ shutdown_budget_cleanup()
 	cleanup_vms
 }
 
+atf_test_case boot_takes_console_gpu cleanup
+boot_takes_console_gpu_head()
+{
+	atf_set descr "autostart at boot of a VM whose GPU drives the" \
+	    "console: refused by default, started with console_gpu=take"
+}
+boot_takes_console_gpu_body()
+{
+	rcsetup
+	# The guide's host as it is: the RX 7600 drives the console.
+	sed -i.bak '/^hw.pci.default_vgapci_unit/d' h/sysctl.txt
+	cat >> rc.conf <<'EOT'
+ptvm_enable="YES"
+ptvm_list="t1"
+EOT
+	atf_check -o match:'Starting VM t1' \
+	    -e match:'t1: FAIL: passthru: 6/0/0 drives the host console; with console_gpu=refuse' \
+	    sh rc.d/ptvm start
+	atf_check -s exit:1 test -e h/run/bhyve.runs
+	echo 'console_gpu=take' >> h/root/usr/local/etc/ptvm/t1.conf
+	atf_check -o match:'t1: running' -o match:'kern.consmute=1 while the VM runs' \
+	    -e ignore sh rc.d/ptvm start
+	atf_check -o match:'Stopping VM t1' -o ignore sh rc.d/ptvm stop
+	atf_check -o match:'^sysctl kern.consmute=0$' cat h/journal
+}
+boot_takes_console_gpu_cleanup()
+{
+	cleanup_vms
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case boot_takes_console_gpu
 	atf_add_test_case disabled
 	atf_add_test_case start_stop_order
 	atf_add_test_case shutdown_budget
