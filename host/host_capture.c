@@ -1060,12 +1060,34 @@ cap_file_write(struct host *h, const char *path, const char *data,
 	return (cap_change(h, &op));
 }
 
+/*
+ * The stand-in for program argv0: DIR/bin/NAME, run only when the
+ * environment says PTVM_STANDINS=1 (the tests and benchmarks).  A
+ * capture is data: attached to a bug report, its programs must never run
+ * by accident.  Without it, changes are journaled and nothing runs.
+ */
+static bool
+cap_standin(struct host *h, const char *argv0, char *path, size_t sz)
+{
+	const char *base, *v;
+	struct stat sb;
+
+	if ((v = getenv("PTVM_STANDINS")) == NULL || strcmp(v, "1") != 0)
+		return (false);
+	base = strrchr(argv0, '/');
+	base = base != NULL ? base + 1 : argv0;
+	if (base[0] == '\0' || base[0] == '.' ||
+	    (size_t)snprintf(path, sz, "%s/bin/%s", h->dir, base) >= sz)
+		return (false);
+	return (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    access(path, X_OK) == 0);
+}
+
 static int
 cap_run(struct host *h, char *const *argv, struct host_proc *pr)
 {
 	struct hostop op = { .kind = HOP_EXEC,
 	    .argv = (const char *const *)argv };
-	const char *base;
 	char path[PATH_MAX];
 	int e;
 
@@ -1073,10 +1095,7 @@ cap_run(struct host *h, char *const *argv, struct host_proc *pr)
 	pr->status = 0;
 	if ((e = cap_change(h, &op)) != 0)
 		return (e);
-	base = strrchr(argv[0], '/');
-	base = base != NULL ? base + 1 : argv[0];
-	if ((size_t)snprintf(path, sizeof(path), "%s/bin/%s", h->dir, base) >=
-	    sizeof(path) || access(path, X_OK) != 0)
+	if (!cap_standin(h, argv[0], path, sizeof(path)))
 		return (0);
 	if ((e = sys_spawn_wait(path, argv, &pr->status)) != 0)
 		return (e);
@@ -1089,7 +1108,6 @@ cap_spawn(struct host *h, char *const *argv, int outfd, int *pid)
 {
 	struct hostop op = { .kind = HOP_EXEC,
 	    .argv = (const char *const *)argv };
-	const char *base;
 	char path[PATH_MAX];
 	int e;
 
@@ -1097,12 +1115,7 @@ cap_spawn(struct host *h, char *const *argv, int outfd, int *pid)
 		return (EINVAL);
 	if ((e = cap_change(h, &op)) != 0)
 		return (e);
-	base = strrchr(argv[0], '/');
-	base = base != NULL ? base + 1 : argv[0];
-	if ((size_t)snprintf(path, sizeof(path), "%s/bin/%s", h->dir, base) >=
-	    sizeof(path))
-		return (ENAMETOOLONG);
-	if (access(path, X_OK) != 0)
+	if (!cap_standin(h, argv[0], path, sizeof(path)))
 		return (ENOENT);
 	return (sys_spawn_fd(path, argv, outfd, pid));
 }
@@ -1157,7 +1170,6 @@ static int
 cap_run_output(struct host *h, char *const *argv, struct host_proc *pr,
     char **out, size_t *len)
 {
-	const char *base;
 	char path[PATH_MAX];
 	int e;
 
@@ -1167,10 +1179,7 @@ cap_run_output(struct host *h, char *const *argv, struct host_proc *pr,
 	*len = 0;
 	if (argv == NULL || argv[0] == NULL)
 		return (EINVAL);
-	base = strrchr(argv[0], '/');
-	base = base != NULL ? base + 1 : argv[0];
-	if ((size_t)snprintf(path, sizeof(path), "%s/bin/%s", h->dir, base) >=
-	    sizeof(path) || access(path, X_OK) != 0)
+	if (!cap_standin(h, argv[0], path, sizeof(path)))
 		return (0);
 	if ((e = sys_spawn_output(path, argv, HOST_OUTPUT_MAX, &pr->status, out,
 	    len)) != 0)

@@ -414,8 +414,8 @@ dc_report(const struct dc_opts *o, const char *ds, const char *parent,
 	zfs_size_exact(o->vbs, vbs, sizeof(vbs));
 	printf("created %s: %s, volblocksize=%s, volmode=dev, %s%s\n", ds,
 	    size, vbs, o->sparse ? "sparse (space is taken as the guest "
-	    "writes)" : "its space reserved", ran ? "" : " (journaled only: "
-	    "no zfs in the captured host's bin/)");
+	    "writes)" : "its space reserved", ran ? "" : " (journaled only: a "
+	    "captured host runs DIR/bin/zfs only with PTVM_STANDINS=1)");
 	if (parent[0] != '\0' && known)
 		printf("created %s too, a file system holding it (zfs create "
 		    "-p)\n", parent);

@@ -299,8 +299,8 @@ snap_take(struct ptvm_ctx *ctx, const char *vm, const struct vm_disks *dl,
 		    dl->nzvol, npool);
 	for (i = 0; i < dl->nzvol; i++)
 		printf(" %s", full[i]);
-	printf("%s\n", ran ? "" : " (journaled only: no zfs in the captured "
-	    "host's bin/)");
+	printf("%s\n", ran ? "" : " (journaled only: a captured host runs "
+	    "DIR/bin/zfs only with PTVM_STANDINS=1)");
 	return (0);
 }
 
@@ -480,8 +480,9 @@ cmd_snapshots(struct ptvm_ctx *ctx, int argc, char **argv)
 	if (r < 0)
 		goto out;
 	if (r == 1) {
-		diag_err(&ctx->diags, NULL, 0, "zfs cannot run here (no zfs "
-		    "in the captured host's bin/): the snapshots are unknown");
+		diag_err(&ctx->diags, NULL, 0, "zfs cannot run here (a captured "
+		    "host runs DIR/bin/zfs only with PTVM_STANDINS=1): the "
+		    "snapshots are unknown");
 		goto out;
 	}
 	if (zfs_vmsnap_group(&sl, dl.ds, dl.nzvol, &vl) != 0) {
@@ -757,8 +758,9 @@ cmd_rollback(struct ptvm_ctx *ctx, int argc, char **argv)
 	    (r = snap_list(ctx, &dl, &sl)) < 0)
 		goto out;
 	if (r == 1) {
-		diag_err(&ctx->diags, NULL, 0, "zfs cannot run here (no zfs "
-		    "in the captured host's bin/): ptvm cannot see what a "
+		diag_err(&ctx->diags, NULL, 0, "zfs cannot run here (a captured "
+		    "host runs DIR/bin/zfs only with PTVM_STANDINS=1): ptvm "
+		    "cannot see what a "
 		    "rollback would destroy, so it does none");
 		goto out;
 	}
@@ -781,7 +783,8 @@ cmd_rollback(struct ptvm_ctx *ctx, int argc, char **argv)
 	if (rb_run(ctx, ld.vm.name, name, &dl, rb, &ran) != 0)
 		goto out;
 	printf("%s is back at %s%s\n", ld.vm.name, name, ran ? "" :
-	    " (journaled only: no zfs in the captured host's bin/)");
+	    " (journaled only: a captured host runs "
+	    "DIR/bin/zfs only with PTVM_STANDINS=1)");
 	rv = EXIT_OK;
 out:
 	zfs_snap_free(&sl);

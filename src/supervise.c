@@ -426,9 +426,12 @@ sv_spawn(struct sv *s)
 	s->out_at = ev.now + SV_OUT_TICK;
 	return;
 fail:
-	sv_sayf(s, DIAG_ERROR, "cannot run %s: %s", s->argv[0], strerror(e));
-	snprintf(s->error, sizeof(s->error), "cannot run %s: %s", s->argv[0],
-	    strerror(e));
+	/* A captured host runs DIR/bin/NAME only with PTVM_STANDINS=1. */
+	snprintf(s->error, sizeof(s->error), "cannot run %s: %s%s", s->argv[0],
+	    strerror(e), s->h->dir != NULL && e == ENOENT ? " (a captured "
+	    "host runs its stand-in DIR/bin/bhyve only with PTVM_STANDINS=1; "
+	    "the start is journaled)" : "");
+	sv_say(s, DIAG_ERROR, s->error);
 failed:
 	ev.kind = SUP_EV_SPAWN_FAILED;
 	ev.err = e;

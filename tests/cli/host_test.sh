@@ -44,8 +44,46 @@ host_setup_runtime_body()
 	atf_check -o match:'vmm.ko is loaded already' "$PTVM" -H h host setup
 }
 
+atf_test_case captured_programs_need_standins
+captured_programs_need_standins_head()
+{
+	atf_set descr "a captured host's DIR/bin programs run only with" \
+	    "PTVM_STANDINS=1: a capture is data (issue 14, item 2)"
+}
+captured_programs_need_standins_body()
+{
+	cp -R "$DATA/../../examples/hosts/guide-rx7600" h
+	mkdir -p h/bin
+	# A hostile capture: its "ifconfig" and "zfs" would run as root.
+	for p in ifconfig zfs bhyve; do
+		printf '#!/bin/sh\necho ran >> "%s/ran.%s"\n' "$(pwd)" "$p" > h/bin/$p
+		chmod +x h/bin/$p
+	done
+	cat > h/root/usr/local/etc/ptvm/br.conf <<'EOT'
+cpus=2
+memory=1G
+net=bridge0
+EOT
+	atf_check -o ignore -e ignore env -u PTVM_STANDINS "$PTVM" -H h check br
+	atf_check -s exit:1 -o ignore -e match:'runs DIR/bin/zfs only with PTVM_STANDINS=1' \
+	    env -u PTVM_STANDINS "$PTVM" -H h snapshots winpt
+	atf_check -o ignore -e ignore env PTVM_STANDINS=yes "$PTVM" -H h check br
+	atf_check -s exit:1 test -e ran.ifconfig
+	atf_check -s exit:1 test -e ran.zfs
+	# start journals bhyve and says why it did not run.
+	atf_check -s exit:1 -o ignore \
+	    -e match:'runs its stand-in DIR/bin/bhyve only with PTVM_STANDINS=1' \
+	    env -u PTVM_STANDINS "$PTVM" -H h start -F br
+	atf_check -s exit:1 test -e ran.bhyve
+	atf_check -o match:'^bhyve -k ' cat h/journal
+	# With it, the stand-in runs.
+	atf_check -o ignore -e ignore env PTVM_STANDINS=1 "$PTVM" -H h check br
+	atf_check test -e ran.ifconfig
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case captured_programs_need_standins
 	atf_add_test_case host_setup_persistent_dropin
 	atf_add_test_case host_setup_runtime
 }

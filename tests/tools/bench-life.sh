@@ -8,6 +8,8 @@
 #     command is started and by the stand-in's trap.  Goal: < 10 ms.
 # Both include a fork/exec of date(1) (~1 ms); they are upper bounds.
 set -eu
+# The stand-ins of captured hosts run only with this (ptvm(8) ENVIRONMENT).
+export PTVM_STANDINS=1
 top=$(cd "$1" && pwd)
 runs=${2:-10}
 w=$(mktemp -d /tmp/ptvm-bench-life.XXXXXX)

@@ -5,6 +5,8 @@
 # "pci restore -n" on a captured host.  Budget: 5 ms a run, median, whole
 # process.  Uses hyperfine(1) when installed, a loop otherwise.
 set -eu
+# The stand-ins of captured hosts run only with this (ptvm(8) ENVIRONMENT).
+export PTVM_STANDINS=1
 TOP=${1:-.}
 PTVM="$TOP/ptvm"
 P="$TOP/tests/data/pci"

@@ -4,6 +4,8 @@
 # a rough loop without it).  Usage: bench-pin.sh TOP
 # The target (issue 4): "ptvm pin" on 1024 CPUs under 20 ms.
 set -eu
+# The stand-ins of captured hosts run only with this (ptvm(8) ENVIRONMENT).
+export PTVM_STANDINS=1
 top=$1
 work=${TMPDIR:-/tmp}/ptvm-bench-pin.$$
 trap 'rm -rf "$work"' EXIT

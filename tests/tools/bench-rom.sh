@@ -2,6 +2,8 @@
 # bench-rom.sh TOP: "ptvm rom inspect" on 16 MiB files must take under 20 ms
 # (median, whole process).  Uses hyperfine(1) when installed.
 set -eu
+# The stand-ins of captured hosts run only with this (ptvm(8) ENVIRONMENT).
+export PTVM_STANDINS=1
 TOP=${1:-.}
 PTVM="$TOP/ptvm"
 W=$(mktemp -d)

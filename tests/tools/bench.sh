@@ -2,6 +2,8 @@
 # Whole-process timings of ptvm on bundled captured hosts (median of
 # repeated runs).  Uses hyperfine when installed, a loop otherwise.
 set -eu
+# The stand-ins of captured hosts run only with this (ptvm(8) ENVIRONMENT).
+export PTVM_STANDINS=1
 top=$1
 host="$top/examples/hosts/msi-x570-rx5700"
 if command -v hyperfine >/dev/null 2>&1; then
