@@ -510,9 +510,17 @@ sup_recover(const struct sup_status *st, bool supervisor_alive,
 	o->ran = st->state != SUP_STARTING || st->ran;
 	o->dirty = sup_kind_dirty(SUP_K_LOST, o->ran) && ndev > 0;
 	o->at = now;
-	(void)snprintf(o->why, sizeof(o->why), "the supervisor (pid %d) and "
-	    "bhyve (pid %d) ended unseen while %s; nobody saw the guest "
-	    "power off", st->supervisor, st->pid, sup_state_name(st->state));
+	if (st->state == SUP_STARTING && st->pid == 0) {
+		/* Killed during set-up: no guest ever had the devices. */
+		o->ran = o->dirty = false;
+		(void)snprintf(o->why, sizeof(o->why), "start (pid %d) ended "
+		    "during set-up, before bhyve ran; its host changes are "
+		    "undone", st->supervisor);
+	} else
+		(void)snprintf(o->why, sizeof(o->why), "the supervisor (pid "
+		    "%d) and bhyve (pid %d) ended unseen while %s; nobody saw "
+		    "the guest power off", st->supervisor, st->pid,
+		    sup_state_name(st->state));
 	a = add(out, SUP_A_LOG);
 	a->level = DIAG_WARN;
 	(void)snprintf(a->msg, sizeof(a->msg), "%s", o->why);

@@ -571,23 +571,98 @@ daemonize(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 	_exit(rv);
 }
 
+/*
+ * What an interrupted start left: an undo journal with no supervisor
+ * (issue 14, item 9).  Its changes are undone first, bindings kept on
+ * ppt, so this start begins from the host as it was.
+ */
+static void
+start_pending(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
+    const struct life_paths *p)
+{
+	char what[256];
+	size_t n;
+
+	if (life_undo_pending(p, &n, what, sizeof(what)) != 0 || n == 0)
+		return;
+	print_fn(__DECONST(char *, ld->vm.name), DIAG_WARN, "an earlier start "
+	    "or supervisor left host changes without a VM; undoing them "
+	    "first");
+	fprintf(stderr, "%s: pending: %s\n", ld->vm.name, what);
+	(void)undo_restore(ctx, h, ld->vm.name, false, print_fn,
+	    __DECONST(char *, ld->vm.name));
+}
+
+/*
+ * The claim: a status file "starting" with the VM's devices, written while
+ * the host lock is held, so that every other start, bind and check sees
+ * them as taken from now on (life_vm_list).  *prev keeps what was there.
+ */
+static int
+start_claim(const struct vm_load *ld, const struct life_paths *p,
+    struct sup_status *prev, bool *had_prev)
+{
+	struct sup_status st;
+	struct diags d;
+	size_t i;
+	int e;
+
+	diags_init(&d);
+	*had_prev = life_status_read(p, prev, &d) == 0;
+	diags_free(&d);
+	if (*had_prev)
+		st = *prev;
+	else
+		sup_status_init(&st);
+	strlcpy(st.name, ld->vm.name, sizeof(st.name));
+	st.state = SUP_STARTING;
+	st.pid = 0;
+	st.supervisor = (int)getpid();
+	st.ran = false;
+	st.ndev = 0;
+	for (i = 0; i < ld->vm.ndev && st.ndev < SUP_STATUS_MAXDEV; i++)
+		if (ld->vm.dev[i].kind == VMD_PASSTHRU)
+			st.dev[st.ndev++] = ld->vm.dev[i].host;
+	strlcpy(st.log, p->log, sizeof(st.log));
+	if ((e = life_status_write(p, &st)) != 0)
+		fprintf(stderr, "ptvm: %s: %s: %s\n", ld->vm.name, p->status,
+		    strerror(e));
+	return (e != 0 ? -1 : 0);
+}
+
+/* A start that failed before the supervisor: the claim is withdrawn. */
+static void
+start_unclaim(const struct life_paths *p, const struct sup_status *prev,
+    bool had_prev)
+{
+
+	if (had_prev)
+		(void)life_status_write(p, prev);
+	else
+		(void)unlink(p->status);
+}
+
 static int
 start_vm(struct ptvm_ctx *ctx, const char *arg, bool fg, bool force)
 {
 	struct supervise_opts o = { .foreground = true, .force = force,
 	    .ready_fd = -1 };
+	struct sup_status prev;
 	struct life_paths p;
 	struct vm_load ld;
 	struct pidfh *pfh;
 	struct host *h;
 	pid_t other;
-	int rv, e;
+	bool claimed, had_prev;
+	int rv, e, hl;
 
 	if (ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
 	vm_load_init(&ld);
 	pfh = NULL;
 	rv = EXIT_FAIL;
+	hl = -1;
+	claimed = had_prev = false;
 	if (vm_load(ctx, arg, &ld) != 0)
 		goto out;
 	if ((e = life_paths(h, ld.vm.name, &p)) != 0 ||
@@ -609,9 +684,20 @@ start_vm(struct ptvm_ctx *ctx, const char *arg, bool fg, bool force)
 	}
 	/* bhyve must not inherit the lock: it would outlive us with it. */
 	(void)fcntl(pidfile_fileno(pfh), F_SETFD, FD_CLOEXEC);
-	if (start_dirty(&p, &ld.vm, force) || start_preflight(ctx, &ld) != 0 ||
-	    start_stale(h, ld.vm.name, &p) != 0)
+	start_pending(ctx, h, &ld, &p);
+	/* One start at a time decides and claims (life_host_lock). */
+	if ((hl = life_host_lock(h)) < 0) {
+		fprintf(stderr, "ptvm: %s: %s/host.lock: %s\n", ld.vm.name,
+		    h->rundir, strerror(errno));
 		goto fail;
+	}
+	if (start_dirty(&p, &ld.vm, force) || start_preflight(ctx, &ld) != 0 ||
+	    start_stale(h, ld.vm.name, &p) != 0 ||
+	    start_claim(&ld, &p, &prev, &had_prev) != 0)
+		goto fail;
+	claimed = true;
+	life_unlock(hl);
+	hl = -1;
 	if ((e = write_conf(&ld, &p)) != 0) {
 		fprintf(stderr, "ptvm: %s: %s\n", p.conf, strerror(e));
 		goto fail;
@@ -620,6 +706,7 @@ start_vm(struct ptvm_ctx *ctx, const char *arg, bool fg, bool force)
 	    start_consmute(h, &ld, &p) != 0 || start_taps(h, &ld, &p) != 0 ||
 	    start_isolate(h, &ld, &p) != 0 || start_nmdm(h, &ld) != 0)
 		goto undo;
+	claimed = false;		/* the supervisor's status from now on */
 	if (!fg) {
 		rv = daemonize(ctx, h, &ld, &p, pfh, force);
 		(void)pidfile_close(pfh);
@@ -632,6 +719,9 @@ start_vm(struct ptvm_ctx *ctx, const char *arg, bool fg, bool force)
 undo:
 	(void)undo_restore(ctx, h, ld.vm.name, true, print_fn, ld.vm.name);
 fail:
+	if (claimed)
+		start_unclaim(&p, &prev, had_prev);
+	life_unlock(hl);
 	if (pfh != NULL)
 		(void)pidfile_remove(pfh);
 	pfh = NULL;
@@ -961,6 +1051,8 @@ struct vmstate {
 	bool		 have_vm;
 	struct sup_dirty_list dirty;
 	char		 out[PATH_MAX];	/* bhyve's output file */
+	size_t		 npending;	/* undo entries with no supervisor */
+	char		 pending[256];
 };
 
 static void
@@ -993,7 +1085,16 @@ vmstate_read(struct ptvm_ctx *ctx, struct host *h, const char *name,
 	if (vs->have_st)
 		vs->state = sup_state_name(vs->st.state);
 	if (vs->have_st && vs->st.state != SUP_STOPPED && !vs->supervised)
-		vs->state = vs->bhyve_alive ? "unsupervised" : "lost";
+		vs->state = vs->bhyve_alive ? "unsupervised" :
+		    vs->st.state == SUP_STARTING && vs->st.pid == 0 ?
+		    "interrupted" : "lost";
+	/* Host changes nobody will undo: an interrupted start, a crash. */
+	if (!vs->supervised && life_undo_pending(&p, &vs->npending,
+	    vs->pending, sizeof(vs->pending)) != 0) {
+		vs->npending = 1;
+		strlcpy(vs->pending, "the undo journal cannot be read",
+		    sizeof(vs->pending));
+	}
 	/* Quietly: status of a VM whose file has errors still works. */
 	vs->have_vm = vm_load(ctx, name, &vs->ld) == 0;
 	diags_free(&ctx->diags);
@@ -1064,6 +1165,7 @@ status_json(struct vmstate *vs, struct json *j)
 	json_str(j, "name", vs->name);
 	json_str(j, "state", vs->state);
 	json_bool(j, "supervised", vs->supervised);
+	json_str(j, "undo_pending", vs->npending > 0 ? vs->pending : NULL);
 	json_int(j, "pid", vs->have_st ? vs->st.pid : 0);
 	json_int(j, "supervisor", vs->have_st ? vs->st.supervisor : 0);
 	if (uptime_s(vs) >= 0)
@@ -1181,6 +1283,11 @@ status_text(struct vmstate *vs)
 		printf("  bhyve runs without its supervisor, writing to %s; "
 		    "ptvm stop %s presses its power button, then ptvm host "
 		    "restore cleans up\n", vs->out, vs->name);
+	if (vs->npending > 0)
+		printf("  pending  %zu host change%s without a running VM: %s; "
+		    "ptvm host restore (or the next start) undoes %s\n",
+		    vs->npending, vs->npending == 1 ? "" : "s", vs->pending,
+		    vs->npending == 1 ? "it" : "them");
 	if (vs->have_vm) {
 		printf("  vCPUs    %d", vm->ncpus);
 		if (vm->pinned && vm->pin != NULL) {

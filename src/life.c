@@ -853,10 +853,52 @@ vm_from_status(struct host *h, struct host_vm *vm)
 	diags_free(&d);
 }
 
+/*
+ * A VM that a live ptvm start or supervisor holds but the kernel does not
+ * have yet (it is starting): its status file claims its devices.
+ */
+static int
+vm_add_starting(struct host *h, struct host_vm_list *vl, const char *name)
+{
+	struct life_paths p;
+	struct sup_status st;
+	struct host_vm *nv;
+	struct diags d;
+	size_t i;
+	int spid, e;
+
+	for (i = 0; i < vl->n; i++)
+		if (strcmp(vl->vm[i].name, name) == 0)
+			return (0);
+	if (life_paths(h, name, &p) != 0 || !life_supervisor(&p, &spid))
+		return (0);
+	diags_init(&d);
+	e = life_status_read(&p, &st, &d);
+	diags_free(&d);
+	if (e != 0 || st.state == SUP_STOPPED)
+		return (0);
+	if ((nv = reallocarray(vl->vm, vl->n + 1, sizeof(*nv))) == NULL)
+		return (ENOMEM);
+	vl->vm = nv;
+	nv = &vl->vm[vl->n];
+	memset(nv, 0, sizeof(*nv));
+	strlcpy(nv->name, name, sizeof(nv->name));
+	if (st.ndev > 0 && (nv->devs = calloc(st.ndev,
+	    sizeof(*nv->devs))) == NULL)
+		return (ENOMEM);
+	if (st.ndev > 0)
+		memcpy(nv->devs, st.dev, st.ndev * sizeof(*nv->devs));
+	nv->ndevs = st.ndev;
+	nv->devs_known = nv->by_ptvm = true;
+	vl->n++;
+	return (0);
+}
+
 int
 life_vm_list(struct host *h, struct host_vm_list *vl)
 {
-	size_t i;
+	char **names;
+	size_t i, n, k;
 	int e;
 
 	if ((e = h->ops->vm_list(h, vl)) != 0)
@@ -864,6 +906,73 @@ life_vm_list(struct host *h, struct host_vm_list *vl)
 	for (i = 0; i < vl->n; i++)
 		if (!vl->vm[i].devs_known)
 			vm_from_status(h, &vl->vm[i]);
+	if (sys_dir_list(h->rundir, &names, &n) != 0)
+		return (0);
+	for (i = 0; i < n && e == 0; i++) {
+		k = strlen(names[i]);
+		if (k <= 7 || strcmp(names[i] + k - 7, ".status") != 0)
+			continue;
+		names[i][k - 7] = '\0';
+		if (vm_name_ok(names[i]))
+			e = vm_add_starting(h, vl, names[i]);
+	}
+	host_names_free(names, n);
+	return (e);
+}
+
+int
+life_host_lock(struct host *h)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (sys_mkdir_p(h->rundir, 0755) != 0 ||
+	    (size_t)snprintf(path, sizeof(path), "%s/host.lock", h->rundir) >=
+	    sizeof(path))
+		return (-1);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) < 0)
+		return (-1);
+	while (flock(fd, LOCK_EX) != 0)
+		if (errno != EINTR) {
+			close(fd);
+			return (-1);
+		}
+	return (fd);
+}
+
+int
+life_undo_pending(const struct life_paths *p, size_t *n, char *what,
+    size_t wsz)
+{
+	static const char *const kinds[] = { "sysctl", "tap", "cpuset",
+	    "bind" };
+	struct undo_list l;
+	struct diags d;
+	size_t i;
+	int e;
+
+	*n = 0;
+	if (wsz > 0)
+		what[0] = '\0';
+	diags_init(&d);
+	e = journal_read(p->undo, &l, &d);
+	diags_free(&d);
+	if (e != 0) {
+		undo_free(&l);
+		return (-1);
+	}
+	*n = l.n;
+	for (i = 0; i < l.n; i++) {
+		if (i > 0)
+			strlcat(what, ", ", wsz);
+		strlcat(what, kinds[l.e[i].kind], wsz);
+		if (l.e[i].nw > 0 && l.e[i].kind != UNDO_CPUSET) {
+			strlcat(what, " ", wsz);
+			strlcat(what, l.e[i].w[0], wsz);
+		}
+	}
+	undo_free(&l);
 	return (0);
 }
 

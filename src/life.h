@@ -96,6 +96,21 @@ int	undo_restore(struct ptvm_ctx *, struct host *, const char *, bool,
  */
 int	life_vm_list(struct host *, struct host_vm_list *);
 
+/*
+ * The host-wide start lock (RUNDIR/host.lock): held by start from before
+ * its preflight until its status file claims the VM's devices, so that a
+ * second start sees the first and refuses (issue 14, item 6).  -1 on
+ * error, else the descriptor for life_unlock().
+ */
+int	life_host_lock(struct host *);
+
+/*
+ * The entries of the undo journal of the VM of p: their number, and a
+ * summary ("sysctl kern.consmute, bind pci0:6:0:0") in what.  0 when
+ * there is none; -1 when the journal cannot be read.
+ */
+int	life_undo_pending(const struct life_paths *, size_t *, char *, size_t);
+
 /* Whether the kernel has VM name; bhyvectl --destroy of it. */
 bool	life_vm_exists(struct host *, const char *);
 int	life_destroy(struct host *, const char *);

@@ -611,8 +611,89 @@ restart_console_body()
 	atf_check -s exit:2 -e match:'usage' "$PTVM" -H h stop -t 0 t1
 }
 
+atf_test_case two_starts_one_gpu cleanup
+two_starts_one_gpu_head()
+{
+	atf_set descr "two VM files with one passthru function started at" \
+	    "the same instant: one runs, the other refuses (issue 14, item 6)"
+}
+two_starts_one_gpu_body()
+{
+	lifehost
+	sed 's|zroot/vm/t1$|zroot/vm/t2|' h/root/usr/local/etc/ptvm/t1.conf \
+	    > h/root/usr/local/etc/ptvm/t2.conf
+	: > h/root/dev/zvol/zroot/vm/t2
+	for try in 1 2 3 4 5; do
+		"$PTVM" -H h start t1 > o1 2> e1 &
+		a=$!
+		"$PTVM" -H h start t2 > o2 2> e2 &
+		b=$!
+		wait $a; ra=$?
+		wait $b; rb=$?
+		[ $((ra + rb)) -eq 1 ] || { cat o1 e1 o2 e2 >&2; \
+		    atf_fail "try $try: exit statuses $ra and $rb"; }
+		cat e1 e2 > e
+		atf_check -o ignore -x 'grep -E "6/0/0 is in use by the (running|starting) VM t[12]|used by the running VM t[12]" e'
+		for v in t1 t2; do
+			"$PTVM" -H h stop "$v" >/dev/null 2>&1
+		done
+		rm -f h/run/dirty
+	done
+}
+two_starts_one_gpu_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case killed_start_pending cleanup
+killed_start_pending_head()
+{
+	atf_set descr "a start SIGKILLed during set-up: status shows the" \
+	    "pending undo journal; the next start undoes it, marks nothing" \
+	    "dirty and starts (issue 14, item 9)"
+}
+killed_start_pending_body()
+{
+	lifehost
+	# A bridge whose ifconfig hangs: start stops in the middle of set-up.
+	cat > h/bin/ifconfig <<'EOT'
+#!/bin/sh
+[ "$2" = create ] && [ -f "$(dirname "$0")/../run/ifconfig.hang" ] && sleep 30
+exit 0
+EOT
+	chmod +x h/bin/ifconfig
+	sed -i.bak 's/^net=tap0$/net=bridge0/' h/root/usr/local/etc/ptvm/t1.conf
+	: > h/run/ifconfig.hang
+	"$PTVM" -H h start t1 > out 2>&1 &
+	sp=$!
+	i=0
+	until grep -q '^sysctl kern.consmute=1$' h/journal 2>/dev/null; do
+		i=$((i + 1)); [ $i -gt 100 ] && atf_fail "start did not get far"
+		sleep 0.1
+	done
+	sleep 0.3
+	kill -9 $sp
+	pkill -f "$(pwd)/h/bin/ifconfig" 2>/dev/null
+	rm h/run/ifconfig.hang
+	atf_check -o match:'^t1: interrupted' \
+	    -o match:'pending  [0-9]+ host changes? without a running VM: .*sysctl kern.consmute' \
+	    "$PTVM" -H h status t1
+	atf_check -o match:'"undo_pending":".*sysctl kern.consmute' \
+	    "$PTVM" -H h status --json t1
+	atf_check -o match:'t1: running' -e ignore -o match:'put back kern.consmute=0' \
+	    "$PTVM" -H h start t1
+	atf_check -s exit:1 test -s h/run/dirty
+	atf_check -o ignore "$PTVM" -H h stop t1
+}
+killed_start_pending_cleanup()
+{
+	cleanup_vms
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case two_starts_one_gpu
+	atf_add_test_case killed_start_pending
 	atf_add_test_case start_stop
 	atf_add_test_case double_start
 	atf_add_test_case reboot_loop
