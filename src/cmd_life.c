@@ -580,10 +580,21 @@ static void
 start_pending(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
     const struct life_paths *p)
 {
+	struct sup_status st;
+	struct host_probe pr;
+	struct diags d;
 	char what[256];
 	size_t n;
+	bool alive;
 
 	if (life_undo_pending(p, &n, what, sizeof(what)) != 0 || n == 0)
+		return;
+	/* A bhyve that still runs keeps its changes (start_stale refuses). */
+	diags_init(&d);
+	alive = life_status_read(p, &st, &d) == 0 && st.pid > 0 &&
+	    h->ops->vm_probe(h, ld->vm.name, st.pid, &pr) == 0 && pr.alive;
+	diags_free(&d);
+	if (alive)
 		return;
 	print_fn(__DECONST(char *, ld->vm.name), DIAG_WARN, "an earlier start "
 	    "or supervisor left host changes without a VM; undoing them "
@@ -844,6 +855,119 @@ stop_line(const char *name, char *line, int64_t *deadline, bool *shown,
 }
 
 /* Asks the supervisor to stop the VM and follows it to the end. */
+/* Waits up to ms for the bhyve of st to end; true when it did. */
+static bool
+stop_wait_gone(struct host *h, const struct sup_status *st, int64_t ms)
+{
+	struct host_probe pr;
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	int64_t end;
+
+	end = life_mono_ms() + ms;
+	for (;;) {
+		/* No more its bhyve, and the process itself gone (or 2 s). */
+		if (h->ops->vm_probe(h, st->name, st->pid, &pr) != 0 ||
+		    !pr.alive) {
+			end = life_mono_ms() + 2000;
+			while (kill(st->pid, 0) == 0 && life_mono_ms() < end)
+				(void)nanosleep(&ts, NULL);
+			return (true);
+		}
+		if (life_mono_ms() >= end)
+			return (false);
+		(void)nanosleep(&ts, NULL);
+	}
+}
+
+/*
+ * A bhyve whose supervisor is gone (issue 14, item 10): stop presses the
+ * power button itself and waits, within the same time as the supervisor
+ * would, so that a shutdown does not cut the guest off; then it puts the
+ * host back.  bhyve destroys its VM when the guest powers off
+ * (destroy_on_poweroff, freebsd.md#B1), so a VM gone from the kernel is a
+ * clean power-off; anything else is an end nobody saw (life_recover).
+ */
+static int
+stop_unsupervised(struct ptvm_ctx *ctx, struct host *h,
+    const struct life_paths *p, struct sup_status *st,
+    const struct host_probe *pr, int timeout, bool force, int within)
+{
+	struct vm_load ld;
+	const char *name = st->name;
+	bool gone;
+
+	if (timeout <= 0) {
+		timeout = 120;
+		vm_load_init(&ld);
+		if (vm_load(ctx, name, &ld) == 0)
+			timeout = ld.vm.life.stop_timeout;
+		vm_load_free(&ld);
+		diags_free(&ctx->diags);
+		diags_init(&ctx->diags);
+	}
+	if (within > 0 && timeout > within)
+		timeout = within;
+	if (pr->acpi == 0 && !force) {
+		fprintf(stderr, "ptvm: %s: bhyve %d runs without a supervisor "
+		    "and its guest has not enabled ACPI, so SIGTERM would end "
+		    "bhyve at once (pm.c, freebsd.md#B4); not stopping it: try "
+		    "again later, or stop --force kills it\n", name, st->pid);
+		return (EXIT_FAIL);
+	}
+	if (pr->acpi != 0) {
+		if (kill(st->pid, SIGTERM) != 0) {
+			fprintf(stderr, "ptvm: %s: SIGTERM to bhyve %d: %s\n",
+			    name, st->pid, strerror(errno));
+			return (EXIT_FAIL);
+		}
+		printf("%s: no supervisor; pressed the ACPI power button of "
+		    "bhyve %d; waiting up to %d s\n", name, st->pid, timeout);
+		fflush(stdout);
+		gone = stop_wait_gone(h, st, (int64_t)timeout * 1000);
+	} else
+		gone = false;
+	if (!gone && !force) {
+		printf("%s: the guest did not power off within %d s; it still "
+		    "runs\n", name, timeout);
+		return (EXIT_FAIL);
+	}
+	if (!gone) {
+		printf("%s: killing bhyve %d (its devices will be marked "
+		    "dirty)\n", name, st->pid);
+		(void)kill(st->pid, SIGKILL);
+		if (!stop_wait_gone(h, st, 5000)) {
+			fprintf(stderr, "ptvm: %s: bhyve %d survived SIGKILL\n",
+			    name, st->pid);
+			return (EXIT_FAIL);
+		}
+	}
+	if (gone && !life_vm_exists(h, name)) {
+		/* What bhyve wrote with nobody reading goes to the log. */
+		life_out_orphan(p, true, print_fn, __DECONST(char *, name));
+		/* bhyve powered off and destroyed the VM: a clean end. */
+		st->state = SUP_STOPPED;
+		st->pid = st->supervisor = 0;
+		st->has_last = true;
+		st->last_kind = SUP_K_POWEROFF;
+		st->last_exit.signaled = false;
+		st->last_exit.code = 1;
+		st->last_exit.failed = false;
+		st->last_ran = true;
+		st->last_dirty = false;
+		st->last_time = life_wall_ms() / 1000;
+		strlcpy(st->last_why, "bhyve powered off after a stop request "
+		    "(no supervisor: the VM destroyed itself)",
+		    sizeof(st->last_why));
+		(void)life_status_write(p, st);
+		(void)undo_restore(ctx, h, name, false, print_fn,
+		    __DECONST(char *, name));
+		printf("%s: stopped: %s\n", name, st->last_why);
+		return (EXIT_OK);
+	}
+	(void)life_recover(ctx, h, name, print_fn, __DECONST(char *, name));
+	return (gone ? EXIT_OK : EXIT_FAIL);
+}
+
 static int
 stop_vm(struct ptvm_ctx *ctx, const char *name, int timeout, bool force,
     int within)
@@ -872,15 +996,8 @@ stop_vm(struct ptvm_ctx *ctx, const char *name, int timeout, bool force,
 		if (life_status_read(&p, &st, &d) == 0 && st.pid > 0 &&
 		    h->ops->vm_probe(h, name, st.pid, &pr) == 0 && pr.alive) {
 			diags_free(&d);
-			if (kill(st.pid, SIGTERM) != 0) {
-				fprintf(stderr, "ptvm: %s: SIGTERM to bhyve "
-				    "%d: %s\n", name, st.pid, strerror(errno));
-				return (EXIT_FAIL);
-			}
-			printf("%s: no supervisor; pressed the ACPI power "
-			    "button of bhyve %d.  Once it ends, ptvm host "
-			    "restore puts the host back.\n", name, st.pid);
-			return (EXIT_OK);
+			return (stop_unsupervised(ctx, h, &p, &st, &pr,
+			    timeout, force, within));
 		}
 		diags_free(&d);
 		printf("%s: not running\n", name);
