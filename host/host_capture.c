@@ -501,8 +501,11 @@ sim_clear_driver(struct cap *c, size_t i, bool force)
 	c->sim[i].fixed = false;
 	strlcpy(c->pci.dev[i].driver, "none", sizeof(c->pci.dev[i].driver));
 	c->pci.dev[i].unit = -1;
-	(void)sim_probe(c, i);
-	return (0);
+	/*
+	 * DEV_CLEAR_DRIVER returns device_probe_and_attach()'s error: ENXIO
+	 * when no loaded driver bids, after the class change (#D3).
+	 */
+	return (sim_probe(c, i));
 }
 
 static void
@@ -515,19 +518,54 @@ sim_probe_unattached(struct cap *c)
 			(void)sim_probe(c, i);
 }
 
-static int
-sim_kld(struct cap *c, const char *name, bool load)
+/* A tunable as the kernel reads an integer one: base 0, non-zero on. */
+static bool
+sim_tunable_on(const struct cap *c, const char *name, const char *legacy)
 {
-	char file[64];
+	const char *v;
+	char *end;
+	long long n;
+
+	if ((v = kv_get(&c->kenv, name)) == NULL &&
+	    (v = kv_get(&c->kenv, legacy)) == NULL)
+		return (false);
+	n = strtoll(v, &end, 0);
+	return (end != v && n != 0);
+}
+
+/* Whether any VM exists: vmm.ko will not unload then (#V7). */
+static bool
+sim_vms_exist(struct host *h, struct cap *c)
+{
+	char p[PATH_MAX], **names;
+	size_t n, i;
+	bool any;
+
+	if (c->vms.n > 0)
+		return (true);
+	if ((size_t)snprintf(p, sizeof(p), "%s/vmm", h->rundir) >= sizeof(p) ||
+	    sys_dir_list(p, &names, &n) != 0)
+		return (false);
+	for (i = 0, any = false; i < n; i++)
+		any |= names[i][0] != '.' && strstr(names[i], ".tmp") == NULL;
+	host_names_free(names, n);
+	return (any);
+}
+
+static int
+sim_kld(struct host *h, struct cap *c, const char *name, bool load)
+{
 	size_t i;
+	char file[64];
 
 	snprintf(file, sizeof(file), "%s%s", name,
 	    strstr(name, ".ko") != NULL ? "" : ".ko");
 	if (strcmp(file, "vmm.ko") != 0)
 		return (kv_set(&c->kld, file, load ? "" : NULL) == 0 ? 0 :
 		    ENOMEM);
+	/* The live host takes loading a loaded module as done (#L4). */
 	if (load == sim_vmm(c))
-		return (load ? EEXIST : ENOENT);
+		return (load ? 0 : ENOENT);
 	if (load) {
 		if (kv_set(&c->kld, file, "") != 0)
 			return (ENOMEM);
@@ -537,20 +575,22 @@ sim_kld(struct cap *c, const char *name, bool load)
 		 * VM with a passthru device is created (#V1).
 		 */
 		if (kv_set(&c->sysctl_set, "hw.vmm.amdvi.enable",
-		    kv_get(&c->kenv, "hw.vmm.amdvi.enable") != NULL &&
-		    strcmp(kv_get(&c->kenv, "hw.vmm.amdvi.enable"), "1") == 0 ?
-		    "1" : "0") != 0 ||
+		    sim_tunable_on(c, "hw.vmm.amdvi.enable",
+		    "hw.vmm.amdvi_enable") ? "1" : "0") != 0 ||
 		    kv_set(&c->sysctl_set, "hw.vmm.iommu.initialized", "0") != 0)
 			return (ENOMEM);
 		sim_probe_unattached(c);
 		return (0);
 	}
-	for (i = 0; i < c->pci.n; i++)
-		if (sim_vm_owned(c, i))
-			return (EBUSY);
+	/* vmmdev_cleanup() refuses while any VM exists (#V7). */
+	if (sim_vms_exist(h, c))
+		return (EBUSY);
 	for (i = 0; i < c->pci.n; i++)
 		if (pci_is_ppt(&c->pci.dev[i]) && c->sim[i].attached)
 			(void)sim_detach(c, i);
+	/* Its sysctl tree goes with it (#V2). */
+	(void)kv_set(&c->sysctl_set, "hw.vmm.amdvi.enable", NULL);
+	(void)kv_set(&c->sysctl_set, "hw.vmm.iommu.initialized", NULL);
 	(void)kv_set(&c->kld, "vmm", NULL);
 	return (kv_set(&c->kld, file, NULL) == 0 ? 0 : ENOMEM);
 }
@@ -599,6 +639,9 @@ sim_apply(struct host *h, const struct hostop *op)
 
 	switch (op->kind) {
 	case HOP_KENV_SET:
+		/* KENV_MNAMELEN and KENV_MVALLEN: 128 bytes (#K1). */
+		if (strlen(op->a) > 128 || strlen(op->b) > 128)
+			return (ENAMETOOLONG);
 		return (kv_set(&c->kenv, op->a, op->b) == 0 ? 0 : ENOMEM);
 	case HOP_KENV_UNSET:
 		if (kv_get(&c->kenv, op->a) == NULL)
@@ -609,18 +652,20 @@ sim_apply(struct host *h, const struct hostop *op)
 		    ENOMEM);
 	case HOP_KLDLOAD:
 	case HOP_KLDUNLOAD:
-		return (sim_kld(c, op->a, op->kind == HOP_KLDLOAD));
+		return (sim_kld(h, c, op->a, op->kind == HOP_KLDLOAD));
 	case HOP_INSTALL:
 	case HOP_EXEC:
 		return (0);
 	default:
 		break;
 	}
+	/*
+	 * A bus rescan only enumerates new functions and deletes vanished
+	 * ones (pci_rescan_method, freebsd.md#D4): nothing here changes.
+	 */
 	if (op->kind == HOP_RESCAN && strncmp(op->a, "pci", 3) == 0 &&
-	    strchr(op->a, ':') == NULL) {
-		sim_probe_unattached(c);	/* a bus */
+	    strchr(op->a, ':') == NULL)
 		return (0);
-	}
 	if ((e = sim_dev(c, op->a, &i)) != 0)
 		return (e);
 	switch (op->kind) {
@@ -672,6 +717,19 @@ journal_append(struct host *h, const char *line)
 }
 
 /*
+ * Whether a change that returned e took effect all the same: set and
+ * clear driver fix or unfix the class before they probe, and return the
+ * probe's ENXIO when no driver attaches (freebsd.md#D3).
+ */
+static bool
+cap_took_effect(const struct hostop *op, int e)
+{
+
+	return (e == 0 || (e == ENXIO && (op->kind == HOP_CLEAR_DRIVER ||
+	    op->kind == HOP_SET_DRIVER)));
+}
+
+/*
  * Runs a change: the failure rules first, then the simulation, then the
  * journal line (or a comment saying it failed).
  */
@@ -706,13 +764,20 @@ cap_change(struct host *h, const struct hostop *op)
 			    "devctl quiesce ", 15) == 0 &&
 			    strcmp(c->fail[i].cmd + 15, op->a) == 0))
 				e = c->fail[i].err;
-	if (e == 0)
+	if (e == 0) {
 		e = sim_apply(h, op);
+		if (e != 0 && cap_took_effect(op, e)) {
+			sb_printf(&line, "%s\n# (%s: done, but no driver "
+			    "attached)", sb_str(&sb), util_errname(e));
+			goto journal;
+		}
+	}
 	if (e == 0)
 		sb_puts(&line, sb_str(&sb));
 	else
 		sb_printf(&line, "# failed (%s): %s", util_errname(e),
 		    sb_str(&sb));
+journal:
 	if (line.oom)
 		e = ENOMEM;
 	else if (journal_append(h, sb_str(&line)) != 0 && e == 0)
@@ -747,7 +812,8 @@ replay_journal(struct host *h, struct diags *d)
 			diag_warn(d, "journal", line, "%s; line ignored", err);
 			continue;
 		}
-		if ((e = sim_apply(h, &hp.op)) != 0)
+		if ((e = sim_apply(h, &hp.op)) != 0 &&
+		    !cap_took_effect(&hp.op, e))
 			diag_warn(d, "journal", line, "replaying this change "
 			    "failed (%s); line ignored", strerror(e));
 		hostop_parsed_free(&hp);

@@ -1693,7 +1693,9 @@ hfb_vm_probe(struct host *h __unused, const char *name, int pid,
 	len = sizeof(kp);
 	if (sysctl(mib, 4, &kp, &len, NULL, 0) != 0)
 		return (errno == ESRCH ? 0 : errno);
-	if (len != sizeof(kp) || strcmp(kp.ki_comm, "bhyve") != 0)
+	/* A zombie is found too (pget without PGET_NOTWEXIT, #P3): gone. */
+	if (len != sizeof(kp) || strcmp(kp.ki_comm, "bhyve") != 0 ||
+	    kp.ki_stat == SZOMB)
 		return (0);
 	pr->acpi = SIGISMEMBER(kp.ki_sigignore, SIGTERM) ? 1 : 0;
 	mib[2] = KERN_PROC_ARGS;
@@ -1947,11 +1949,25 @@ host_capture_live(struct host *h, const char *dir, struct diags *dg)
 		    strerror(e));
 		return (e);
 	}
+	static const struct hfb_capfile plain = { "pciconf.txt",
+	    { "/usr/sbin/pciconf", "-lv", NULL } };
+
 	first = 0;
-	for (i = 0; i < nitems(hfb_capfiles); i++)
-		if ((e = hfb_capture_one(dir, &hfb_capfiles[i], dg)) != 0 &&
-		    first == 0)
+	for (i = 0; i < nitems(hfb_capfiles); i++) {
+		e = hfb_capture_one(dir, &hfb_capfiles[i], dg);
+		/*
+		 * -c opens /dev/pci for writing, which securelevel > 0 (or
+		 * not being root) refuses (pciconf.c list_devs, pci_open;
+		 * freebsd.md#D8): the list without capabilities then.
+		 */
+		if (e != 0 && strcmp(hfb_capfiles[i].file, "pciconf.txt") == 0 &&
+		    (e = hfb_capture_one(dir, &plain, dg)) == 0)
+			diag_warn(dg, "pciconf.txt", 0, "captured with pciconf "
+			    "-lv: capabilities are missing (securelevel > 0, or "
+			    "not root)");
+		if (e != 0 && first == 0)
 			first = e;
+	}
 	if ((e = hfb_capture_vmm(h, dir, dg)) != 0 && first == 0)
 		first = e;
 	return (first);

@@ -11,7 +11,9 @@
  *   - BARs without their addresses, or memory decoding turned off: the
  *     reset returned the header to its defaults (vfio logs this as "was
  *     0xc, writing 0xc000000c") or a driver left decoding off; writing
- *     the saved header back, or a rescan, fixes it.
+ *     the saved header back fixes it (a rescan does not: the PCI bus's
+ *     rescan only adds new functions and deletes vanished ones,
+ *     freebsd.md#D4).
  * Memory decoding off on its own is not a signature of one image, since
  * ppt(4) turns it off while no VM uses the function.
  */
@@ -41,7 +43,8 @@ pcicfg_sig_text(enum pcicfg_sig s)
 		return ("memory decoding is off, or a BAR lost or changed its "
 		    "address: a guest driver or a reset left the function "
 		    "disabled; restoring the saved header (ptvm pci restore) "
-		    "or a rescan (devctl rescan) usually fixes it");
+		    "usually fixes it (devctl rescan does not: it only finds "
+		    "new functions)");
 	case PCICFG_SIG_D3HOT:
 		return ("the function is stuck in D3hot (powered down): it was "
 		    "put to sleep and did not wake up; a bus reset or a host "

@@ -380,6 +380,7 @@ rollback(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
 			continue;
 		e = run_op(h, &inv.op);
 		if ((inv.op.kind == HOP_ATTACH && e == EBUSY) ||
+		    (inv.op.kind == HOP_CLEAR_DRIVER && e == ENXIO) ||
 		    (inv.op.kind == HOP_KLDUNLOAD && e == ENOENT))
 			e = 0;	/* already as it was */
 		log_result(log, arg, "  ", &inv.op, e);
@@ -537,9 +538,13 @@ unbind_execute(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
 	for (i = 0; i < p->n; i++) {
 		int e = exec_step(ctx, h, &p->steps[i], &did, log, arg);
 
-		/* No host driver wants it: explained below, not a failure. */
+		/*
+		 * No host driver wants it: explained below, not a failure.
+		 * clear driver says so with ENXIO too (freebsd.md#D3).
+		 */
 		if (e != 0 && !(e == ENXIO &&
-		    p->steps[i].op.kind == HOP_ATTACH))
+		    (p->steps[i].op.kind == HOP_ATTACH ||
+		    p->steps[i].op.kind == HOP_CLEAR_DRIVER)))
 			rv = EXIT_FAIL;
 	}
 	for (i = 0; i < p->ndevs; i++) {

@@ -70,7 +70,7 @@ static void
 chk_amdvi(struct host *h, bool loaded, struct checks *cs)
 {
 	long long v;
-	char *s;
+	char *s, *end;
 
 	if (loaded) {
 		if (host_sysctl_int(h, "hw.vmm.amdvi.enable", &v) == 0 && v == 1)
@@ -85,8 +85,10 @@ chk_amdvi(struct host *h, bool loaded, struct checks *cs)
 		return;
 	}
 	s = NULL;
-	(void)h->ops->kenv_get(h, "hw.vmm.amdvi.enable", &s);
-	if (s != NULL && strcmp(s, "1") == 0)
+	if (h->ops->kenv_get(h, "hw.vmm.amdvi.enable", &s) != 0)
+		(void)h->ops->kenv_get(h, "hw.vmm.amdvi_enable", &s);
+	/* An integer tunable: base 0, any non-zero value is on. */
+	if (s != NULL && (v = strtoll(s, &end, 0)) != 0 && end != s)
 		chk_add(cs, CHK_PASS, "iommu", NULL, "AMD-Vi: "
 		    "hw.vmm.amdvi.enable=1 is set for when vmm.ko loads");
 	else

@@ -193,6 +193,67 @@ vm_devices_unknown_without_status_body()
 	    "$PTVM" -H h pci restore 3/0/0 /dev/null
 }
 
+atf_test_case unbind_clear_driver_no_driver
+unbind_clear_driver_no_driver_head()
+{
+	atf_set descr "clear driver of a function no loaded driver wants" \
+	    "returns ENXIO after unfixing it (subr_bus.c): unbind succeeds" \
+	    "with the warning, and later commands see it unattached"
+}
+unbind_clear_driver_no_driver_body()
+{
+	cp -R "$DATA/../../examples/hosts/guide-rx7600" h
+	printf 'Id Refs Address Size Name\n 2 1 0xffffffff82150000 77e38 vmm.ko\n' >> h/kldstat.txt
+	atf_check -o ignore -e ignore "$PTVM" -H h bind -f 6/0/1
+	atf_check -o match:'devctl set driver -f pci0:6:0:1 ppt' cat h/journal
+	atf_check -o ignore -e match:'pci0:6:0:1 left ppt but no host driver attached' \
+	    "$PTVM" -H h unbind 6/0/1
+	atf_check -o match:'^devctl clear driver -f pci0:6:0:1$' \
+	    -o match:'^# \(ENXIO: done, but no driver attached\)$' cat h/journal
+	# Replayed without complaint: the function is unattached now.
+	atf_check -o match:'pci0:6:0:1 +none0' -e not-match:'replaying' \
+	    "$PTVM" -H h devices
+}
+
+atf_test_case model_vmm_rules
+model_vmm_rules_head()
+{
+	atf_set descr "the captured kernel: vmm.ko does not unload while a VM" \
+	    "exists, a bus rescan changes nothing, kenv values over 128" \
+	    "bytes fail, AMD-Vi reads any non-zero integer, hw.vmm.* goes" \
+	    "with the module"
+}
+model_vmm_rules_body()
+{
+	amdhost h partial-rx7600-navi33-ryzen5800x-ptnotes-blog.txt
+	# kenv hw.vmm.amdvi.enable=0x1 before load: on (base 0).
+	echo 'hw.vmm.amdvi.enable="0x1"' > h/kenv.txt
+	echo 'kldload vmm' > h/journal
+	mkdir -p h/root/usr/local/etc/ptvm
+	printf 'cpus=1\nmemory=1G\npassthru=6/0/0\nconsole_gpu=take\nfirmware=/fw\n' > h/root/usr/local/etc/ptvm/v.conf
+	atf_check -s ignore -e ignore -o match:'AMD-Vi enabled \(vmm.ko loaded with hw.vmm.amdvi.enable=1\)' \
+	    "$PTVM" -H h check v
+	# A VM exists: the unload is refused (vmmdev_cleanup).
+	echo 'other ?' > h/vmm.txt
+	echo 'kldunload vmm' >> h/journal
+	atf_check -o ignore -e match:'replaying this change failed \(Device (or resource )?busy\)' \
+	    "$PTVM" -H h devices
+	rm h/vmm.txt
+	printf 'kldload vmm\nkldunload vmm\n' > h/journal
+	# Gone with the module: no hw.vmm.* sysctl, so check judges anew.
+	atf_check -s ignore -e ignore -o match:'AMD-Vi: hw.vmm.amdvi.enable=1 is set for when vmm.ko loads' \
+	    "$PTVM" -H h check v
+	# A bus rescan does not reprobe an existing function.
+	printf 'devctl rescan pci0\n' > h/journal
+	atf_check -o match:'pci0:6:0:1 +none0' -e not-match:'replaying' \
+	    "$PTVM" -H h devices
+	# kenv: 128 bytes at most.
+	long=$(printf '%0130d' 0)
+	printf 'kenv x="%s"\n' "$long" > h/journal
+	atf_check -o ignore -e match:'replaying this change failed \(File name too long\)' \
+	    "$PTVM" -H h devices
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case bind_journal_order
@@ -200,6 +261,8 @@ atf_init_test_cases()
 	atf_add_test_case bind_busy_retries_then_forces
 	atf_add_test_case bind_busy_driver_refuses_forced_too
 	atf_add_test_case unbind_audio_gets_loaded_driver
+	atf_add_test_case unbind_clear_driver_no_driver
+	atf_add_test_case model_vmm_rules
 	atf_add_test_case vm_devices_unknown_without_status
 	atf_add_test_case bind_rolls_back_on_failure
 	atf_add_test_case bind_rollback_restores_kenv_and_vmm
