@@ -842,13 +842,6 @@ out:
 	return (rc);
 }
 
-static void
-tap_name(const char *vm, unsigned idx, char *out, size_t outlen)
-{
-
-	/* IFNAMSIZ is 16: "tap" + at most 10 of the name + the index. */
-	(void)snprintf(out, outlen, "tap%.10s%u", vm, idx);
-}
 
 static int
 do_net(struct cc *c, const struct vmconf_line *l, unsigned idx)
@@ -877,7 +870,13 @@ do_net(struct cc *c, const struct vmconf_line *l, unsigned idx)
 	if ((dv = dev_add(c, VMD_NET, l->line)) == NULL)
 		goto out;
 	if (strncmp(o.main, "bridge", 6) == 0) {
-		tap_name(c->vm->name, idx, tap, sizeof(tap));
+		/*
+		 * The kernel clones only "tap" and a unit number
+		 * (tuntap_name2info, freebsd.md#N3): start picks a free unit
+		 * and puts it here and in the backend key.
+		 */
+		(void)strlcpy(tap, "tap", sizeof(tap));
+		dv->netidx = idx;
 		if ((dv->bridge = strdup(o.main)) == NULL)
 			goto out;
 	} else if (strncmp(o.main, "tap", 3) == 0 ||

@@ -81,8 +81,10 @@ struct vm_dev {
 	char		*path;		/* disk, cdrom: the backing file */
 	char		*rom;		/* passthru: rom= file, or NULL */
 	struct pci_sel	 host;		/* passthru: host function */
-	char		*ifname;	/* net: the tap bhyve opens */
+	char		*ifname;	/* net: the tap bhyve opens ("tap":
+					   for a bridge, start picks tapN) */
 	char		*bridge;	/* net: bridge to join, or NULL */
+	unsigned	 netidx;	/* net: its index among the nets */
 };
 
 enum vm_policy {

@@ -402,8 +402,8 @@ chk_files(struct host *h, const struct vm_load *ld, struct checks *cs)
 				    dv->bridge);
 			else
 				chk_add(cs, CHK_PASS, "net", NULL, "bridge %s "
-				    "exists; start adds %s to it", dv->bridge,
-				    dv->ifname);
+				    "exists; start creates a tap (the next free "
+				    "tapN) and adds it", dv->bridge);
 		} else if (dv->kind == VMD_NET) {
 			(void)snprintf(path, sizeof(path), "/dev/%s",
 			    dv->ifname);

@@ -318,12 +318,91 @@ run_ok(struct host *h, char *const *av)
 	return (pr.ran && pr.status != 0 ? EIO : 0);
 }
 
+#define TAP_TRIES	16
+
+/*
+ * The lowest tap unit from "from" on without a /dev/tapN node: a tap
+ * interface has one from its creation (if_tuntap.c), and listing /dev
+ * creates nothing, where a lookup of /dev/tapN would clone one.
+ */
+static int
+tap_free_unit(struct host *h, int from)
+{
+	char **names, want[16];
+	size_t n, i;
+	int u;
+	bool used;
+
+	names = NULL;
+	n = 0;
+	(void)h->ops->dir_list(h, "/dev", &names, &n);
+	for (u = from; u < 32768; u++) {
+		(void)snprintf(want, sizeof(want), "tap%d", u);
+		for (i = 0, used = false; i < n && !used; i++)
+			used = strcmp(names[i], want) == 0;
+		if (!used)
+			break;
+	}
+	host_names_free(names, n);
+	return (u);
+}
+
+/*
+ * Creates tapN for a net=BRIDGE device: the kernel clones only "tap" and
+ * a unit (freebsd.md#N3), so the unit is chosen here (the next one when
+ * another creator took it meanwhile) and its description names the VM;
+ * the device's backend key gets the name.
+ */
+static int
+tap_create(struct host *h, struct vm_load *ld, struct vm_dev *dv,
+    const struct life_paths *p)
+{
+	const char *w[2];
+	char name[16], desc[96], key[48], *av[5];
+	int u, t;
+
+	u = 0;
+	for (t = 0; t < TAP_TRIES; t++, u++) {
+		u = tap_free_unit(h, u);
+		(void)snprintf(name, sizeof(name), "tap%d", u);
+		w[0] = name;
+		w[1] = NULL;
+		if (undo_record(p, ld->vm.name, UNDO_TAP, w) != 0)
+			return (-1);
+		av[0] = __DECONST(char *, "ifconfig");
+		av[1] = name;
+		av[2] = __DECONST(char *, "create");
+		av[3] = NULL;
+		if (run_ok(h, av) == 0)
+			break;
+		(void)undo_forget(p, ld->vm.name, UNDO_TAP, w);
+	}
+	if (t == TAP_TRIES) {
+		print_fn(ld->vm.name, DIAG_ERROR, "ifconfig tapN create failed "
+		    "for every unit tried");
+		return (-1);
+	}
+	free(dv->ifname);
+	(void)snprintf(key, sizeof(key), "pci.%u.%u.%u.backend", dv->bus,
+	    dv->slot, dv->func);
+	if ((dv->ifname = strdup(name)) == NULL ||
+	    bcfg_set_lit(&ld->vm.cfg, key, name, "start", 0) != 0)
+		return (-1);
+	(void)snprintf(desc, sizeof(desc), "ptvm %s net %u", ld->vm.name,
+	    dv->netidx);
+	av[1] = name;
+	av[2] = __DECONST(char *, "description");
+	av[3] = desc;
+	av[4] = NULL;
+	(void)run_ok(h, av);
+	return (0);
+}
+
 /* A tap for each net=BRIDGE: created, joined to the bridge, up. */
 static int
 start_taps(struct host *h, struct vm_load *ld, const struct life_paths *p)
 {
-	const struct vm_dev *dv;
-	const char *w[2];
+	struct vm_dev *dv;
 	char *av[5];
 	size_t i;
 
@@ -331,20 +410,9 @@ start_taps(struct host *h, struct vm_load *ld, const struct life_paths *p)
 		dv = &ld->vm.dev[i];
 		if (dv->kind != VMD_NET || dv->bridge == NULL)
 			continue;
-		w[0] = dv->ifname;
-		w[1] = NULL;
-		if (undo_record(p, ld->vm.name, UNDO_TAP, w) != 0)
+		if (tap_create(h, ld, dv, p) != 0)
 			return (-1);
 		av[0] = __DECONST(char *, "ifconfig");
-		av[1] = dv->ifname;
-		av[2] = __DECONST(char *, "create");
-		av[3] = NULL;
-		if (run_ok(h, av) != 0) {
-			(void)undo_forget(p, ld->vm.name, UNDO_TAP, w);
-			print_fn(ld->vm.name, DIAG_ERROR, "ifconfig create "
-			    "failed");
-			return (-1);
-		}
 		av[1] = dv->bridge;
 		av[2] = __DECONST(char *, "addm");
 		av[3] = dv->ifname;
@@ -358,8 +426,9 @@ start_taps(struct host *h, struct vm_load *ld, const struct life_paths *p)
 		av[2] = __DECONST(char *, "up");
 		av[3] = NULL;
 		(void)run_ok(h, av);
-		fprintf(stdout, "%s: %s created and added to %s\n",
-		    ld->vm.name, dv->ifname, dv->bridge);
+		fprintf(stdout, "%s: %s created (description \"ptvm %s net %u\") "
+		    "and added to %s\n", ld->vm.name, dv->ifname, ld->vm.name,
+		    dv->netidx, dv->bridge);
 	}
 	return (0);
 }
@@ -709,14 +778,15 @@ start_vm(struct ptvm_ctx *ctx, const char *arg, bool fg, bool force)
 	claimed = true;
 	life_unlock(hl);
 	hl = -1;
-	if ((e = write_conf(&ld, &p)) != 0) {
-		fprintf(stderr, "ptvm: %s: %s\n", p.conf, strerror(e));
-		goto fail;
-	}
 	if (start_bind(ctx, h, &ld, &p) != 0 ||
 	    start_consmute(h, &ld, &p) != 0 || start_taps(h, &ld, &p) != 0 ||
 	    start_isolate(h, &ld, &p) != 0 || start_nmdm(h, &ld) != 0)
 		goto undo;
+	/* Written once the taps have their names (start_taps). */
+	if ((e = write_conf(&ld, &p)) != 0) {
+		fprintf(stderr, "ptvm: %s: %s\n", p.conf, strerror(e));
+		goto undo;
+	}
 	claimed = false;		/* the supervisor's status from now on */
 	if (!fg) {
 		rv = daemonize(ctx, h, &ld, &p, pfh, force);

@@ -258,8 +258,10 @@ show_json(struct ptvm_ctx *ctx, const struct vm_load *ld, char *const *av,
 		}
 		if (dv->path != NULL)
 			json_str(&j, "path", dv->path);
+		/* A bridge's tap is tapN, chosen at start. */
 		if (dv->ifname != NULL)
-			json_str(&j, "tap", dv->ifname);
+			json_str(&j, "tap", dv->bridge != NULL ? NULL :
+			    dv->ifname);
 		if (dv->bridge != NULL)
 			json_str(&j, "bridge", dv->bridge);
 		json_end(&j);

@@ -521,15 +521,44 @@ bridge_tap_isolate_body()
 	lifehost
 	sed -i.bak 's/^net=tap0$/net=bridge0/' h/root/usr/local/etc/ptvm/t1.conf
 	vmkeys t1 isolate=yes pin=cores
-	atf_check -o match:'tapt10 created and added to bridge0' \
+	# tuntap clones only "tap" and a unit (freebsd.md#N3): the first free
+	# one (the capture has tap0), its description naming the VM.
+	atf_check -o match:'tap1 created \(description "ptvm t1 net 0"\) and added to bridge0' \
 	    -o match:'host processes moved off' "$PTVM" -H h start t1
-	atf_check -o match:'^ifconfig tapt10 create$' \
-	    -o match:'^ifconfig bridge0 addm tapt10$' \
+	atf_check -o match:'^ifconfig tap1 create$' \
+	    -o match:"^ifconfig tap1 description 'ptvm t1 net 0'$" \
+	    -o match:'^ifconfig bridge0 addm tap1$' \
 	    -o match:'^cpuset -l [0-9,-]+ -s 1$' cat h/journal
-	atf_check -o match:'^tap tapt10$' -o match:'^cpuset -l ' cat h/run/t1.undo
+	atf_check -o match:'backend=tap1$' cat h/run/t1.bhyve.conf
+	atf_check -o match:'^tap tap1$' -o match:'^cpuset -l ' cat h/run/t1.undo
 	atf_check -o ignore "$PTVM" -H h stop t1
-	atf_check -o match:'^ifconfig tapt10 destroy$' cat h/journal
+	atf_check -o match:'^ifconfig tap1 destroy$' cat h/journal
 	atf_check -s exit:1 test -e h/run/t1.undo
+}
+
+atf_test_case tap_names_as_the_kernel_clones
+tap_names_as_the_kernel_clones_head()
+{
+	atf_set descr "two VMs whose names share their first characters get" \
+	    "distinct taps; a unit another creator took is skipped"
+}
+tap_names_as_the_kernel_clones_body()
+{
+	lifehost
+	sed -i.bak 's/^net=tap0$/net=bridge0/' h/root/usr/local/etc/ptvm/t1.conf
+	# tap1 exists already: the next free unit is taken.
+	: > h/root/dev/tap1
+	# A racing creator took tap2 between the look and the create.
+	echo 'ifconfig tap2 create: EEXIST' > h/fail
+	atf_check -o match:'tap3 created' "$PTVM" -H h start t1
+	atf_check -o match:'^# failed \(EEXIST\): ifconfig tap2 create$' \
+	    -o match:'^ifconfig tap3 create$' cat h/journal
+	atf_check -o match:'backend=tap3$' cat h/run/t1.bhyve.conf
+	atf_check -o ignore "$PTVM" -H h stop t1
+}
+tap_names_as_the_kernel_clones_cleanup()
+{
+	cleanup_vms
 }
 bridge_tap_isolate_cleanup()
 {
@@ -733,6 +762,7 @@ killed_start_pending_cleanup()
 atf_init_test_cases()
 {
 	atf_add_test_case two_starts_one_gpu
+	atf_add_test_case tap_names_as_the_kernel_clones
 	atf_add_test_case stop_unsupervised_waits
 	atf_add_test_case killed_start_pending
 	atf_add_test_case start_stop
