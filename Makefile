@@ -26,7 +26,8 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/pin.c lib/pin_out.c lib/bhyvekeys.c lib/bhyveargv.c \
 		lib/bhyvescript.c lib/sup.c lib/supfile.c lib/bhyvelog.c \
 		lib/undo.c lib/pcicfg.c lib/pcicfg_decode.c lib/pcicfg_diff.c \
-		lib/pcicfg_restore.c lib/pcicfg_json.c lib/zfs.c lib/vmedit.c
+		lib/pcicfg_restore.c lib/pcicfg_json.c lib/zfs.c lib/vmedit.c \
+		lib/hostuse.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
 HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
 		$(HOST_LIVE_SRCS)
@@ -48,13 +49,14 @@ ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/bindplan_test \
 		tests/lib/hostop_test tests/lib/conf_test \
 		tests/lib/topo_test tests/lib/pin_test tests/lib/rom_test \
 		tests/lib/bhyvekeys_test tests/lib/bhyveargv_test tests/lib/sup_test \
-		tests/lib/undo_test tests/lib/pcicfg_test tests/lib/disk_test
+		tests/lib/undo_test tests/lib/pcicfg_test tests/lib/disk_test \
+		tests/lib/hostuse_test
 ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/host_test tests/cli/usage_test \
 		tests/cli/pin_test tests/cli/rom_test tests/cli/vm_test \
 		tests/cli/fakebhyve_test tests/cli/life_test tests/cli/rcd_test \
 		tests/cli/pci_test tests/cli/disk_test tests/cli/fakezfs_test \
-		tests/cli/guide_test
+		tests/cli/guide_test tests/cli/hostuse_test
 
 FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_hostop fuzz/fuzz_pciids \

@@ -16,6 +16,28 @@
 #include "kv.h"
 
 struct host;
+struct hostuse;
+
+/*
+ * The base tools whose output tells what the host itself uses
+ * (lib/hostuse.h): under -H the files of host_tools[], which "host
+ * capture" writes.
+ */
+enum host_tool {
+	HT_CAMCONTROL,		/* camcontrol devlist -v */
+	HT_MOUNT,		/* mount -p */
+	HT_ZPOOL,		/* zpool status -P */
+	HT_SWAP,		/* swapctl -l */
+	HT_NETSTAT,		/* netstat -rn */
+	HT_NTOOLS,
+};
+
+struct host_tool_def {
+	const char	*file;		/* DIR/file under -H */
+	char *const	 argv[4];
+};
+
+extern const struct host_tool_def host_tools[HT_NTOOLS];
 
 /* A VM that exists in the kernel (/dev/vmm/NAME). */
 struct host_vm {
@@ -157,6 +179,13 @@ struct host_ops {
 	 * DIR/tty).  ENOTTY when none is.
 	 */
 	int	(*tty_name)(struct host *, char *, size_t);
+	/*
+	 * The standard output of a host_tools[] program (*out malloc'd,
+	 * NUL-terminated).  ENOENT when it is not captured (-H) or did not
+	 * run to a zero exit.  zpool is not run while zfs.ko is not loaded
+	 * (it would load it): no pools, an empty output.
+	 */
+	int	(*tool_output)(struct host *, enum host_tool, char **, size_t *);
 };
 
 #define HOST_ROM_MAX	(16 * 1024 * 1024)
@@ -180,6 +209,12 @@ void	host_close(struct host *);
 /* Convenience wrappers. */
 int	host_sysctl_int(struct host *, const char *, long long *);
 void	host_vm_list_free(struct host_vm_list *);
+/*
+ * What the host uses (lib/hostuse.h): kern.disks, the newbus parents
+ * (dev.NAME.UNIT.%parent) and the host_tools[] outputs; what cannot be
+ * read stays unknown.  ENOMEM only.
+ */
+int	hostuse_read(struct host *, struct hostuse *);
 /* CPU vendor from hw.model / kenv smbios, "AMD", "Intel" or NULL. */
 const char *host_cpu_vendor(struct host *);
 

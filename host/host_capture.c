@@ -8,6 +8,9 @@
  *	kenv.txt	kenv
  *	kldstat.txt	kldstat
  *	vmm.txt		one running VM a line: NAME [B/S/F ...] ("?" = unknown)
+ *	camcontrol.txt, mount.txt, zpool-status.txt, swap.txt, netstat-rn.txt
+ *			what host_tools[] print (host.h): what the host
+ *			itself uses; absent, that stays unknown
  *	rom/pci0:B:S:F.rom  a function's expansion ROM (rom dump)
  *	pci/pci0:B:S:F.txt  a function's configuration space, as
  *			"pciconf -r pci0:B:S:F 0:0xfff" prints it
@@ -1536,6 +1539,18 @@ cap_tty_name(struct host *h, char *buf, size_t sz)
 	return (0);
 }
 
+/* DIR/FILE of host_tools[]; ENOENT when not captured. */
+static int
+cap_tool_output(struct host *h, enum host_tool t, char **out, size_t *len)
+{
+
+	*out = NULL;
+	*len = 0;
+	if ((unsigned)t >= HT_NTOOLS)
+		return (EINVAL);
+	return (cap_read(h, host_tools[t].file, out, len));
+}
+
 static const struct host_ops cap_ops = {
 	.name = "captured",
 	.close = cap_close,
@@ -1567,6 +1582,7 @@ static const struct host_ops cap_ops = {
 	.pci_cfg_read = cap_pci_cfg_read,
 	.pci_cfg_write = cap_pci_cfg_write,
 	.tty_name = cap_tty_name,
+	.tool_output = cap_tool_output,
 };
 
 static char *

@@ -1756,6 +1756,39 @@ hfb_close(struct host *h)
 	h->priv = NULL;
 }
 
+/*
+ * A host_tools[] program's output.  zpool is left alone while zfs.ko is
+ * not loaded: libzfs would load it, and no pool can be imported without
+ * it, so the answer is "no pools".
+ */
+static int
+hfb_tool_output(struct host *h, enum host_tool t, char **out, size_t *len)
+{
+	bool loaded;
+	int e, status;
+
+	*out = NULL;
+	*len = 0;
+	if ((unsigned)t >= HT_NTOOLS)
+		return (EINVAL);
+	if (t == HT_ZPOOL && hfb_kld_loaded(h, "zfs", &loaded) == 0 &&
+	    !loaded) {
+		if ((*out = strdup("")) == NULL)
+			return (ENOMEM);
+		return (0);
+	}
+	if ((e = sys_spawn_output(host_tools[t].argv[0], host_tools[t].argv,
+	    HOST_OUTPUT_MAX, &status, out, len)) != 0)
+		return (e == ENOMEM ? e : ENOENT);
+	if (status != 0) {
+		free(*out);
+		*out = NULL;
+		*len = 0;
+		return (ENOENT);
+	}
+	return (0);
+}
+
 static const struct host_ops hfb_ops = {
 	.name = "live",
 	.close = hfb_close,
@@ -1787,6 +1820,7 @@ static const struct host_ops hfb_ops = {
 	.pci_cfg_read = hfb_pci_cfg_read,
 	.pci_cfg_write = hfb_pci_cfg_write,
 	.tty_name = hfb_tty_name,
+	.tool_output = hfb_tool_output,
 };
 
 int
@@ -1938,6 +1972,35 @@ hfb_capture_vmm(struct host *h, const char *dir, struct diags *dg)
 	return (e);
 }
 
+/*
+ * DIR/FILE of a host_tools[] program.  One that fails leaves no file, with
+ * a warning: under -H what it tells is then unknown, and check refuses
+ * the storage or network controllers it would have cleared.
+ */
+static int
+hfb_capture_tool(struct host *h, const char *dir, enum host_tool t,
+    struct diags *dg)
+{
+	char path[PATH_MAX];
+	size_t len;
+	char *out;
+	int e;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, host_tools[t].file) >=
+	    (int)sizeof(path))
+		return (ENAMETOOLONG);
+	if ((e = hfb_tool_output(h, t, &out, &len)) != 0) {
+		diag_warn(dg, path, 0, "%s did not run to a zero exit: not "
+		    "written; what it tells (the host's use of its disks or "
+		    "network) is unknown to ptvm -H", host_tools[t].argv[0]);
+		return (0);
+	}
+	if ((e = sys_write_atomic(path, out, len, 0644)) != 0)
+		diag_err(dg, path, 0, "%s", strerror(e));
+	free(out);
+	return (e);
+}
+
 int
 host_capture_live(struct host *h, const char *dir, struct diags *dg)
 {
@@ -1970,5 +2033,9 @@ host_capture_live(struct host *h, const char *dir, struct diags *dg)
 	}
 	if ((e = hfb_capture_vmm(h, dir, dg)) != 0 && first == 0)
 		first = e;
+	for (i = 0; i < HT_NTOOLS; i++)
+		if ((e = hfb_capture_tool(h, dir, (enum host_tool)i, dg)) != 0 &&
+		    first == 0)
+			first = e;
 	return (first);
 }

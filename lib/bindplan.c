@@ -224,6 +224,64 @@ selstr(const struct pci_dev *d, char *buf, size_t len)
 	pci_sel_fmt(&d->sel, SEL_PCICONF, buf, len);
 }
 
+static bool
+take_ok(const struct bind_opts *o, const struct pci_sel *sel)
+{
+	size_t i;
+
+	if (o->host_use_take)
+		return (true);
+	for (i = 0; i < o->ntake; i++)
+		if (pci_sel_eq(&o->take[i], sel))
+			return (true);
+	return (false);
+}
+
+/*
+ * A function whose driver carries the host's disks or default route is
+ * refused, and so is a storage or network controller whose host use
+ * cannot be ruled out (freebsd.md#H1-H9): the forced detach would take
+ * it from under the host.  --host-use=take (host_use=take) overrides.
+ */
+static bool
+bind_hostuse(const struct bind_state *st, const struct pci_dev *dv,
+    const struct bind_opts *o, const char *sel, const char *name,
+    struct diags *d)
+{
+	struct hu_result r;
+	bool take;
+
+	if (st->hu == NULL)
+		return (true);
+	hostuse_judge(st->hu, st->pci, dv, &r);
+	take = take_ok(o, &dv->sel);
+	if (r.v == HU_USED && !take) {
+		diag_err(d, NULL, 0, "%s (%s) %s %s: binding it %s; if you "
+		    "really mean it, bind --host-use=take (host_use=take on "
+		    "the VM file's passthru line)", sel, name,
+		    hostuse_verb(&r), r.what,
+		    hostuse_loss(&r));
+		return (false);
+	}
+	if (r.v == HU_USED)
+		diag_warn(d, NULL, 0, "%s (%s) %s %s; it is taken "
+		    "(--host-use=take, host_use=take): that %s", sel, name, hostuse_verb(&r),
+		    r.what,
+		    hostuse_loss(&r));
+	else if (r.v == HU_UNKNOWN && !r.soft && !take) {
+		diag_err(d, NULL, 0, "%s (%s) may carry the host's own disks "
+		    "or network and ptvm cannot rule it out: %s; run ptvm on "
+		    "the live host (or capture it again with ptvm host "
+		    "capture), or bind --host-use=take if you know the host "
+		    "does not use it", sel, name, r.why);
+		return (false);
+	} else if (r.v == HU_UNKNOWN)
+		diag_warn(d, NULL, 0, "%s (%s) may carry the host's own "
+		    "disks or network (%s)%s", sel, name, r.why, take ?
+		    "; taken (--host-use=take, host_use=take)" : "");
+	return (true);
+}
+
 /* The checks of one function to bind; true if it is to be moved. */
 static bool
 bind_check(const struct bind_state *st, const struct pci_dev *dv,
@@ -259,6 +317,8 @@ bind_check(const struct bind_state *st, const struct pci_dev *dv,
 			    name);
 		return (false);
 	}
+	if (!bind_hostuse(st, dv, o, sel, name, d))
+		return (false);
 	if (pci_is_display(dv) && gpu_is_console(st->pci, dv,
 	    st->console_unit, &guess)) {
 		if (guess && !o->force)

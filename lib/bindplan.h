@@ -9,6 +9,7 @@
 #include "compat.h"
 #include "diag.h"
 #include "hostop.h"
+#include "hostuse.h"
 #include "pci.h"
 
 #define PPTDEVS_VARS	3	/* pptdevs, pptdevs2, pptdevs3 */
@@ -29,6 +30,8 @@ struct bind_state {
 	const char	*const *vm_dev_owner;
 	size_t		 nvm_devs;
 	bool		 vms_unknown;	/* a VM whose devices are unknown */
+	/* What the host itself uses (NULL: not judged; tests only). */
+	const struct hostuse *hu;
 	/* unbind: how ptvm bound each function ("fixed"/"boot"/NULL). */
 	const char	*(*how_bound)(void *, const struct pci_sel *);
 	void		*how_bound_arg;
@@ -62,6 +65,9 @@ struct bind_plan {
 
 struct bind_opts {
 	bool		 force;		/* take the console GPU */
+	bool		 host_use_take;	/* bind --host-use=take: all of them */
+	const struct pci_sel *take;	/* host_use=take functions (start) */
+	size_t		 ntake;
 };
 
 void	bind_plan_init(struct bind_plan *);

@@ -604,7 +604,7 @@ do_topology(struct cc *c)
 
 static int
 pass_one(struct cc *c, const struct vmconf_line *l, struct pci_sel *sel,
-    char **rom, char **slotopt)
+    char **rom, char **slotopt, bool *take)
 {
 	struct pci_dev *dv;
 	struct opts o;
@@ -662,10 +662,20 @@ pass_one(struct cc *c, const struct vmconf_line *l, struct pci_sel *sel,
 	if ((v = opts_take(&o, "slot")) != NULL &&
 	    (*slotopt = strdup(v)) == NULL)
 		goto out;
+	/* The host's own disk or network controller (check, freebsd.md#H). */
+	if ((v = opts_take(&o, "host_use")) != NULL) {
+		if (strcmp(v, "take") != 0 && strcmp(v, "refuse") != 0) {
+			diag_err(c->d, c->file, l->line, "passthru: host_use="
+			    "%s: take or refuse", v);
+			goto out;
+		}
+		*take = strcmp(v, "take") == 0;
+	}
 	for (i = 0; i < (size_t)o.n; i++)
 		if (!o.used[i]) {
 			diag_err(c->d, c->file, l->line, "passthru: unknown "
-			    "option \"%s\"; passthru takes rom= and slot=%s",
+			    "option \"%s\"; passthru takes rom=, slot= and "
+			    "host_use=%s",
 			    o.k[i], util_distance(o.k[i], "rom") <= 2 ?
 			    " (did you mean rom?)" : "");
 			goto out;
@@ -690,6 +700,7 @@ do_passthru(struct cc *c)
 	char *rom, *slotopt, buf[16], keyp[32];
 	size_t i, k;
 	unsigned bus, slot, func, minf;
+	bool take;
 	int bad;
 
 	bad = 0;
@@ -699,7 +710,8 @@ do_passthru(struct cc *c)
 		if (strcmp(l->key, "passthru") != 0)
 			continue;
 		rom = slotopt = NULL;
-		if (pass_one(c, l, &sel, &rom, &slotopt) != 0) {
+		take = false;
+		if (pass_one(c, l, &sel, &rom, &slotopt, &take) != 0) {
 			free(rom);
 			free(slotopt);
 			bad = 1;
@@ -717,6 +729,7 @@ do_passthru(struct cc *c)
 		c->vm->bind = nb;
 		c->vm->bind[c->vm->nbind++] = sel;
 		dv->host = sel;
+		dv->host_use_take = take;
 		dv->rom = rom;
 		dv->path = slotopt;	/* the slot= option until placed */
 		c->vm->display = true;

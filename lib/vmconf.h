@@ -81,6 +81,7 @@ struct vm_dev {
 	char		*path;		/* disk, cdrom: the backing file */
 	char		*rom;		/* passthru: rom= file, or NULL */
 	struct pci_sel	 host;		/* passthru: host function */
+	bool		 host_use_take;	/* passthru: host_use=take */
 	char		*ifname;	/* net: the tap bhyve opens ("tap":
 					   for a bridge, start picks tapN) */
 	char		*bridge;	/* net: bridge to join, or NULL */

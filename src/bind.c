@@ -115,6 +115,9 @@ bind_env_read(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env)
 	}
 	env->st.how_bound = records_how;
 	env->st.how_bound_arg = env;
+	if ((e = hostuse_read(h, &env->hu)) != 0)
+		return (e);
+	env->st.hu = &env->hu;
 	return (env_vms(h, env));
 }
 
@@ -131,6 +134,7 @@ bind_env_free(struct bind_env *env)
 	free(env->vm_devs);
 	free(env->vm_owner);
 	free(env->records);
+	hostuse_free(&env->hu);
 }
 
 static int

@@ -19,6 +19,7 @@ struct bind_env {
 	struct host_vm_list vms;
 	struct pci_sel	*vm_devs;
 	const char	**vm_owner;
+	struct hostuse	 hu;		/* what the host itself uses */
 	char		*records;	/* the bindings file */
 	size_t		 records_len;
 };

@@ -17,8 +17,8 @@ enum chk_status {
 struct check {
 	enum chk_status	 status;
 	const char	*what;		/* "vmm", "iommu", "passthru", ... */
-	char		 msg[256];
-	char		 fix[160];
+	char		 msg[512];
+	char		 fix[320];
 };
 
 struct checks {

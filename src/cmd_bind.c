@@ -3,8 +3,10 @@
  */
 #include "compat.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "bind.h"
@@ -21,6 +23,10 @@ log_stdout(void *arg, const char *line)
 static int
 bind_common(struct ptvm_ctx *ctx, int argc, char **argv, bool unbind)
 {
+	static const struct option lo[] = {
+		{ "host-use", required_argument, NULL, 'U' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct bind_opts o = { .force = false };
 	struct bind_env env;
 	struct bind_plan p;
@@ -30,8 +36,15 @@ bind_common(struct ptvm_ctx *ctx, int argc, char **argv, bool unbind)
 	int ch, rv;
 
 	dry = false;
-	while ((ch = getopt(argc, argv, unbind ? "n" : "fn")) != -1) {
+	while ((ch = getopt_long(argc, argv, unbind ? "n" : "fn",
+	    unbind ? lo + 1 : lo, NULL)) != -1) {
 		switch (ch) {
+		case 'U':
+			if (strcmp(optarg, "take") != 0 &&
+			    strcmp(optarg, "refuse") != 0)
+				goto usage;
+			o.host_use_take = strcmp(optarg, "take") == 0;
+			break;
 		case 'f':
 			o.force = true;
 			break;
@@ -78,7 +91,7 @@ out:
 	return (rv);
 usage:
 	fprintf(stderr, "usage: ptvm %s\n", unbind ? "unbind [-n] selector ..." :
-	    "bind [-fn] selector ...");
+	    "bind [-fn] [--host-use=take] selector ...");
 	return (EXIT_USAGE);
 }
 

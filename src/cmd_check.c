@@ -14,6 +14,7 @@
 #include "bcfg.h"
 #include "check.h"
 #include "disk.h"
+#include "hostuse.h"
 #include "life.h"
 #include "pin.h"
 #include "ptvm.h"
@@ -292,6 +293,78 @@ chk_passthru(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
 		}
 	}
 	gpu_list_free(&gl);
+}
+
+/*
+ * The host's own disks and network: a passthru function whose driver
+ * carries a mounted file system, an imported pool, swap or the default
+ * route is taken from under the host when start binds it (bind detaches
+ * with -f after three EBUSY).  A storage or network controller whose use
+ * cannot be ruled out fails the same way (freebsd.md#H1-H9).
+ */
+static void
+chk_hostuse(struct host *h, const struct vm_load *ld, struct checks *cs)
+{
+	const struct vm_dev *dv;
+	struct pci_dev *pd;
+	struct hostuse hu;
+	struct hu_result r;
+	char sel[32], bsel[32], name[48], fix[256];
+	size_t i;
+	unsigned cls;
+
+	if (ld->env.pci == NULL || ld->vm.nbind == 0)
+		return;
+	if (hostuse_read(h, &hu) != 0) {
+		hostuse_free(&hu);
+		chk_add(cs, CHK_FAIL, "hostuse", "free some memory", "out of "
+		    "memory reading what the host uses");
+		return;
+	}
+	for (i = 0; i < ld->vm.ndev; i++) {
+		dv = &ld->vm.dev[i];
+		if (dv->kind != VMD_PASSTHRU ||
+		    (pd = pci_find(ld->env.pci, &dv->host)) == NULL)
+			continue;
+		pci_sel_fmt(&dv->host, SEL_PCICONF, sel, sizeof(sel));
+		pci_sel_fmt(&dv->host, SEL_BHYVE, bsel, sizeof(bsel));
+		pci_dev_name(pd, name, sizeof(name));
+		hostuse_judge(&hu, ld->env.pci, pd, &r);
+		cls = pd->class >> 16;
+		(void)snprintf(fix, sizeof(fix), "remove passthru=%s; if you "
+		    "really mean to take it from the host, add host_use=take "
+		    "to that line (passthru=%s,host_use=take; see ptvm.conf(5))",
+		    bsel, bsel);
+		if (r.v == HU_USED)
+			chk_add(cs, dv->host_use_take ? CHK_WARN : CHK_FAIL,
+			    "hostuse", dv->host_use_take ? "remove "
+			    "host_use=take unless you mean it" : fix,
+			    "%s (%s) %s %s: passing it through %s%s", sel,
+			    name, hostuse_verb(&r), r.what, hostuse_loss(&r), dv->host_use_take ?
+			    " (host_use=take: start takes it anyway)" : "");
+		else if (r.v == HU_UNKNOWN && !r.soft && !dv->host_use_take)
+			chk_add(cs, CHK_FAIL, "hostuse", "run check on the "
+			    "live host, or capture it with ptvm host capture "
+			    "(which records mount -p, zpool status -P, swapctl "
+			    "-l, camcontrol devlist -v and netstat -rn); or "
+			    "add host_use=take if you know the host does not "
+			    "use it", "%s (%s) is a %s controller and ptvm "
+			    "cannot rule out that the host uses it: %s", sel,
+			    name, cls == 0x01 ? "storage" : "network", r.why);
+		else if (r.v == HU_UNKNOWN)
+			chk_add(cs, CHK_WARN, "hostuse", dv->host_use_take ?
+			    NULL : "make sure no disk or network interface of "
+			    "the host is behind it", "%s (%s) may carry the "
+			    "host's own disks or network: %s%s", sel, name,
+			    r.why, dv->host_use_take ? " (host_use=take)" :
+			    "");
+		else if (cls == 0x01 || cls == 0x02 ||
+		    (pd->class >> 8) == 0x0c03)
+			chk_add(cs, CHK_PASS, "hostuse", NULL, "%s (%s): no "
+			    "mounted file system, imported pool, swap or "
+			    "default route of the host is on it", sel, name);
+	}
+	hostuse_free(&hu);
 }
 
 static void
@@ -675,6 +748,7 @@ check_vm(struct ptvm_ctx *ctx, const struct vm_load *ld, struct checks *cs)
 		return (-1);
 	chk_vmm(h, &ld->vm, cs);
 	chk_passthru(ctx, h, ld, cs);
+	chk_hostuse(h, ld, cs);
 	chk_others(ctx, h, ld, cs);
 	chk_rom(ctx, h, ld, cs);
 	chk_files(h, ld, cs);

@@ -221,6 +221,7 @@ start_bind(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
     const struct life_paths *p)
 {
 	struct bind_opts bo = { .force = ld->vm.life.console_gpu_take };
+	struct pci_sel take[SUP_STATUS_MAXDEV];
 	struct bind_env env;
 	struct bind_plan plan;
 	const char *w[3];
@@ -231,6 +232,12 @@ start_bind(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 
 	if (ld->vm.nbind == 0 || ld->env.pci == NULL)
 		return (0);
+	/* host_use=take on a passthru line: the check let it through. */
+	for (i = 0; i < ld->vm.ndev && bo.ntake < nitems(take); i++)
+		if (ld->vm.dev[i].kind == VMD_PASSTHRU &&
+		    ld->vm.dev[i].host_use_take)
+			take[bo.ntake++] = ld->vm.dev[i].host;
+	bo.take = take;
 	for (i = n = 0; i < ld->vm.nbind && n < nitems(av); i++) {
 		if ((pd = pci_find(ld->env.pci, &ld->vm.bind[i])) == NULL ||
 		    pci_is_ppt(pd))
