@@ -307,15 +307,20 @@ start_consmute(struct host *h, struct vm_load *ld, const struct life_paths *p)
 	return (0);
 }
 
+/* Runs av; when it fails, says why (host_proc_str) at lvl for VM vm. */
 static int
-run_ok(struct host *h, char *const *av)
+run_ok(struct host *h, char *const *av, const char *vm, enum diag_level lvl)
 {
 	struct host_proc pr;
+	char why[1024];
 	int e;
 
-	if ((e = h->ops->run(h, av, &pr)) != 0)
-		return (e);
-	return (pr.ran && pr.status != 0 ? EIO : 0);
+	if ((e = h->ops->run(h, av, &pr)) == 0 && pr.ran && pr.status != 0)
+		e = EIO;
+	if (e != 0)
+		print_fn(__DECONST(char *, vm), lvl, host_proc_str(av,
+		    e == EIO ? 0 : e, &pr, why, sizeof(why)));
+	return (e);
 }
 
 /* A tap for each net=BRIDGE: created, joined to the bridge, up. */
@@ -339,25 +344,20 @@ start_taps(struct host *h, struct vm_load *ld, const struct life_paths *p)
 		av[1] = dv->ifname;
 		av[2] = __DECONST(char *, "create");
 		av[3] = NULL;
-		if (run_ok(h, av) != 0) {
+		if (run_ok(h, av, ld->vm.name, DIAG_ERROR) != 0) {
 			(void)undo_forget(p, ld->vm.name, UNDO_TAP, w);
-			print_fn(ld->vm.name, DIAG_ERROR, "ifconfig create "
-			    "failed");
 			return (-1);
 		}
 		av[1] = dv->bridge;
 		av[2] = __DECONST(char *, "addm");
 		av[3] = dv->ifname;
 		av[4] = NULL;
-		if (run_ok(h, av) != 0) {
-			print_fn(ld->vm.name, DIAG_ERROR, "ifconfig addm "
-			    "failed");
+		if (run_ok(h, av, ld->vm.name, DIAG_ERROR) != 0)
 			return (-1);
-		}
 		av[1] = dv->ifname;
 		av[2] = __DECONST(char *, "up");
 		av[3] = NULL;
-		(void)run_ok(h, av);
+		(void)run_ok(h, av, ld->vm.name, DIAG_WARN);
 		fprintf(stdout, "%s: %s created and added to %s\n",
 		    ld->vm.name, dv->ifname, dv->bridge);
 	}
@@ -395,7 +395,7 @@ start_isolate(struct host *h, struct vm_load *ld, const struct life_paths *p)
 	w[i] = NULL;
 	rv = -1;
 	if (undo_record(p, ld->vm.name, UNDO_CPUSET, w) == 0) {
-		if (run_ok(h, iso.apply) != 0) {
+		if (run_ok(h, iso.apply, ld->vm.name, DIAG_WARN) != 0) {
 			(void)undo_forget(p, ld->vm.name, UNDO_CPUSET, w);
 			print_fn(ld->vm.name, DIAG_WARN, "cpuset failed; not "
 			    "isolating");
@@ -613,7 +613,7 @@ start_vm(struct ptvm_ctx *ctx, const char *arg, bool fg, bool force)
 	    start_stale(h, ld.vm.name, &p) != 0)
 		goto fail;
 	if ((e = write_conf(&ld, &p)) != 0) {
-		fprintf(stderr, "ptvm: %s: %s\n", p.conf, strerror(e));
+		fprintf(stderr, "ptvm: %s: %s\n", p.conf, sys_strerror(e));
 		goto fail;
 	}
 	if (start_bind(ctx, h, &ld, &p) != 0 ||
@@ -1423,7 +1423,8 @@ cmd_console(struct ptvm_ctx *ctx, int argc, char **argv)
 	if (ctx->hostdir != NULL) {
 		/* A captured host: DIR/bin/cu if any, and the journal. */
 		if ((e = h->ops->run(h, av, &pr)) != 0) {
-			fprintf(stderr, "ptvm: cu: %s\n", strerror(e));
+			fprintf(stderr, "ptvm: %s\n", host_proc_str(av, e, &pr,
+			    dev, sizeof(dev)));
 			return (EXIT_FAIL);
 		}
 		if (!pr.ran)
