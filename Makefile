@@ -50,7 +50,7 @@ ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/bindplan_test \
 		tests/lib/topo_test tests/lib/pin_test tests/lib/rom_test \
 		tests/lib/bhyvekeys_test tests/lib/bhyveargv_test tests/lib/sup_test \
 		tests/lib/undo_test tests/lib/pcicfg_test tests/lib/disk_test \
-		tests/lib/hostuse_test
+		tests/lib/hostuse_test tests/lib/sysutil_test
 ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/host_test tests/cli/usage_test \
 		tests/cli/pin_test tests/cli/rom_test tests/cli/vm_test \

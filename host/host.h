@@ -53,9 +53,19 @@ struct host_vm_list {
 	size_t		 n;
 };
 
-/* Result of running an external program. */
+/*
+ * Result of running an external program.  Every program run and
+ * run_output start has a time limit (host_run_timeout()); one that runs
+ * longer is sent SIGTERM, then SIGKILL, in its process group, and the
+ * call returns ETIMEDOUT with timedout set.  host_proc_str() says what
+ * happened in words.
+ */
 struct host_proc {
 	int		 status;	/* exit status, or 128+signal */
+	int		 signal;	/* the signal that ended it, or 0 */
+	unsigned	 limit_ms;	/* the time it had; 0: no limit */
+	bool		 timedout;	/* killed for running out of time */
+	bool		 stuck;		/* did not end even after SIGKILL */
 	bool		 ran;		/* false: only journaled */
 };
 
@@ -218,14 +228,57 @@ int	hostuse_read(struct host *, struct hostuse *);
 /* CPU vendor from hw.model / kenv smbios, "AMD", "Intel" or NULL. */
 const char *host_cpu_vendor(struct host *);
 
-/* Portable helpers (host/sysutil.c), used by both implementations. */
+/* Seconds argv[0] may run (0: no limit, an interactive program). */
+#define HOST_RUN_TIMEOUT	30	/* ifconfig, cpuset, bhyvectl, ... */
+#define HOST_RUN_TIMEOUT_QUERY	60	/* zfs list, zfs get */
+#define HOST_RUN_TIMEOUT_ZFS	600	/* zfs create, destroy, rollback */
+unsigned host_run_timeout(char *const *);
+/*
+ * What became of a program, for a message: "zfs list -H failed with exit
+ * status 1", "... was killed by signal 9 (SIGKILL)", "... did not finish
+ * within 60 s and was killed; ...what to do".  e is what run returned.
+ */
+const char *host_proc_str(char *const *, int, const struct host_proc *,
+	    char *, size_t);
+
+/*
+ * Errors of ptvm's own, beyond every errno value: a path that is not the
+ * regular file ptvm reads or writes.  sys_strerror() says them in words
+ * (and every errno value as strerror(3) does).
+ */
+#define SYS_ESYMLINK	0x7101	/* a symbolic link where ptvm writes */
+#define SYS_EFIFO	0x7102	/* "is a FIFO, not a regular file" */
+#define SYS_ESOCK	0x7103
+#define SYS_ECHR	0x7104
+#define SYS_EBLK	0x7105
+#define SYS_EDIR	0x7106
+#define SYS_ENOTREG	0x7107	/* any other kind */
+const char *sys_strerror(int);
+
+/* Flags of sys_write_file(). */
+#define SYS_WF_EXCL	0x01	/* never replace: EEXIST when path exists */
+#define SYS_WF_KEEPMODE	0x02	/* a replaced file keeps its permissions */
+
+/*
+ * Portable helpers (host/sysutil.c), used by both implementations.
+ * Every file ptvm writes goes through sys_write_file() (or
+ * sys_atomic_open() and sys_atomic_commit()), every log it appends to
+ * through sys_open_append(), every file it reads through sys_open_read()
+ * or sys_read_file().
+ */
+int	sys_open_read(const char *, int *);
 int	sys_read_file(const char *, size_t, char **, size_t *);
+int	sys_open_append(const char *, int, int *);
+int	sys_write_file(const char *, const void *, size_t, int, int);
 int	sys_write_atomic(const char *, const char *, size_t, int);
-int	sys_atomic_commit(int, const char *, const char *, int, int);
+int	sys_atomic_open(const char *, char *, size_t, int *);
+int	sys_atomic_commit(int, const char *, const char *, int, int, int);
 int	sys_mkdir_p(const char *, int);
-int	sys_spawn_wait(const char *, char *const *, int *);
-int	sys_spawn_output(const char *, char *const *, size_t, int *, char **,
-	    size_t *);
+unsigned sys_timeout_ms(unsigned);
+int	sys_spawn_wait(const char *, char *const *, int, unsigned,
+	    struct host_proc *);
+int	sys_spawn_output(const char *, char *const *, size_t, unsigned,
+	    struct host_proc *, char **, size_t *);
 int	sys_spawn_fd(const char *, char *const *, int, int *);
 bool	sys_pid_alive(int);
 int	sys_stat(const char *, bool, struct host_stat *);

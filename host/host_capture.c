@@ -185,7 +185,7 @@ load_pci(struct host *h, struct cap *c)
 	if (e != 0) {
 		c->pci_err = e;
 		diag_err(&c->pci_diags, "pciconf.txt", 0, "cannot read: %s",
-		    strerror(e));
+		    sys_strerror(e));
 		return (0);
 	}
 	if (pci_parse(buf, len, "pciconf.txt", &c->pci, &c->pci_diags) != 0)
@@ -209,7 +209,7 @@ load_kv(struct host *h, const char *name, struct kv_list *l, bool *have,
 	if (e == ENOENT)
 		return (0);
 	if (e != 0) {
-		diag_err(d, name, 0, "cannot read: %s", strerror(e));
+		diag_err(d, name, 0, "cannot read: %s", sys_strerror(e));
 		return (e);
 	}
 	if (have != NULL)
@@ -706,10 +706,10 @@ journal_append(struct host *h, const char *line)
 
 	if ((p = cap_path(h, "journal")) == NULL)
 		return (ENOMEM);
-	fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	e = sys_open_append(p, 0644, &fd);
 	free(p);
-	if (fd < 0)
-		return (errno);
+	if (e != 0)
+		return (e);
 	n = strlen(line);
 	e = 0;
 	if (write(fd, line, n) != (ssize_t)n || write(fd, "\n", 1) != 1)
@@ -1166,10 +1166,9 @@ cap_run(struct host *h, char *const *argv, struct host_proc *pr)
 		return (e);
 	if (!cap_standin(h, argv[0], path, sizeof(path)))
 		return (0);
-	if ((e = sys_spawn_wait(path, argv, &pr->status)) != 0)
-		return (e);
-	pr->ran = true;
-	return (0);
+	e = sys_spawn_wait(path, argv, -1, host_run_timeout(argv), pr);
+	pr->ran = e == 0 || e == ETIMEDOUT;
+	return (e);
 }
 
 static int
@@ -1250,11 +1249,10 @@ cap_run_output(struct host *h, char *const *argv, struct host_proc *pr,
 		return (EINVAL);
 	if (!cap_standin(h, argv[0], path, sizeof(path)))
 		return (0);
-	if ((e = sys_spawn_output(path, argv, HOST_OUTPUT_MAX, &pr->status, out,
-	    len)) != 0)
-		return (e);
-	pr->ran = true;
-	return (0);
+	e = sys_spawn_output(path, argv, HOST_OUTPUT_MAX,
+	    host_run_timeout(argv), pr, out, len);
+	pr->ran = e == 0 || e == ETIMEDOUT;
+	return (e);
 }
 
 /*
@@ -1396,7 +1394,7 @@ cap_rom_read(struct host *h, const struct pci_sel *sel, uint8_t **buf,
 			    "no ROM of %s (rom/%s.rom stands for what its ROM "
 			    "BAR decodes)", name, name);
 		else
-			diag_add(d, DIAG_ERROR, p, 0, "%s", strerror(e));
+			diag_add(d, DIAG_ERROR, p, 0, "%s", sys_strerror(e));
 		return (e);
 	}
 	ri.h = h;
@@ -1442,7 +1440,7 @@ cap_pci_cfg_read(struct host *h, const struct pci_sel *sel,
 			    "configuration space of %s: capture it with "
 			    "'pciconf -r %s 0:0xfff > %s'", name, name, rel);
 		else
-			diag_err(d, rel, 0, "cannot read: %s", strerror(e));
+			diag_err(d, rel, 0, "cannot read: %s", sys_strerror(e));
 		return (e);
 	}
 	e = pcicfg_parse(buf, len, rel, NULL, img, d) == 0 ? 0 : EINVAL;

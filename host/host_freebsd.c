@@ -1648,10 +1648,9 @@ hfb_run(struct host *h __unused, char *const *argv, struct host_proc *p)
 		return (EINVAL);
 	if ((e = hfb_which(argv[0], path, sizeof(path))) != 0)
 		return (e);
-	if ((e = sys_spawn_wait(path, argv, &p->status)) != 0)
-		return (e);
-	p->ran = true;
-	return (0);
+	e = sys_spawn_wait(path, argv, -1, host_run_timeout(argv), p);
+	p->ran = e == 0 || e == ETIMEDOUT;
+	return (e);
 }
 
 static int
@@ -1728,11 +1727,10 @@ hfb_run_output(struct host *h __unused, char *const *argv,
 		return (EINVAL);
 	if ((e = hfb_which(argv[0], path, sizeof(path))) != 0)
 		return (e);
-	if ((e = sys_spawn_output(path, argv, HOST_OUTPUT_MAX, &p->status, out,
-	    len)) != 0)
-		return (e);
-	p->ran = true;
-	return (0);
+	e = sys_spawn_output(path, argv, HOST_OUTPUT_MAX,
+	    host_run_timeout(argv), p, out, len);
+	p->ran = e == 0 || e == ETIMEDOUT;
+	return (e);
 }
 
 static void
@@ -1765,7 +1763,8 @@ static int
 hfb_tool_output(struct host *h, enum host_tool t, char **out, size_t *len)
 {
 	bool loaded;
-	int e, status;
+	struct host_proc pr;
+	int e;
 
 	*out = NULL;
 	*len = 0;
@@ -1778,9 +1777,10 @@ hfb_tool_output(struct host *h, enum host_tool t, char **out, size_t *len)
 		return (0);
 	}
 	if ((e = sys_spawn_output(host_tools[t].argv[0], host_tools[t].argv,
-	    HOST_OUTPUT_MAX, &status, out, len)) != 0)
+	    HOST_OUTPUT_MAX, host_run_timeout(host_tools[t].argv), &pr, out,
+	    len)) != 0)
 		return (e == ENOMEM ? e : ENOENT);
-	if (status != 0) {
+	if (pr.status != 0 || pr.signal != 0) {
 		free(*out);
 		*out = NULL;
 		*len = 0;
@@ -1862,36 +1862,6 @@ static const struct hfb_capfile hfb_capfiles[] = {
 	{ "kldstat.txt",  { "/sbin/kldstat", NULL } },
 };
 
-/* Runs argv with stdout on fd, stdin and stderr on /dev/null. */
-static int
-hfb_spawn_fd(char *const *argv, int fd, int *status)
-{
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int e, st;
-
-	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
-		return (e);
-	if ((e = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO,
-	    "/dev/null", O_RDONLY, 0)) == 0 &&
-	    (e = posix_spawn_file_actions_adddup2(&fa, fd,
-	    STDOUT_FILENO)) == 0 &&
-	    (e = posix_spawn_file_actions_addopen(&fa, STDERR_FILENO,
-	    "/dev/null", O_WRONLY, 0)) == 0)
-		e = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (e != 0)
-		return (e);
-	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR)
-			return (errno);
-	if (WIFEXITED(st))
-		*status = WEXITSTATUS(st);
-	else
-		*status = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 255;
-	return (0);
-}
-
 /*
  * Runs one capture command into DIR/FILE.  A command that fails but
  * printed something (sysctl -a can, for a few unreadable OIDs) keeps its
@@ -1901,31 +1871,31 @@ static int
 hfb_capture_one(const char *dir, const struct hfb_capfile *c,
     struct diags *dg)
 {
-	char tmp[PATH_MAX], path[PATH_MAX];
+	char tmp[PATH_MAX], path[PATH_MAX], why[512];
+	struct host_proc pr;
 	struct stat sb;
-	int fd, e, status;
+	int fd, e;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, c->file) >=
-	    (int)sizeof(path) || snprintf(tmp, sizeof(tmp),
-	    "%s/.%s.XXXXXX", dir, c->file) >= (int)sizeof(tmp)) {
+	    (int)sizeof(path)) {
 		diag_err(dg, dir, 0, "path too long");
 		return (ENAMETOOLONG);
 	}
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
-		e = errno;
-		diag_err(dg, path, 0, "%s", strerror(e));
+	if ((e = sys_atomic_open(path, tmp, sizeof(tmp), &fd)) != 0) {
+		diag_err(dg, path, 0, "%s", sys_strerror(e));
 		return (e);
 	}
-	status = 0;
-	if ((e = hfb_spawn_fd(c->argv, fd, &status)) == 0 &&
-	    fstat(fd, &sb) == 0 && status != 0) {
+	e = sys_spawn_wait(c->argv[0], c->argv, fd, host_run_timeout(c->argv),
+	    &pr);
+	if (e == 0 && fstat(fd, &sb) == 0 && pr.status != 0) {
 		if (sb.st_size == 0)
 			e = EIO;
-		diag_add(dg, e != 0 ? DIAG_ERROR : DIAG_WARN, path, 0,
-		    "%s exited with status %d", c->argv[0], status);
+		diag_add(dg, e != 0 ? DIAG_ERROR : DIAG_WARN, path, 0, "%s",
+		    host_proc_str(c->argv, 0, &pr, why, sizeof(why)));
 	} else if (e != 0)
-		diag_err(dg, path, 0, "%s: %s", c->argv[0], strerror(e));
-	return (sys_atomic_commit(fd, tmp, path, 0644, e));
+		diag_err(dg, path, 0, "%s", host_proc_str(c->argv, e, &pr,
+		    why, sizeof(why)));
+	return (sys_atomic_commit(fd, tmp, path, 0644, 0, e));
 }
 
 /*

@@ -387,7 +387,7 @@ chk_rom(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
 		if ((e = h->ops->file_read(h, dv->rom, &buf, &len)) != 0) {
 			chk_add(cs, CHK_FAIL, "rom", "put the VBIOS there "
 			    "(ptvm rom dump, or see ptvm rom dump's advice)",
-			    "%s: %s", dv->rom, strerror(e));
+			    "%s: %s", dv->rom, sys_strerror(e));
 			continue;
 		}
 		if ((ri = calloc(1, sizeof(*ri))) == NULL) {
@@ -442,9 +442,10 @@ chk_files(struct host *h, const struct vm_load *ld, struct checks *cs)
 	const struct vm_dev *dv;
 	struct host_stat st;
 	struct host_proc pr;
-	char path[64];
+	char path[64], why[512];
 	char *av[3];
 	size_t i;
+	int e;
 
 	if (vm->firmware != NULL)
 		chk_file(h, cs, "firmware", vm->firmware, false,
@@ -465,9 +466,11 @@ chk_files(struct host *h, const struct vm_load *ld, struct checks *cs)
 			av[0] = __DECONST(char *, "ifconfig");
 			av[1] = dv->bridge;
 			av[2] = NULL;
-			if (h->ops->run(h, av, &pr) != 0 || !pr.ran)
+			if ((e = h->ops->run(h, av, &pr)) != 0 || !pr.ran)
 				chk_add(cs, CHK_SKIP, "net", NULL, "%s: could "
-				    "not run ifconfig", dv->bridge);
+				    "not run ifconfig%s%s", dv->bridge,
+				    e != 0 ? ": " : "", e != 0 ? host_proc_str(
+				    av, e, &pr, why, sizeof(why)) : "");
 			else if (pr.status != 0)
 				chk_add(cs, CHK_FAIL, "net", "ifconfig bridge0 "
 				    "create addm em0 up (and cloned_interfaces "

@@ -148,7 +148,8 @@ write_conf(struct ptvm_ctx *ctx, struct host *h, const char *path,
 	if (dry)
 		return (0);
 	if ((e = h->ops->file_write(h, path, data, len, 0644)) != 0) {
-		diag_err(&ctx->diags, path, 0, "cannot write: %s", strerror(e));
+		diag_err(&ctx->diags, path, 0, "cannot write: %s",
+		    sys_strerror(e));
 		return (-1);
 	}
 	return (0);

@@ -314,15 +314,20 @@ start_consmute(struct host *h, struct vm_load *ld, const struct life_paths *p)
 	return (0);
 }
 
+/* Runs av; when it fails, says why (host_proc_str) at lvl for VM vm. */
 static int
-run_ok(struct host *h, char *const *av)
+run_ok(struct host *h, char *const *av, const char *vm, enum diag_level lvl)
 {
 	struct host_proc pr;
+	char why[1024];
 	int e;
 
-	if ((e = h->ops->run(h, av, &pr)) != 0)
-		return (e);
-	return (pr.ran && pr.status != 0 ? EIO : 0);
+	if ((e = h->ops->run(h, av, &pr)) == 0 && pr.ran && pr.status != 0)
+		e = EIO;
+	if (e != 0)
+		print_fn(__DECONST(char *, vm), lvl, host_proc_str(av,
+		    e == EIO ? 0 : e, &pr, why, sizeof(why)));
+	return (e);
 }
 
 #define TAP_TRIES	16
@@ -380,7 +385,7 @@ tap_create(struct host *h, struct vm_load *ld, struct vm_dev *dv,
 		av[1] = name;
 		av[2] = __DECONST(char *, "create");
 		av[3] = NULL;
-		if (run_ok(h, av) == 0)
+		if (run_ok(h, av, ld->vm.name, DIAG_NOTE) == 0)
 			break;
 		(void)undo_forget(p, ld->vm.name, UNDO_TAP, w);
 	}
@@ -401,7 +406,7 @@ tap_create(struct host *h, struct vm_load *ld, struct vm_dev *dv,
 	av[2] = __DECONST(char *, "description");
 	av[3] = desc;
 	av[4] = NULL;
-	(void)run_ok(h, av);
+	(void)run_ok(h, av, ld->vm.name, DIAG_WARN);
 	return (0);
 }
 
@@ -424,15 +429,12 @@ start_taps(struct host *h, struct vm_load *ld, const struct life_paths *p)
 		av[2] = __DECONST(char *, "addm");
 		av[3] = dv->ifname;
 		av[4] = NULL;
-		if (run_ok(h, av) != 0) {
-			print_fn(ld->vm.name, DIAG_ERROR, "ifconfig addm "
-			    "failed");
+		if (run_ok(h, av, ld->vm.name, DIAG_ERROR) != 0)
 			return (-1);
-		}
 		av[1] = dv->ifname;
 		av[2] = __DECONST(char *, "up");
 		av[3] = NULL;
-		(void)run_ok(h, av);
+		(void)run_ok(h, av, ld->vm.name, DIAG_WARN);
 		fprintf(stdout, "%s: %s created (description \"ptvm %s net %u\") "
 		    "and added to %s\n", ld->vm.name, dv->ifname, ld->vm.name,
 		    dv->netidx, dv->bridge);
@@ -471,7 +473,7 @@ start_isolate(struct host *h, struct vm_load *ld, const struct life_paths *p)
 	w[i] = NULL;
 	rv = -1;
 	if (undo_record(p, ld->vm.name, UNDO_CPUSET, w) == 0) {
-		if (run_ok(h, iso.apply) != 0) {
+		if (run_ok(h, iso.apply, ld->vm.name, DIAG_WARN) != 0) {
 			(void)undo_forget(p, ld->vm.name, UNDO_CPUSET, w);
 			print_fn(ld->vm.name, DIAG_WARN, "cpuset failed; not "
 			    "isolating");
@@ -1724,7 +1726,8 @@ cmd_console(struct ptvm_ctx *ctx, int argc, char **argv)
 	if (ctx->hostdir != NULL) {
 		/* A captured host: DIR/bin/cu if any, and the journal. */
 		if ((e = h->ops->run(h, av, &pr)) != 0) {
-			fprintf(stderr, "ptvm: cu: %s\n", strerror(e));
+			fprintf(stderr, "ptvm: %s\n", host_proc_str(av, e, &pr,
+			    dev, sizeof(dev)));
 			return (EXIT_FAIL);
 		}
 		if (!pr.ran)

@@ -40,7 +40,7 @@ load_file(struct ptvm_ctx *ctx, const char *path, struct pcicfg *img)
 	if ((e = sys_read_file(path, PCICFG_MAXFILE, &buf, &len)) != 0) {
 		diag_err(&ctx->diags, path, 0, "%s", e == EFBIG ? "larger "
 		    "than 1 MiB: not a configuration-space dump" :
-		    strerror(e));
+		    sys_strerror(e));
 		return (-1);
 	}
 	rc = pcicfg_parse(buf, len, path, NULL, img, &ctx->diags);
@@ -113,7 +113,7 @@ pci_save_dev(struct ptvm_ctx *ctx, struct host *h, const struct pci_dev *dev,
 	e = sb.oom ? ENOMEM : sys_write_atomic(path, sb_str(&sb), sb.len,
 	    0644);
 	if (e != 0)
-		diag_err(&ctx->diags, path, 0, "%s", strerror(e));
+		diag_err(&ctx->diags, path, 0, "%s", sys_strerror(e));
 	else
 		printf("%s: %zu bytes -> %s (signature: %s)\n", name,
 		    img->size, path, pcicfg_sig_name(pcicfg_signature(img,

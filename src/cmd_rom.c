@@ -52,17 +52,19 @@ rom_read_file(struct ptvm_ctx *ctx, const char *path, uint8_t **buf,
 
 	*buf = NULL;
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
-	    fstat(fd, &st) != 0) {
-		e = errno;
-		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "%s", strerror(e));
+	/* A regular file only, and a FIFO does not block (sysutil.c). */
+	if ((e = sys_open_read(path, &fd)) != 0 || fstat(fd, &st) != 0) {
+		if (e == 0)
+			e = errno;
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "%s",
+		    sys_strerror(e));
 		if (fd >= 0)
 			(void)close(fd);
 		return (-1);
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > ROM_MAXFILE) {
-		diag_add(&ctx->diags, DIAG_ERROR, path, 0, !S_ISREG(st.st_mode) ?
-		    "not a regular file" : "larger than 64 MiB: not a ROM");
+	if (st.st_size > ROM_MAXFILE) {
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0,
+		    "larger than 64 MiB: not a ROM");
 		(void)close(fd);
 		return (-1);
 	}
@@ -88,53 +90,51 @@ rom_release(uint8_t *buf, size_t len)
 		(void)munmap(buf, len);
 }
 
-static int
-rom_write_fd(int fd, const uint8_t *buf, size_t len)
-{
-	ssize_t n;
-	size_t off;
-
-	for (off = 0; off < len; off += (size_t)n)
-		if ((n = write(fd, buf + off, len - off)) <= 0)
-			return (n < 0 ? errno : EIO);
-	return (fsync(fd) != 0 ? errno : 0);
-}
-
 /*
- * Writes a file atomically: a temporary file beside it, fsync, then
- * rename (force) or link, which fails when the file already exists.
+ * Writes a file atomically (sys_write_file: a new file beside it, never
+ * through a symbolic link, the replaced file's owner kept): replaces it
+ * with force, else fails when it already exists.
  */
 static int
 rom_write_file(struct ptvm_ctx *ctx, const char *path, const uint8_t *buf,
     size_t len, bool force)
 {
-	char tmp[1024];
-	int fd, e;
+	int e;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "path too long");
-		return (-1);
-	}
-	if ((fd = mkstemp(tmp)) < 0) {
-		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "%s",
-		    strerror(errno));
-		return (-1);
-	}
-	e = rom_write_fd(fd, buf, len);
-	if (close(fd) != 0 && e == 0)
-		e = errno;
-	if (e == 0 && chmod(tmp, 0644) != 0)
-		e = errno;
-	if (e == 0 && (force ? rename(tmp, path) : link(tmp, path)) != 0)
-		e = errno;
-	if (e != 0 || !force)
-		(void)unlink(tmp);
+	e = sys_write_file(path, buf, len, 0644, force ? 0 : SYS_WF_EXCL);
 	if (e == EEXIST)
 		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "exists; use -f to "
 		    "replace it");
 	else if (e != 0)
-		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "%s", strerror(e));
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "%s",
+		    sys_strerror(e));
 	return (e == 0 ? 0 : -1);
+}
+
+/*
+ * Before any work: an output that exists is kept unless force, and one
+ * that is a symbolic link or not a regular file is refused either way
+ * (lstat: the link itself, not what it names).
+ */
+static int
+rom_out_check(struct ptvm_ctx *ctx, const char *path, bool force)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return (0);
+	if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) {
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "%s",
+		    sys_strerror(S_ISLNK(st.st_mode) ? SYS_ESYMLINK :
+		    S_ISDIR(st.st_mode) ? SYS_EDIR : SYS_ENOTREG));
+		return (-1);
+	}
+	if (!force) {
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "exists; use -f to "
+		    "replace it");
+		return (-1);
+	}
+	return (0);
 }
 
 /* Reads back what was written and compares it. */
@@ -551,11 +551,8 @@ cmd_rom_trim(struct ptvm_ctx *ctx, int argc, char **argv)
 	if (rom_same_file(argv[i], argv[i + 1]))
 		return (rom_usage(ctx, "the output must not be the input "
 		    "(%s); trim never edits its input", argv[i]));
-	if (!force && access(argv[i + 1], F_OK) == 0) {
-		diag_add(&ctx->diags, DIAG_ERROR, argv[i + 1], 0, "exists; use "
-		    "-f to replace it");
+	if (rom_out_check(ctx, argv[i + 1], force) != 0)
 		return (EXIT_FAIL);
-	}
 	if (rom_read_file(ctx, argv[i], &buf, &len) != 0)
 		return (EXIT_FAIL);
 	if (rom_trim_offset(buf, len, &off) != 0) {
@@ -746,9 +743,7 @@ cmd_rom_dump(struct ptvm_ctx *ctx, int argc, char **argv)
 		pci_list_free(&l);
 		return (EXIT_FAIL);
 	}
-	if (!force && access(argv[i + 1], F_OK) == 0) {
-		diag_add(&ctx->diags, DIAG_ERROR, argv[i + 1], 0, "exists; use "
-		    "-f to replace it");
+	if (rom_out_check(ctx, argv[i + 1], force) != 0) {
 		pci_list_free(&l);
 		return (EXIT_FAIL);
 	}

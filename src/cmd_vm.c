@@ -520,7 +520,7 @@ cmd_create(struct ptvm_ctx *ctx, int argc, char **argv)
 		e = h->ops->file_write(h, path, sb_str(&sb), sb.len, 0644);
 	sb_free(&sb);
 	if (e != 0) {
-		diag_err(&ctx->diags, path, 0, "%s", strerror(e));
+		diag_err(&ctx->diags, path, 0, "%s", sys_strerror(e));
 		return (EXIT_FAIL);
 	}
 	printf("%s: written. Edit disk=, cdrom= and net=, then: ptvm check "
@@ -540,7 +540,7 @@ import_read(struct ptvm_ctx *ctx, const char *arg, char **buf, size_t *len)
 
 	if (strcmp(arg, "-") != 0) {
 		if ((e = sys_read_file(arg, 1 << 20, buf, len)) != 0) {
-			diag_err(&ctx->diags, arg, 0, "%s", strerror(e));
+			diag_err(&ctx->diags, arg, 0, "%s", sys_strerror(e));
 			return (-1);
 		}
 		return (0);
@@ -570,7 +570,7 @@ cmd_import(struct ptvm_ctx *ctx, int argc, char **argv)
 	char *buf;
 	size_t len;
 	bool force;
-	int ch, rv;
+	int ch, rv, e;
 
 	out = NULL;
 	force = false;
@@ -609,8 +609,10 @@ cmd_import(struct ptvm_ctx *ctx, int argc, char **argv)
 		goto done;
 	if (out == NULL)
 		fputs(sb_str(&sb), stdout);
-	else if (sys_write_atomic(out, sb_str(&sb), sb.len, 0644) != 0) {
-		diag_err(&ctx->diags, out, 0, "cannot write it");
+	else if ((e = sys_write_atomic(out, sb_str(&sb), sb.len,
+	    0644)) != 0) {
+		diag_err(&ctx->diags, out, 0, "cannot write it: %s",
+		    sys_strerror(e));
 		goto done;
 	} else
 		printf("%s: written; check it with: ptvm show %s\n", out,

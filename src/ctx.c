@@ -132,7 +132,7 @@ ctx_topo(struct ptvm_ctx *ctx, struct topo *t)
 	if ((e = h->ops->sysctl_get(h, TOPO_SYSCTL, &xml)) != 0) {
 		diag_err(&ctx->diags, NULL, 0, "cannot read %s: %s",
 		    ctx->hostdir != NULL ? "topology.xml" : TOPO_SYSCTL,
-		    strerror(e));
+		    sys_strerror(e));
 		return (-1);
 	}
 	rv = topo_parse(xml, strlen(xml), ctx->hostdir != NULL ?

@@ -77,7 +77,7 @@ vm_running(struct ptvm_ctx *ctx, const char *name, char *why, size_t wl)
 		return (0);
 	}
 	if (e != 0) {
-		(void)snprintf(why, wl, "%s: %s", path, strerror(e));
+		(void)snprintf(why, wl, "%s: %s", path, sys_strerror(e));
 		free(path);
 		return (-1);
 	}
@@ -120,22 +120,23 @@ zfs_change(struct ptvm_ctx *ctx, const char *const *argv, bool *ran)
 {
 	struct host_proc pr;
 	struct host *h;
-	char cmd[512];
+	char cmd[1024];
 	int e;
 
 	*ran = false;
 	if (ctx_host(ctx, &h) != 0)
 		return (-1);
-	argv_fmt(argv, cmd, sizeof(cmd));
 	if ((e = h->ops->run(h, __DECONST(char *const *, argv), &pr)) != 0) {
-		diag_err(&ctx->diags, NULL, 0, "%s: %s%s", cmd, strerror(e),
+		diag_err(&ctx->diags, NULL, 0, "%s%s", host_proc_str(
+		    __DECONST(char *const *, argv), e, &pr, cmd, sizeof(cmd)),
 		    e == ENOENT ? " (is ZFS installed?)" : "");
 		return (-1);
 	}
 	*ran = pr.ran;
 	if (pr.ran && pr.status != 0) {
-		diag_err(&ctx->diags, NULL, 0, "%s failed (exit status %d; "
-		    "zfs said why above)", cmd, pr.status);
+		diag_err(&ctx->diags, NULL, 0, "%s%s", host_proc_str(
+		    __DECONST(char *const *, argv), 0, &pr, cmd, sizeof(cmd)),
+		    pr.signal == 0 ? " (zfs said why above)" : "");
 		return (-1);
 	}
 	return (0);
@@ -147,24 +148,25 @@ zfs_query(struct ptvm_ctx *ctx, const char *const *argv, char **out,
 {
 	struct host_proc pr;
 	struct host *h;
-	char cmd[512];
+	char cmd[1024];
 	int e;
 
 	*out = NULL;
 	*len = 0;
 	if (ctx_host(ctx, &h) != 0)
 		return (-1);
-	argv_fmt(argv, cmd, sizeof(cmd));
 	e = h->ops->run_output(h, __DECONST(char *const *, argv), &pr, out,
 	    len);
 	if (e != 0) {
-		diag_err(&ctx->diags, NULL, 0, "%s: %s%s", cmd, strerror(e),
+		diag_err(&ctx->diags, NULL, 0, "%s%s", host_proc_str(
+		    __DECONST(char *const *, argv), e, &pr, cmd, sizeof(cmd)),
 		    e == ENOENT ? " (is ZFS installed?)" : "");
 		return (-1);
 	}
 	if (pr.ran && pr.status != 0) {
-		diag_err(&ctx->diags, NULL, 0, "%s failed (exit status %d; "
-		    "zfs said why above)", cmd, pr.status);
+		diag_err(&ctx->diags, NULL, 0, "%s%s", host_proc_str(
+		    __DECONST(char *const *, argv), 0, &pr, cmd, sizeof(cmd)),
+		    pr.signal == 0 ? " (zfs said why above)" : "");
 		free(*out);
 		*out = NULL;
 		return (-1);
@@ -270,7 +272,7 @@ vm_write(struct ptvm_ctx *ctx, const char *arg, const struct vm_load *ld,
 	    h->ops->file_read(h, ld->path, &now, &nlen);
 	if (e != 0) {
 		diag_err(&ctx->diags, ld->path, 0, "cannot read it again: %s",
-		    strerror(e));
+		    sys_strerror(e));
 		return (-1);
 	}
 	e = nlen != ld->len || memcmp(now, ld->buf, nlen) != 0;
@@ -294,7 +296,7 @@ vm_write(struct ptvm_ctx *ctx, const char *arg, const struct vm_load *ld,
 	}
 	if (e != 0) {
 		diag_err(&ctx->diags, ld->path, 0, "cannot write: %s; the file "
-		    "is as it was", strerror(e));
+		    "is as it was", sys_strerror(e));
 		return (-1);
 	}
 	return (0);

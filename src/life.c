@@ -120,7 +120,8 @@ life_supervisor(const struct life_paths *p, int *pid)
 	int fd;
 
 	*pid = 0;
-	if ((fd = open(p->pid, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((fd = open(p->pid, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0)
 		return (false);
 	alive = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
 	if (alive && (n = read(fd, buf, sizeof(buf) - 1)) > 0) {
@@ -148,7 +149,8 @@ life_supervisor_wait(const struct life_paths *p, unsigned secs)
 	struct sigaction sa, old;
 	int fd;
 
-	if ((fd = open(p->pid, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((fd = open(p->pid, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0)
 		return;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
@@ -196,7 +198,8 @@ life_lock(const struct life_paths *p)
 {
 	int fd;
 
-	if ((fd = open(p->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+	if ((fd = open(p->lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC, 0600)) < 0)
 		return (-1);
 	while (flock(fd, LOCK_EX) != 0)
 		if (errno != EINTR) {
@@ -491,7 +494,7 @@ undo_one(struct ptvm_ctx *ctx, struct host *h, const char *vm,
     const struct undo_entry *en, bool unbind, life_log_fn *fn, void *arg)
 {
 	struct host_proc pr;
-	char *av[UNDO_MAXWORDS + 2], to[64];
+	char *av[UNDO_MAXWORDS + 2], to[64], why[1024];
 	int e, i;
 
 	switch (en->kind) {
@@ -516,9 +519,8 @@ undo_one(struct ptvm_ctx *ctx, struct host *h, const char *vm,
 		av[3] = NULL;
 		if ((e = h->ops->run(h, av, &pr)) != 0 ||
 		    (pr.ran && pr.status != 0)) {
-			say(fn, arg, DIAG_WARN, "ifconfig %s destroy failed%s%s",
-			    en->w[0], e != 0 ? ": " : "",
-			    e != 0 ? strerror(e) : "");
+			say(fn, arg, DIAG_WARN, "%s", host_proc_str(av, e, &pr,
+			    why, sizeof(why)));
 			return (-1);
 		}
 		say(fn, arg, DIAG_NOTE, "destroyed %s", en->w[0]);
@@ -530,8 +532,8 @@ undo_one(struct ptvm_ctx *ctx, struct host *h, const char *vm,
 		av[i + 1] = NULL;
 		if ((e = h->ops->run(h, av, &pr)) != 0 ||
 		    (pr.ran && pr.status != 0)) {
-			say(fn, arg, DIAG_WARN, "cpuset failed%s%s",
-			    e != 0 ? ": " : "", e != 0 ? strerror(e) : "");
+			say(fn, arg, DIAG_WARN, "%s", host_proc_str(av, e, &pr,
+			    why, sizeof(why)));
 			return (-1);
 		}
 		say(fn, arg, DIAG_NOTE, "the host's processes may use every "
@@ -792,9 +794,8 @@ life_out_orphan(const struct life_paths *p, bool final, life_log_fn *fn,
 
 	if (life_out_open(p, &o) != 0)
 		return;
-	if (!life_out_pending(&o) ||
-	    (logfd = open(p->log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
-	    O_CLOEXEC, 0640)) < 0) {
+	if (!life_out_pending(&o) || sys_open_append(p->log, 0640, &logfd) !=
+	    0) {
 		life_out_close(&o);
 		return;
 	}

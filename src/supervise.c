@@ -297,7 +297,7 @@ sv_snapshot(struct sv *s, const char *when, const struct pci_sel *sel)
 			pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
 			sv_sayf(s, DIAG_NOTE, "no configuration-space evidence "
 			    "of %s: %s", name, dg != NULL ? dg->msg :
-			    strerror(e));
+			    sys_strerror(e));
 			s->evidence_said = true;
 		}
 		diags_free(&d);
@@ -757,7 +757,8 @@ static int
 sv_listen(struct sv *s)
 {
 	struct sockaddr_un sun;
-	int fd;
+	mode_t old;
+	int fd, rc;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
@@ -771,8 +772,11 @@ sv_listen(struct sv *s)
 		return (-1);
 	cloexec_nb(fd, true);
 	(void)unlink(s->p->sock);	/* ours: the pidfile is locked */
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
-	    chmod(s->p->sock, 0600) != 0 || listen(fd, 4) != 0) {
+	/* Mode 0600 from the start: no chmod by path after the bind. */
+	old = umask(0177);
+	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	(void)umask(old);
+	if (rc != 0 || listen(fd, 4) != 0) {
 		sv_sayf(s, DIAG_ERROR, "%s: %s", s->p->sock, strerror(errno));
 		close(fd);
 		return (-1);
@@ -806,9 +810,10 @@ sv_open_log(struct sv *s)
 
 	if (sys_mkdir_p(s->h->logdir, 0755) != 0)
 		return (-1);
-	s->logfd = open(s->p->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0640);
-	return (s->logfd < 0 ? -1 : 0);
+	/* Never through a symbolic link, and a regular file only. */
+	if ((errno = sys_open_append(s->p->log, 0640, &s->logfd)) != 0)
+		return (-1);
+	return (0);
 }
 
 static void
@@ -862,7 +867,7 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 	sv_argv(&s);
 	if (sv_open_log(&s) != 0 && o->foreground)
 		fprintf(stderr, "ptvm: %s: cannot open %s: %s\n", s.name,
-		    p->log, strerror(errno));
+		    p->log, sys_strerror(errno));
 
 	sup_conf_default(&conf, &ld->vm.life);
 	conf.acpi_observable = true;

@@ -85,7 +85,7 @@ vm_read(struct ptvm_ctx *ctx, const char *arg, const char *path, char **buf,
 	else
 		e = h->ops->file_read(h, path, buf, len);
 	if (e != 0) {
-		diag_err(&ctx->diags, path, 0, "%s%s", strerror(e),
+		diag_err(&ctx->diags, path, 0, "%s%s", sys_strerror(e),
 		    e == ENOENT ? "; write one (ptvm create NAME) or give "
 		    "its path" : "");
 		return (-1);

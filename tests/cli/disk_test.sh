@@ -159,7 +159,7 @@ disk_create_zfs_failure_leaves_file_body()
 	zfshost h 'avail=300G'
 	keep h/$VMF
 	atf_check -s exit:1 -e match:"cannot create 'zroot/vm/big': out of space" \
-	    -e match:'zfs create -p -V 100G .* zroot/vm/big failed \(exit status 1' \
+	    -e match:'zfs create -p -V 100G .* zroot/vm/big failed with exit status 1 \(zfs said why above\)' \
 	    -e match:'winpt.conf: error: not changed' \
 	    "$PTVM" -H h disk create winpt 100G --dataset zroot/vm/big
 	unchanged h/$VMF
@@ -320,6 +320,38 @@ snapshot_names_checked_body()
 	atf_check -s exit:1 -e match:"snapshot name \"-x\": a snapshot name cannot start with '-'" \
 	    "$PTVM" -H h snapshot winpt -- -x
 	atf_check -o inline:'snapshot zroot/opt/windows@clean\n' grep '^snapshot' h/run/zfs.args
+}
+
+# A hung zfs used to hang ptvm snapshots for ever.  PTVM_TIMEOUT_SCALE
+# shortens zfs list's 60 s to 1.2 s; timeout turns a hang into a failure.
+atf_test_case snapshots_zfs_hang_times_out
+snapshots_zfs_hang_times_out_body()
+{
+	zfshost h 'hang=list get'
+	t0=$(date +%s)
+	atf_check -s exit:1 -e match:'zfs list .* did not finish within 1\.2 s and was killed; find out why it hangs \(procstat -kk, and for zfs: zpool status\), then run the command again' \
+	    env PTVM_TIMEOUT_SCALE=0.02 timeout 30 "$PTVM" -H h snapshots winpt
+	t1=$(date +%s)
+	[ $((t1 - t0)) -lt 15 ] || atf_fail "snapshots took $((t1 - t0)) s"
+	# zfs's own child was in its process group: it is gone too.
+	pid=$(cat h/run/zfs.hang.pid)
+	sleep 1
+	if kill -0 "$pid" 2>/dev/null &&
+	    ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; then
+		kill "$pid"
+		atf_fail "the stand-in's child $pid outlived the time limit"
+	fi
+}
+
+atf_test_case zfs_killed_by_signal_named
+zfs_killed_by_signal_named_body()
+{
+	zfshost h 'killed=list'
+	atf_check -s exit:1 -e match:'zfs list .* was killed by signal 9 \(SIGKILL\)$' \
+	    -e not-match:'exit status 137' "$PTVM" -H h snapshots winpt
+	zfshost h2 'killed=snapshot'
+	atf_check -s exit:1 -e match:'zfs snapshot .* was killed by signal 9 \(SIGKILL\)$' \
+	    -e not-match:'exit status 137' "$PTVM" -H h2 snapshot winpt clean
 }
 
 atf_test_case snapshots_table_and_json
@@ -581,6 +613,8 @@ atf_init_test_cases()
 	atf_add_test_case snapshot_plain_file_refused
 	atf_add_test_case snapshot_names_checked
 	atf_add_test_case snapshots_table_and_json
+	atf_add_test_case snapshots_zfs_hang_times_out
+	atf_add_test_case zfs_killed_by_signal_named
 	atf_add_test_case rollback_to_latest_with_y
 	atf_add_test_case rollback_refuses_newer_snapshots
 	atf_add_test_case rollback_destroy_newer_names_the_loss

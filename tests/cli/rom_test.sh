@@ -106,6 +106,47 @@ trim_removes_header_body()
 	atf_check test ! -e x.rom
 }
 
+# The output of rom trim, extract and dump is never written through a
+# symbolic link (ptvm runs as root; the directory may be a user's): the
+# link is refused by name and the file it names keeps its contents and
+# mode.  A replaced file keeps its owner.
+# fstat FILE: "UID:GID MODE" (GNU or BSD stat).
+fstat()
+{
+	stat -c '%u:%g %a' "$1" 2>/dev/null || stat -f '%u:%g %Lp' "$1"
+}
+
+atf_test_case write_refuses_symlink_output
+write_refuses_symlink_output_body()
+{
+	cp "$R/fwupd-ifr-header-data-payload.rom" in.rom
+	printf 'secret\n' > victim
+	chmod 600 victim
+	ln -s victim out.rom
+	for f in "" -f; do
+		atf_check -s exit:1 -e match:'out.rom: error: is a symbolic link: ptvm does not write through one' \
+		    -o ignore "$PTVM" rom trim $f in.rom out.rom
+		atf_check test -L out.rom
+		atf_check -o inline:'secret\n' cat victim
+		[ "$(fstat victim | cut -d' ' -f2)" = 600 ] ||
+		    atf_fail "victim's mode changed: $(fstat victim)"
+	done
+	mkdir out
+	ln -s ../victim out/vbios-1002-164e.rom
+	atf_check -s exit:1 -e match:'is a symbolic link' -o ignore \
+	    "$PTVM" rom extract -f "$R/synthetic-vfct-2images.dat" out
+	atf_check -o inline:'secret\n' cat victim
+	atf_check -o inline:'' sh -c 'ls -a | grep "\.ptvm\." || true'
+	if [ "$(id -u)" = 0 ]; then
+		rm out.rom
+		atf_check -o ignore -e ignore "$PTVM" rom trim in.rom out.rom
+		chown 4242:4343 out.rom
+		atf_check -o ignore -e ignore "$PTVM" rom trim -f in.rom out.rom
+		[ "$(fstat out.rom)" = "4242:4343 644" ] ||
+		    atf_fail "owner or mode not kept: $(fstat out.rom)"
+	fi
+}
+
 atf_test_case extract_vfct_images
 extract_vfct_images_body()
 {
@@ -268,6 +309,7 @@ atf_init_test_cases()
 	atf_add_test_case inspect_techpowerup_name
 	atf_add_test_case inspect_for_device
 	atf_add_test_case trim_removes_header
+	atf_add_test_case write_refuses_symlink_output
 	atf_add_test_case extract_vfct_images
 	atf_add_test_case extract_vfct_bad_checksum
 	atf_add_test_case dump_explains_the_ways

@@ -305,6 +305,24 @@ check_reports_and_fails_body()
 	    -o match:'"failed":2' "$PTVM" -H "$GUIDE" check --json winpt
 }
 
+# A FIFO where ptvm reads a file (rom=, a captured host's file) used to
+# block the open for ever: check, start and rc.d autostart hung.  timeout
+# turns a regression into a failure (exit 124) instead of a hang.
+atf_test_case check_fifo_rom_returns_at_once
+check_fifo_rom_returns_at_once_body()
+{
+	cp -R "$GUIDE" h
+	mkdir -p h/root/vm/rom
+	mkfifo h/root/vm/rom/rx7600-techpowerup.bin
+	atf_check -s exit:1 -o match:'^FAIL  rom       /vm/rom/rx7600-techpowerup.bin: is a FIFO, not a regular file' \
+	    timeout 10 "$PTVM" -H h check winpt
+	cp -R "$GUIDE" h2
+	rm h2/sysctl.txt
+	mkfifo h2/sysctl.txt
+	atf_check -s exit:1 -o match:'^SKIP  wired     vm.max_user_wired unknown' \
+	    timeout 10 "$PTVM" -H h2 check winpt
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case show_guide_argv
@@ -314,6 +332,7 @@ atf_init_test_cases()
 	atf_add_test_case slot_collision_names_both_lines
 	atf_add_test_case functions_share_a_slot
 	atf_add_test_case smbios_and_lpc_from_host
+	atf_add_test_case check_fifo_rom_returns_at_once
 	atf_add_test_case import_round_trip
 	atf_add_test_case import_reports_variables_and_mistakes
 	atf_add_test_case import_topology_as_bhyve
