@@ -4,6 +4,8 @@
 #include "compat.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +49,50 @@ host_vm_list_free(struct host_vm_list *l)
 	free(l->vm);
 	l->vm = NULL;
 	l->n = 0;
+}
+
+void
+host_proc_set(struct host_proc *p)
+{
+
+	p->sig = 0;
+	if (p->status < 0) {
+		p->sig = -p->status;
+		p->status = 128 + p->sig;
+	}
+}
+
+const char *
+host_proc_how(const struct host_proc *p, char *buf, size_t len)
+{
+	static const struct {
+		int		 sig;
+		const char	*name;
+	} names[] = {
+		{ SIGHUP, "SIGHUP" }, { SIGINT, "SIGINT" },
+		{ SIGQUIT, "SIGQUIT" }, { SIGILL, "SIGILL" },
+		{ SIGTRAP, "SIGTRAP" }, { SIGABRT, "SIGABRT" },
+		{ SIGBUS, "SIGBUS" }, { SIGFPE, "SIGFPE" },
+		{ SIGKILL, "SIGKILL" }, { SIGSEGV, "SIGSEGV" },
+		{ SIGPIPE, "SIGPIPE" }, { SIGALRM, "SIGALRM" },
+		{ SIGTERM, "SIGTERM" }, { SIGUSR1, "SIGUSR1" },
+		{ SIGUSR2, "SIGUSR2" }, { SIGXCPU, "SIGXCPU" },
+		{ SIGXFSZ, "SIGXFSZ" }, { SIGSYS, "SIGSYS" },
+	};
+	size_t i;
+
+	if (p->sig == 0) {
+		(void)snprintf(buf, len, "exit status %d", p->status);
+		return (buf);
+	}
+	for (i = 0; i < nitems(names) && names[i].sig != p->sig; i++)
+		;
+	if (i < nitems(names))
+		(void)snprintf(buf, len, "killed by signal %d (%s)", p->sig,
+		    names[i].name);
+	else
+		(void)snprintf(buf, len, "killed by signal %d", p->sig);
+	return (buf);
 }
 
 const char *

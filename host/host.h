@@ -34,6 +34,7 @@ struct host_vm_list {
 /* Result of running an external program. */
 struct host_proc {
 	int		 status;	/* exit status, or 128+signal */
+	int		 sig;		/* the signal that ended it, or 0 */
 	bool		 ran;		/* false: only journaled */
 };
 
@@ -74,6 +75,13 @@ struct host_ops {
 	int	(*pci_list)(struct host *, struct pci_list *, struct diags *);
 	/* sysctl(3) by name; *val is malloc'd. ENOENT if unknown. */
 	int	(*sysctl_get)(struct host *, const char *, char **);
+	/*
+	 * The same with the value's length: a string comes whole, a NUL
+	 * byte inside it included, so that its parser can say where it is
+	 * (sysctl_get's string ends at the first NUL).
+	 */
+	int	(*sysctl_get_text)(struct host *, const char *, char **,
+		    size_t *);
 	int	(*sysctl_set)(struct host *, const char *, const char *);
 	/* kenv(2); ENOENT if unset. */
 	int	(*kenv_get)(struct host *, const char *, char **);
@@ -180,6 +188,10 @@ void	host_close(struct host *);
 /* Convenience wrappers. */
 int	host_sysctl_int(struct host *, const char *, long long *);
 void	host_vm_list_free(struct host_vm_list *);
+/* p->status as sys_spawn_* stored it, made status and sig. */
+void	host_proc_set(struct host_proc *);
+/* How it ended: "exit status 1" or "killed by signal 9 (SIGKILL)". */
+const char *host_proc_how(const struct host_proc *, char *, size_t);
 /* CPU vendor from hw.model / kenv smbios, "AMD", "Intel" or NULL. */
 const char *host_cpu_vendor(struct host *);
 
@@ -188,6 +200,10 @@ int	sys_read_file(const char *, size_t, char **, size_t *);
 int	sys_write_atomic(const char *, const char *, size_t, int);
 int	sys_atomic_commit(int, const char *, const char *, int, int);
 int	sys_mkdir_p(const char *, int);
+/*
+ * sys_spawn_wait and sys_spawn_output store the exit status, or minus the
+ * signal that ended the program; host_proc_set() makes a host_proc of it.
+ */
 int	sys_spawn_wait(const char *, char *const *, int *);
 int	sys_spawn_output(const char *, char *const *, size_t, int *, char **,
 	    size_t *);

@@ -793,21 +793,25 @@ cap_pci_list(struct host *h, struct pci_list *out, struct diags *d)
 }
 
 static int
-cap_sysctl_get(struct host *h, const char *name, char **val)
+cap_sysctl_get_text(struct host *h, const char *name, char **val,
+    size_t *vlen)
 {
 	struct cap *c = h->priv;
 	struct diags d;
-	size_t len;
 	int e;
 
 	*val = NULL;
-	if (kv_get(&c->sysctl_set, name) != NULL)
-		return (kv_dup(&c->sysctl_set, name, val));
+	*vlen = 0;
+	if (kv_get(&c->sysctl_set, name) != NULL) {
+		e = kv_dup(&c->sysctl_set, name, val);
+		goto out;
+	}
 	/* vmm.ko's sysctl tree exists only while it is loaded (#V2). */
 	if (strncmp(name, "hw.vmm.", 7) == 0 && !sim_vmm(c))
 		return (ENOENT);
+	/* The file whole: a NUL in it is for the topology parser to say. */
 	if (strcmp(name, "kern.sched.topology_spec") == 0) {
-		e = cap_read(h, "topology.xml", val, &len);
+		e = cap_read(h, "topology.xml", val, vlen);
 		if (e != ENOENT)
 			return (e);
 	}
@@ -818,7 +822,19 @@ cap_sysctl_get(struct host *h, const char *name, char **val)
 		    kv_parse_sysctl, &d);
 		diags_free(&d);
 	}
-	return (kv_dup(&c->sysctl, name, val));
+	e = kv_dup(&c->sysctl, name, val);
+out:
+	if (e == 0)
+		*vlen = strlen(*val);
+	return (e);
+}
+
+static int
+cap_sysctl_get(struct host *h, const char *name, char **val)
+{
+	size_t len;
+
+	return (cap_sysctl_get_text(h, name, val, &len));
 }
 
 static int
@@ -1070,7 +1086,7 @@ cap_run(struct host *h, char *const *argv, struct host_proc *pr)
 	int e;
 
 	pr->ran = false;
-	pr->status = 0;
+	pr->status = pr->sig = 0;
 	if ((e = cap_change(h, &op)) != 0)
 		return (e);
 	base = strrchr(argv[0], '/');
@@ -1080,6 +1096,7 @@ cap_run(struct host *h, char *const *argv, struct host_proc *pr)
 		return (0);
 	if ((e = sys_spawn_wait(path, argv, &pr->status)) != 0)
 		return (e);
+	host_proc_set(pr);
 	pr->ran = true;
 	return (0);
 }
@@ -1162,7 +1179,7 @@ cap_run_output(struct host *h, char *const *argv, struct host_proc *pr,
 	int e;
 
 	pr->ran = false;
-	pr->status = 0;
+	pr->status = pr->sig = 0;
 	*out = NULL;
 	*len = 0;
 	if (argv == NULL || argv[0] == NULL)
@@ -1175,6 +1192,7 @@ cap_run_output(struct host *h, char *const *argv, struct host_proc *pr,
 	if ((e = sys_spawn_output(path, argv, HOST_OUTPUT_MAX, &pr->status, out,
 	    len)) != 0)
 		return (e);
+	host_proc_set(pr);
 	pr->ran = true;
 	return (0);
 }
@@ -1466,6 +1484,7 @@ static const struct host_ops cap_ops = {
 	.close = cap_close,
 	.pci_list = cap_pci_list,
 	.sysctl_get = cap_sysctl_get,
+	.sysctl_get_text = cap_sysctl_get_text,
 	.sysctl_set = cap_sysctl_set,
 	.kenv_get = cap_kenv_get,
 	.kenv_set = cap_kenv_set,

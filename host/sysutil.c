@@ -168,7 +168,7 @@ sys_spawn_wait(const char *path, char *const *argv, int *status)
 	if (WIFEXITED(st))
 		*status = WEXITSTATUS(st);
 	else if (WIFSIGNALED(st))
-		*status = 128 + WTERMSIG(st);
+		*status = -WTERMSIG(st);	/* host_proc_set() */
 	else
 		*status = 255;
 	return (0);
@@ -304,7 +304,7 @@ sys_spawn_output(const char *path, char *const *argv, size_t max,
 	if (WIFEXITED(st))
 		*status = WEXITSTATUS(st);
 	else if (WIFSIGNALED(st))
-		*status = 128 + WTERMSIG(st);
+		*status = -WTERMSIG(st);	/* host_proc_set() */
 	else
 		*status = 255;
 	if (e == 0 && n > max)
