@@ -65,6 +65,21 @@ host_vm_list_free(struct host_vm_list *l)
 	l->n = 0;
 }
 
+static const char *sig_name(int);
+
+/* How it ended: "exit status 1" or "killed by signal 9 (SIGKILL)". */
+const char *
+host_proc_how(const struct host_proc *p, char *buf, size_t len)
+{
+
+	if (p->signal != 0)
+		(void)snprintf(buf, len, "killed by signal %d (%s)", p->signal,
+		    sig_name(p->signal));
+	else
+		(void)snprintf(buf, len, "exit status %d", p->status);
+	return (buf);
+}
+
 const char *
 host_cpu_vendor(struct host *h)
 {

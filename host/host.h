@@ -106,6 +106,13 @@ struct host_ops {
 	int	(*pci_list)(struct host *, struct pci_list *, struct diags *);
 	/* sysctl(3) by name; *val is malloc'd. ENOENT if unknown. */
 	int	(*sysctl_get)(struct host *, const char *, char **);
+	/*
+	 * The same with the value's length: a string comes whole, a NUL
+	 * byte inside it included, so that its parser can say where it is
+	 * (sysctl_get's string ends at the first NUL).
+	 */
+	int	(*sysctl_get_text)(struct host *, const char *, char **,
+		    size_t *);
 	int	(*sysctl_set)(struct host *, const char *, const char *);
 	/* kenv(2); ENOENT if unset. */
 	int	(*kenv_get)(struct host *, const char *, char **);
@@ -225,6 +232,8 @@ void	host_vm_list_free(struct host_vm_list *);
  * read stays unknown.  ENOMEM only.
  */
 int	hostuse_read(struct host *, struct hostuse *);
+/* How it ended: "exit status 1" or "killed by signal 9 (SIGKILL)". */
+const char *host_proc_how(const struct host_proc *, char *, size_t);
 /* CPU vendor from hw.model / kenv smbios, "AMD", "Intel" or NULL. */
 const char *host_cpu_vendor(struct host *);
 

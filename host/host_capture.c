@@ -862,21 +862,25 @@ cap_pci_list(struct host *h, struct pci_list *out, struct diags *d)
 }
 
 static int
-cap_sysctl_get(struct host *h, const char *name, char **val)
+cap_sysctl_get_text(struct host *h, const char *name, char **val,
+    size_t *vlen)
 {
 	struct cap *c = h->priv;
 	struct diags d;
-	size_t len;
 	int e;
 
 	*val = NULL;
-	if (kv_get(&c->sysctl_set, name) != NULL)
-		return (kv_dup(&c->sysctl_set, name, val));
+	*vlen = 0;
+	if (kv_get(&c->sysctl_set, name) != NULL) {
+		e = kv_dup(&c->sysctl_set, name, val);
+		goto out;
+	}
 	/* vmm.ko's sysctl tree exists only while it is loaded (#V2). */
 	if (strncmp(name, "hw.vmm.", 7) == 0 && !sim_vmm(c))
 		return (ENOENT);
+	/* The file whole: a NUL in it is for the topology parser to say. */
 	if (strcmp(name, "kern.sched.topology_spec") == 0) {
-		e = cap_read(h, "topology.xml", val, &len);
+		e = cap_read(h, "topology.xml", val, vlen);
 		if (e != ENOENT)
 			return (e);
 	}
@@ -887,7 +891,19 @@ cap_sysctl_get(struct host *h, const char *name, char **val)
 		    kv_parse_sysctl, &d);
 		diags_free(&d);
 	}
-	return (kv_dup(&c->sysctl, name, val));
+	e = kv_dup(&c->sysctl, name, val);
+out:
+	if (e == 0)
+		*vlen = strlen(*val);
+	return (e);
+}
+
+static int
+cap_sysctl_get(struct host *h, const char *name, char **val)
+{
+	size_t len;
+
+	return (cap_sysctl_get_text(h, name, val, &len));
 }
 
 static int
@@ -1161,7 +1177,7 @@ cap_run(struct host *h, char *const *argv, struct host_proc *pr)
 	int e;
 
 	pr->ran = false;
-	pr->status = 0;
+	pr->status = pr->signal = 0;
 	if ((e = cap_change(h, &op)) != 0)
 		return (e);
 	if (!cap_standin(h, argv[0], path, sizeof(path)))
@@ -1242,7 +1258,7 @@ cap_run_output(struct host *h, char *const *argv, struct host_proc *pr,
 	int e;
 
 	pr->ran = false;
-	pr->status = 0;
+	pr->status = pr->signal = 0;
 	*out = NULL;
 	*len = 0;
 	if (argv == NULL || argv[0] == NULL)
@@ -1554,6 +1570,7 @@ static const struct host_ops cap_ops = {
 	.close = cap_close,
 	.pci_list = cap_pci_list,
 	.sysctl_get = cap_sysctl_get,
+	.sysctl_get_text = cap_sysctl_get_text,
 	.sysctl_set = cap_sysctl_set,
 	.kenv_get = cap_kenv_get,
 	.kenv_set = cap_kenv_set,

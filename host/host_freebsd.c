@@ -736,7 +736,8 @@ hfb_sysctl_fmt_int(const struct hfb_ctype *t, const char *raw, size_t len,
 }
 
 static int
-hfb_sysctl_get(struct host *h __unused, const char *name, char **val)
+hfb_sysctl_get_text(struct host *h __unused, const char *name, char **val,
+    size_t *vlen)
 {
 	const struct hfb_ctype *t;
 	int mib[CTL_MAXNAME];
@@ -746,6 +747,7 @@ hfb_sysctl_get(struct host *h __unused, const char *name, char **val)
 	int e;
 
 	*val = NULL;
+	*vlen = 0;
 	if ((e = hfb_sysctl_oid(name, mib, &miblen, &kind)) != 0)
 		return (e);
 	t = hfb_ctype(kind);
@@ -753,12 +755,30 @@ hfb_sysctl_get(struct host *h __unused, const char *name, char **val)
 		return (EFTYPE);
 	if ((e = hfb_sysctl_raw(mib, miblen, &raw, &len)) != 0)
 		return (e);
-	if (t != NULL)
-		e = hfb_sysctl_fmt_int(t, raw, len, val);
-	else if ((*val = strndup(raw, len)) == NULL)
-		e = ENOMEM;
-	free(raw);
-	return (e);
+	if (t != NULL) {
+		if ((e = hfb_sysctl_fmt_int(t, raw, len, val)) == 0)
+			*vlen = strlen(*val);
+		free(raw);
+		return (e);
+	}
+	/*
+	 * One terminating NUL is dropped, whether or not the length counts
+	 * it; any other NUL stays, for the value's parser to report.
+	 */
+	if (len > 0 && raw[len - 1] == '\0')
+		len--;
+	raw[len] = '\0';		/* hfb_sysctl_raw left room for it */
+	*val = raw;
+	*vlen = len;
+	return (0);
+}
+
+static int
+hfb_sysctl_get(struct host *h, const char *name, char **val)
+{
+	size_t len;
+
+	return (hfb_sysctl_get_text(h, name, val, &len));
 }
 
 /* Parses decimal text into an integer of the OID's type, range-checked. */
@@ -1642,7 +1662,7 @@ hfb_run(struct host *h __unused, char *const *argv, struct host_proc *p)
 	char path[PATH_MAX];
 	int e;
 
-	p->status = 0;
+	p->status = p->signal = 0;
 	p->ran = false;
 	if (argv == NULL || argv[0] == NULL)
 		return (EINVAL);
@@ -1719,7 +1739,7 @@ hfb_run_output(struct host *h __unused, char *const *argv,
 	char path[PATH_MAX];
 	int e;
 
-	p->status = 0;
+	p->status = p->signal = 0;
 	p->ran = false;
 	*out = NULL;
 	*len = 0;
@@ -1794,6 +1814,7 @@ static const struct host_ops hfb_ops = {
 	.close = hfb_close,
 	.pci_list = hfb_pci_list,
 	.sysctl_get = hfb_sysctl_get,
+	.sysctl_get_text = hfb_sysctl_get_text,
 	.sysctl_set = hfb_sysctl_set,
 	.kenv_get = hfb_kenv_get,
 	.kenv_set = hfb_kenv_set,

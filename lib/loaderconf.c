@@ -63,7 +63,7 @@ int
 conf_set(const char *old, size_t len, enum conf_style st, const char *name,
     const char *value, const char *comment, struct strbuf *out)
 {
-	const char *p, *nl, *end;
+	const char *p, *nl, *end, *eol, *fileeol;
 	size_t n, vs, ve, cs;
 	bool done;
 	int changed;
@@ -71,21 +71,30 @@ conf_set(const char *old, size_t len, enum conf_style st, const char *name,
 	changed = 0;
 	done = false;
 	end = old + len;
+	/* A file of CRLF lines (its first line says) gets CRLF lines. */
+	nl = memchr(old, '\n', len);
+	fileeol = nl != NULL && nl > old && nl[-1] == '\r' ? "\r\n" : "\n";
 	for (p = old; p < end; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
 		n = (size_t)(nl - p);
+		/* Each line keeps its own end, CR included. */
+		eol = nl == end ? fileeol : "\n";
+		if (n > 0 && p[n - 1] == '\r') {
+			eol = "\r\n";
+			n--;
+		}
 		if (!line_assigns(p, n, name, &vs, &ve, &cs)) {
 			sb_putn(out, p, n);
-			sb_putc(out, '\n');
+			sb_puts(out, eol);
 			continue;
 		}
 		if (done || value == NULL) {
 			/* A second assignment would override ours. */
 			sb_puts(out, "#");
 			sb_putn(out, p, n);
-			sb_puts(out, "\t# disabled by ptvm\n");
+			sb_printf(out, "\t# disabled by ptvm%s", eol);
 			changed = 1;
 			continue;
 		}
@@ -99,7 +108,7 @@ conf_set(const char *old, size_t len, enum conf_style st, const char *name,
 			sb_putn(out, p + ve, cs - ve);
 			sb_putn(out, p + cs, n - cs);
 		}
-		sb_putc(out, '\n');
+		sb_puts(out, eol);
 		{
 			char *cur = conf_get(p, n, name);
 
@@ -110,9 +119,9 @@ conf_set(const char *old, size_t len, enum conf_style st, const char *name,
 	}
 	if (!done && value != NULL) {
 		if (comment != NULL)
-			sb_printf(out, "# %s\n", comment);
+			sb_printf(out, "# %s%s", comment, fileeol);
 		put_assign(out, st, name, value);
-		sb_putc(out, '\n');
+		sb_puts(out, fileeol);
 		changed = 1;
 	}
 	return (changed);

@@ -402,11 +402,39 @@ pcicfg_parse(const char *buf, size_t len, const char *file, const char *want,
 	ps.want = want;
 	ps.skip = false;
 	end = buf + len;
+	/*
+	 * A dump is ASCII text: a file with any other byte (a binary, a
+	 * terminal escape) is refused at its first one, never quoted.
+	 */
+	for (p = buf; p < end; p++) {
+		if (*p == '\n')
+			ps.line++;
+		else if ((unsigned char)*p >= 0x7f || ((unsigned char)*p <
+		    0x20 && *p != '\t' && *p != '\r'))
+			break;
+	}
+	if (p < end) {
+		char what[16];
+
+		if (*p == '\0')
+			(void)strlcpy(what, "NUL byte", sizeof(what));
+		else
+			(void)snprintf(what, sizeof(what), "byte 0x%02x",
+			    (unsigned char)*p);
+		diag_err(d, file, ps.line + 1, "%s at offset %zu is not text: "
+		    "not a configuration-space dump (give a file of ptvm pci "
+		    "save, pciconf -r or lspci -x)", what, (size_t)(p - buf));
+		return (-1);
+	}
+	ps.line = 0;
 	for (p = buf; p < end && ps.nerr < PARSE_MAXERRS; p = nl + 1) {
 		ps.line++;
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		parse_line(&ps, p, nl);
+		/* Nothing read yet: this is no dump, one error says so. */
+		if (ps.nerr > 0 && !ps.got)
+			break;
 	}
 	if (ps.nerr == 0)
 		check_header(&ps);

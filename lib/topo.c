@@ -388,8 +388,19 @@ topo_parse_xml(const char *buf, size_t len, const char *file,
 {
 	struct topo_pstate *ps;
 	enum XML_Status st;
+	const char *z, *q;
+	unsigned line;
 	int rv;
 
+	/* expat would stop at a NUL with "no element found": say where. */
+	if ((z = memchr(buf, '\0', len)) != NULL) {
+		for (line = 1, q = buf; q < z; q++)
+			line += *q == '\n';
+		diag_err(d, file, line, "NUL byte at offset %zu: the topology "
+		    "is the text of sysctl -n kern.sched.topology_spec; "
+		    "capture it again", (size_t)(z - buf));
+		return (-1);
+	}
 	if ((ps = calloc(1, sizeof(*ps))) == NULL ||
 	    (ps->xp = XML_ParserCreate("UTF-8")) == NULL) {
 		free(ps);
@@ -409,7 +420,9 @@ topo_parse_xml(const char *buf, size_t len, const char *file,
 		rv = -1;
 	else if (st != XML_STATUS_OK) {
 		diag_err(d, file, (unsigned)XML_GetCurrentLineNumber(ps->xp),
-		    "malformed XML: %s",
+		    "malformed XML at byte offset %lld (column %llu): %s",
+		    (long long)XML_GetCurrentByteIndex(ps->xp),
+		    (unsigned long long)XML_GetCurrentColumnNumber(ps->xp) + 1,
 		    XML_ErrorString(XML_GetErrorCode(ps->xp)));
 		rv = -1;
 	}

@@ -295,6 +295,17 @@ place(struct cc *c, const struct vmconf_line *l, const char *want,
 			    l->key, want);
 			return (-1);
 		}
+		/*
+		 * Slot 0 of bus 0 holds the hostbridge and slot 31 the LPC
+		 * (defaults()); a device there would replace them.
+		 */
+		if (*bus == 0 && (*slot == 0 || *slot == 31)) {
+			diag_err(c->d, c->file, l->line, "%s: slot=%s: guest "
+			    "slot %u is the %s's (pci.0.%u.0); choose a slot "
+			    "from 1 to 30", l->key, want, *slot, *slot == 0 ?
+			    "hostbridge" : "LPC", *slot);
+			return (-1);
+		}
 		return (claim(c, *bus, *slot, *func, l->line, false));
 	}
 	*bus = 0;
@@ -587,6 +598,9 @@ do_topology(struct cc *c)
 	    bcfg_find(&c->user, "cores") != NULL ||
 	    bcfg_find(&c->user, "threads") != NULL)
 		return (0);
+	/* A refused cpus= was reported; no topology derived from it. */
+	if (c->vm->ncpus < 1)
+		return (0);
 	threads = 1;
 	if (c->vm->plan != NULL && c->vm->plan->threads > 1 &&
 	    c->vm->ncpus % c->vm->plan->threads == 0)
@@ -872,12 +886,14 @@ do_net(struct cc *c, const struct vmconf_line *l, unsigned idx)
 		return (-1);
 	}
 	rc = -1;
+	/* Letters, then the unit number, and nothing else (IFNAMSIZ). */
 	for (p = o.main; isalpha((unsigned char)*p); p++)
 		;
 	if (p == o.main || !isdigit((unsigned char)*p) ||
-	    strlen(o.main) > 15) {
+	    strspn(p, "0123456789") != strlen(p) || strlen(o.main) > 15) {
 		diag_err(c->d, c->file, l->line, "net: \"%s\" is not an "
-		    "interface name such as tap0 or bridge0", o.main);
+		    "interface name such as tap0 or bridge0 (letters, then "
+		    "the unit number, at most 15 characters)", o.main);
 		goto out;
 	}
 	if ((dv = dev_add(c, VMD_NET, l->line)) == NULL)

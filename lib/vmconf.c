@@ -219,41 +219,53 @@ vmconf_get(const struct vmconf *c, const char *key)
 	return (NULL);
 }
 
+/* Digits, then one of "KMGTPEZ"[0..maxu) and an optional B. */
+static int
+size_parse(const char *s, unsigned maxu, uint64_t *out)
+{
+	static const char units[] = "KMGTPEZ";
+	const char *p, *u;
+	uint64_t v;
+	unsigned shift;
+	bool big;
+
+	if (!isdigit((unsigned char)*s))
+		return (-1);
+	big = false;
+	for (v = 0, p = s; isdigit((unsigned char)*p); p++) {
+		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			big = true;
+		else
+			v = v * 10 + (uint64_t)(*p - '0');
+	}
+	shift = 0;
+	if (*p != '\0') {
+		if ((u = strchr(units, toupper((unsigned char)*p))) == NULL ||
+		    (unsigned)(u - units) >= maxu)
+			return (-1);
+		shift = 10 * (unsigned)(u - units + 1);
+		p++;
+		if ((*p == 'b' || *p == 'B'))
+			p++;
+		if (*p != '\0')
+			return (-1);
+	}
+	if (big || (shift > 0 && (shift >= 64 || v > (UINT64_MAX >> shift))))
+		return (1);
+	*out = v << shift;
+	return (0);
+}
+
 int
 vm_parse_size(const char *s, uint64_t *out)
 {
-	const char *p;
-	unsigned long v;
-	unsigned shift;
 
-	p = s;
-	if (!isdigit((unsigned char)*p) ||
-	    util_parse_ulong_end(&p, NULL, 10, ULONG_MAX, &v) != 0)
-		return (-1);
-	switch (*p) {
-	case '\0':
-		shift = 0;
-		break;
-	case 'k': case 'K':
-		shift = 10;
-		break;
-	case 'm': case 'M':
-		shift = 20;
-		break;
-	case 'g': case 'G':
-		shift = 30;
-		break;
-	case 't': case 'T':
-		shift = 40;
-		break;
-	default:
-		return (-1);
-	}
-	if (*p != '\0' && p[1] != '\0' && !((p[1] == 'b' || p[1] == 'B') &&
-	    p[2] == '\0'))
-		return (-1);
-	if (shift > 0 && (uint64_t)v > (UINT64_MAX >> shift))
-		return (-1);
-	*out = (uint64_t)v << shift;
-	return (0);
+	return (size_parse(s, 4, out) == 0 ? 0 : -1);
+}
+
+int
+vm_parse_size_zfs(const char *s, uint64_t *out)
+{
+
+	return (size_parse(s, 7, out));
 }

@@ -143,5 +143,10 @@ int	vm_import(const struct bcfg *, const char *, struct strbuf *,
 
 /* Sizes as bhyve and ptvm take them: 16G, 16g, 512M, 1T, bytes. */
 int	vm_parse_size(const char *, uint64_t *);
+/*
+ * The same, with zfs's P, E and Z too (a volume size): 0, or -1 when s is
+ * not a size, 1 when it is one that does not fit in 64 bits.
+ */
+int	vm_parse_size_zfs(const char *, uint64_t *);
 
 #endif /* PTVM_VMCONF_H */

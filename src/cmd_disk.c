@@ -31,7 +31,6 @@
 #define DISK_VBS_DEFAULT	(16 * 1024)
 #define DISK_VBS_MIN		(4 * 1024)
 #define DISK_VBS_MAX		(128 * 1024)
-#define DISK_SIZE_MAX		(UINT64_C(1) << 60)	/* 1E */
 
 /* Paths of disks in the other VM files, to refuse sharing one. */
 struct owner {
@@ -106,9 +105,9 @@ dc_args(struct ptvm_ctx *ctx, int argc, char **argv, struct dc_opts *o)
 		{ "volblocksize", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t up;
-	char buf[32];
-	int ch;
+	uint64_t up, max;
+	char buf[32], vbs[32];
+	int ch, big;
 
 	memset(o, 0, sizeof(*o));
 	o->vbs = DISK_VBS_DEFAULT;
@@ -138,11 +137,26 @@ dc_args(struct ptvm_ctx *ctx, int argc, char **argv, struct dc_opts *o)
 	if (argc - optind != 2)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "a VM and a "
 		    "size expected"));
-	if (vm_parse_size(argv[optind + 1], &o->size) != 0 || o->size == 0 ||
-	    o->size > DISK_SIZE_MAX) {
+	/*
+	 * zfs takes any volsize that fits in 64 bits and is a multiple of
+	 * the volume block size (docs/freebsd.md Z-SIZE1): its largest is
+	 * 2^64 less one block, which rounding up must not pass.
+	 */
+	max = UINT64_MAX - UINT64_MAX % o->vbs;
+	big = vm_parse_size_zfs(argv[optind + 1], &o->size);
+	if (big < 0 || (big == 0 && o->size == 0)) {
 		diag_err(&ctx->diags, NULL, 0, "size \"%s\": give a size above "
 		    "0 such as 256G, 256g, 1T or a number of bytes",
 		    argv[optind + 1]);
+		return (EXIT_FAIL);
+	}
+	if (big > 0 || o->size > max) {
+		zfs_size_exact(max, buf, sizeof(buf));
+		zfs_size_exact(o->vbs, vbs, sizeof(vbs));
+		diag_err(&ctx->diags, NULL, 0, "size \"%s\" is larger than a "
+		    "ZFS volume can be: at most %s (16E less one %s volume "
+		    "block): a volume size is a 64-bit number of bytes and a "
+		    "multiple of the block size", argv[optind + 1], buf, vbs);
 		return (EXIT_FAIL);
 	}
 	if (o->size % o->vbs != 0) {
@@ -349,10 +363,11 @@ static void
 running_note(struct ptvm_ctx *ctx, const char *name, const char *what)
 {
 	char why[512];
+	int run;
 
-	if (vm_running(ctx, name, why, sizeof(why)) == 1)
-		printf("%s is running (%s): %s takes effect at its next "
-		    "start\n", name, why, what);
+	if ((run = vm_running(ctx, name, why, sizeof(why))) != 0)
+		printf("%s %s (%s): %s takes effect at its next start\n",
+		    name, run > 0 ? "is running" : "may be running", why, what);
 }
 
 /*

@@ -520,15 +520,21 @@ start_stale(struct host *h, const char *name, const struct life_paths *p)
 {
 	struct sup_status st;
 	struct host_probe pr;
-	struct diags d;
+	char why[PATH_MAX + 512];
 	bool alive;
+	int e;
 
 	if (!life_vm_exists(h, name))
 		return (0);
-	diags_init(&d);
-	alive = life_status_read(p, &st, &d) == 0 && st.pid > 0 &&
+	/* A damaged status file: its bhyve may run; never destroy it. */
+	if ((e = life_status_look(p, &st, why, sizeof(why))) != 0 &&
+	    e != ENOENT) {
+		fprintf(stderr, "ptvm: %s: its VM exists and may be running "
+		    "(%s)\n", name, why);
+		return (-1);
+	}
+	alive = e == 0 && st.pid > 0 &&
 	    h->ops->vm_probe(h, name, st.pid, &pr) == 0 && pr.alive;
-	diags_free(&d);
 	if (alive) {
 		fprintf(stderr, "ptvm: %s: bhyve (pid %d) still runs this VM "
 		    "without a supervisor; stop it first (ptvm stop %s)\n",
@@ -759,7 +765,7 @@ start_vm(struct ptvm_ctx *ctx, const char *arg, bool fg, bool force)
 		fprintf(stderr, "ptvm: %s: %s\n", h->rundir, strerror(e));
 		goto out;
 	}
-	(void)life_recover(ctx, h, ld.vm.name, print_fn, ld.vm.name);
+	(void)life_recover(ctx, h, ld.vm.name, NULL, print_fn, ld.vm.name);
 	other = 0;
 	if ((pfh = pidfile_open(p.pid, 0600, &other)) == NULL) {
 		if (errno == EEXIST)
@@ -1043,7 +1049,8 @@ stop_unsupervised(struct ptvm_ctx *ctx, struct host *h,
 		printf("%s: stopped: %s\n", name, st->last_why);
 		return (EXIT_OK);
 	}
-	(void)life_recover(ctx, h, name, print_fn, __DECONST(char *, name));
+	(void)life_recover(ctx, h, name, NULL, print_fn,
+	    __DECONST(char *, name));
 	return (gone ? EXIT_OK : EXIT_FAIL);
 }
 
@@ -1249,7 +1256,34 @@ struct vmstate {
 	char		 out[PATH_MAX];	/* bhyve's output file */
 	size_t		 npending;	/* undo entries with no supervisor */
 	char		 pending[256];
+	char		 why[PATH_MAX + 512];	/* the status file is damaged */
+	char		 dirty_why[PATH_MAX + 512]; /* the dirty file is */
 };
+
+/* The dirty file that cannot be read or parsed, in life.h's words. */
+static void
+dirty_look(const struct life_paths *p, struct sup_dirty_list *l, char *why,
+    size_t wl)
+{
+	struct diags d;
+	struct diag *x;
+	int e;
+
+	why[0] = '\0';
+	diags_init(&d);
+	e = dirty_read(p, l, &d);
+	x = STAILQ_FIRST(&d.head);
+	if (e == EINVAL)
+		(void)snprintf(why, wl, "%s is damaged (line %u: %s); the "
+		    "passed-through functions may be dirty", p->dirty,
+		    x != NULL ? x->line : 0, x != NULL ? x->msg : "no parse");
+	else if (e != 0)
+		(void)snprintf(why, wl, "%s cannot be read: %s; the "
+		    "passed-through functions may be dirty", p->dirty,
+		    strerror(e));
+
+	diags_free(&d);
+}
 
 static void
 vmstate_read(struct ptvm_ctx *ctx, struct host *h, const char *name,
@@ -1257,7 +1291,6 @@ vmstate_read(struct ptvm_ctx *ctx, struct host *h, const char *name,
 {
 	struct life_paths p;
 	struct host_probe pr;
-	struct diags d;
 	int spid;
 
 	memset(vs, 0, sizeof(*vs));
@@ -1270,10 +1303,9 @@ vmstate_read(struct ptvm_ctx *ctx, struct host *h, const char *name,
 	if (life_paths(h, name, &p) != 0)
 		return;
 	strlcpy(vs->out, p.out, sizeof(vs->out));
-	diags_init(&d);
-	vs->have_st = life_status_read(&p, &vs->st, &d) == 0;
-	(void)dirty_read(&p, &vs->dirty, &d);
-	diags_free(&d);
+	vs->have_st = life_status_look(&p, &vs->st, vs->why,
+	    sizeof(vs->why)) == 0;
+	dirty_look(&p, &vs->dirty, vs->dirty_why, sizeof(vs->dirty_why));
 	vs->supervised = life_supervisor(&p, &spid);
 	if (vs->have_st && vs->st.pid > 0 &&
 	    h->ops->vm_probe(h, name, vs->st.pid, &pr) == 0)
@@ -1291,6 +1323,9 @@ vmstate_read(struct ptvm_ctx *ctx, struct host *h, const char *name,
 		strlcpy(vs->pending, "the undo journal cannot be read",
 		    sizeof(vs->pending));
 	}
+	/* Damaged: it may be running, as the disk commands say too. */
+	if (vs->why[0] != '\0')
+		vs->state = "unknown";
 	/* Quietly: status of a VM whose file has errors still works. */
 	vs->have_vm = vm_load(ctx, name, &vs->ld) == 0;
 	diags_free(&ctx->diags);
@@ -1441,10 +1476,16 @@ status_json(struct vmstate *vs, struct json *j)
 		json_end(j);
 	} else
 		json_null(j, "last_exit");
-	if (vs->have_st && vs->st.error[0] != '\0')
+	if (vs->why[0] != '\0')
+		json_str(j, "error", vs->why);
+	else if (vs->have_st && vs->st.error[0] != '\0')
 		json_str(j, "error", vs->st.error);
 	else
 		json_null(j, "error");
+	if (vs->dirty_why[0] != '\0')
+		json_str(j, "dirty_error", vs->dirty_why);
+	else
+		json_null(j, "dirty_error");
 	json_str(j, "log", vs->have_st && vs->st.log[0] != '\0' ?
 	    vs->st.log : "");
 	json_end(j);
@@ -1462,6 +1503,8 @@ status_text(struct vmstate *vs)
 	int k;
 
 	printf("%s: %s", vs->name, vs->state);
+	if (vs->why[0] != '\0')
+		printf(" (%s)", vs->why);
 	if (vs->have_st && vs->st.pid > 0)
 		printf(", bhyve pid %d", vs->st.pid);
 	if (vs->supervised && vs->st.supervisor > 0)
@@ -1484,6 +1527,8 @@ status_text(struct vmstate *vs)
 		    "ptvm host restore (or the next start) undoes %s\n",
 		    vs->npending, vs->npending == 1 ? "" : "s", vs->pending,
 		    vs->npending == 1 ? "it" : "them");
+	if (vs->dirty_why[0] != '\0')
+		printf("  dirty    unknown (%s)\n", vs->dirty_why);
 	if (vs->have_vm) {
 		printf("  vCPUs    %d", vm->ncpus);
 		if (vm->pinned && vm->pin != NULL) {
@@ -1610,7 +1655,8 @@ status_all(struct ptvm_ctx *ctx, struct host *h, bool json, bool table)
 			    vs[i].name, vs[i].state, vs[i].have_st ?
 			    vs[i].st.pid : 0, dur, vs[i].have_vm ?
 			    vs[i].ld.vm.ncpus : 0, mem, nd, dirty > 0 ?
-			    " (dirty)" : "");
+			    " (dirty)" : vs[i].dirty_why[0] != '\0' ?
+			    " (dirty?)" : "");
 		}
 	} else
 		for (i = 0; i < n; i++)
@@ -1752,7 +1798,7 @@ cmd_host_restore(struct ptvm_ctx *ctx, int argc, char **argv)
 	char **names;
 	size_t n, i, k;
 	bool unbind, any;
-	int ch, spid, failed, r;
+	int ch, spid, failed, r, undone;
 
 	unbind = false;
 	while ((ch = getopt(argc, argv, "u")) != -1) {
@@ -1787,7 +1833,8 @@ cmd_host_restore(struct ptvm_ctx *ctx, int argc, char **argv)
 			    names[i], spid);
 			continue;
 		}
-		r = life_recover(ctx, h, names[i], print_fn, names[i]);
+		r = life_recover(ctx, h, names[i], &undone, print_fn,
+		    names[i]);
 		any |= r > 0;
 		if (r == 2) {
 			/* Its journal is what the running guest still uses. */
@@ -1795,7 +1842,10 @@ cmd_host_restore(struct ptvm_ctx *ctx, int argc, char **argv)
 			    "%s, then ptvm host restore\n", names[i], names[i]);
 			continue;
 		}
-		if (access(p.undo, F_OK) == 0) {
+		/* Once: recovering may have undone it (or said why not). */
+		if (undone >= 0)
+			failed += undone;
+		else if (access(p.undo, F_OK) == 0) {
 			any = true;
 			failed += undo_restore(ctx, h, names[i], unbind,
 			    print_fn, names[i]);

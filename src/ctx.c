@@ -125,17 +125,18 @@ ctx_topo(struct ptvm_ctx *ctx, struct topo *t)
 {
 	struct host *h;
 	char *xml;
+	size_t len;
 	int e, rv;
 
 	if (ctx_host(ctx, &h) != 0)
 		return (-1);
-	if ((e = h->ops->sysctl_get(h, TOPO_SYSCTL, &xml)) != 0) {
+	if ((e = h->ops->sysctl_get_text(h, TOPO_SYSCTL, &xml, &len)) != 0) {
 		diag_err(&ctx->diags, NULL, 0, "cannot read %s: %s",
 		    ctx->hostdir != NULL ? "topology.xml" : TOPO_SYSCTL,
 		    sys_strerror(e));
 		return (-1);
 	}
-	rv = topo_parse(xml, strlen(xml), ctx->hostdir != NULL ?
+	rv = topo_parse(xml, len, ctx->hostdir != NULL ?
 	    "topology.xml" : TOPO_SYSCTL, t, &ctx->diags);
 	free(xml);
 	return (rv);

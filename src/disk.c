@@ -11,6 +11,7 @@
 
 #include "disk.h"
 #include "hostop.h"
+#include "life.h"
 #include "ptvm.h"
 #include "sup.h"
 #include "vmload.h"
@@ -42,11 +43,10 @@ int
 vm_running(struct ptvm_ctx *ctx, const char *name, char *why, size_t wl)
 {
 	struct host_vm_list vl;
+	struct life_paths p;
 	struct sup_status st;
-	struct diags dd;
 	struct host *h;
-	char *path, *buf;
-	size_t i, len;
+	size_t i;
 	int e, rc;
 
 	if (ctx_host(ctx, &h) != 0) {
@@ -66,37 +66,22 @@ vm_running(struct ptvm_ctx *ctx, const char *name, char *why, size_t wl)
 		(void)snprintf(why, wl, "its VM exists in /dev/vmm");
 		return (1);
 	}
-	/* The supervisor's status file, when there is one. */
-	if (asprintf(&path, "%s/%s.status", h->rundir, name) < 0) {
-		(void)snprintf(why, wl, "out of memory");
+	/* The supervisor's status file, when there is one (life.h). */
+	if ((e = life_paths(h, name, &p)) != 0) {
+		(void)snprintf(why, wl, "%s: %s", name, strerror(e));
 		return (-1);
 	}
-	e = sys_read_file(path, 64 * 1024, &buf, &len);
-	if (e == ENOENT) {
-		free(path);
+	e = life_status_look(&p, &st, why, wl);
+	if (e == ENOENT)
 		return (0);
-	}
-	if (e != 0) {
-		(void)snprintf(why, wl, "%s: %s", path, sys_strerror(e));
-		free(path);
-		return (-1);
-	}
-	diags_init(&dd);
-	sup_status_init(&st);
-	if (sup_status_parse(buf, len, path, &st, &dd) != 0) {
-		(void)snprintf(why, wl, "%s does not parse; if no bhyve runs "
-		    "for it, remove the file", path);
-		rc = -1;
-	} else if (st.state != SUP_STOPPED) {
+	if (e != 0)
+		return (-1);	/* damaged: it may be running */
+	if (st.state != SUP_STOPPED) {
 		(void)snprintf(why, wl, "%s says %s; if no bhyve runs for it, "
-		    "remove the file", path, sup_state_name(st.state));
-		rc = 1;
-	} else
-		rc = 0;
-	diags_free(&dd);
-	free(buf);
-	free(path);
-	return (rc);
+		    "remove the file", p.status, sup_state_name(st.state));
+		return (1);
+	}
+	return (0);
 }
 
 void

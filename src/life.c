@@ -180,6 +180,29 @@ life_status_read(const struct life_paths *p, struct sup_status *st,
 }
 
 int
+life_status_look(const struct life_paths *p, struct sup_status *st,
+    char *why, size_t wl)
+{
+	struct diags d;
+	struct diag *x;
+	int e;
+
+	why[0] = '\0';
+	diags_init(&d);
+	e = life_status_read(p, st, &d);
+	x = STAILQ_FIRST(&d.head);
+	if (e == EINVAL)
+		(void)snprintf(why, wl, "%s is damaged (line %u: %s); if no "
+		    "bhyve runs for the VM, remove the file", p->status,
+		    x != NULL ? x->line : 0, x != NULL ? x->msg : "no parse");
+	else if (e != 0 && e != ENOENT)
+		(void)snprintf(why, wl, "%s cannot be read: %s; if no bhyve "
+		    "runs for the VM, remove the file", p->status, strerror(e));
+	diags_free(&d);
+	return (e);
+}
+
+int
 life_status_write(const struct life_paths *p, const struct sup_status *st)
 {
 	struct strbuf sb;
@@ -1012,7 +1035,7 @@ life_destroy(struct host *h, const char *name)
 
 int
 life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
-    life_log_fn *fn, void *arg)
+    int *undone, life_log_fn *fn, void *arg)
 {
 	struct life_paths p;
 	struct sup_status st;
@@ -1022,8 +1045,10 @@ life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
 	struct diags d;
 	size_t i;
 	bool alive, bhyve, exists;
-	int spid;
+	int spid, r;
 
+	if (undone != NULL)
+		*undone = -1;
 	if (life_paths(h, name, &p) != 0)
 		return (0);
 	diags_init(&d);
@@ -1068,7 +1093,9 @@ life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
 				    st.ndev, st.ndev == 1 ? "" : "s");
 			break;
 		case SUP_A_RESTORE:
-			(void)undo_restore(ctx, h, name, false, fn, arg);
+			r = undo_restore(ctx, h, name, false, fn, arg);
+			if (undone != NULL)
+				*undone = r;
 			break;
 		case SUP_A_RECORD:
 			st.state = SUP_STOPPED;

@@ -55,6 +55,15 @@ void	life_supervisor_wait(const struct life_paths *, unsigned);
 /* The status file; ENOENT when the VM never ran since boot. */
 int	life_status_read(const struct life_paths *, struct sup_status *,
 	    struct diags *);
+/*
+ * The same for the commands that decide whether the VM may run: ENOENT,
+ * 0, or for a file that cannot be read or does not parse EINVAL (or the
+ * errno) with why saying so, the same words in status, list, start and
+ * the disk commands: "PATH is damaged (line N: MSG); ...".  Such a VM may
+ * be running.
+ */
+int	life_status_look(const struct life_paths *, struct sup_status *,
+	    char *, size_t);
 int	life_status_write(const struct life_paths *,
 	    const struct sup_status *);
 
@@ -165,9 +174,11 @@ void	life_out_orphan(const struct life_paths *, bool, life_log_fn *,
  * is folded into the log; otherwise the VM is destroyed, its devices
  * marked dirty, its output folded, the journal undone and the end
  * recorded as "lost".  Returns 1 when something was recovered, 2 when a
- * bhyve still runs unsupervised, 0 otherwise.
+ * bhyve still runs unsupervised, 0 otherwise.  *undone (when not NULL)
+ * is -1 when the journal was not touched, else what undo_restore()
+ * returned: the caller must not undo it again (its errors said once).
  */
-int	life_recover(struct ptvm_ctx *, struct host *, const char *,
+int	life_recover(struct ptvm_ctx *, struct host *, const char *, int *,
 	    life_log_fn *, void *);
 
 /* The supervisor (supervise.c). */

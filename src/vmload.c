@@ -244,7 +244,7 @@ env_fill(struct ptvm_ctx *ctx, const struct vmconf *c, struct vm_load *ld)
 	long long v;
 	const char *name;
 	char *val;
-	size_t i;
+	size_t i, vlen;
 
 	memset(env, 0, sizeof(*env));
 	env->vardir = PTVM_VARDIR;
@@ -267,10 +267,11 @@ env_fill(struct ptvm_ctx *ctx, const struct vmconf *c, struct vm_load *ld)
 	}
 	l = vmconf_get(c, "pin");
 	if ((l == NULL || strcmp(l->val, "none") != 0) &&
-	    h->ops->sysctl_get(h, "kern.sched.topology_spec", &val) == 0) {
+	    h->ops->sysctl_get_text(h, "kern.sched.topology_spec", &val,
+	    &vlen) == 0) {
 		name = ctx->hostdir != NULL ? "topology.xml" :
 		    "kern.sched.topology_spec";
-		if (topo_parse(val, strlen(val), name, &ld->topo,
+		if (topo_parse(val, vlen, name, &ld->topo,
 		    &ctx->diags) != 0) {
 			free(val);
 			return (-1);

@@ -92,7 +92,7 @@ disk_create_sizes_guide_forms_body()
 	atf_check -o ignore -e match:'note: size 1000000 rounded up to 992K, a multiple of the volume block size' \
 	    "$PTVM" -H h disk create winpt 1000000 --dataset zroot/vm/d9
 	keep h/$VMF
-	for s in 12X 0 -5 G 1.5G 256GG 99999999999999999999; do
+	for s in 12X 0 -5 G 1.5G 256GG 16Q 2ZB1; do
 		atf_check -s exit:1 -e match:"size \"$s\": give a size above 0 such as 256G, 256g, 1T or a number of bytes" \
 		    "$PTVM" -H h disk create --dataset zroot/vm/bad -- winpt "$s"
 	done
@@ -100,6 +100,63 @@ disk_create_sizes_guide_forms_body()
 	    "$PTVM" -H h disk create --volblocksize 3K winpt 1G
 	unchanged h/$VMF
 	atf_check -s exit:1 grep -q zroot/vm/bad h/run/zfs.args
+}
+
+atf_test_case disk_create_size_limit_is_zfs_own
+disk_create_size_limit_is_zfs_own_body()
+{
+	zfshost h
+	keep h/$VMF
+	# 16E is 2^64 bytes: one more than a 64-bit volsize holds.
+	for s in 16E 16384P 18446744073709551615 99999999999999999999 17E 1Z; do
+		atf_check -s exit:1 \
+		    -e match:"size \"$s\" is larger than a ZFS volume can be: at most 18014398509481968K \(16E less one 16K volume block\)" \
+		    "$PTVM" -H h disk create --dataset zroot/vm/bad -- winpt "$s"
+	done
+	atf_check -s exit:1 -e match:'at most 18014398509481968K \(16E less one 16K volume block\)' \
+	    "$PTVM" -H h disk create --dataset zroot/vm/bad -- winpt 18014398509481969K
+	atf_check -s exit:1 -e match:'at most 18014398509481920K \(16E less one 64K volume block\)' \
+	    "$PTVM" -H h disk create --volblocksize 64K --dataset zroot/vm/bad -- winpt 16E
+	notcalled h create
+	unchanged h/$VMF
+	# The limit itself, and P and E, are what zfs takes.
+	atf_check -o ignore -e ignore "$PTVM" -H h disk create winpt \
+	    18014398509481968K --sparse --dataset zroot/vm/max
+	atf_check -o ignore grep -E -x 'create (-p )?-s -V 18014398509481968K -o volmode=dev -o volblocksize=16K zroot/vm/max' \
+	    h/run/zfs.args
+	atf_check -o ignore -e ignore "$PTVM" -H h disk create winpt 2P \
+	    --sparse --dataset zroot/vm/p
+	atf_check -o ignore -e ignore "$PTVM" -H h disk create winpt 1E \
+	    --sparse --dataset zroot/vm/e
+	atf_check -o ignore grep -E -x 'create (-p )?-s -V 2P .*zroot/vm/p' h/run/zfs.args
+	atf_check -o ignore grep -E -x 'create (-p )?-s -V 1E .*zroot/vm/e' h/run/zfs.args
+}
+
+atf_test_case zfs_killed_by_a_signal_says_so
+zfs_killed_by_a_signal_says_so_body()
+{
+	zfshost h
+	mv h/bin/zfs h/bin/zfs.real
+	cat > h/bin/zfs <<'EOF'
+#!/bin/sh
+[ "$1" = create ] && kill -KILL $$
+exec "$(dirname "$0")/zfs.real" "$@"
+EOF
+	chmod +x h/bin/zfs
+	atf_check -s exit:1 \
+	    -e match:'zfs create .* zroot/vm/k was killed by signal 9 \(SIGKILL\)' \
+	    -e not-match:'exit status' \
+	    "$PTVM" -H h disk create winpt 1G --dataset zroot/vm/k
+	# An exit status of 137 is an exit status, not a signal.
+	cat > h/bin/zfs <<'EOF'
+#!/bin/sh
+[ "$1" = create ] && exit 137
+exec "$(dirname "$0")/zfs.real" "$@"
+EOF
+	atf_check -s exit:1 \
+	    -e match:'zfs create .* zroot/vm/k failed with exit status 137 \(zfs said why above\)' \
+	    -e not-match:'signal' \
+	    "$PTVM" -H h disk create winpt 1G --dataset zroot/vm/k
 }
 
 atf_test_case disk_create_default_dataset
@@ -285,7 +342,7 @@ snapshot_refused_while_running_body()
 	printf 'name=winpt\nstate=stopped\npid=0\nsupervisor=0\n' > h/run/winpt.status
 	atf_check -o match:'snapshot clean of 1 disk' "$PTVM" -H h snapshot winpt clean
 	printf 'state=sideways\n' > h/run/winpt.status
-	atf_check -s exit:1 -e match:'may be running .*winpt.status does not parse' \
+	atf_check -s exit:1 -e match:'may be running \(.*winpt.status is damaged \(line 1: bad value for state' \
 	    "$PTVM" -H h snapshot winpt other
 }
 
@@ -603,6 +660,8 @@ atf_init_test_cases()
 	atf_add_test_case disk_create_default_dataset
 	atf_add_test_case disk_create_refusals
 	atf_add_test_case disk_create_zfs_failure_leaves_file
+	atf_add_test_case disk_create_size_limit_is_zfs_own
+	atf_add_test_case zfs_killed_by_a_signal_says_so
 	atf_add_test_case disk_create_uncomments_template_line
 	atf_add_test_case disk_create_journaled_without_zfs
 	atf_add_test_case disk_create_running_says_next_start

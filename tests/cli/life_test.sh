@@ -596,6 +596,63 @@ isolate_cpuset_cleanup()
 	cleanup_vms
 }
 
+atf_test_case damaged_status_is_unknown_everywhere
+damaged_status_is_unknown_everywhere_head()
+{
+	atf_set descr "a damaged NAME.status is 'unknown' in status and" \
+	    "list, and the disk commands treat the VM as maybe running"
+}
+damaged_status_is_unknown_everywhere_body()
+{
+	lifehost
+	cp "$TESTBIN/zfs" h/bin/zfs
+	printf 'name=t1\nstate=runn\001ing\n' > h/run/t1.status
+	m='/t1\.status is damaged \(line 2: bad value for state'
+	atf_check -o match:"^t1: unknown \(.*$m" -o not-match:'stopped' \
+	    "$PTVM" -H h status t1
+	atf_check -o match:"^t1 +unknown" "$PTVM" -H h list
+	atf_check -o match:'"state":"unknown"' \
+	    -o match:"\"error\":\".*$m" \
+	    "$PTVM" -H h status --json t1
+	# The disk commands say the same, and refuse as for a running VM.
+	atf_check -s exit:1 -e match:"t1 may be running \(.*$m" \
+	    "$PTVM" -H h snapshot t1
+	mkdir -p h/root/vm/iso
+	: > h/root/vm/iso/x.iso
+	atf_check -o match:"t1 may be running \(.*$m" -o match:'next start' \
+	    "$PTVM" -H h cdrom t1 /vm/iso/x.iso
+	# The raw byte of the file is never echoed.
+	atf_check -o not-match:"$(printf '\001')" "$PTVM" -H h status t1
+	# start never destroys a VM whose bhyve may run.
+	echo 't1 ?' >> h/vmm.txt
+	atf_check -s exit:1 -e match:"t1: its VM exists and may be running \(.*$m" \
+	    "$PTVM" -H h start t1
+	atf_check -s exit:1 grep -q destroy h/journal
+	sed -i.bak '/^t1 /d' h/vmm.txt
+	# A damaged dirty file: the passthru functions' state is unknown.
+	rm h/run/t1.status
+	printf 'garbage\n' > h/run/dirty
+	atf_check -o match:'^t1: stopped' \
+	    -o match:'dirty    unknown \(.*/dirty is damaged \(line 1: ' \
+	    "$PTVM" -H h status t1
+	atf_check -o match:'^t1 +stopped .* 2 \(dirty\?\)' "$PTVM" -H h list
+}
+
+atf_test_case undo_parse_error_said_once
+undo_parse_error_said_once_body()
+{
+	lifehost
+	printf 'garbage line\n' > h/run/t1.undo
+	printf 'name=t1\nstate=running\npid=999999\nsupervisor=0\ndevices=\n' \
+	    > h/run/t1.status
+	atf_check -s exit:1 -o ignore -e save:err "$PTVM" -H h host restore
+	atf_check -o inline:'1\n' sh -c 'grep -c "t1.undo:1: .*nothing undone" err'
+	# Without the status file, once too.
+	rm h/run/t1.status
+	atf_check -s exit:1 -o ignore -e save:err "$PTVM" -H h host restore
+	atf_check -o inline:'1\n' sh -c 'grep -c "t1.undo:1: .*nothing undone" err'
+}
+
 atf_test_case stale_vm cleanup
 stale_vm_head()
 {
@@ -779,6 +836,8 @@ atf_init_test_cases()
 	atf_add_test_case bridge_tap_isolate
 	atf_add_test_case isolate_cpuset
 	atf_add_test_case stale_vm
+	atf_add_test_case damaged_status_is_unknown_everywhere
+	atf_add_test_case undo_parse_error_said_once
 	atf_add_test_case evidence_dead_device
 	atf_add_test_case restart_console
 }

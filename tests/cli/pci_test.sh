@@ -67,6 +67,27 @@ pci_show_errors_are_located_body()
 	    "$PTVM" -H h pci show 47/0/1
 }
 
+atf_test_case pci_show_and_diff_never_echo_raw_bytes
+pci_show_and_diff_never_echo_raw_bytes_body()
+{
+	# A terminal escape, a bell, a C1 byte, a NUL: a file that is no dump.
+	printf 'hello\nworld \033]0;pwn\007 \302\233x\n\000\n' > bad.txt
+	cp "$P/amd-navi10-rx5600xt-pciconf-r.txt" good.txt
+	for c in "show bad.txt" "diff bad.txt good.txt" "diff good.txt bad.txt"; do
+		atf_check -s exit:1 -o empty -e save:err "$PTVM" pci $c
+		atf_check -o match:'bad.txt:2: error: byte 0x1b at offset 12 is not text: not a configuration-space dump' \
+		    cat err
+		# One error, and no byte below 0x20 but the newline, no DEL.
+		atf_check -o inline:'1\n' grep -c 'error' err
+		atf_check -s exit:1 grep -q "$(printf '[\001-\011\013-\037\177]')" err
+		atf_check -s exit:1 grep -q "$(printf '\302\233')" err
+	done
+	# A text file that is no dump: the first line says so, and stops.
+	printf 'hello\nworld\nagain\n' > text.txt
+	atf_check -s exit:1 -e match:'text.txt:1: error: "hello" is not a value' \
+	    -e not-match:'text.txt:2' "$PTVM" pci show text.txt
+}
+
 atf_test_case pci_save_writes_documented_files
 pci_save_writes_documented_files_body()
 {
@@ -285,6 +306,7 @@ atf_init_test_cases()
 {
 	atf_add_test_case pci_show_decodes_real_dumps
 	atf_add_test_case pci_show_errors_are_located
+	atf_add_test_case pci_show_and_diff_never_echo_raw_bytes
 	atf_add_test_case pci_save_writes_documented_files
 	atf_add_test_case pci_diff_explains_a_failed_reset
 	atf_add_test_case pci_diff_pairs_directories

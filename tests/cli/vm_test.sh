@@ -122,6 +122,103 @@ EOT
 	    "$PTVM" -H host -c conf show types
 }
 
+atf_test_case cpus_zero_is_one_error
+cpus_zero_is_one_error_body()
+{
+	guidehost host
+	for n in 0 2000; do
+		vmfile zero <<EOT
+cpus=$n
+memory=1G
+pin=none
+EOT
+		# One error, on cpus; no phantom one on the derived cores.
+		atf_check -s exit:1 -e match:'zero.conf:1: error: cpus' \
+		    -e not-match:'cores' -e not-match:'sockets|threads' \
+		    "$PTVM" -H host -c conf show zero
+	done
+}
+
+atf_test_case slot_of_hostbridge_or_lpc_refused
+slot_of_hostbridge_or_lpc_refused_body()
+{
+	guidehost host
+	vmfile hb <<'EOT'
+cpus=2
+memory=1G
+pin=none
+disk=/dev/zvol/zroot/opt/windows,slot=0
+cdrom=/vm/iso/windows11.iso,slot=31
+net=tap0,slot=0:0:0
+net=tap1,slot=31:0
+EOT
+	atf_check -s exit:1 \
+	    -e match:'hb.conf:4: error: disk: slot=0: guest slot 0 is the hostbridge.s' \
+	    -e match:'hb.conf:5: error: cdrom: slot=31: guest slot 31 is the LPC.s' \
+	    -e match:'hb.conf:6: error: net: slot=0:0:0: guest slot 0 is the hostbridge.s' \
+	    -e match:'hb.conf:7: error: net: slot=31:0: guest slot 31 is the LPC.s' \
+	    -e match:'choose a slot from 1 to 30' \
+	    "$PTVM" -H host -c conf show hb
+	# Functions of those slots too, and passthru's slot=.
+	vmfile hb2 <<'EOT'
+cpus=2
+memory=1G
+pin=none
+console=none
+disk=/dev/zvol/zroot/opt/windows,slot=0:3
+passthru=6/0/0,slot=31
+EOT
+	atf_check -s exit:1 \
+	    -e match:'hb2.conf:5: error: disk: slot=0:3: guest slot 0 is the hostbridge.s' \
+	    -e match:'hb2.conf:6: error: passthru: slot=31: guest slot 31 is the LPC.s' \
+	    "$PTVM" -H host -c conf show hb2
+	# Slots 1 and 30 are fine; the hostbridge and LPC stay.
+	vmfile ok <<'EOT'
+cpus=2
+memory=1G
+pin=none
+disk=/dev/zvol/zroot/opt/windows,slot=1
+cdrom=/vm/iso/windows11.iso,slot=30
+EOT
+	atf_check -s exit:0 -o match:'-s 0,hostbridge' -o match:'-s 31,lpc' \
+	    -o match:'-s 30,ahci-cd' "$PTVM" -H host -c conf show --argv ok
+}
+
+atf_test_case net_name_is_letters_then_unit
+net_name_is_letters_then_unit_body()
+{
+	guidehost host
+	for v in 'tap0;id' 'tap0 x' 'tap0:1' 'tap0\' 'tap00x' 'bridge0/1'; do
+		printf 'cpus=2\nmemory=1G\npin=none\nnet=%s\n' "$v" | vmfile n
+		atf_check -s exit:1 \
+		    -e match:'n.conf:4: error: net: ".*" is not an interface name such as tap0 or bridge0' \
+		    "$PTVM" -H host -c conf show n
+	done
+	vmfile n <<'EOT'
+cpus=2
+memory=1G
+pin=none
+net=tap12
+EOT
+	atf_check -s exit:0 -o match:'-s 2,virtio-net,tap12' \
+	    "$PTVM" -H host -c conf show --argv n
+}
+
+atf_test_case topology_nul_byte_located
+topology_nul_byte_located_body()
+{
+	guidehost host
+	# Byte 9, the first of line 2, becomes a NUL.
+	{ head -c 9 "$GUIDE/topology.xml"; printf '\000'
+	  tail -c +11 "$GUIDE/topology.xml"; } > host/topology.xml
+	atf_check -s exit:1 \
+	    -e match:'topology.xml:2: error: NUL byte at offset 9' \
+	    -e not-match:'no element found' "$PTVM" -H host topology
+	atf_check -s exit:1 \
+	    -e match:'topology.xml:2: error: NUL byte at offset 9' \
+	    -e not-match:'no element found' "$PTVM" -H host show winpt
+}
+
 atf_test_case slot_collision_names_both_lines
 slot_collision_names_both_lines_body()
 {
@@ -330,6 +427,10 @@ atf_init_test_cases()
 	atf_add_test_case typos_located_with_suggestions
 	atf_add_test_case value_types_checked
 	atf_add_test_case slot_collision_names_both_lines
+	atf_add_test_case cpus_zero_is_one_error
+	atf_add_test_case slot_of_hostbridge_or_lpc_refused
+	atf_add_test_case net_name_is_letters_then_unit
+	atf_add_test_case topology_nul_byte_located
 	atf_add_test_case functions_share_a_slot
 	atf_add_test_case smbios_and_lpc_from_host
 	atf_add_test_case check_fifo_rom_returns_at_once

@@ -225,6 +225,46 @@ ATF_TC_BODY(parse_errors_are_located, tc)
 	diags_free(&d);
 }
 
+/* A file that is not a dump: never its raw bytes; one located error. */
+ATF_TC_WITHOUT_HEAD(not_a_dump_stops_without_raw_bytes);
+ATF_TC_BODY(not_a_dump_stops_without_raw_bytes, tc)
+{
+	static const char esc[] = "hello\nworld \033]0;pwn\007\n\001\n";
+	struct diags d;
+	struct diag *x;
+	struct pcicfg c;
+	const char *p;
+
+	diags_init(&d);
+	ATF_CHECK(pcicfg_parse(esc, sizeof(esc) - 1, "f\033[2J.txt", NULL, &c,
+	    &d) != 0);
+	ATF_CHECK_EQ(d.nerrors, 1);
+	x = STAILQ_FIRST(&d.head);
+	ATF_REQUIRE(x != NULL);
+	ATF_CHECK_EQ(x->line, 2);
+	ATF_CHECK_MSG(strstr(x->msg, "byte 0x1b at offset 12") != NULL, "%s",
+	    x->msg);
+	ATF_CHECK(strstr(x->msg, "not a configuration-space dump") != NULL);
+	for (p = x->msg; *p != '\0'; p++)
+		ATF_CHECK_MSG((unsigned char)*p >= 0x20 && *p != 0x7f,
+		    "raw byte 0x%02x in \"%s\"", (unsigned char)*p, x->msg);
+	ATF_CHECK_STREQ(x->file, "f\\x1b[2J.txt");
+	diags_free(&d);
+	/* Text that is not a dump: the first bad line only. */
+	diags_init(&d);
+	ATF_CHECK(pcicfg_parse("hello\nworld\nagain\n", 18, "t", NULL, &c,
+	    &d) != 0);
+	ATF_CHECK_EQ(d.nerrors, 1);
+	ATF_CHECK_EQ(tu_diag_line(&d, "\"hello\" is not a value"), 1);
+	diags_free(&d);
+	/* Every diagnostic escapes what it quotes, UTF-8 text excepted. */
+	diags_init(&d);
+	diag_err(&d, NULL, 0, "x %s", "\033[2J \xc2\x9b \xff \xc3\xa9 \t");
+	ATF_CHECK_STREQ(STAILQ_FIRST(&d.head)->msg,
+	    "x \\x1b[2J \\xc2\\x9b \\xff \xc3\xa9 \\x09");
+	diags_free(&d);
+}
+
 ATF_TC_WITHOUT_HEAD(lspci_function_chosen_by_address);
 ATF_TC_BODY(lspci_function_chosen_by_address, tc)
 {
@@ -847,6 +887,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, lspci_real_nvidia_and_navi_decoded);
 	ATF_TP_ADD_TC(tp, pciconf_formats_read_the_same_bytes);
 	ATF_TP_ADD_TC(tp, parse_errors_are_located);
+	ATF_TP_ADD_TC(tp, not_a_dump_stops_without_raw_bytes);
 	ATF_TP_ADD_TC(tp, lspci_function_chosen_by_address);
 	ATF_TP_ADD_TC(tp, save_file_round_trips);
 	ATF_TP_ADD_TC(tp, command_and_status_in_words);

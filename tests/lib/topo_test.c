@@ -326,6 +326,34 @@ ATF_TC_BODY(broken_input_gives_located_errors, tc)
 	    "\"aaaa\">]>\n<groups/>\n", 2, "DOCTYPE");
 }
 
+ATF_TC_WITHOUT_HEAD(nul_byte_and_bad_xml_give_the_offset);
+ATF_TC_BODY(nul_byte_and_bad_xml_give_the_offset, tc)
+{
+	static const char nul[] = HDR "  <cpu>0, 1</cpu>\n\0 </group>\n"
+	    "</groups>\n";
+	struct diags d;
+	struct diag *x;
+	struct topo t;
+
+	/* The whole buffer: the NUL is at its own offset, on line 4. */
+	diags_init(&d);
+	ATF_REQUIRE_EQ(topo_parse(nul, sizeof(nul) - 1, "topology.xml", &t,
+	    &d), -1);
+	x = STAILQ_FIRST(&d.head);
+	ATF_REQUIRE(x != NULL);
+	ATF_CHECK_MSG(strstr(x->msg, "NUL byte at offset 62") != NULL, "%s",
+	    x->msg);
+	ATF_CHECK_EQ(x->line, 4);
+	ATF_CHECK_EQ(d.nerrors, 1);
+	diags_free(&d);
+	/*
+	 * Malformed XML says where: line, column and byte offset (of the
+	 * tag name "grop", where expat finds the mismatch).
+	 */
+	expect_error(HDR "  <cpu>0, 1</cpu>\n </grop>\n", 4,
+	    "at byte offset 65 (column 4)");
+}
+
 ATF_TC_WITHOUT_HEAD(inconsistent_nesting_is_an_error);
 ATF_TC_BODY(inconsistent_nesting_is_an_error, tc)
 {
@@ -442,6 +470,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, e_core_clusters_alone_are_not_hybrid);
 	ATF_TP_ADD_TC(tp, mask_and_count_mismatch_warn_and_trust_the_list);
 	ATF_TP_ADD_TC(tp, broken_input_gives_located_errors);
+	ATF_TP_ADD_TC(tp, nul_byte_and_bad_xml_give_the_offset);
 	ATF_TP_ADD_TC(tp, inconsistent_nesting_is_an_error);
 	ATF_TP_ADD_TC(tp, huge_and_deep_input_is_refused);
 	ATF_TP_ADD_TC(tp, cpu_lists_parse_and_format);
