@@ -153,6 +153,9 @@ install: ptvm
 	sed 's|/usr/local/sbin/ptvm|$(PREFIX)/sbin/ptvm|' etc/rc.d/ptvm > \
 	    $(DESTDIR)$(PREFIX)/etc/rc.d/ptvm
 	chmod 0555 $(DESTDIR)$(PREFIX)/etc/rc.d/ptvm
+	install -d $(DESTDIR)$(PREFIX)/etc/newsyslog.conf.d
+	install -m 0444 etc/newsyslog.conf.d/ptvm.conf \
+	    $(DESTDIR)$(PREFIX)/etc/newsyslog.conf.d/ptvm.conf
 
 clean:
 	rm -f ptvm ptvm.freebsd $(LIBPTVM) $(LIB_OBJS) $(HOST_OBJS) \

@@ -9,7 +9,10 @@
  */
 #include "compat.h"
 
+#include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bhyvelog.h"
@@ -320,30 +323,217 @@ bhyvelog_init(struct bhyvelog *bl, const char *tag)
 
 	memset(bl, 0, sizeof(*bl));
 	bl->tag = tag != NULL ? tag : "bhyve";
+	bl->cap = BHYVELOG_CAP;
+}
+
+_Static_assert(nitems(known) <= 64, "bhyvelog.explained has 64 bits");
+
+/* The end of a number at s[i] (i itself when there is none). */
+static size_t
+numend(const char *s, size_t n, size_t i)
+{
+	size_t j;
+
+	if (i + 2 < n && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X') &&
+	    isxdigit((unsigned char)s[i + 2])) {
+		for (j = i + 2; j < n && isxdigit((unsigned char)s[j]); j++)
+			;
+		return (j);
+	}
+	for (j = i; j < n && isdigit((unsigned char)s[j]); j++)
+		;
+	return (j);
+}
+
+/* Whether a and b are equal once each number in them is folded. */
+static bool
+same_shape(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t i, j, ei, ej;
+
+	i = j = 0;
+	while (i < na && j < nb) {
+		ei = numend(a, na, i);
+		ej = numend(b, nb, j);
+		if ((ei > i) != (ej > j))
+			return (false);
+		if (ei > i) {
+			i = ei;
+			j = ej;
+			continue;
+		}
+		if (a[i++] != b[j++])
+			return (false);
+	}
+	return (i == na && j == nb);
+}
+
+/* One line into out, counted against the cap. */
+static void
+put(struct bhyvelog *bl, struct strbuf *out, int64_t ms, int tzmin,
+    const char *tag, const char *s, size_t n)
+{
+	size_t before;
+
+	before = out->len;
+	bhyvelog_line(out, ms, tzmin, tag, s, n);
+	bl->used += (int64_t)(out->len - before);
 }
 
 static void
-emit(struct bhyvelog *bl, const char *s, size_t n, int64_t ms, int tzmin,
+putf(struct bhyvelog *bl, struct strbuf *out, int64_t ms, int tzmin,
+    const char *fmt, ...) __printflike(5, 6);
+
+static void
+putf(struct bhyvelog *bl, struct strbuf *out, int64_t ms, int tzmin,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&m, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		out->oom = true;
+		return;
+	}
+	put(bl, out, ms, tzmin, "ptvm", m, (size_t)n);
+	free(m);
+}
+
+static bool
+capped(const struct bhyvelog *bl)
+{
+
+	return (bl->cap > 0 && bl->used >= bl->cap);
+}
+
+/* The held repeats: the line itself for one, else a count. */
+static void
+say_repeats(struct bhyvelog *bl, int tzmin, struct strbuf *out)
+{
+
+	if (bl->repeats == 1)
+		put(bl, out, bl->rep_last, tzmin, bl->tag, bl->rep, bl->nrep);
+	else if (bl->repeats > 1 && !bl->varied)
+		putf(bl, out, bl->rep_last, tzmin,
+		    "last message repeated %u times", bl->repeats);
+	else if (bl->repeats > 1)
+		putf(bl, out, bl->rep_last, tzmin,
+		    "last message repeated %u times, with other numbers; the "
+		    "last: %.*s", bl->repeats, (int)bl->nrep, bl->rep);
+	if (bl->repeats == 1) {
+		/* The one repeat is the line to compare with now. */
+		memcpy(bl->prev, bl->rep, bl->nrep);
+		bl->nprev = bl->nrep;
+	}
+	bl->repeats = 0;
+	bl->varied = false;
+	bl->held = 0;
+}
+
+static void
+say_dropped(struct bhyvelog *bl, int tzmin, struct strbuf *out)
+{
+
+	if (bl->dropped == 0)
+		return;
+	putf(bl, out, bl->drop_ms, tzmin, "%u line%s of bhyve's output "
+	    "dropped: the log reached its cap of %lld bytes; the last: %.*s",
+	    bl->dropped, bl->dropped == 1 ? "" : "s", (long long)bl->cap,
+	    (int)bl->ndrop, bl->drop);
+	bl->dropped = 0;
+}
+
+void
+bhyvelog_settle(struct bhyvelog *bl, int64_t ms, int tzmin,
     struct strbuf *out)
+{
+
+	(void)ms;		/* each line has its own time */
+	say_repeats(bl, tzmin, out);
+	say_dropped(bl, tzmin, out);
+}
+
+void
+bhyvelog_tick(struct bhyvelog *bl, int64_t ms, int tzmin, struct strbuf *out)
+{
+
+	if (bl->repeats > 0 && ms - bl->rep_first >= BHYVELOG_REPEAT_MS)
+		say_repeats(bl, tzmin, out);
+}
+
+/* One line of bhyve's, len bytes of input with its newline. */
+static void
+emit(struct bhyvelog *bl, const char *s, size_t n, size_t len, int64_t ms,
+    int tzmin, struct strbuf *out)
 {
 	const struct bhyvelog_known *k;
 	struct strbuf adv;
+	uint64_t bit;
+	bool fresh;
 
-	bhyvelog_line(out, ms, tzmin, bl->tag, s, n);
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
 	bl->nlines++;
 	if (n > 0) {
 		bl->last_ms = ms;
 		bl->last_fatal = (n > 7 && memcmp(s, "bhyve: ", 7) == 0) ||
 		    util_memmem(s, n, "vm_run error", 12) != NULL;
 	}
-	if ((k = bhyvelog_explain(s, n)) == NULL)
+	/*
+	 * A repeat of the line written last: held back, counted.  No match
+	 * holds a digit, so it is the same known message as that line.
+	 */
+	if (bl->have_prev && same_shape(bl->prev, bl->nprev, s, n)) {
+		if ((k = bl->prev_known) != NULL) {
+			bl->nknown++;
+			bl->last = k;
+		}
+		if (bl->repeats == 0)
+			bl->rep_first = ms;
+		bl->repeats++;
+		bl->rep_last = ms;
+		if (n != bl->nprev || memcmp(s, bl->prev, n) != 0)
+			bl->varied = true;
+		memcpy(bl->rep, s, n);
+		bl->nrep = n;
+		bl->held += len;
+		bhyvelog_tick(bl, ms, tzmin, out);
 		return;
-	bl->nknown++;
-	bl->last = k;
+	}
+	bit = 0;
+	if ((k = bhyvelog_explain(s, n)) != NULL) {
+		bl->nknown++;
+		bl->last = k;
+		bit = (uint64_t)1 << (k - known);
+	}
+	fresh = k != NULL && (bl->explained & bit) == 0;
+	say_repeats(bl, tzmin, out);
+	if (!fresh && capped(bl)) {
+		bl->dropped++;
+		memcpy(bl->drop, s, n);
+		bl->ndrop = n;
+		bl->drop_ms = ms;
+		bl->have_prev = false;
+		return;
+	}
+	if (!capped(bl))
+		say_dropped(bl, tzmin, out);	/* room again */
+	put(bl, out, ms, tzmin, bl->tag, s, n);
+	memcpy(bl->prev, s, n);
+	bl->nprev = n;
+	bl->prev_known = k;
+	bl->have_prev = true;
+	if (!fresh)
+		return;
+	bl->explained |= bit;
 	sb_init(&adv);
 	sb_printf(&adv, "%s: ", k->id);
 	bhyvelog_advice(k, &adv);
-	bhyvelog_line(out, ms, tzmin, "ptvm", sb_str(&adv), adv.len);
+	put(bl, out, ms, tzmin, "ptvm", sb_str(&adv), adv.len);
 	sb_free(&adv);
 }
 
@@ -361,7 +551,8 @@ bhyvelog_feed(struct bhyvelog *bl, const char *buf, size_t len, int64_t ms,
 		if (n >= room) {
 			/* Too long for one line: emit what fits. */
 			memcpy(bl->part + bl->npart, buf, room);
-			emit(bl, bl->part, sizeof(bl->part), ms, tzmin, out);
+			emit(bl, bl->part, sizeof(bl->part), sizeof(bl->part),
+			    ms, tzmin, out);
 			bl->npart = 0;
 			buf += room;
 			len -= room;
@@ -371,7 +562,7 @@ bhyvelog_feed(struct bhyvelog *bl, const char *buf, size_t len, int64_t ms,
 		bl->npart += n;
 		if (nl == NULL)
 			return;
-		emit(bl, bl->part, bl->npart, ms, tzmin, out);
+		emit(bl, bl->part, bl->npart, bl->npart + 1, ms, tzmin, out);
 		bl->npart = 0;
 		buf += n + 1;
 		len -= n + 1;
@@ -382,8 +573,9 @@ void
 bhyvelog_flush(struct bhyvelog *bl, int64_t ms, int tzmin, struct strbuf *out)
 {
 
-	if (bl->npart == 0)
-		return;
-	emit(bl, bl->part, bl->npart, ms, tzmin, out);
-	bl->npart = 0;
+	if (bl->npart > 0) {
+		emit(bl, bl->part, bl->npart, bl->npart, ms, tzmin, out);
+		bl->npart = 0;
+	}
+	bhyvelog_settle(bl, ms, tzmin, out);
 }

@@ -720,10 +720,11 @@ life_out_create(const struct life_paths *p, struct life_out *o, int *wfd)
 	    0640);
 	if (*wfd < 0)
 		return (errno);
-	if ((o->fd = out_openreg(p->out, O_RDONLY, 0)) < 0)
+	if ((o->fd = out_openreg(p->out, O_RDWR, 0)) < 0)
 		e = errno;
 	else
 		e = out_posfile(p, o, true);
+	o->cap = LIFE_OUT_CAP;
 	if (e != 0) {
 		close(*wfd);
 		*wfd = -1;
@@ -761,46 +762,119 @@ life_out_pending(const struct life_out *o)
 	return (o->fd >= 0 && fstat(o->fd, &sb) == 0 && sb.st_size > o->off);
 }
 
+/* How far the log accounts for NAME.out: no unfinished or held line. */
+static int64_t
+out_done(const struct life_out *o)
+{
+	int64_t v;
+
+	v = o->off - (int64_t)o->blog.npart - (int64_t)o->blog.held;
+	return (v > 0 ? v : 0);
+}
+
+/*
+ * Empties NAME.out once the log holds all of it (docs/freebsd.md#L-LOG2):
+ * bhyve writes with O_APPEND, so its next write lands at the end, which
+ * is then 0.  Nothing makes "truncate if nothing came" one step: a write
+ * of bhyve's between the last read and the ftruncate(2) is lost, and a
+ * busy or preempted supervisor widens that moment.  So it is done when
+ * bhyve has been quiet for a look (LIFE_OUT_CAP), or, while it writes,
+ * only past LIFE_OUT_HARDCAP.  The position says 0 first (a crash right
+ * here copies the last lines twice, it never skips any), and a last read
+ * just before the ftruncate(2) keeps the moment to two system calls.
+ * Returns whether there is more to read.
+ */
+static bool
+out_rewind(struct life_out *o)
+{
+	char c;
+	ssize_t n;
+
+	out_save(o, 0);
+	if (o->saved != 0)
+		return (false);
+	n = pread(o->fd, &c, 1, (off_t)o->off);
+	if (n == 0 && ftruncate(o->fd, 0) == 0) {
+		o->off = 0;
+		o->retry = o->cap;
+		return (true);
+	}
+	/* bhyve is writing: again a quarter of the cap later. */
+	o->retry = o->off + o->cap / 4;
+	out_save(o, out_done(o));
+	return (n > 0);
+}
+
 unsigned
-life_out_fold(struct life_out *o, int logfd, int tz, bool final)
+life_out_fold(struct life_out *o, int logfd, int tz, int flags)
 {
 	struct strbuf sb;
-	char buf[4096];
+	struct stat st;
+	char buf[8192];
 	unsigned before;
 	ssize_t n;
-	bool more, ok;
+	bool more, ok, eof, final, rewind;
 
 	if (o->fd < 0)
 		return (0);
+	final = (flags & LIFE_OUT_FINAL) != 0;
 	before = o->blog.nlines;
+	o->got = 0;
+	o->more = false;
 	do {
-		more = false;
+		more = eof = false;
 		sb_init(&sb);
-		while ((n = pread(o->fd, buf, sizeof(buf),
-		    (off_t)o->off)) != 0) {
-			if (n < 0) {
-				if (errno == EINTR)
-					continue;
+		/* The cap counts what the log holds (newsyslog empties it). */
+		if (logfd >= 0 && fstat(logfd, &st) == 0)
+			o->blog.used = st.st_size;
+		for (;;) {
+			n = pread(o->fd, buf, sizeof(buf), (off_t)o->off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				eof = n == 0;
 				break;
 			}
 			o->off += n;
+			o->got += n;
 			bhyvelog_feed(&o->blog, buf, (size_t)n, life_wall_ms(),
 			    tz, &sb);
 			if (sb.len >= 65536 || sb.oom) {
 				more = !sb.oom;
 				break;
 			}
+			if (!final && o->got >= LIFE_OUT_SLICE) {
+				o->more = true;
+				break;
+			}
+			/* A short read was the end a moment ago: empty it? */
+			if ((size_t)n < sizeof(buf) && !final && o->cap > 0 &&
+			    o->off >= LIFE_OUT_HARDCAP && o->off >= o->retry) {
+				eof = true;
+				break;
+			}
 		}
-		if (final && !more)
+		/* Quiet (nothing new since the last look) or much. */
+		rewind = eof && !final && o->cap > 0 && o->off >= o->retry &&
+		    o->blog.npart == 0 && ((o->off >= o->cap && o->got == 0) ||
+		    o->off >= LIFE_OUT_HARDCAP);
+		if (!more && final)
 			bhyvelog_flush(&o->blog, life_wall_ms(), tz, &sb);
+		else if ((!more && (flags & LIFE_OUT_SETTLE) != 0) || rewind)
+			bhyvelog_settle(&o->blog, life_wall_ms(), tz, &sb);
+		else if (!more)
+			bhyvelog_tick(&o->blog, life_wall_ms(), tz, &sb);
 		/* What the log did not take stays for the next reader. */
 		ok = logfd >= 0 && !sb.oom && (sb.len == 0 ||
 		    write(logfd, sb_str(&sb), sb.len) == (ssize_t)sb.len);
 		sb_free(&sb);
-		/* An unfinished line is read again by the next reader. */
-		if (ok)
-			out_save(o, o->off - (int64_t)o->blog.npart);
-	} while (more);
+		/* The next reader reads unfinished and held lines again. */
+		if (ok) {
+			out_save(o, out_done(o));
+			if (rewind && out_rewind(o))
+				more = true;
+		}
+	} while (more && !o->more);
 	return (o->blog.nlines - before);
 }
 
@@ -835,7 +909,8 @@ life_out_orphan(const struct life_paths *p, bool final, life_log_fn *fn,
 	if (!sb.oom)
 		(void)write(logfd, sb_str(&sb), sb.len);
 	sb_free(&sb);
-	n = life_out_fold(&o, logfd, tz, final);
+	n = life_out_fold(&o, logfd, tz, final ? LIFE_OUT_FINAL :
+	    LIFE_OUT_SETTLE);
 	close(logfd);
 	life_out_close(&o);
 	say(fn, arg, DIAG_NOTE, "%u line%s of bhyve's output written while "

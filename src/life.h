@@ -134,18 +134,34 @@ int	life_destroy(struct host *, const char *);
  * reader killed in between repeats a few lines, never loses one).
  */
 struct life_out {
-	int		 fd;		/* NAME.out, read only; -1: none */
+	int		 fd;		/* NAME.out; -1: none */
 	int		 posfd;		/* NAME.out.pos; -1: none */
 	int64_t		 off;		/* read up to here */
 	int64_t		 saved;		/* NAME.out.pos */
+	int64_t		 cap;		/* emptied past this; 0: never */
+	int64_t		 retry;		/* no new try before this offset */
+	int64_t		 got;		/* bytes the last fold read */
+	bool		 more;		/* it stopped at LIFE_OUT_SLICE */
 	struct bhyvelog	 blog;
 };
 
+/*
+ * NAME.out is emptied (ftruncate to 0) by the supervisor once all of it
+ * is in the log and it holds LIFE_OUT_CAP bytes and bhyve was quiet since
+ * the last look, or LIFE_OUT_HARDCAP bytes even while bhyve writes (a line
+ * it writes in that moment can be lost: life.c out_rewind); one fold
+ * reads at most LIFE_OUT_SLICE bytes while bhyve runs.
+ */
+#define LIFE_OUT_CAP	(1024 * 1024)
+#define LIFE_OUT_HARDCAP (8 * 1024 * 1024)
+#define LIFE_OUT_SLICE	(8 * 1024 * 1024)
+
 void	life_out_init(struct life_out *);
 /*
- * Empties NAME.out for a new bhyve and opens it to read; *wfd is the
- * descriptor for bhyve (O_APPEND).  NAME.out is never followed through
- * a symbolic link and must be a regular file.
+ * Empties NAME.out for a new bhyve and opens it to read and to empty
+ * (cap LIFE_OUT_CAP); *wfd is the descriptor for bhyve (O_APPEND).
+ * NAME.out is never followed through a symbolic link and must be a
+ * regular file.
  */
 int	life_out_create(const struct life_paths *, struct life_out *, int *);
 /* Opens NAME.out where NAME.out.pos left it; ENOENT: there is none. */
@@ -154,10 +170,15 @@ int	life_out_open(const struct life_paths *, struct life_out *);
 bool	life_out_pending(const struct life_out *);
 /*
  * Appends to the log (logfd) every line NAME.out holds beyond what was
- * read, stamped now in local offset tz; final (bhyve has ended): the
- * unfinished last line too.  Returns the number of lines.
+ * read, stamped now in local offset tz, repeats counted and the log's
+ * size capped (lib/bhyvelog.h); with LIFE_OUT_FINAL (bhyve has ended)
+ * the unfinished last line too, with LIFE_OUT_FINAL or LIFE_OUT_SETTLE
+ * the held repeat counts.  NAME.out.pos never passes a line the log
+ * does not account for.  Returns the number of lines read.
  */
-unsigned life_out_fold(struct life_out *, int, int, bool);
+#define LIFE_OUT_FINAL	0x1
+#define LIFE_OUT_SETTLE	0x2
+unsigned life_out_fold(struct life_out *, int, int, int);
 void	life_out_close(struct life_out *);
 /*
  * What bhyve wrote while no supervisor read it, into the log after a

@@ -3,7 +3,8 @@
  * machine with what happens and carries out the actions it returns.
  *
  * Everything waits in one poll(2): a self-pipe carries SIGCHLD (bhyve
- * ended: waitpid at once), SIGTERM, SIGINT and SIGHUP; the control
+ * ended: waitpid at once), SIGTERM and SIGINT (stop), SIGHUP (reopen the
+ * log, for newsyslog(8)); the control
  * socket brings stop requests; the poll timeout is the machine's next
  * timer, the next look at the guest (whether it runs and enabled ACPI,
  * which no event announces) or the next read of bhyve's output.
@@ -14,7 +15,17 @@
  * (docs/freebsd.md#B-OUT1, B-OUT2), so a pipe would let the death of
  * this process kill the guest.  The file is read every SV_OUT_TICK ms
  * while bhyve runs (poll(2) finds a regular file always readable, so a
- * timer it is) and once more when it has ended.
+ * timer it is) and once more when it has ended; sooner while it is busy.
+ * Once it holds LIFE_OUT_CAP bytes all in the log it is emptied (life.c
+ * out_rewind).
+ *
+ * The log is NAME.log.  newsyslog(8) rotates it by a rename and a new
+ * file at its path (etc/newsyslog.conf.d/ptvm.conf, flag N: one glob
+ * entry cannot name each VM's pidfile, so nobody is signalled); at every
+ * read of NAME.out and before each message the supervisor compares the
+ * open log with the path (device and inode) and reopens it when they
+ * differ or the path is gone (docs/freebsd.md#L-LOG1).  SIGHUP reopens it
+ * at once.
  */
 #include "compat.h"
 
@@ -42,6 +53,7 @@
 #define SV_PROBE_MAX	1000
 #define SV_FATAL_AGE	5000		/* ms: an error line this recent ends it */
 #define SV_OUT_TICK	200		/* ms between reads of NAME.out */
+#define SV_OUT_BUSY	20		/* the same after a read of 64 KiB */
 
 struct sv_client {
 	int		 fd;
@@ -107,8 +119,10 @@ cloexec_nb(int fd, bool nb)
 
 /* Output. */
 
+static int sv_open_log(struct sv *);
+
 static void
-sv_write_log(struct sv *s, const char *tag, const char *msg)
+sv_log_line(struct sv *s, const char *tag, const char *msg)
 {
 	struct strbuf sb;
 
@@ -119,6 +133,47 @@ sv_write_log(struct sv *s, const char *tag, const char *msg)
 	if (!sb.oom)
 		(void)write(s->logfd, sb_str(&sb), sb.len);
 	sb_free(&sb);
+}
+
+/* The log again, as a new file at its path, after why. */
+static void
+sv_reopen_log(struct sv *s, const char *why)
+{
+	char msg[PATH_MAX + 128];
+	int old;
+
+	old = s->logfd;
+	if (sv_open_log(s) != 0) {
+		s->logfd = old;		/* better the old file than none */
+		return;
+	}
+	if (old >= 0)
+		close(old);
+	(void)snprintf(msg, sizeof(msg), "supervisor %d reopened %s (%s)",
+	    (int)getpid(), s->p->log, why);
+	sv_log_line(s, "ptvm", msg);
+}
+
+/* Reopens the log when its path no longer leads to the open file. */
+static void
+sv_log_check(struct sv *s)
+{
+	struct stat a, b;
+
+	if (s->logfd >= 0 && fstat(s->logfd, &a) == 0 &&
+	    lstat(s->p->log, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino)
+		return;
+	sv_reopen_log(s, s->logfd < 0 ? "it could not be opened before" :
+	    "the old one was moved or removed, as newsyslog rotates it");
+}
+
+static void
+sv_write_log(struct sv *s, const char *tag, const char *msg)
+{
+
+	sv_log_check(s);
+	sv_log_line(s, tag, msg);
 }
 
 static void
@@ -646,9 +701,13 @@ sv_output(struct sv *s, bool final)
 {
 	struct strbuf sb;
 
-	(void)life_out_fold(&s->out, s->logfd, s->tz, final);
-	s->out_at = final || s->out.fd < 0 ? -1 :
-	    life_mono_ms() + SV_OUT_TICK;
+	sv_log_check(s);
+	(void)life_out_fold(&s->out, s->logfd, s->tz, final ? LIFE_OUT_FINAL :
+	    0);
+	/* Busy: at once after a slice, soon after much. */
+	s->out_at = final || s->out.fd < 0 ? -1 : life_mono_ms() +
+	    (s->out.more ? 0 : s->out.got >= 65536 ? SV_OUT_BUSY :
+	    SV_OUT_TICK);
 	if (s->out.blog.last != NULL && s->error[0] == '\0') {
 		sb_init(&sb);
 		sb_printf(&sb, "%s: ", s->out.blog.last->match);
@@ -927,6 +986,11 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 			for (i = 0; n > 0 && i < (size_t)n && !s.done; i++) {
 				if (sb[i] == SIGCHLD) {
 					sv_reap(&s);
+					continue;
+				}
+				/* newsyslog(8)'s signal: no stop. */
+				if (sb[i] == SIGHUP) {
+					sv_reopen_log(&s, "SIGHUP");
 					continue;
 				}
 				memset(&ev, 0, sizeof(ev));

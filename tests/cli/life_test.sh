@@ -454,19 +454,24 @@ supervisor_killed_output_body()
 	atf_check test -e h/run/t1.undo
 	atf_check -s exit:1 grep -q '^sysctl kern.consmute=0$' h/journal
 	kill -0 "$bpid" 2>/dev/null || atf_fail "host restore ended bhyve"
+	# Its repeats held back when it died are read again, and counted.
 	atf_check -o match:'ptvm: bhyve.s output while no supervisor ran' \
-	    -o match:"bhyve: rdmsr to register $(msr "$n") on vcpu 0\$" \
+	    -o match:'ptvm: last message repeated [0-9]+ times, with other numbers; the last: rdmsr' \
 	    cat h/log/t1.log
 	atf_check -o match:'no supervisor; pressed the ACPI power button' \
 	    -o match:'put back kern.consmute=0' "$PTVM" -H h stop t1
 	kill -0 "$bpid" 2>/dev/null && atf_fail "bhyve still runs"
 	last=$(cat h/run/bhyve.chatter)
 	[ "$last" -gt "$n" ] || atf_fail "no chatter after line $n"
-	# Every line once: what the supervisor read, then what recovery did.
-	for j in 1 "$k" "$n" "$last"; do
-		atf_check -o inline:'1\n' grep -c \
-		    "bhyve: rdmsr to register $(msr "$j") on" h/log/t1.log
-	done
+	# Every line once, written or counted in a "repeated" line: what the
+	# supervisor read, then what recovery did.
+	atf_check -o inline:'1\n' grep -c \
+	    "bhyve: rdmsr to register $(msr 1) on" h/log/t1.log
+	written=$(grep -c 'bhyve: rdmsr to register' h/log/t1.log)
+	counted=$(sed -n 's/.*ptvm: last message repeated \([0-9]*\) times.*/\1/p' \
+	    h/log/t1.log | awk '{ n += $1 } END { print n + 0 }')
+	[ $((written + counted)) -eq "$last" ] ||
+	    atf_fail "$written written and $counted counted of $last lines"
 	atf_check -o match:'nothing to restore' "$PTVM" -H h host restore
 }
 supervisor_killed_output_cleanup()
@@ -506,6 +511,135 @@ output_file_body()
 	atf_check -o ignore "$PTVM" -H h stop t1
 }
 output_file_cleanup()
+{
+	cleanup_vms
+}
+
+# size FILE: its size in bytes (0: none).
+size()
+{
+	if [ -f "$1" ]; then
+		wc -c < "$1" | tr -d ' '
+	else
+		echo 0
+	fi
+}
+
+atf_test_case output_burst cleanup
+output_burst_head()
+{
+	atf_set descr "a burst of 200000 MSR lines: the log holds one line," \
+	    "its explanation once and repeat counts for the rest, every" \
+	    "line accounted for; NAME.out is emptied once bhyve is quiet"
+}
+output_burst_body()
+{
+	lifehost
+	ctl chatter=0 burst=200000
+	atf_check -o ignore "$PTVM" -H h start t1
+	i=0
+	while [ ! -f h/run/bhyve.burst ]; do
+		i=$((i + 1))
+		[ $i -gt 300 ] && atf_fail "the burst never ended"
+		sleep 0.1
+	done
+	# 7.8 MB in NAME.out (a write(2) a line): emptied while bhyve runs.
+	i=0
+	while [ "$(size h/log/t1.out)" -ge 1048576 ]; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && atf_fail "t1.out kept $(size h/log/t1.out) bytes"
+		sleep 0.1
+	done
+	expect_st state running
+	atf_check -o ignore "$PTVM" -H h stop t1
+	log=$(size h/log/t1.log)
+	echo "t1.log: $log bytes" >&2
+	[ "$log" -lt 20000 ] || atf_fail "t1.log is $log bytes"
+	atf_check -o inline:'1\n' grep -c 'ptvm: msr: the guest read' \
+	    h/log/t1.log
+	atf_check -o match:'ptvm: last message repeated [0-9]+ times, with other numbers; the last: rdmsr to register' \
+	    cat h/log/t1.log
+	# Every line written once or counted in a "repeated" line.
+	written=$(grep -c 'bhyve: rdmsr to register' h/log/t1.log)
+	counted=$(sed -n 's/.*ptvm: last message repeated \([0-9]*\) times.*/\1/p' \
+	    h/log/t1.log | awk '{ n += $1 } END { print n + 0 }')
+	echo "lines: $written written, $counted counted" >&2
+	[ $((written + counted)) -eq 200000 ] ||
+	    atf_fail "$((written + counted)) lines of 200000 accounted for"
+}
+output_burst_cleanup()
+{
+	cleanup_vms
+}
+
+# reopened: until t1.log says the supervisor reopened it.
+reopened()
+{
+	i=0
+	until grep -q 'ptvm: supervisor [0-9]* reopened' h/log/t1.log \
+	    2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && atf_fail "the supervisor did not reopen t1.log"
+		sleep 0.1
+	done
+}
+
+atf_test_case log_rotated cleanup
+log_rotated_head()
+{
+	atf_set descr "newsyslog's rotation (rename, new file, no signal):" \
+	    "the supervisor notices and writes to the new NAME.log"
+}
+log_rotated_body()
+{
+	lifehost
+	ctl chatter=100
+	atf_check -o ignore "$PTVM" -H h start t1
+	waitstate running
+	bpid=$(st pid)
+	chatted 2 "$bpid"
+	# As newsyslog does it: a link as .0, then a new file over the name.
+	ln h/log/t1.log h/log/t1.log.0
+	: > h/log/t1.log.new
+	mv h/log/t1.log.new h/log/t1.log
+	reopened
+	atf_check -o match:'reopened .*t1.log \(the old one was moved' \
+	    cat h/log/t1.log
+	atf_check -o match:'ptvm: supervisor [0-9]+ starts t1' \
+	    cat h/log/t1.log.0
+	atf_check -o ignore "$PTVM" -H h stop t1
+	atf_check -o match:'ptvm: ACPI power button pressed' -o not-match:'starts t1' \
+	    cat h/log/t1.log
+}
+log_rotated_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case log_sighup cleanup
+log_sighup_head()
+{
+	atf_set descr "SIGHUP to the supervisor reopens NAME.log and does not" \
+	    "stop the guest"
+}
+log_sighup_body()
+{
+	lifehost
+	ctl chatter=0
+	atf_check -o ignore "$PTVM" -H h start t1
+	waitstate running
+	mv h/log/t1.log h/log/t1.log.0
+	kill -HUP "$(cat h/run/t1.pid)"
+	reopened
+	atf_check -o match:'reopened .*t1.log \(SIGHUP\)' cat h/log/t1.log
+	sleep 0.3
+	expect_st state running
+	atf_check -s exit:1 test -e h/run/bhyve.terms
+	atf_check -o ignore "$PTVM" -H h stop t1
+	atf_check -o match:'ptvm: ACPI power button pressed' cat h/log/t1.log
+	atf_check -o not-match:'power button' cat h/log/t1.log.0
+}
+log_sighup_cleanup()
 {
 	cleanup_vms
 }
@@ -833,6 +967,9 @@ atf_init_test_cases()
 	atf_add_test_case supervisor_killed
 	atf_add_test_case supervisor_killed_output
 	atf_add_test_case output_file
+	atf_add_test_case output_burst
+	atf_add_test_case log_rotated
+	atf_add_test_case log_sighup
 	atf_add_test_case bridge_tap_isolate
 	atf_add_test_case isolate_cpuset
 	atf_add_test_case stale_vm
