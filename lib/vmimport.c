@@ -269,8 +269,6 @@ static void
 dev_one(struct imp *im, unsigned b, unsigned s, unsigned f, const char *dev,
     const struct bcfg_var *from)
 {
-	static const char *const pt[] = { "device", "bus", "slot", "func",
-	    "rom", NULL };
 	static const char *const blk[] = { "device", "path", NULL };
 	static const char *const ahci[] = { "device", "port.0.type",
 	    "port.0.path", NULL };
@@ -285,16 +283,7 @@ dev_one(struct imp *im, unsigned b, unsigned s, unsigned f, const char *dev,
 	sb_init(&v);
 	ok = false;
 	key = NULL;
-	if (strcmp(dev, "passthru") == 0 && digits(dget(im, node, "bus")) &&
-	    digits(dget(im, node, "slot")) && digits(dget(im, node, "func")) &&
-	    ((p = dget(im, node, "rom")) == NULL || lit(p))) {
-		key = "passthru";
-		sb_printf(&v, "%s/%s/%s", dget(im, node, "bus"),
-		    dget(im, node, "slot"), dget(im, node, "func"));
-		if ((p = dget(im, node, "rom")) != NULL)
-			sb_printf(&v, ",rom=%s", p);
-		ok = dopts(im, node, NULL, pt, &v);
-	} else if ((strcmp(dev, "nvme") == 0 || strcmp(dev, "virtio-blk") ==
+	if ((strcmp(dev, "nvme") == 0 || strcmp(dev, "virtio-blk") ==
 	    0) && lit(p = dget(im, node, "path"))) {
 		key = "disk";
 		sb_puts(&v, p);
@@ -340,13 +329,136 @@ dev_one(struct imp *im, unsigned b, unsigned s, unsigned f, const char *dev,
 	sb_free(&v);
 }
 
+/* A passthru device: its host function and its passthru= value. */
+struct ptm {
+	const struct bcfg_var *from;
+	char		 node[48];
+	unsigned	 b, s, f;		/* guest */
+	unsigned long	 hb, hs, hf;		/* host */
+	struct strbuf	 v;
+};
+
+static bool
+pt_value(struct imp *im, struct ptm *m)
+{
+	static const char *const pt[] = { "device", "bus", "slot", "func",
+	    "rom", NULL };
+	const char *p;
+
+	if (!digits(p = dget(im, m->node, "bus")) || strlen(p) > 3 ||
+	    (m->hb = strtoul(p, NULL, 10)) > 255 ||
+	    !digits(p = dget(im, m->node, "slot")) || strlen(p) > 2 ||
+	    (m->hs = strtoul(p, NULL, 10)) > 31 ||
+	    !digits(p = dget(im, m->node, "func")) || strlen(p) > 1 ||
+	    (m->hf = strtoul(p, NULL, 10)) > 7 ||
+	    ((p = dget(im, m->node, "rom")) != NULL && !lit(p)))
+		return (false);
+	sb_printf(&m->v, "%lu/%lu/%lu", m->hb, m->hs, m->hf);
+	if (p != NULL)
+		sb_printf(&m->v, ",rom=%s", p);
+	if (!dopts(im, m->node, NULL, pt, &m->v))
+		return (false);
+	if (m->b == 0)
+		sb_printf(&m->v, ",slot=%u:%u", m->s, m->f);
+	else
+		sb_printf(&m->v, ",slot=%u:%u:%u", m->b, m->s, m->f);
+	return (true);
+}
+
+static int
+ptm_cmp(const void *x, const void *y)
+{
+	const struct ptm *a = x, *b = y;
+
+	return (a->hf < b->hf ? -1 : a->hf > b->hf);
+}
+
+/*
+ * The passthru devices of one host device, from the one at cfg index
+ * first.  passthru= puts a host device's functions in the slot of its
+ * first line, at that line's function plus their distance to the lowest
+ * (vmcompile.c), so they convert, lowest function first, only when the
+ * script placed them so; otherwise they all stay bhyve keys.
+ */
+static void
+passthru_group(struct imp *im, size_t first, bool *seen)
+{
+	struct ptm m[8];
+	unsigned b, s, f;
+	size_t i, n, k;
+	bool ok;
+	int pos;
+
+	n = 0;
+	ok = true;
+	for (i = first; i < im->cfg->n; i++) {
+		pos = 0;
+		if (seen[i] || im->done[i] || strcmp(im->cfg->v[i].val,
+		    "passthru") != 0 || sscanf(im->cfg->v[i].key,
+		    "pci.%u.%u.%u.device%n", &b, &s, &f, &pos) != 3 ||
+		    pos == 0 || im->cfg->v[i].key[pos] != '\0')
+			continue;
+		if (n == nitems(m)) {
+			ok = false;
+			break;
+		}
+		memset(&m[n], 0, sizeof(m[n]));
+		sb_init(&m[n].v);
+		m[n].from = &im->cfg->v[i];
+		m[n].b = b;
+		m[n].s = s;
+		m[n].f = f;
+		(void)snprintf(m[n].node, sizeof(m[n].node), "pci.%u.%u.%u", b,
+		    s, f);
+		if (!pt_value(im, &m[n])) {
+			if (i == first) {
+				sb_free(&m[n].v);
+				seen[i] = true;
+				return;		/* stays bhyve keys */
+			}
+			sb_free(&m[n].v);
+			continue;	/* not one of the group */
+		}
+		if (n > 0 && (m[n].hb != m[0].hb || m[n].hs != m[0].hs)) {
+			sb_free(&m[n].v);
+			continue;
+		}
+		seen[i] = true;
+		n++;
+	}
+	qsort(m, n, sizeof(m[0]), ptm_cmp);
+	for (k = 0; k < n && ok; k++)
+		if (m[k].b != m[0].b || m[k].s != m[0].s ||
+		    (k > 0 && m[k].hf == m[k - 1].hf) ||
+		    m[k].f + m[0].hf != m[0].f + m[k].hf ||
+		    m[k].v.oom)
+			ok = false;
+	if (!ok && n > 0)
+		diag_warn(im->d, m[0].from->file, m[0].from->line, "passthru "
+		    "%lu/%lu: its functions are not in one guest slot at "
+		    "their host distances, as passthru= places them; kept as "
+		    "bhyve keys (pci.B.S.F.*)", m[0].hb, m[0].hs);
+	for (k = 0; k < n; k++) {
+		if (ok) {
+			pair(im, "passthru", sb_str(&m[k].v), m[k].from);
+			dtake_all(im, m[k].node);
+		}
+		sb_free(&m[k].v);
+	}
+}
+
 static void
 devices(struct imp *im)
 {
 	unsigned b, s, f;
+	bool *seen;
 	size_t i;
 	int n;
 
+	if ((seen = calloc(im->cfg->n + 1, sizeof(*seen))) == NULL) {
+		im->oom = true;
+		return;
+	}
 	for (i = 0; i < im->cfg->n; i++) {
 		n = 0;
 		if (im->done[i] || sscanf(im->cfg->v[i].key,
@@ -360,8 +472,12 @@ devices(struct imp *im)
 			im->done[i] = true;	/* ptvm's defaults */
 			continue;
 		}
-		dev_one(im, b, s, f, im->cfg->v[i].val, &im->cfg->v[i]);
+		if (strcmp(im->cfg->v[i].val, "passthru") == 0)
+			passthru_group(im, i, seen);
+		else
+			dev_one(im, b, s, f, im->cfg->v[i].val, &im->cfg->v[i]);
 	}
+	free(seen);
 }
 
 /* The guide's mistakes that bhyve ignores, and what was meant. */

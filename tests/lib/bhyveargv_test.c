@@ -684,6 +684,57 @@ ATF_TC_BODY(import_device_keys_not_dropped, tc)
 	diags_free(&d);
 }
 
+/* The configuration "ptvm show" gives for an imported VM file. */
+static void
+compile_text(const struct strbuf *text, struct vm *vm, struct diags *d)
+{
+	struct vm_env env;
+	struct vmconf c;
+
+	memset(&env, 0, sizeof(env));
+	env.firmware = "/fw.fd";
+	ATF_REQUIRE_EQ(vmconf_parse(text->s, text->len, "o.conf", "vm1", &c,
+	    d), 0);
+	ATF_REQUIRE_EQ(vm_compile(&c, &env, vm, d), 0);
+}
+
+ATF_TC_WITHOUT_HEAD(import_passthru_layout_kept);
+ATF_TC_BODY(import_passthru_layout_kept, tc)
+{
+	/* Functions listed highest first keep their guest functions. */
+	static const char rev[] = "bhyve -S -c 2 -m 1G -l bootrom,/fw.fd "
+	    "-s 7:1,passthru,6/0/1 -s 7:0,passthru,6/0/0,rom=/r.bin vm1\n";
+	/* Found by fuzz_import: one host device's functions in two slots. */
+	static const char split[] = "bhyve -S -c 2 -m 1G -l bootrom,/fw.fd "
+	    "-s 4,passthru,6/0/0 -s 7:1,passthru,6/0/1 vm1\n";
+	struct strbuf out;
+	struct diags d;
+	struct vm vm;
+
+	sb_init(&out);
+	diags_init(&d);
+	vm_init(&vm);
+	ATF_REQUIRE_EQ(import(rev, &out, &d), 0);
+	compile_text(&out, &vm, &d);
+	CHECK_KEY(&vm.cfg, "pci.0.7.0.func", "0");
+	CHECK_KEY(&vm.cfg, "pci.0.7.0.rom", "/r.bin");
+	CHECK_KEY(&vm.cfg, "pci.0.7.1.func", "1");
+	ATF_CHECK(bcfg_get(&vm.cfg, "pci.0.7.2.device") == NULL);
+	vm_free(&vm);
+	vm_init(&vm);
+	sb_reset(&out);
+	ATF_REQUIRE_EQ(import(split, &out, &d), 0);
+	compile_text(&out, &vm, &d);
+	CHECK_KEY(&vm.cfg, "pci.0.4.0.func", "0");
+	CHECK_KEY(&vm.cfg, "pci.0.7.1.func", "1");
+	ATF_CHECK(bcfg_get(&vm.cfg, "pci.0.4.1.device") == NULL);
+	ATF_CHECK(tu_diag_has(&d, "passthru 6/0: its functions are not in "
+	    "one guest slot"));
+	vm_free(&vm);
+	sb_free(&out);
+	diags_free(&d);
+}
+
 ATF_TC_WITHOUT_HEAD(script_heredoc_is_data);
 ATF_TC_BODY(script_heredoc_is_data, tc)
 {
@@ -729,5 +780,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, import_values_read_back);
 	ATF_TP_ADD_TC(tp, import_device_keys_not_dropped);
 	ATF_TP_ADD_TC(tp, script_heredoc_is_data);
+	ATF_TP_ADD_TC(tp, import_passthru_layout_kept);
 	return (atf_no_error());
 }
