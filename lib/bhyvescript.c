@@ -317,12 +317,20 @@ heredoc_op(struct sctx *c, struct strbuf *w)
 	nexp = c->nexp;
 	sb_reset(w);
 	word(c, w);
-	c->nexp = nexp;		/* the delimiter is never expanded */
 	if (w->oom)
 		c->oom = 1;
 	if (w->len == 0 || c->bad) {
 		diag_add(c->d, DIAG_ERROR, c->file, line, "a here-document "
 		    "(<<) without its delimiter word");
+		c->bad = 2;
+		return;
+	}
+	/* sh(1) refuses these delimiters (docs/freebsd.md B-IMP1). */
+	if (c->nexp != nexp || w->len > 79) {
+		c->nexp = nexp;
+		diag_add(c->d, DIAG_ERROR, c->file, line, "here-document "
+		    "delimiter \"%.40s\": sh(1) refuses one with an unquoted $ "
+		    "or ` or longer than 79 bytes", sb_str(w));
 		c->bad = 2;
 		return;
 	}

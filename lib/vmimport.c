@@ -93,6 +93,18 @@ text(struct imp *im, const char *fmt, ...)
 	sb_puts(im->out, t);
 }
 
+/* A name for a comment or a message: control characters as '?'. */
+static void
+safe_name(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	(void)strlcpy(buf, s, len);
+	for (i = 0; buf[i] != '\0'; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = '?';
+}
+
 /*
  * Writes key=val, from the script's variable from, after the comment
  * (NULL: none); a pair no VM file can hold is an error at from's line.
@@ -103,13 +115,14 @@ pair_c(struct imp *im, const char *comment, const char *key, const char *val,
 {
 	struct strbuf t;
 	struct pline *np;
-	char why[160];
+	char why[160], name[128];
 
 	sb_init(&t);
 	if (vm_put_pair(&t, key, val, why, sizeof(why)) != 0) {
+		safe_name(key, name, sizeof(name));
 		diag_err(im->d, from != NULL ? from->file : im->src,
 		    from != NULL ? from->line : 0, "%s: %s; ptvm cannot import "
-		    "it: correct the script", key, why);
+		    "it: correct the script", name, why);
 		im->bad = true;
 		sb_free(&t);
 		return;
@@ -665,18 +678,6 @@ out:
 		im->oom = true;
 	vm_free(&vm);
 	diags_free(&cd);
-}
-
-/* A file name for a comment line: control characters as '?'. */
-static void
-safe_name(const char *s, char *buf, size_t len)
-{
-	size_t i;
-
-	(void)strlcpy(buf, s, len);
-	for (i = 0; buf[i] != '\0'; i++)
-		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
-			buf[i] = '?';
 }
 
 int

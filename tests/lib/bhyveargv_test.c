@@ -745,6 +745,7 @@ ATF_TC_BODY(script_heredoc_is_data, tc)
 	    "cat <<\\Z\nbhyve c\n Z\nZ\n"
 	    "bhyve -c 2 vm1\n";
 	static const char open[] = "cat <<EOF\nbhyve -c 1 a\n";
+	static const char var[] = "cat <<$X\nbhyve -c 1 a\n$X\n";
 	struct bhyve_argv a;
 	struct diags d;
 
@@ -759,6 +760,9 @@ ATF_TC_BODY(script_heredoc_is_data, tc)
 	bhyve_argv_free(&a);
 	ATF_CHECK_EQ(bhyve_script_argv(open, strlen(open), "o", &a, &d), -1);
 	ATF_CHECK(tu_diag_has(&d, "no bhyve invocation found"));
+	bhyve_argv_free(&a);
+	ATF_CHECK_EQ(bhyve_script_argv(var, strlen(var), "v", &a, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "sh(1) refuses one with an unquoted $"));
 	bhyve_argv_free(&a);
 	diags_free(&d);
 }
