@@ -178,6 +178,46 @@ digits(const char *v)
 	    strlen(v) && (v[0] != '0' || v[1] == '\0'));
 }
 
+/*
+ * Numbers bhyve reads with strtol(..., 0) (parse_int_value() for the
+ * topology, vm_parse_memsize() for -m): "010" is 8 and "0x10" 16 to
+ * bhyve, while ptvm reads decimal.  Such a value is an error at its line.
+ */
+static bool
+base0_ok(struct imp *im, const char *key)
+{
+	const struct bcfg_var *v;
+
+	if ((v = var(im, key)) == NULL || v->val[0] != '0' ||
+	    v->val[1] == '\0')
+		return (true);
+	diag_err(im->d, v->file, v->line, "%s: \"%s\": bhyve reads a leading "
+	    "0 as octal and 0x as hexadecimal, ptvm reads decimal; write the "
+	    "number in decimal in the script", key, v->val);
+	im->bad = true;
+	return (false);
+}
+
+/*
+ * -m N: vm_parse_memsize() takes a plain number below 1M as MiB
+ * (docs/freebsd.md B-IMP2), ptvm as bytes; written with its M.
+ */
+static void
+memory(struct imp *im, const char *v)
+{
+	const struct bcfg_var *from;
+	char buf[32];
+
+	from = var(im, "memory.size");
+	if (digits(v) && strlen(v) <= 7 && strtoul(v, NULL, 10) < 1048576) {
+		(void)snprintf(buf, sizeof(buf), "%sM", v);
+		diag_warn(im->d, from->file, from->line, "-m %s: bhyve reads a "
+		    "size below 1M as MiB; written as memory=%s", v, buf);
+		pair(im, "memory", buf, from);
+	} else
+		pair(im, "memory", v, from);
+}
+
 /* Marks every key of a device node taken once it was written. */
 static void
 dtake_all(struct imp *im, const char *node)
@@ -702,12 +742,15 @@ vm_import(const struct bcfg *cfg, const char *src, struct strbuf *out,
 	text(&im, "# Imported by ptvm from %s (ptvm.conf(5)).\n", buf);
 	if (get(&im, "name", true) == NULL)
 		diag_warn(d, src, 0, "the bhyve command line names no VM");
-	if ((v = get(&im, "cpus", true)) != NULL) {
+	(void)(base0_ok(&im, "sockets") & base0_ok(&im, "cores") &
+	    base0_ok(&im, "threads"));
+	if ((v = get(&im, "cpus", true)) != NULL && base0_ok(&im, "cpus")) {
 		topology_note(&im, v);
 		pair(&im, "cpus", v, var(&im, "cpus"));
 	}
-	if ((v = get(&im, "memory.size", true)) != NULL)
-		pair(&im, "memory", v, var(&im, "memory.size"));
+	if ((v = get(&im, "memory.size", true)) != NULL &&
+	    base0_ok(&im, "memory.size"))
+		memory(&im, v);
 	pins(&im);
 	v = get(&im, "lpc.bootrom", false);
 	if (v != NULL && lit(v)) {

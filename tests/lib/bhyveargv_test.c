@@ -735,6 +735,42 @@ ATF_TC_BODY(import_passthru_layout_kept, tc)
 	diags_free(&d);
 }
 
+ATF_TC_WITHOUT_HEAD(import_numbers_as_bhyve_reads_them);
+ATF_TC_BODY(import_numbers_as_bhyve_reads_them, tc)
+{
+	/* Found by fuzz_import: bhyve reads -c 04 with strtol(..., 0). */
+	static const char oct[] = "bhyve -c 010 -m 1G -l bootrom,/fw.fd vm1\n";
+	static const char hex[] = "bhyve -c 2,sockets=0x2,cores=1 -m 1G "
+	    "-l bootrom,/fw.fd vm1\n";
+	/* vm_parse_memsize(): a plain number below 1M is MiB. */
+	static const char mib[] = "bhyve -c 2 -m 1024 -l bootrom,/fw.fd vm1\n";
+	struct strbuf out;
+	struct diags d;
+	struct vm vm;
+
+	sb_init(&out);
+	diags_init(&d);
+	ATF_CHECK_EQ(import(oct, &out, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "cpus: \"010\": bhyve reads a leading 0 as "
+	    "octal"));
+	ATF_CHECK(!has_line(sb_str(&out), "cpus=010"));
+	sb_reset(&out);
+	ATF_CHECK_EQ(import(hex, &out, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "sockets: \"0x2\": bhyve reads"));
+	sb_reset(&out);
+	ATF_REQUIRE_EQ(import(mib, &out, &d), 0);
+	ATF_CHECK_MSG(has_line(sb_str(&out), "memory=1024M"), "%s",
+	    sb_str(&out));
+	ATF_CHECK(tu_diag_has(&d, "-m 1024: bhyve reads a size below 1M as "
+	    "MiB"));
+	vm_init(&vm);
+	compile_text(&out, &vm, &d);
+	ATF_CHECK_EQ(vm.memory, 1024ULL << 20);
+	vm_free(&vm);
+	sb_free(&out);
+	diags_free(&d);
+}
+
 ATF_TC_WITHOUT_HEAD(script_heredoc_is_data);
 ATF_TC_BODY(script_heredoc_is_data, tc)
 {
@@ -785,5 +821,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, import_device_keys_not_dropped);
 	ATF_TP_ADD_TC(tp, script_heredoc_is_data);
 	ATF_TP_ADD_TC(tp, import_passthru_layout_kept);
+	ATF_TP_ADD_TC(tp, import_numbers_as_bhyve_reads_them);
 	return (atf_no_error());
 }
