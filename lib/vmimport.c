@@ -742,8 +742,9 @@ vm_import(const struct bcfg *cfg, const char *src, struct strbuf *out,
 	text(&im, "# Imported by ptvm from %s (ptvm.conf(5)).\n", buf);
 	if (get(&im, "name", true) == NULL)
 		diag_warn(d, src, 0, "the bhyve command line names no VM");
-	(void)(base0_ok(&im, "sockets") & base0_ok(&im, "cores") &
-	    base0_ok(&im, "threads"));
+	(void)base0_ok(&im, "sockets");
+	(void)base0_ok(&im, "cores");
+	(void)base0_ok(&im, "threads");
 	if ((v = get(&im, "cpus", true)) != NULL && base0_ok(&im, "cpus")) {
 		topology_note(&im, v);
 		pair(&im, "cpus", v, var(&im, "cpus"));
