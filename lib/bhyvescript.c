@@ -2,19 +2,23 @@
  * bhyvescript.c: the bhyve invocation of a POSIX shell script, split into
  * words as sh(1) would: backslash-newline joins lines, quotes and
  * backslashes quote, '#' starts a comment at a word's start, newlines,
- * ';', '&', '|', '(' and ')' end commands, redirections are dropped.
+ * ';', '&', '|', '(' and ')' end commands, redirections are dropped, and
+ * here-documents (<<WORD, <<-WORD, the word quoted or not) are data: their
+ * lines are skipped up to the delimiter line, as sh(1) reads them.
  * Parameter expansions and command substitutions inside the invocation
  * are reported at their line; ptvm never guesses their values.
  */
 #include "compat.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bhyveargv.h"
 #include "strbuf.h"
 
 #define MAXEXP	64
+#define MAXHEREDOC 16
 
 struct expn {
 	unsigned	 line;
@@ -34,6 +38,10 @@ struct sctx {
 	struct bhyve_argv cmd;
 	struct expn	 exp[MAXEXP];
 	size_t		 nexp;
+	/* here-documents whose bodies start after the next newline */
+	char		*hdword[MAXHEREDOC];
+	bool		 hddash[MAXHEREDOC];
+	size_t		 nhd;
 	/* results */
 	struct bhyve_argv *out;
 	unsigned	 first;		/* line of the first invocation */
@@ -288,6 +296,90 @@ end_command(struct sctx *c)
 	c->nexp = 0;
 }
 
+/*
+ * At "<<" (c->i past it): the delimiter word, quotes removed as sh(1)
+ * does; the body is skipped at the end of the line.
+ */
+static void
+heredoc_op(struct sctx *c, struct strbuf *w)
+{
+	size_t nexp;
+	unsigned line;
+
+	line = c->line;
+	if (c->i < c->len && c->s[c->i] == '-') {
+		c->hddash[c->nhd < MAXHEREDOC ? c->nhd : 0] = true;
+		c->i++;
+	} else if (c->nhd < MAXHEREDOC)
+		c->hddash[c->nhd] = false;
+	while (c->i < c->len && (c->s[c->i] == ' ' || c->s[c->i] == '\t'))
+		c->i++;
+	nexp = c->nexp;
+	sb_reset(w);
+	word(c, w);
+	if (w->oom)
+		c->oom = 1;
+	if (w->len == 0 || c->bad) {
+		diag_add(c->d, DIAG_ERROR, c->file, line, "a here-document "
+		    "(<<) without its delimiter word");
+		c->bad = 2;
+		return;
+	}
+	/* sh(1) refuses these delimiters (docs/freebsd.md B-IMP1). */
+	if (c->nexp != nexp || w->len > 79) {
+		c->nexp = nexp;
+		diag_add(c->d, DIAG_ERROR, c->file, line, "here-document "
+		    "delimiter \"%.40s\": sh(1) refuses one with an unquoted $ "
+		    "or ` or longer than 79 bytes", sb_str(w));
+		c->bad = 2;
+		return;
+	}
+	if (c->nhd == MAXHEREDOC) {
+		diag_add(c->d, DIAG_ERROR, c->file, line, "more than %d "
+		    "here-documents on one line", MAXHEREDOC);
+		c->bad = 2;
+		return;
+	}
+	if ((c->hdword[c->nhd] = strdup(sb_str(w))) == NULL) {
+		c->oom = 1;
+		c->bad = 2;
+		return;
+	}
+	c->nhd++;
+}
+
+/*
+ * After a newline: the bodies of the line's here-documents, each up to a
+ * line that is its delimiter (leading tabs removed for <<-), or the end.
+ */
+static void
+heredoc_bodies(struct sctx *c)
+{
+	const char *b, *e;
+	size_t k, n;
+
+	for (k = 0; k < c->nhd; k++) {
+		n = strlen(c->hdword[k]);
+		while (c->i < c->len) {
+			b = c->s + c->i;
+			e = memchr(b, '\n', c->len - c->i);
+			if (e == NULL)
+				e = c->s + c->len;
+			c->i = (size_t)(e - c->s) + (e < c->s + c->len ? 1 : 0);
+			c->line++;
+			if (c->hddash[k])
+				while (b < e && *b == '\t')
+					b++;
+			if ((size_t)(e - b) == n && memcmp(b, c->hdword[k], n) ==
+			    0)
+				break;
+		}
+		free(c->hdword[k]);
+		c->hdword[k] = NULL;
+	}
+	c->nhd = 0;
+}
+
 int
 bhyve_script_argv(const char *text, size_t len, const char *file,
     struct bhyve_argv *out, struct diags *d)
@@ -329,6 +421,13 @@ bhyve_script_argv(const char *text, size_t len, const char *file,
 			c.i++;
 			redirect = 0;
 			end_command(&c);
+			if (ch == '\n' && c.nhd > 0)
+				heredoc_bodies(&c);
+			continue;
+		}
+		if (ch == '<' && peek(&c, 1) == '<' && peek(&c, 2) != '<') {
+			c.i += 2;
+			heredoc_op(&c, &w);
 			continue;
 		}
 		if (ch == '<' || ch == '>') {
@@ -370,6 +469,8 @@ bhyve_script_argv(const char *text, size_t len, const char *file,
 		    "substitution at the end of the script");
 	if (!c.bad)
 		end_command(&c);
+	while (c.nhd > 0)
+		free(c.hdword[--c.nhd]);
 	bhyve_argv_free(&c.cmd);
 	sb_free(&w);
 	if (c.count == 0 && !c.bad)

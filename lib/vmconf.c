@@ -6,9 +6,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "util.h"
 #include "vmconf.h"
 
@@ -49,6 +51,83 @@ key_char_ok(int c)
 {
 
 	return (isalnum(c) || c == '.' || c == '_' || c == '-');
+}
+
+bool
+vm_key_ok(const char *s)
+{
+	const char *p;
+
+	for (p = s; *p != '\0' && key_char_ok((unsigned char)*p); p++)
+		;
+	return (s[0] != '\0' && *p == '\0');
+}
+
+static const char *
+ctl_name(int c)
+{
+
+	switch (c) {
+	case '\n':
+		return ("a newline");
+	case '\r':
+		return ("a carriage return");
+	case '\t':
+		return ("a tab");
+	case 0x1b:
+		return ("an escape");
+	default:
+		return ("");
+	}
+}
+
+/* The rules of parse_line(), trimmed_dup() and unquote() below. */
+int
+vm_value_form(const char *v, char *why, size_t wl)
+{
+	size_t i, n;
+
+	n = strlen(v);
+	if (n > VM_VALUEMAX) {
+		(void)snprintf(why, wl, "the value is longer than %d bytes",
+		    VM_VALUEMAX);
+		return (-1);
+	}
+	for (i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) {
+			if (*ctl_name((unsigned char)v[i]) != '\0')
+				(void)snprintf(why, wl, "the value has a "
+				    "control character (%s) at byte %zu; a VM "
+				    "file holds one line per key",
+				    ctl_name((unsigned char)v[i]), i + 1);
+			else
+				(void)snprintf(why, wl, "the value has a "
+				    "control character (0x%02x) at byte %zu; a "
+				    "VM file holds one line per key",
+				    (unsigned char)v[i], i + 1);
+			return (-1);
+		}
+	if (n > 0 && (v[0] == ' ' || v[0] == '"' || v[n - 1] == ' ' ||
+	    v[n - 1] == '"'))
+		return (1);
+	return (0);
+}
+
+int
+vm_put_pair(struct strbuf *sb, const char *key, const char *val, char *why,
+    size_t wl)
+{
+	int form;
+
+	if (!vm_key_ok(key)) {
+		(void)snprintf(why, wl, "not a key a VM file can hold (letters, "
+		    "digits, '.', '_' and '-')");
+		return (-1);
+	}
+	if ((form = vm_value_form(val, why, wl)) < 0)
+		return (-1);
+	sb_printf(sb, form == 1 ? "%s=\"%s\"\n" : "%s=%s\n", key, val);
+	return (0);
 }
 
 static char *
@@ -109,7 +188,7 @@ static int
 parse_line(struct vmconf *c, const char *b, const char *e, unsigned line,
     struct diags *d)
 {
-	const char *eq, *p;
+	const char *eq;
 	char *key, *val;
 
 	while (b < e && (*b == ' ' || *b == '\t'))
@@ -130,9 +209,7 @@ parse_line(struct vmconf *c, const char *b, const char *e, unsigned line,
 		free(key);
 		return (ENOMEM);
 	}
-	for (p = key; *p != '\0' && key_char_ok((unsigned char)*p); p++)
-		;
-	if (key[0] == '\0' || *p != '\0') {
+	if (!vm_key_ok(key)) {
 		diag_err(d, c->file, line, "\"%s\": a key is letters, digits, "
 		    "'.', '_' and '-'", key);
 		free(key);

@@ -26,6 +26,7 @@
 #define VM_NAMEMAX	31		/* VM_MAX_NAMELEN - 1 of vmm(4) */
 #define VM_MAXLINES	10000
 #define VM_MAXVCPUS	1024
+#define VM_VALUEMAX	4096		/* the longest value ptvm writes */
 
 /* One "key=value" line of a VM file. */
 struct vmconf_line {
@@ -48,6 +49,25 @@ int	vm_name_of_path(const char *, char *, size_t);
 
 int	vmconf_parse(const char *, size_t, const char *, const char *,
 	    struct vmconf *, struct diags *);
+
+/* Whether vmconf_parse() reads s as a key: letters, digits, '.', '_', '-'. */
+bool	vm_key_ok(const char *);
+/*
+ * How a value must be written after "key=" for vmconf_parse() to read it
+ * back byte for byte: 0 as it is, 1 between double quotes (a blank or a
+ * '"' at either end, which the parser would take away).  -1 when no line
+ * of a VM file can hold it (a control character such as a newline, which
+ * would end the line and start another key; longer than VM_VALUEMAX),
+ * with why in why[wl].  Every writer of VM files goes through it.
+ */
+int	vm_value_form(const char *, char *, size_t);
+/*
+ * Appends "key=value\n" with the value written as vm_value_form() says.
+ * -1 with why (and nothing appended) when the key is not one or the
+ * value cannot be written.
+ */
+int	vm_put_pair(struct strbuf *, const char *, const char *, char *,
+	    size_t);
 void	vmconf_free(struct vmconf *);
 /* The value of the last line with key, or NULL. */
 const struct vmconf_line *vmconf_get(const struct vmconf *, const char *);

@@ -67,6 +67,7 @@ vmedit_path_check(const char *p, char *why, size_t wl)
 {
 	size_t i, n;
 
+	why[0] = '\0';
 	n = strlen(p);
 	if (p[0] != '/') {
 		(void)snprintf(why, wl, "not an absolute path; bhyve opens it "
@@ -88,6 +89,13 @@ vmedit_path_check(const char *p, char *why, size_t wl)
 		}
 	if (p[n - 1] == ' ' || p[n - 1] == '/') {
 		(void)snprintf(why, wl, "the path ends with '%c'", p[n - 1]);
+		return (-1);
+	}
+	/* What every writer of VM files holds values to (vmconf.h). */
+	if (vm_value_form(p, why, wl) != 0) {
+		if (why[0] == '\0')
+			(void)snprintf(why, wl, "the path would not read back "
+			    "as itself from a VM file");
 		return (-1);
 	}
 	return (0);

@@ -5,9 +5,16 @@
  * that "ptvm show" gives the same configuration back; anything without a
  * ptvm key stays a bhyve key.  The guide's mistakes are corrected with a
  * comment saying what was there.
+ *
+ * Every key=value line goes through vm_put_pair(), which refuses what a
+ * VM file cannot hold (a newline in a value would start a key the script
+ * never had).  The text is then read back with vmconf_parse(), which
+ * must give exactly the pairs written, and compiled as "ptvm show" would:
+ * what ptvm's compiler refuses is refused here, at the script's line.
  */
 #include "compat.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +23,25 @@
 #include "strbuf.h"
 #include "vmconf.h"
 
-/* Keys written already (as ptvm keys or on purpose left out). */
+/* A key=value line written, and the variable of the script it is from. */
+struct pline {
+	const struct bcfg_var *from;	/* NULL: ptvm's own line */
+	char		*key;
+	char		*val;
+	unsigned	 line;
+};
+
 struct imp {
 	const struct bcfg *cfg;
-	bool		*done;
+	bool		*done;		/* keys written or left out on purpose */
 	struct strbuf	*out;
 	struct diags	*d;
+	const char	*src;
+	unsigned	 nlines;	/* lines of out so far */
+	struct pline	*pl;
+	size_t		 npl;
+	bool		 bad;
+	bool		 oom;
 };
 
 static const char *
@@ -36,123 +56,462 @@ get(struct imp *im, const char *key, bool take)
 	return (v->val);
 }
 
+/* The value of node's variable what ("pci.0.1.0", "path"), or NULL. */
 static const char *
-dget(struct imp *im, unsigned b, unsigned s, unsigned f, const char *what,
-    bool take)
+dget(struct imp *im, const char *node, const char *what)
 {
 	char key[96];
 
-	(void)snprintf(key, sizeof(key), "pci.%u.%u.%u.%s", b, s, f, what);
-	return (get(im, key, take));
+	(void)snprintf(key, sizeof(key), "%s.%s", node, what);
+	return (get(im, key, false));
 }
 
-/* Marks every key of a device taken once it was written as a ptvm key. */
-static void
-dtake_all(struct imp *im, unsigned b, unsigned s, unsigned f)
+static const struct bcfg_var *
+var(struct imp *im, const char *key)
 {
-	char pfx[48];
+
+	return (bcfg_find(im->cfg, key));
+}
+
+/* Appends comment text (whole lines), counting its lines. */
+static void
+text(struct imp *im, const char *fmt, ...) __printflike(2, 3);
+
+static void
+text(struct imp *im, const char *fmt, ...)
+{
+	char t[1024];
+	va_list ap;
+	const char *p;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(t, sizeof(t), fmt, ap);
+	va_end(ap);
+	for (p = t; *p != '\0'; p++)
+		if (*p == '\n')
+			im->nlines++;
+	sb_puts(im->out, t);
+}
+
+/* A name for a comment or a message: control characters as '?'. */
+static void
+safe_name(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	(void)strlcpy(buf, s, len);
+	for (i = 0; buf[i] != '\0'; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = '?';
+}
+
+/*
+ * Writes key=val, from the script's variable from, after the comment
+ * (NULL: none); a pair no VM file can hold is an error at from's line.
+ */
+static void
+pair_c(struct imp *im, const char *comment, const char *key, const char *val,
+    const struct bcfg_var *from)
+{
+	struct strbuf t;
+	struct pline *np;
+	char why[160], name[128];
+
+	sb_init(&t);
+	if (vm_put_pair(&t, key, val, why, sizeof(why)) != 0) {
+		safe_name(key, name, sizeof(name));
+		diag_err(im->d, from != NULL ? from->file : im->src,
+		    from != NULL ? from->line : 0, "%s: %s; ptvm cannot import "
+		    "it: correct the script", name, why);
+		im->bad = true;
+		sb_free(&t);
+		return;
+	}
+	if ((np = reallocarray(im->pl, im->npl + 1, sizeof(*np))) == NULL) {
+		im->oom = true;
+		sb_free(&t);
+		return;
+	}
+	im->pl = np;
+	if (comment != NULL)
+		text(im, "%s", comment);
+	np = &im->pl[im->npl];
+	np->from = from;
+	np->line = ++im->nlines;
+	np->key = strdup(key);
+	np->val = strdup(val);
+	if (np->key == NULL || np->val == NULL || t.oom) {
+		free(np->key);
+		free(np->val);
+		im->oom = true;
+	} else
+		im->npl++;
+	sb_puts(im->out, sb_str(&t));
+	sb_free(&t);
+}
+
+static void
+pair(struct imp *im, const char *key, const char *val,
+    const struct bcfg_var *from)
+{
+
+	pair_c(im, NULL, key, val, from);
+}
+
+/*
+ * Whether a bhyve value means itself: ptvm's own keys take literal
+ * values (vmcompile.c escapes them), and a ',' would split the value
+ * into options; such values stay bhyve keys.
+ */
+static bool
+lit(const char *v)
+{
+
+	return (v != NULL && strpbrk(v, "\\%,") == NULL);
+}
+
+static bool
+digits(const char *v)
+{
+
+	return (v != NULL && v[0] != '\0' && strspn(v, "0123456789") ==
+	    strlen(v) && (v[0] != '0' || v[1] == '\0'));
+}
+
+/*
+ * Numbers bhyve reads with strtol(..., 0) (parse_int_value() for the
+ * topology, vm_parse_memsize() for -m): "010" is 8 and "0x10" 16 to
+ * bhyve, while ptvm reads decimal.  Such a value is an error at its line.
+ */
+static bool
+base0_ok(struct imp *im, const char *key)
+{
+	const struct bcfg_var *v;
+
+	if ((v = var(im, key)) == NULL || v->val[0] != '0' ||
+	    v->val[1] == '\0')
+		return (true);
+	diag_err(im->d, v->file, v->line, "%s: \"%s\": bhyve reads a leading "
+	    "0 as octal and 0x as hexadecimal, ptvm reads decimal; write the "
+	    "number in decimal in the script", key, v->val);
+	im->bad = true;
+	return (false);
+}
+
+/*
+ * -m N: vm_parse_memsize() takes a plain number below 1M as MiB
+ * (docs/freebsd.md B-IMP2), ptvm as bytes; written with its M.
+ */
+static void
+memory(struct imp *im, const char *v)
+{
+	const struct bcfg_var *from;
+	char buf[32];
+
+	from = var(im, "memory.size");
+	if (digits(v) && strlen(v) <= 7 && strtoul(v, NULL, 10) < 1048576) {
+		(void)snprintf(buf, sizeof(buf), "%sM", v);
+		diag_warn(im->d, from->file, from->line, "-m %s: bhyve reads a "
+		    "size below 1M as MiB; written as memory=%s", v, buf);
+		pair(im, "memory", buf, from);
+	} else
+		pair(im, "memory", v, from);
+}
+
+/* Marks every key of a device node taken once it was written. */
+static void
+dtake_all(struct imp *im, const char *node)
+{
 	size_t i, n;
 
-	n = (size_t)snprintf(pfx, sizeof(pfx), "pci.%u.%u.%u.", b, s, f);
+	n = strlen(node);
 	for (i = 0; i < im->cfg->n; i++)
-		if (strncmp(im->cfg->v[i].key, pfx, n) == 0)
+		if (strncmp(im->cfg->v[i].key, node, n) == 0 &&
+		    im->cfg->v[i].key[n] == '.')
 			im->done[i] = true;
 }
 
-/* Options of a device that are neither its main value nor ptvm's own. */
-static void
-dopts(struct imp *im, unsigned b, unsigned s, unsigned f, const char *sub,
-    const char *const *skip)
+/*
+ * Appends ",k=v" for the keys of node under sub that are not in main, the
+ * options a ptvm device key passes on (sub NULL: none allowed).  False
+ * when some key of the node cannot be written that way: the device then
+ * stays bhyve keys, none of its keys lost.
+ */
+static bool
+dopts(struct imp *im, const char *node, const char *sub,
+    const char *const *main, struct strbuf *v)
 {
-	char pfx[64];
-	const char *k;
-	size_t i, n, j;
+	/* Options ptvm's device keys take themselves (vmcompile.c). */
+	static const char *const reserved[] = { "slot", "type", "rom", NULL };
+	const char *k, *val;
+	size_t i, j, n, sl;
 
-	n = (size_t)snprintf(pfx, sizeof(pfx), "pci.%u.%u.%u.%s", b, s, f,
-	    sub);
+	n = strlen(node);
+	sl = sub != NULL ? strlen(sub) : 0;
 	for (i = 0; i < im->cfg->n; i++) {
 		k = im->cfg->v[i].key;
-		if (strncmp(k, pfx, n) != 0 || strchr(k + n, '.') != NULL)
+		val = im->cfg->v[i].val;
+		if (strncmp(k, node, n) != 0 || k[n] != '.')
 			continue;
-		for (j = 0; skip[j] != NULL; j++)
-			if (strcmp(k + n, skip[j]) == 0)
-				break;
-		if (skip[j] != NULL)
+		k += n + 1;
+		for (j = 0; main[j] != NULL && strcmp(k, main[j]) != 0; j++)
+			;
+		if (main[j] != NULL)
 			continue;
-		sb_printf(im->out, ",%s=%s", k + n, im->cfg->v[i].val);
+		if (sub == NULL || strncmp(k, sub, sl) != 0)
+			return (false);
+		k += sl;
+		for (j = 0; reserved[j] != NULL && strcmp(k, reserved[j]) != 0;
+		    j++)
+			;
+		if (reserved[j] != NULL || strchr(k, '.') != NULL ||
+		    !vm_key_ok(k) || strchr(val, ',') != NULL)
+			return (false);
+		sb_printf(v, ",%s=%s", k, val);
 	}
+	return (true);
+}
+
+/* "tap0", "vmnet3": what net= takes as it is. */
+static bool
+tap_ok(const char *v)
+{
+	size_t n;
+
+	n = strncmp(v, "tap", 3) == 0 ? 3 : strncmp(v, "vmnet", 5) == 0 ?
+	    5 : 0;
+	return (n > 0 && strlen(v) <= 15 && digits(v + n));
+}
+
+/*
+ * vnc= puts its tablet at the first free function of slot 5: the fbuf
+ * and xhci pair of a script converts when that is where its xhci is.
+ */
+static bool
+tablet_ok(struct imp *im, unsigned b, unsigned s, unsigned f)
+{
+	char key[64];
+	const char *x;
+	unsigned k;
+	size_t i, n;
+
+	if (b != 0 || s != 5 || f >= 7)
+		return (false);
+	for (k = 0; k < f; k++) {
+		(void)snprintf(key, sizeof(key), "pci.0.5.%u.device", k);
+		if (var(im, key) == NULL)
+			return (false);
+	}
+	(void)snprintf(key, sizeof(key), "pci.0.5.%u.", f + 1);
+	n = strlen(key);
+	for (i = 0, k = 0; i < im->cfg->n; i++) {
+		if (strncmp(im->cfg->v[i].key, key, n) != 0)
+			continue;
+		x = im->cfg->v[i].key + n;
+		if ((strcmp(x, "device") == 0 && strcmp(im->cfg->v[i].val,
+		    "xhci") == 0) || (strcmp(x, "slot.1.device") == 0 &&
+		    strcmp(im->cfg->v[i].val, "tablet") == 0))
+			k++;
+		else
+			return (false);
+	}
+	return (k == 2);
 }
 
 static void
-dev_one(struct imp *im, unsigned b, unsigned s, unsigned f, const char *dev)
+dev_one(struct imp *im, unsigned b, unsigned s, unsigned f, const char *dev,
+    const struct bcfg_var *from)
+{
+	static const char *const blk[] = { "device", "path", NULL };
+	static const char *const ahci[] = { "device", "port.0.type",
+	    "port.0.path", NULL };
+	static const char *const net[] = { "device", "backend", NULL };
+	static const char *const fb[] = { "device", "tcp", NULL };
+	struct strbuf v;
+	const char *key, *p, *t, *x;
+	char node[48], tnode[48];
+	bool ok;
+
+	(void)snprintf(node, sizeof(node), "pci.%u.%u.%u", b, s, f);
+	sb_init(&v);
+	ok = false;
+	key = NULL;
+	if ((strcmp(dev, "nvme") == 0 || strcmp(dev, "virtio-blk") ==
+	    0) && lit(p = dget(im, node, "path"))) {
+		key = "disk";
+		sb_puts(&v, p);
+		if (strcmp(dev, "nvme") != 0)
+			sb_printf(&v, ",type=%s", dev);
+		ok = dopts(im, node, "", blk, &v);
+	} else if (strcmp(dev, "ahci") == 0 && lit(p = dget(im, node, "port.0.path")) &&
+	    (t = dget(im, node, "port.0.type")) != NULL && (strcmp(t, "cd") == 0 ||
+	    strcmp(t, "hd") == 0)) {
+		key = strcmp(t, "cd") == 0 ? "cdrom" : "disk";
+		sb_printf(&v, "%s%s", p, strcmp(t, "cd") == 0 ? "" :
+		    ",type=ahci");
+		ok = dopts(im, node, "port.0.", ahci, &v);
+	} else if ((strcmp(dev, "virtio-net") == 0 || strcmp(dev, "e1000") ==
+	    0) && (p = dget(im, node, "backend")) != NULL && tap_ok(p)) {
+		key = "net";
+		sb_printf(&v, "%s%s", p, strcmp(dev, "e1000") == 0 ?
+		    ",type=e1000" : "");
+		ok = dopts(im, node, "", net, &v);
+	} else if (strcmp(dev, "fbuf") == 0 && lit(p = dget(im, node, "tcp")) &&
+	    (x = strrchr(p, ':')) != NULL && x != p && digits(x + 1) &&
+	    tablet_ok(im, b, s, f)) {
+		key = "vnc";
+		sb_puts(&v, p);
+		ok = dopts(im, node, "", fb, &v);
+	}
+	if (ok && key != NULL) {
+		if (b == 0)
+			sb_printf(&v, ",slot=%u:%u", s, f);
+		else
+			sb_printf(&v, ",slot=%u:%u:%u", b, s, f);
+		if (v.oom)
+			im->oom = true;
+		pair(im, key, sb_str(&v), from);
+		dtake_all(im, node);
+		if (strcmp(key, "vnc") == 0) {
+			(void)snprintf(tnode, sizeof(tnode), "pci.%u.%u.%u", b,
+			    s, f + 1);
+			dtake_all(im, tnode);
+		}
+	}
+	/* Otherwise the device stays bhyve keys. */
+	sb_free(&v);
+}
+
+/* A passthru device: its host function and its passthru= value. */
+struct ptm {
+	const struct bcfg_var *from;
+	char		 node[48];
+	unsigned	 b, s, f;		/* guest */
+	unsigned long	 hb, hs, hf;		/* host */
+	struct strbuf	 v;
+};
+
+static bool
+pt_value(struct imp *im, struct ptm *m)
 {
 	static const char *const pt[] = { "device", "bus", "slot", "func",
 	    "rom", NULL };
-	static const char *const blk[] = { "device", "path", NULL };
-	static const char *const port[] = { "type", "path", NULL };
-	static const char *const net[] = { "device", "backend", NULL };
-	static const char *const fb[] = { "device", "tcp", NULL };
-	const char *v, *t, *x;
-	char slot[24];
+	const char *p;
 
-	if (b == 0)
-		(void)snprintf(slot, sizeof(slot), "%u:%u", s, f);
+	if (!digits(p = dget(im, m->node, "bus")) || strlen(p) > 3 ||
+	    (m->hb = strtoul(p, NULL, 10)) > 255 ||
+	    !digits(p = dget(im, m->node, "slot")) || strlen(p) > 2 ||
+	    (m->hs = strtoul(p, NULL, 10)) > 31 ||
+	    !digits(p = dget(im, m->node, "func")) || strlen(p) > 1 ||
+	    (m->hf = strtoul(p, NULL, 10)) > 7 ||
+	    ((p = dget(im, m->node, "rom")) != NULL && !lit(p)))
+		return (false);
+	sb_printf(&m->v, "%lu/%lu/%lu", m->hb, m->hs, m->hf);
+	if (p != NULL)
+		sb_printf(&m->v, ",rom=%s", p);
+	if (!dopts(im, m->node, NULL, pt, &m->v))
+		return (false);
+	if (m->b == 0)
+		sb_printf(&m->v, ",slot=%u:%u", m->s, m->f);
 	else
-		(void)snprintf(slot, sizeof(slot), "%u:%u:%u", b, s, f);
-	if (strcmp(dev, "passthru") == 0 && dget(im, b, s, f, "bus", false) &&
-	    dget(im, b, s, f, "slot", false) && dget(im, b, s, f, "func",
-	    false)) {
-		sb_printf(im->out, "passthru=%s/%s/%s", dget(im, b, s, f,
-		    "bus", false), dget(im, b, s, f, "slot", false),
-		    dget(im, b, s, f, "func", false));
-		if ((v = dget(im, b, s, f, "rom", false)) != NULL)
-			sb_printf(im->out, ",rom=%s", v);
-		dopts(im, b, s, f, "", pt);
-	} else if ((strcmp(dev, "nvme") == 0 || strcmp(dev, "virtio-blk") ==
-	    0) && (v = dget(im, b, s, f, "path", false)) != NULL) {
-		sb_printf(im->out, "disk=%s", v);
-		if (strcmp(dev, "nvme") != 0)
-			sb_printf(im->out, ",type=%s", dev);
-		dopts(im, b, s, f, "", blk);
-	} else if (strcmp(dev, "ahci") == 0 &&
-	    (v = dget(im, b, s, f, "port.0.path", false)) != NULL &&
-	    (t = dget(im, b, s, f, "port.0.type", false)) != NULL &&
-	    dget(im, b, s, f, "port.1.path", false) == NULL) {
-		if (strcmp(t, "cd") == 0)
-			sb_printf(im->out, "cdrom=%s", v);
-		else
-			sb_printf(im->out, "disk=%s,type=ahci", v);
-		dopts(im, b, s, f, "port.0.", port);
-	} else if ((strcmp(dev, "virtio-net") == 0 || strcmp(dev, "e1000") ==
-	    0) && (v = dget(im, b, s, f, "backend", false)) != NULL &&
-	    (strncmp(v, "tap", 3) == 0 || strncmp(v, "vmnet", 5) == 0)) {
-		sb_printf(im->out, "net=%s", v);
-		if (strcmp(dev, "e1000") == 0)
-			sb_puts(im->out, ",type=e1000");
-		dopts(im, b, s, f, "", net);
-	} else if (strcmp(dev, "fbuf") == 0 &&
-	    (v = dget(im, b, s, f, "tcp", false)) != NULL && f < 7 &&
-	    (x = dget(im, b, s, f + 1, "device", false)) != NULL &&
-	    strcmp(x, "xhci") == 0 &&
-	    (x = dget(im, b, s, f + 1, "slot.1.device", false)) != NULL &&
-	    strcmp(x, "tablet") == 0) {
-		sb_printf(im->out, "vnc=%s", v);
-		dopts(im, b, s, f, "", fb);
-		dtake_all(im, b, s, f + 1);
-	} else {
-		return;		/* stays as bhyve keys */
+		sb_printf(&m->v, ",slot=%u:%u:%u", m->b, m->s, m->f);
+	return (true);
+}
+
+static int
+ptm_cmp(const void *x, const void *y)
+{
+	const struct ptm *a = x, *b = y;
+
+	return (a->hf < b->hf ? -1 : a->hf > b->hf);
+}
+
+/*
+ * The passthru devices of one host device, from the one at cfg index
+ * first.  passthru= puts a host device's functions in the slot of its
+ * first line, at that line's function plus their distance to the lowest
+ * (vmcompile.c), so they convert, lowest function first, only when the
+ * script placed them so; otherwise they all stay bhyve keys.
+ */
+static void
+passthru_group(struct imp *im, size_t first, bool *seen)
+{
+	struct ptm m[8];
+	unsigned b, s, f;
+	size_t i, n, k;
+	bool ok;
+	int pos;
+
+	n = 0;
+	ok = true;
+	for (i = first; i < im->cfg->n; i++) {
+		pos = 0;
+		if (seen[i] || im->done[i] || strcmp(im->cfg->v[i].val,
+		    "passthru") != 0 || sscanf(im->cfg->v[i].key,
+		    "pci.%u.%u.%u.device%n", &b, &s, &f, &pos) != 3 ||
+		    pos == 0 || im->cfg->v[i].key[pos] != '\0')
+			continue;
+		if (n == nitems(m)) {
+			ok = false;
+			break;
+		}
+		memset(&m[n], 0, sizeof(m[n]));
+		sb_init(&m[n].v);
+		m[n].from = &im->cfg->v[i];
+		m[n].b = b;
+		m[n].s = s;
+		m[n].f = f;
+		(void)snprintf(m[n].node, sizeof(m[n].node), "pci.%u.%u.%u", b,
+		    s, f);
+		if (!pt_value(im, &m[n])) {
+			if (i == first) {
+				sb_free(&m[n].v);
+				seen[i] = true;
+				return;		/* stays bhyve keys */
+			}
+			sb_free(&m[n].v);
+			continue;	/* not one of the group */
+		}
+		if (n > 0 && (m[n].hb != m[0].hb || m[n].hs != m[0].hs)) {
+			sb_free(&m[n].v);
+			continue;
+		}
+		seen[i] = true;
+		n++;
 	}
-	sb_printf(im->out, ",slot=%s\n", slot);
-	dtake_all(im, b, s, f);
+	qsort(m, n, sizeof(m[0]), ptm_cmp);
+	for (k = 0; k < n && ok; k++)
+		if (m[k].b != m[0].b || m[k].s != m[0].s ||
+		    (k > 0 && m[k].hf == m[k - 1].hf) ||
+		    m[k].f + m[0].hf != m[0].f + m[k].hf ||
+		    m[k].v.oom)
+			ok = false;
+	if (!ok && n > 0)
+		diag_warn(im->d, m[0].from->file, m[0].from->line, "passthru "
+		    "%lu/%lu: its functions are not in one guest slot at "
+		    "their host distances, as passthru= places them; kept as "
+		    "bhyve keys (pci.B.S.F.*)", m[0].hb, m[0].hs);
+	for (k = 0; k < n; k++) {
+		if (ok) {
+			pair(im, "passthru", sb_str(&m[k].v), m[k].from);
+			dtake_all(im, m[k].node);
+		}
+		sb_free(&m[k].v);
+	}
 }
 
 static void
 devices(struct imp *im)
 {
 	unsigned b, s, f;
+	bool *seen;
 	size_t i;
 	int n;
 
+	if ((seen = calloc(im->cfg->n + 1, sizeof(*seen))) == NULL) {
+		im->oom = true;
+		return;
+	}
 	for (i = 0; i < im->cfg->n; i++) {
 		n = 0;
 		if (im->done[i] || sscanf(im->cfg->v[i].key,
@@ -166,8 +525,12 @@ devices(struct imp *im)
 			im->done[i] = true;	/* ptvm's defaults */
 			continue;
 		}
-		dev_one(im, b, s, f, im->cfg->v[i].val);
+		if (strcmp(im->cfg->v[i].val, "passthru") == 0)
+			passthru_group(im, i, seen);
+		else
+			dev_one(im, b, s, f, im->cfg->v[i].val, &im->cfg->v[i]);
 	}
+	free(seen);
 }
 
 /* The guide's mistakes that bhyve ignores, and what was meant. */
@@ -196,44 +559,52 @@ static const char *const ptvm_defaults[][2] = {
 static void
 flags(struct imp *im)
 {
+	char c[96];
 	const char *v;
 	size_t i;
 
 	for (i = 0; i < nitems(ptvm_defaults); i++) {
 		v = get(im, ptvm_defaults[i][0], true);
-		if (v == NULL)
-			sb_printf(im->out, "# not in the script; ptvm's "
-			    "default is %s\n%s=%s\n", ptvm_defaults[i][1],
-			    ptvm_defaults[i][0], strcmp(ptvm_defaults[i][1],
-			    "true") == 0 ? "false" : "true");
-		else if (bcfg_bool(v) != bcfg_bool(ptvm_defaults[i][1]))
-			sb_printf(im->out, "%s=%s\n", ptvm_defaults[i][0], v);
+		if (v == NULL) {
+			(void)snprintf(c, sizeof(c), "# not in the script; "
+			    "ptvm's default is %s\n", ptvm_defaults[i][1]);
+			pair_c(im, c, ptvm_defaults[i][0],
+			    strcmp(ptvm_defaults[i][1], "true") == 0 ?
+			    "false" : "true", NULL);
+		} else if (bcfg_bool(v) != bcfg_bool(ptvm_defaults[i][1]))
+			pair(im, ptvm_defaults[i][0], v,
+			    var(im, ptvm_defaults[i][0]));
 	}
 }
 
 static void
 pins(struct imp *im)
 {
+	struct strbuf v;
+	const struct bcfg_var *first;
 	char key[32];
-	const char *v;
-	bool any;
+	const char *p;
 	int i;
 
-	any = false;
+	sb_init(&v);
+	first = NULL;
 	for (i = 0; i < VM_MAXVCPUS; i++) {
 		(void)snprintf(key, sizeof(key), "vcpu.%d.cpuset", i);
-		if ((v = get(im, key, false)) == NULL ||
-		    strspn(v, "0123456789") != strlen(v))
+		if ((p = get(im, key, false)) == NULL || !digits(p))
 			continue;	/* a CPU list stays a bhyve key */
 		(void)get(im, key, true);
-		sb_printf(im->out, "%s%d:%s", any ? " " : "pin=", i, v);
-		any = true;
+		sb_printf(&v, "%s%d:%s", first != NULL ? " " : "", i, p);
+		if (first == NULL)
+			first = var(im, key);
 	}
-	if (any)
-		sb_putc(im->out, '\n');
+	if (v.oom)
+		im->oom = true;
+	if (first != NULL)
+		pair(im, "pin", sb_str(&v), first);
 	else
-		sb_puts(im->out, "# The script does not pin; ptvm can plan it: "
-		    "pin=threads\npin=none\n");
+		pair_c(im, "# The script does not pin; ptvm can plan it: "
+		    "pin=threads\n", "pin", "none", NULL);
+	sb_free(&v);
 }
 
 /*
@@ -250,17 +621,103 @@ topology_note(struct imp *im, const char *cpus)
 	if (bcfg_find(im->cfg, "sockets") != NULL ||
 	    bcfg_find(im->cfg, "cores") != NULL ||
 	    bcfg_find(im->cfg, "threads") != NULL ||
-	    strcmp(cpus, "1") == 0)
+	    strcmp(cpus, "1") == 0 || !digits(cpus) || strlen(cpus) > 6)
 		return;
 	cv = bcfg_find(im->cfg, "cpus");
 	diag_warn(im->d, cv->file, cv->line, "-c %s without sockets gives the "
 	    "guest %s sockets of 1 core (bhyve's calc_topology); ptvm gives "
 	    "it 1 socket of %s cores; write sockets=%s to keep the script's",
 	    cpus, cpus, cpus, cpus);
-	sb_printf(im->out, "# -c %s without sockets gave the guest %s sockets "
+	text(im, "# -c %s without sockets gave the guest %s sockets "
 	    "of 1 core (bhyve\n# sets sockets=cpus); ptvm gives it 1 socket "
 	    "of %s cores (Windows client\n# editions use at most 2 sockets). "
 	    "sockets=%s keeps the script's.\n", cpus, cpus, cpus, cpus);
+}
+
+/* The script's variable line of the VM file came from, or NULL. */
+static const struct bcfg_var *
+origin(const struct imp *im, const char *file, unsigned line,
+    const char *vfile)
+{
+	size_t i;
+
+	if (file == NULL || strcmp(file, vfile) != 0 || line == 0)
+		return (NULL);
+	for (i = 0; i < im->npl; i++)
+		if (im->pl[i].line == line)
+			return (im->pl[i].from);
+	return (NULL);
+}
+
+/* The errors of checking the VM file, said at the script's lines. */
+static void
+relay(struct imp *im, const struct diags *cd, const char *vfile)
+{
+	const struct bcfg_var *o;
+	const struct diag *x;
+
+	STAILQ_FOREACH(x, &cd->head, entry) {
+		if (x->level != DIAG_ERROR)
+			continue;
+		im->bad = true;
+		if ((o = origin(im, x->file, x->line, vfile)) != NULL)
+			diag_err(im->d, o->file, o->line, "%s (ptvm would "
+			    "refuse the VM file; correct the script)", x->msg);
+		else
+			diag_err(im->d, im->src, 0, "the VM file would not "
+			    "compile (line %u): %s; correct the script",
+			    x->line, x->msg);
+	}
+}
+
+/*
+ * Reads the text back: the same pairs, in order, byte for byte; then
+ * compiles it without a host (paths and devices are "ptvm check"'s).
+ */
+static void
+verify(struct imp *im)
+{
+	static const char vfile[] = "<imported VM file>";
+	struct vm_env env;
+	struct vmconf c;
+	struct diags cd;
+	struct vm vm;
+	const char *name;
+	size_t i;
+
+	name = get(im, "name", false);
+	if (name == NULL || !vm_name_ok(name))
+		name = "imported";
+	diags_init(&cd);
+	vm_init(&vm);
+	if (vmconf_parse(sb_str(im->out), im->out->len, vfile, name, &c,
+	    &cd) != 0) {
+		relay(im, &cd, vfile);
+		vmconf_free(&c);
+		goto out;
+	}
+	for (i = 0; i < c.n || i < im->npl; i++)
+		if (i >= c.n || i >= im->npl || c.l[i].line != im->pl[i].line ||
+		    strcmp(c.l[i].key, im->pl[i].key) != 0 ||
+		    strcmp(c.l[i].val, im->pl[i].val) != 0) {
+			diag_err(im->d, im->src, 0, "internal error: line %u "
+			    "of the VM file does not read back as written; "
+			    "nothing is written", i < im->npl ?
+			    im->pl[i].line : 0);
+			im->bad = true;
+			vmconf_free(&c);
+			goto out;
+		}
+	memset(&env, 0, sizeof(env));
+	env.firmware = "/usr/local/share/edk2-bhyve/BHYVE_UEFI_CODE.fd";
+	env.vardir = "/var/db/ptvm";
+	if (vm_compile(&c, &env, &vm, &cd) != 0 || cd.nerrors > 0)
+		relay(im, &cd, vfile);
+out:
+	if (cd.oom)
+		im->oom = true;
+	vm_free(&vm);
+	diags_free(&cd);
 }
 
 int
@@ -268,56 +725,78 @@ vm_import(const struct bcfg *cfg, const char *src, struct strbuf *out,
     struct diags *d)
 {
 	struct imp im;
-	const char *v;
-	char buf[96];
-	const char *fix;
+	const struct bcfg_var *cv;
+	const char *v, *fix;
+	char buf[256], c[320];
 	size_t i;
+	int rc;
 
 	memset(&im, 0, sizeof(im));
 	im.cfg = cfg;
 	im.out = out;
 	im.d = d;
+	im.src = src;
 	if ((im.done = calloc(cfg->n + 1, sizeof(bool))) == NULL)
 		return (-1);
-	sb_printf(out, "# Imported by ptvm from %s (ptvm.conf(5)).\n", src);
+	safe_name(src, buf, sizeof(buf));
+	text(&im, "# Imported by ptvm from %s (ptvm.conf(5)).\n", buf);
 	if (get(&im, "name", true) == NULL)
 		diag_warn(d, src, 0, "the bhyve command line names no VM");
-	if ((v = get(&im, "cpus", true)) != NULL) {
+	(void)base0_ok(&im, "sockets");
+	(void)base0_ok(&im, "cores");
+	(void)base0_ok(&im, "threads");
+	if ((v = get(&im, "cpus", true)) != NULL && base0_ok(&im, "cpus")) {
 		topology_note(&im, v);
-		sb_printf(out, "cpus=%s\n", v);
+		pair(&im, "cpus", v, var(&im, "cpus"));
 	}
-	if ((v = get(&im, "memory.size", true)) != NULL)
-		sb_printf(out, "memory=%s\n", v);
+	if ((v = get(&im, "memory.size", true)) != NULL &&
+	    base0_ok(&im, "memory.size"))
+		memory(&im, v);
 	pins(&im);
-	if ((v = get(&im, "lpc.bootrom", true)) != NULL)
-		sb_printf(out, "firmware=%s\n", v);
-	if ((v = get(&im, "lpc.bootvars", true)) != NULL)
-		sb_printf(out, "firmware.vars=%s\n", v);
-	else if (v == NULL && bcfg_get(cfg, "lpc.bootrom") != NULL)
-		sb_puts(out, "firmware.vars=none\n");
+	v = get(&im, "lpc.bootrom", false);
+	if (v != NULL && lit(v)) {
+		(void)get(&im, "lpc.bootrom", true);
+		pair(&im, "firmware", v, var(&im, "lpc.bootrom"));
+		if ((v = get(&im, "lpc.bootvars", false)) != NULL && lit(v)) {
+			(void)get(&im, "lpc.bootvars", true);
+			pair(&im, "firmware.vars", v,
+			    var(&im, "lpc.bootvars"));
+		} else if (v == NULL)
+			pair(&im, "firmware.vars", "none", NULL);
+	}
 	v = get(&im, "lpc.com1.path", false);
-	if (v != NULL && strncmp(v, "/dev/nmdm", 9) == 0 &&
+	if (v != NULL && strncmp(v, "/dev/nmdm", 9) == 0 && lit(v) &&
 	    v[strlen(v) - 1] == 'A') {
 		(void)get(&im, "lpc.com1.path", true);
-		sb_printf(out, "console=%s\n", v);
+		pair(&im, "console", v, var(&im, "lpc.com1.path"));
 	} else if (v == NULL)
-		sb_puts(out, "console=none\n");
+		pair(&im, "console", "none", NULL);
 	flags(&im);
 	devices(&im);
 	for (i = 0; i < cfg->n; i++) {
 		if (im.done[i])
 			continue;
-		if ((fix = corrected(cfg->v[i].key, buf, sizeof(buf))) !=
-		    NULL) {
-			diag_warn(d, cfg->v[i].file, cfg->v[i].line, "%s: "
-			    "bhyve has no such key and ignores it without a "
-			    "word; written as %s", cfg->v[i].key, fix);
-			sb_printf(out, "# was %s, which bhyve ignores\n%s=%s\n",
-			    cfg->v[i].key, fix, cfg->v[i].val);
+		cv = &cfg->v[i];
+		if ((fix = corrected(cv->key, buf, sizeof(buf))) != NULL &&
+		    vm_key_ok(fix)) {
+			diag_warn(d, cv->file, cv->line, "%s: bhyve has no such "
+			    "key and ignores it without a word; written as %s",
+			    cv->key, fix);
+			(void)snprintf(c, sizeof(c), "# was %s, which bhyve "
+			    "ignores\n", cv->key);
+			pair_c(&im, c, fix, cv->val, cv);
 			continue;
 		}
-		sb_printf(out, "%s=%s\n", cfg->v[i].key, cfg->v[i].val);
+		pair(&im, cv->key, cv->val, cv);
 	}
+	if (!im.bad && !im.oom)
+		verify(&im);
+	rc = im.bad || im.oom || out->oom ? -1 : 0;
+	for (i = 0; i < im.npl; i++) {
+		free(im.pl[i].key);
+		free(im.pl[i].val);
+	}
+	free(im.pl);
 	free(im.done);
-	return (0);
+	return (rc);
 }

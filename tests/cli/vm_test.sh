@@ -328,6 +328,30 @@ import_reports_variables_and_mistakes_body()
 	atf_check -s exit:1 -e match:'p.sh:1: error: .*0:0' "$PTVM" import p.sh
 }
 
+atf_test_case import_refuses_injection
+import_refuses_injection_body()
+{
+	mkdir conf
+	# A quoted newline in -o is one value to bhyve, never two VM lines.
+	printf 'bhyve -c 2 -m 1G -l bootrom,/fw.fd \\\n  -o "bios.vendor=x\ndisk=/dev/zvol/zroot/opt/windows" vm1\n' > s.sh
+	atf_check -s exit:1 \
+	    -e match:'s.sh:2: error: bios.vendor: the value has a control character \(a newline\)' \
+	    "$PTVM" import -o conf/vm1.conf s.sh
+	atf_check -s exit:1 test -e conf/vm1.conf
+	atf_check -s exit:1 -o not-match:'^disk=' -e ignore "$PTVM" import s.sh
+	# What ptvm's compiler refuses is refused at the script's line.
+	printf 'bhyve -c 2 \\\n  -m 16E -l bootrom,/fw.fd vm1\n' > m.sh
+	atf_check -s exit:1 -e match:'m.sh:2: error: .*"16E" is not a memory size' \
+	    "$PTVM" import m.sh
+	printf 'bhyve -c 2 -m 1G -l bootrom,/fw.fd -l tpm,swtpm,/,/s vm1\n' > t.sh
+	atf_check -s exit:1 -e match:'t.sh:1: error: tpm./s: not a key a VM file can hold' \
+	    "$PTVM" import t.sh
+	# A here-document is data, not a second bhyve command.
+	printf 'cat <<EOF >notes\nbhyve -s 3,nvme,/dev/evil evil\nEOF\nbhyve -c 2 -m 1G -l bootrom,/fw.fd vm1\n' > h.sh
+	atf_check -s exit:0 -o match:'^cpus=2$' -o not-match:'evil' \
+	    -e match:'h.sh:4: warning: -c 2 without sockets' "$PTVM" import h.sh
+}
+
 atf_test_case import_topology_as_bhyve
 import_topology_as_bhyve_body()
 {
@@ -341,14 +365,14 @@ import_topology_as_bhyve_body()
 	printf 'bhyve -c 8,sockets=1,cores=8 -m 1G -s 0,hostbridge -l bootrom,/fw.fd vm1\n' > k.sh
 	atf_check -s exit:0 -o match:'^sockets=1$' -o match:'^cores=8$' \
 	    -o not-match:'without sockets' "$PTVM" import k.sh
-	# What bhyve refuses, ptvm refuses: cores=8 leaves sockets=cpus.
-	guidehost host
+	# What bhyve refuses, ptvm refuses, at import already: cores=8
+	# leaves sockets=cpus.
 	mkdir conf
 	printf 'bhyve -c 8,cores=8 -m 1G -s 0,hostbridge -l bootrom,/fw.fd vm1\n' > b.sh
-	atf_check -s exit:0 -o match:'written' "$PTVM" import -o conf/vm1.conf b.sh
-	atf_check -s not-exit:0 -o ignore \
-	    -e match:'sockets\*cores\*threads is 64 \(8\*8\*1, sockets unset' \
-	    "$PTVM" -H host -c conf show vm1
+	atf_check -s exit:1 \
+	    -e match:'b.sh:1: error: .*sockets\*cores\*threads is 64 \(8\*8\*1, sockets unset' \
+	    "$PTVM" import -o conf/vm1.conf b.sh
+	atf_check -s exit:1 test -e conf/vm1.conf
 }
 
 atf_test_case check_wired_limit
@@ -437,6 +461,7 @@ atf_init_test_cases()
 	atf_add_test_case import_round_trip
 	atf_add_test_case import_reports_variables_and_mistakes
 	atf_add_test_case import_topology_as_bhyve
+	atf_add_test_case import_refuses_injection
 	atf_add_test_case check_wired_limit
 	atf_add_test_case create_writes_a_checked_file
 	atf_add_test_case check_reports_and_fails

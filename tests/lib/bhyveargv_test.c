@@ -7,6 +7,8 @@
 #include "bcfg.h"
 #include "bhyveargv.h"
 #include "bhyvekeys.h"
+#include "strbuf.h"
+#include "vmconf.h"
 
 static int
 parse(const char *const *args, struct bcfg *c, struct diags *d)
@@ -514,6 +516,293 @@ ATF_TC_BODY(round_trip_random_from_key_table, tc)
 	}
 }
 
+/*
+ * The import pipeline on a script: 0 and the VM file in out, or -1.
+ */
+static int
+import(const char *script, struct strbuf *out, struct diags *d)
+{
+	struct bhyve_argv a;
+	struct bcfg c;
+	int rc;
+
+	bhyve_argv_init(&a);
+	bcfg_init(&c);
+	rc = -1;
+	if (bhyve_script_argv(script, strlen(script), "s.sh", &a, d) == 0 &&
+	    bhyve_argv_to_cfg((int)a.n, a.v, &c, "s.sh", a.line, d) == 0)
+		rc = vm_import(&c, "s.sh", out, d);
+	bcfg_free(&c);
+	bhyve_argv_free(&a);
+	return (rc);
+}
+
+/* Whether some line of text is exactly line. */
+static bool
+has_line(const char *text, const char *line)
+{
+	size_t n;
+	const char *p;
+
+	n = strlen(line);
+	for (p = text; (p = strstr(p, line)) != NULL; p++)
+		if ((p == text || p[-1] == '\n') && (p[n] == '\n' ||
+		    p[n] == '\0'))
+			return (true);
+	return (false);
+}
+
+ATF_TC_WITHOUT_HEAD(import_newline_in_value_refused);
+ATF_TC_BODY(import_newline_in_value_refused, tc)
+{
+	/* A quoted newline must not become a disk the script never had. */
+	static const char s[] = "#!/bin/sh\nbhyve -c 2 -m 1G \\\n"
+	    "  -o \"bios.vendor=x\ndisk=/dev/zvol/zroot/opt/windows\" \\\n"
+	    "  -s 0,hostbridge -l bootrom,/fw.fd vm1\n";
+	static const char cr[] = "bhyve -c 2 -m 1G -o 'bios.vendor=x\r' "
+	    "-o 'system.product_name=a\tb' vm1\n";
+	struct strbuf out;
+	struct diags d;
+
+	sb_init(&out);
+	diags_init(&d);
+	ATF_CHECK_EQ(import(s, &out, &d), -1);
+	ATF_CHECK(!has_line(sb_str(&out), "disk=/dev/zvol/zroot/opt/windows"));
+	ATF_CHECK(tu_diag_has(&d, "bios.vendor: the value has a control "
+	    "character (a newline)"));
+	ATF_CHECK_EQ(tu_diag_line(&d, "bios.vendor:"), 3);
+	sb_reset(&out);
+	ATF_CHECK_EQ(import(cr, &out, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "bios.vendor: the value has a control "
+	    "character (a carriage return)"));
+	ATF_CHECK(tu_diag_has(&d, "system.product_name: the value has a "
+	    "control character (a tab)"));
+	sb_free(&out);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(import_bad_keys_refused);
+ATF_TC_BODY(import_bad_keys_refused, tc)
+{
+	static const char tpm[] = "bhyve -c 2 -m 1G -l bootrom,/fw.fd \\\n"
+	    "  -l tpm,swtpm,/,/s vm1\n";
+	static const char sp[] = "bhyve -c 2 -m 1G -l bootrom,/fw.fd "
+	    "-o 'a b=c' vm1\n";
+	struct strbuf out;
+	struct diags d;
+
+	sb_init(&out);
+	diags_init(&d);
+	ATF_CHECK_EQ(import(tpm, &out, &d), -1);
+	ATF_CHECK(strstr(sb_str(&out), "tpm./s") == NULL);
+	ATF_CHECK(tu_diag_has(&d, "tpm./s: not a key a VM file can hold"));
+	ATF_CHECK_EQ(tu_diag_line(&d, "tpm./s"), 2);
+	sb_reset(&out);
+	ATF_CHECK_EQ(import(sp, &out, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "a b: not a key a VM file can hold"));
+	sb_free(&out);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(import_refuses_what_ptvm_refuses);
+ATF_TC_BODY(import_refuses_what_ptvm_refuses, tc)
+{
+	static const char big[] = "bhyve -c 2 \\\n  -m 16E \\\n"
+	    "  -l bootrom,/fw.fd vm1\n";
+	static const char rel[] = "bhyve -c 2 -m 1G -l bootrom,/fw.fd \\\n"
+	    "  -s 3,ahci-cd,disk/w.iso vm1\n";
+	struct strbuf out;
+	struct diags d;
+
+	sb_init(&out);
+	diags_init(&d);
+	ATF_CHECK_EQ(import(big, &out, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "memory: \"16E\" is not a memory size"));
+	ATF_CHECK_EQ(tu_diag_line(&d, "\"16E\""), 2);
+	sb_reset(&out);
+	ATF_CHECK_EQ(import(rel, &out, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "\"disk/w.iso\" is not an absolute path"));
+	ATF_CHECK_EQ(tu_diag_line(&d, "disk/w.iso"), 2);
+	sb_free(&out);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(import_values_read_back);
+ATF_TC_BODY(import_values_read_back, tc)
+{
+	/* Quotes and blanks the VM file parser would take away. */
+	static const char s[] = "bhyve -c 2 -m 1G -l bootrom,/fw.fd "
+	    "-o 'bios.vendor=\"Q\"' -o 'bios.version= 1.0 ' "
+	    "-o 'system.version=\"' -o 'system.sku=a\"' vm1\n";
+	struct strbuf out;
+	struct diags d;
+	struct vmconf c;
+	const struct vmconf_line *l;
+
+	sb_init(&out);
+	diags_init(&d);
+	ATF_REQUIRE_EQ(import(s, &out, &d), 0);
+	ATF_REQUIRE_EQ(vmconf_parse(out.s, out.len, "o.conf", "vm1", &c, &d),
+	    0);
+	ATF_CHECK((l = vmconf_get(&c, "bios.vendor")) != NULL &&
+	    strcmp(l->val, "\"Q\"") == 0);
+	ATF_CHECK((l = vmconf_get(&c, "bios.version")) != NULL &&
+	    strcmp(l->val, " 1.0 ") == 0);
+	ATF_CHECK((l = vmconf_get(&c, "system.version")) != NULL &&
+	    strcmp(l->val, "\"") == 0);
+	ATF_CHECK((l = vmconf_get(&c, "system.sku")) != NULL &&
+	    strcmp(l->val, "a\"") == 0);
+	vmconf_free(&c);
+	sb_free(&out);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(import_device_keys_not_dropped);
+ATF_TC_BODY(import_device_keys_not_dropped, tc)
+{
+	/* A value disk= cannot carry (a ',' would split it): a bhyve key. */
+	static const char s[] = "bhyve -c 2 -m 1G -l bootrom,/fw.fd "
+	    "-s 1,nvme,/dev/x -o pci.0.1.0.ser=A,B vm1\n";
+	/* An option named like one of disk='s own: never disk=...,slot=4. */
+	static const char sl[] = "bhyve -c 2 -m 1G -l bootrom,/fw.fd "
+	    "-s 2,nvme,/dev/y,slot=4 vm1\n";
+	struct strbuf out;
+	struct diags d;
+
+	sb_init(&out);
+	diags_init(&d);
+	ATF_CHECK_EQ(import(s, &out, &d), 0);
+	ATF_CHECK_MSG(has_line(sb_str(&out), "pci.0.1.0.ser=A,B"), "%s",
+	    sb_str(&out));
+	ATF_CHECK_MSG(has_line(sb_str(&out), "pci.0.1.0.path=/dev/x"), "%s",
+	    sb_str(&out));
+	sb_reset(&out);
+	ATF_CHECK_EQ(import(sl, &out, &d), -1);
+	ATF_CHECK(strstr(sb_str(&out), "slot=4,") == NULL);
+	ATF_CHECK(tu_diag_has(&d, "pci.0.2.0.slot: nvme has no \"slot\""));
+	sb_free(&out);
+	diags_free(&d);
+}
+
+/* The configuration "ptvm show" gives for an imported VM file. */
+static void
+compile_text(const struct strbuf *text, struct vm *vm, struct diags *d)
+{
+	struct vm_env env;
+	struct vmconf c;
+
+	memset(&env, 0, sizeof(env));
+	env.firmware = "/fw.fd";
+	ATF_REQUIRE_EQ(vmconf_parse(text->s, text->len, "o.conf", "vm1", &c,
+	    d), 0);
+	ATF_REQUIRE_EQ(vm_compile(&c, &env, vm, d), 0);
+}
+
+ATF_TC_WITHOUT_HEAD(import_passthru_layout_kept);
+ATF_TC_BODY(import_passthru_layout_kept, tc)
+{
+	/* Functions listed highest first keep their guest functions. */
+	static const char rev[] = "bhyve -S -c 2 -m 1G -l bootrom,/fw.fd "
+	    "-s 7:1,passthru,6/0/1 -s 7:0,passthru,6/0/0,rom=/r.bin vm1\n";
+	/* Found by fuzz_import: one host device's functions in two slots. */
+	static const char split[] = "bhyve -S -c 2 -m 1G -l bootrom,/fw.fd "
+	    "-s 4,passthru,6/0/0 -s 7:1,passthru,6/0/1 vm1\n";
+	struct strbuf out;
+	struct diags d;
+	struct vm vm;
+
+	sb_init(&out);
+	diags_init(&d);
+	vm_init(&vm);
+	ATF_REQUIRE_EQ(import(rev, &out, &d), 0);
+	compile_text(&out, &vm, &d);
+	CHECK_KEY(&vm.cfg, "pci.0.7.0.func", "0");
+	CHECK_KEY(&vm.cfg, "pci.0.7.0.rom", "/r.bin");
+	CHECK_KEY(&vm.cfg, "pci.0.7.1.func", "1");
+	ATF_CHECK(bcfg_get(&vm.cfg, "pci.0.7.2.device") == NULL);
+	vm_free(&vm);
+	vm_init(&vm);
+	sb_reset(&out);
+	ATF_REQUIRE_EQ(import(split, &out, &d), 0);
+	compile_text(&out, &vm, &d);
+	CHECK_KEY(&vm.cfg, "pci.0.4.0.func", "0");
+	CHECK_KEY(&vm.cfg, "pci.0.7.1.func", "1");
+	ATF_CHECK(bcfg_get(&vm.cfg, "pci.0.4.1.device") == NULL);
+	ATF_CHECK(tu_diag_has(&d, "passthru 6/0: its functions are not in "
+	    "one guest slot"));
+	vm_free(&vm);
+	sb_free(&out);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(import_numbers_as_bhyve_reads_them);
+ATF_TC_BODY(import_numbers_as_bhyve_reads_them, tc)
+{
+	/* Found by fuzz_import: bhyve reads -c 04 with strtol(..., 0). */
+	static const char oct[] = "bhyve -c 010 -m 1G -l bootrom,/fw.fd vm1\n";
+	static const char hex[] = "bhyve -c 2,sockets=0x2,cores=1 -m 1G "
+	    "-l bootrom,/fw.fd vm1\n";
+	/* vm_parse_memsize(): a plain number below 1M is MiB. */
+	static const char mib[] = "bhyve -c 2 -m 1024 -l bootrom,/fw.fd vm1\n";
+	struct strbuf out;
+	struct diags d;
+	struct vm vm;
+
+	sb_init(&out);
+	diags_init(&d);
+	ATF_CHECK_EQ(import(oct, &out, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "cpus: \"010\": bhyve reads a leading 0 as "
+	    "octal"));
+	ATF_CHECK(!has_line(sb_str(&out), "cpus=010"));
+	sb_reset(&out);
+	ATF_CHECK_EQ(import(hex, &out, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "sockets: \"0x2\": bhyve reads"));
+	sb_reset(&out);
+	ATF_REQUIRE_EQ(import(mib, &out, &d), 0);
+	ATF_CHECK_MSG(has_line(sb_str(&out), "memory=1024M"), "%s",
+	    sb_str(&out));
+	ATF_CHECK(tu_diag_has(&d, "-m 1024: bhyve reads a size below 1M as "
+	    "MiB"));
+	vm_init(&vm);
+	compile_text(&out, &vm, &d);
+	ATF_CHECK_EQ(vm.memory, 1024ULL << 20);
+	vm_free(&vm);
+	sb_free(&out);
+	diags_free(&d);
+}
+
+ATF_TC_WITHOUT_HEAD(script_heredoc_is_data);
+ATF_TC_BODY(script_heredoc_is_data, tc)
+{
+	static const char s[] = "#!/bin/sh\ncat <<EOF > /tmp/notes\n"
+	    "bhyve -c 1 -s 3,nvme,/dev/evil evil\nEOF\n"
+	    "cat <<-'END' ; cat << \"X\"Y\n\tbhyve -c 1 a\n\tEND\n"
+	    "bhyve -c 1 b\nXY\n"
+	    "cat <<\\Z\nbhyve c\n Z\nZ\n"
+	    "bhyve -c 2 vm1\n";
+	static const char open[] = "cat <<EOF\nbhyve -c 1 a\n";
+	static const char var[] = "cat <<$X\nbhyve -c 1 a\n$X\n";
+	struct bhyve_argv a;
+	struct diags d;
+
+	bhyve_argv_init(&a);
+	diags_init(&d);
+	ATF_CHECK_EQ(bhyve_script_argv(s, strlen(s), "h", &a, &d), 0);
+	ATF_REQUIRE_EQ(a.n, 4);
+	ATF_CHECK_STREQ(a.v[2], "2");
+	ATF_CHECK_STREQ(a.v[3], "vm1");
+	ATF_CHECK_EQ(a.line[0], 14);
+	ATF_CHECK(!tu_diag_has(&d, "another bhyve"));
+	bhyve_argv_free(&a);
+	ATF_CHECK_EQ(bhyve_script_argv(open, strlen(open), "o", &a, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "no bhyve invocation found"));
+	bhyve_argv_free(&a);
+	ATF_CHECK_EQ(bhyve_script_argv(var, strlen(var), "v", &a, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "sh(1) refuses one with an unquoted $"));
+	bhyve_argv_free(&a);
+	diags_free(&d);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -525,5 +814,13 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, slot_forms_and_legacy_parsers);
 	ATF_TP_ADD_TC(tp, round_trip_written_forms);
 	ATF_TP_ADD_TC(tp, round_trip_random_from_key_table);
+	ATF_TP_ADD_TC(tp, import_newline_in_value_refused);
+	ATF_TP_ADD_TC(tp, import_bad_keys_refused);
+	ATF_TP_ADD_TC(tp, import_refuses_what_ptvm_refuses);
+	ATF_TP_ADD_TC(tp, import_values_read_back);
+	ATF_TP_ADD_TC(tp, import_device_keys_not_dropped);
+	ATF_TP_ADD_TC(tp, script_heredoc_is_data);
+	ATF_TP_ADD_TC(tp, import_passthru_layout_kept);
+	ATF_TP_ADD_TC(tp, import_numbers_as_bhyve_reads_them);
 	return (atf_no_error());
 }

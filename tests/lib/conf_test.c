@@ -1,9 +1,11 @@
 /*
- * conf_test.c: loader.conf and sysctl.conf edits keep the user's lines.
+ * conf_test.c: loader.conf and sysctl.conf edits keep the user's lines;
+ * what a VM file line can hold reads back as itself.
  */
 #include "testutil.h"
 
 #include "loaderconf.h"
+#include "vmconf.h"
 
 ATF_TC_WITHOUT_HEAD(replace_keeps_comments);
 ATF_TC_BODY(replace_keeps_comments, tc)
@@ -69,11 +71,94 @@ ATF_TC_BODY(crlf_lines_keep_their_cr, tc)
 	sb_free(&out);
 }
 
+ATF_TC_WITHOUT_HEAD(vm_value_forms);
+ATF_TC_BODY(vm_value_forms, tc)
+{
+	char why[160], *big;
+	struct strbuf sb;
+
+	ATF_CHECK_EQ(vm_value_form("/dev/zvol/a b#c=d", why, sizeof(why)), 0);
+	ATF_CHECK_EQ(vm_value_form("", why, sizeof(why)), 0);
+	ATF_CHECK_EQ(vm_value_form("a\"b", why, sizeof(why)), 0);
+	ATF_CHECK_EQ(vm_value_form(" a", why, sizeof(why)), 1);
+	ATF_CHECK_EQ(vm_value_form("a ", why, sizeof(why)), 1);
+	ATF_CHECK_EQ(vm_value_form("\"x\"", why, sizeof(why)), 1);
+	ATF_CHECK_EQ(vm_value_form("a\"", why, sizeof(why)), 1);
+	ATF_CHECK_EQ(vm_value_form("x\ndisk=/dev/da0", why, sizeof(why)),
+	    -1);
+	ATF_CHECK_STREQ(why, "the value has a control character (a newline) "
+	    "at byte 2; a VM file holds one line per key");
+	ATF_CHECK_EQ(vm_value_form("x\r", why, sizeof(why)), -1);
+	ATF_CHECK_EQ(vm_value_form("\x1b[2J", why, sizeof(why)), -1);
+	ATF_CHECK_EQ(vm_value_form("\x7f", why, sizeof(why)), -1);
+	ATF_REQUIRE((big = malloc(VM_VALUEMAX + 2)) != NULL);
+	memset(big, 'a', VM_VALUEMAX + 1);
+	big[VM_VALUEMAX + 1] = '\0';
+	ATF_CHECK_EQ(vm_value_form(big, why, sizeof(why)), -1);
+	big[VM_VALUEMAX] = '\0';
+	ATF_CHECK_EQ(vm_value_form(big, why, sizeof(why)), 0);
+	free(big);
+	sb_init(&sb);
+	ATF_CHECK_EQ(vm_put_pair(&sb, "tpm./s", "true", why, sizeof(why)),
+	    -1);
+	ATF_CHECK_EQ(vm_put_pair(&sb, "#disk", "x", why, sizeof(why)), -1);
+	ATF_CHECK_EQ(vm_put_pair(&sb, "a", "x\n", why, sizeof(why)), -1);
+	ATF_CHECK_EQ(sb.len, 0);
+	ATF_CHECK_EQ(vm_put_pair(&sb, "bios.vendor", " \"Q\" ", why,
+	    sizeof(why)), 0);
+	ATF_CHECK_STREQ(sb_str(&sb), "bios.vendor=\" \"Q\" \"\n");
+	sb_free(&sb);
+}
+
+/* Whatever vm_put_pair() writes, vmconf_parse() reads back as it was. */
+ATF_TC_WITHOUT_HEAD(vm_put_pair_reads_back);
+ATF_TC_BODY(vm_put_pair_reads_back, tc)
+{
+	static const char alpha[] = " \"#=a\t\n\r\\,\x7f\x80\x01";
+	struct strbuf sb;
+	struct vmconf c;
+	struct diags d;
+	char val[16], why[160];
+	unsigned seed;
+	int i, n, k, ok;
+
+	seed = 14;
+	ok = 0;
+	for (i = 0; i < 20000; i++) {
+		n = (int)(rand_r(&seed) % 8);
+		for (k = 0; k < n; k++)
+			val[k] = alpha[rand_r(&seed) % (sizeof(alpha) - 1)];
+		val[n] = '\0';
+		sb_init(&sb);
+		diags_init(&d);
+		sb_puts(&sb, "# before\n");
+		if (vm_put_pair(&sb, "k", val, why, sizeof(why)) != 0) {
+			ATF_CHECK(strpbrk(val, "\t\n\r\x7f\x01") != NULL);
+		} else {
+			ok++;
+			sb_puts(&sb, "after=1\n");
+			ATF_REQUIRE(vmconf_parse(sb.s, sb.len, "f", "vm", &c,
+			    &d) == 0);
+			ATF_REQUIRE_EQ(c.n, 2);
+			ATF_CHECK_STREQ(c.l[0].key, "k");
+			ATF_CHECK_MSG(strcmp(c.l[0].val, val) == 0,
+			    "[%s] read back as [%s]", val, c.l[0].val);
+			ATF_CHECK_EQ(c.l[0].line, 2);
+			vmconf_free(&c);
+		}
+		diags_free(&d);
+		sb_free(&sb);
+	}
+	ATF_CHECK(ok > 1000);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
 	ATF_TP_ADD_TC(tp, replace_keeps_comments);
 	ATF_TP_ADD_TC(tp, append_and_idempotent);
 	ATF_TP_ADD_TC(tp, crlf_lines_keep_their_cr);
+	ATF_TP_ADD_TC(tp, vm_value_forms);
+	ATF_TP_ADD_TC(tp, vm_put_pair_reads_back);
 	return (atf_no_error());
 }

@@ -21,6 +21,8 @@ seed()
 	*fuzz_vfct) cp tests/data/roms/*.dat "$c/" 2>/dev/null || true ;;
 	*fuzz_bhyveargv) cp tests/data/vm/*.sh tests/data/vm/fuzz/* \
 	    "$c/" 2>/dev/null || true ;;
+	*fuzz_import) cp tests/data/vm/*.sh tests/data/vm/fuzz/* \
+	    tests/data/vm/import/* "$c/" 2>/dev/null || true ;;
 	*fuzz_undo) cp tests/data/undo/*.undo "$c/" 2>/dev/null || true ;;
 	*fuzz_sup) cp tests/data/sup/*.status tests/data/sup/*.dirty \
 	    tests/data/sup/*.log "$c/" 2>/dev/null || true ;;

@@ -1,0 +1,1 @@
+bhyve -c 2 -m 1G -o "chasis.version=1" -o bios.family_name=F -s 0,amd_hostbridge -s 6,ahci,hd:/a,cd:/b -s 8,virtio-9p,share=/srv -s 9,virtio-rnd -s 10,uart,stdio -U 11111111-2222-3333-4444-555555555555 vm3
