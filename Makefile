@@ -63,7 +63,8 @@ FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_topo fuzz/fuzz_cpulist fuzz/fuzz_rom fuzz/fuzz_vfct \
 		fuzz/fuzz_vmconf \
 		fuzz/fuzz_bhyveargv fuzz/fuzz_sup fuzz/fuzz_undo fuzz/fuzz_pcicfg \
-		fuzz/fuzz_zfs fuzz/fuzz_vmedit fuzz/fuzz_ctlmsg
+		fuzz/fuzz_zfs fuzz/fuzz_vmedit fuzz/fuzz_ctlmsg \
+		fuzz/fuzz_loaderconf
 
 .SUFFIXES: .c .o .sh
 
