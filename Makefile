@@ -64,7 +64,7 @@ FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_vmconf \
 		fuzz/fuzz_bhyveargv fuzz/fuzz_sup fuzz/fuzz_undo fuzz/fuzz_pcicfg \
 		fuzz/fuzz_zfs fuzz/fuzz_vmedit fuzz/fuzz_ctlmsg \
-		fuzz/fuzz_loaderconf
+		fuzz/fuzz_loaderconf fuzz/fuzz_tpu
 
 .SUFFIXES: .c .o .sh
 
