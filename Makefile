@@ -25,7 +25,7 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/topo.c lib/topo_model.c lib/topo_draw.c lib/cpuset.c \
 		lib/pin.c lib/pin_out.c lib/bhyvekeys.c lib/bhyveargv.c \
 		lib/bhyvescript.c lib/sup.c lib/supfile.c lib/bhyvelog.c \
-		lib/ctlmsg.c lib/bindrec.c lib/capfile.c \
+		lib/ctlmsg.c lib/bindrec.c lib/capfile.c lib/bhyveproc.c \
 		lib/undo.c lib/pcicfg.c lib/pcicfg_decode.c lib/pcicfg_diff.c \
 		lib/pcicfg_restore.c lib/pcicfg_json.c lib/zfs.c lib/vmedit.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
@@ -65,7 +65,7 @@ FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_bhyveargv fuzz/fuzz_sup fuzz/fuzz_undo fuzz/fuzz_pcicfg \
 		fuzz/fuzz_zfs fuzz/fuzz_vmedit fuzz/fuzz_ctlmsg \
 		fuzz/fuzz_loaderconf fuzz/fuzz_tpu fuzz/fuzz_bindrec \
-		fuzz/fuzz_capfiles
+		fuzz/fuzz_capfiles fuzz/fuzz_bhyveproc
 
 .SUFFIXES: .c .o .sh
 
@@ -88,7 +88,7 @@ $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 		lib/bhyvekeys.h lib/bhyveargv.h lib/vmconf.h src/vmload.h src/check.h \
 		lib/sup.h lib/bhyvelog.h lib/undo.h src/life.h lib/pcicfg.h \
 		lib/zfs.h lib/vmedit.h src/disk.h lib/ctlmsg.h \
-		lib/bindrec.h lib/capfile.h
+		lib/bindrec.h lib/capfile.h lib/bhyveproc.h
 
 # atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
 # (tests/cli/X from X.sh, with the interpreter and paths set), built with

@@ -6,10 +6,12 @@
 #include "compat.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <atf-c.h>
 
+#include "bhyveproc.h"
 #include "bindrec.h"
 #include "capfile.h"
 
@@ -119,11 +121,62 @@ ATF_TC_BODY(capf_fail_and_probe, tc)
 	ATF_CHECK_EQ(pr.running, 0);
 }
 
+static int
+kfile(void *arg, const char *path, char **buf, size_t *len)
+{
+
+	ATF_CHECK_STREQ(path, "vm.conf");
+	*buf = strdup(arg);
+	*len = strlen(arg);
+	return (*buf != NULL ? 0 : ENOMEM);
+}
+
+/* A running bhyve's arguments and -k file (lib/bhyveproc.c). */
+ATF_TC_WITHOUT_HEAD(bhyveproc_devs);
+ATF_TC_BODY(bhyveproc_devs, tc)
+{
+	char args[] = "bhyve\0-Hw\0-s\0006:0,passthru,6/0/0\0-k\0vm.conf\0"
+	    "winpt";		/* the last string ends at args[len] */
+	struct pci_sel *devs;
+	struct kv_list cfg;
+	size_t ndevs;
+	char **argv;
+	bool known;
+	int argc;
+
+	ATF_REQUIRE_EQ(bproc_split_args(args, sizeof(args) - 1, &argv,
+	    &argc), 0);
+	ATF_REQUIRE_EQ(argc, 7);
+	ATF_CHECK_STREQ(argv[6], "winpt");
+	kv_init(&cfg);
+	ATF_REQUIRE_EQ(bproc_args(&cfg, argc, argv, kfile,
+	    "# comment\n\npci.0.7.0.device=passthru\npci.0.7.0.bus=0x7\n"
+	    "pci.0.7.0.slot=0\npci.0.7.0.func=01\n"), 0);
+	ATF_CHECK_STREQ(kv_get(&cfg, "name"), "winpt");
+	devs = NULL;
+	ndevs = 0;
+	ATF_REQUIRE_EQ(bproc_devs(&cfg, NULL, NULL, &devs, &ndevs, &known), 0);
+	ATF_CHECK(known);
+	ATF_REQUIRE_EQ(ndevs, 2);
+	ATF_CHECK_EQ(devs[0].bus, 6);
+	ATF_CHECK_EQ(devs[1].bus, 7);
+	ATF_CHECK_EQ(devs[1].func, 1);
+	free(devs);
+	kv_free(&cfg);
+	free(argv);
+	/* A NUL cut the line short: key=value\0junk read as key=value. */
+	kv_init(&cfg);
+	ATF_CHECK_EQ(bproc_cfg_file(&cfg, "a.b=1\0junk\n", 11), EINVAL);
+	ATF_CHECK_EQ(bproc_cfg_file(&cfg, "novalue=\n", 9), EINVAL);
+	kv_free(&cfg);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
 	ATF_TP_ADD_TC(tp, bindrec_find_and_drop);
 	ATF_TP_ADD_TC(tp, capf_vmm);
 	ATF_TP_ADD_TC(tp, capf_fail_and_probe);
+	ATF_TP_ADD_TC(tp, bhyveproc_devs);
 	return (atf_no_error());
 }
