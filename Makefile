@@ -118,6 +118,7 @@ check: all tests
 FUZZ_SECONDS?=	30
 FUZZ_CC?=	clang
 FUZZ_CFLAGS=	-std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+		-fno-sanitize-recover=all \
 		$(PLATFORM_CFLAGS) -Ilib
 # The library is compiled once for all targets, then each is linked.
 fuzzers:
