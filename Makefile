@@ -25,6 +25,7 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/topo.c lib/topo_model.c lib/topo_draw.c lib/cpuset.c \
 		lib/pin.c lib/pin_out.c lib/bhyvekeys.c lib/bhyveargv.c \
 		lib/bhyvescript.c lib/sup.c lib/supfile.c lib/bhyvelog.c \
+		lib/ctlmsg.c lib/bindrec.c lib/capfile.c lib/bhyveproc.c \
 		lib/undo.c lib/pcicfg.c lib/pcicfg_decode.c lib/pcicfg_diff.c \
 		lib/pcicfg_restore.c lib/pcicfg_json.c lib/zfs.c lib/vmedit.c \
 		lib/hostuse.c
@@ -50,7 +51,8 @@ ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/bindplan_test \
 		tests/lib/topo_test tests/lib/pin_test tests/lib/rom_test \
 		tests/lib/bhyvekeys_test tests/lib/bhyveargv_test tests/lib/sup_test \
 		tests/lib/undo_test tests/lib/pcicfg_test tests/lib/disk_test \
-		tests/lib/hostuse_test tests/lib/sysutil_test
+		tests/lib/hostuse_test tests/lib/sysutil_test \
+		tests/lib/ctlmsg_test tests/lib/hostfile_test
 ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/host_test tests/cli/usage_test \
 		tests/cli/pin_test tests/cli/rom_test tests/cli/vm_test \
@@ -63,7 +65,10 @@ FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_topo fuzz/fuzz_cpulist fuzz/fuzz_rom fuzz/fuzz_vfct \
 		fuzz/fuzz_vmconf \
 		fuzz/fuzz_bhyveargv fuzz/fuzz_sup fuzz/fuzz_undo fuzz/fuzz_pcicfg \
-		fuzz/fuzz_zfs fuzz/fuzz_vmedit fuzz/fuzz_import
+		fuzz/fuzz_zfs fuzz/fuzz_vmedit fuzz/fuzz_ctlmsg \
+		fuzz/fuzz_loaderconf fuzz/fuzz_tpu fuzz/fuzz_bindrec \
+		fuzz/fuzz_capfiles fuzz/fuzz_bhyveproc \
+		fuzz/fuzz_import
 
 .SUFFIXES: .c .o .sh
 
@@ -85,7 +90,8 @@ $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 		lib/topo.h lib/topo_impl.h lib/pin.h lib/rom.h lib/bcfg.h \
 		lib/bhyvekeys.h lib/bhyveargv.h lib/vmconf.h src/vmload.h src/check.h \
 		lib/sup.h lib/bhyvelog.h lib/undo.h src/life.h lib/pcicfg.h \
-		lib/zfs.h lib/vmedit.h src/disk.h
+		lib/zfs.h lib/vmedit.h src/disk.h lib/ctlmsg.h \
+		lib/bindrec.h lib/capfile.h lib/bhyveproc.h
 
 # atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
 # (tests/cli/X from X.sh, with the interpreter and paths set), built with
@@ -115,6 +121,7 @@ check: all tests
 FUZZ_SECONDS?=	30
 FUZZ_CC?=	clang
 FUZZ_CFLAGS=	-std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+		-fno-sanitize-recover=all \
 		$(PLATFORM_CFLAGS) -Ilib
 # The library is compiled once for all targets, then each is linked.
 fuzzers:

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "bindplan.h"
+#include "capfile.h"
 #include "host.h"
 #include "hostop.h"
 #include "kv.h"
@@ -86,16 +87,6 @@ struct cap {
 	struct cfgwrite	*cfgw;
 	size_t		 ncfgw;
 	bool		 replaying;
-};
-
-static const struct {
-	const char	*name;
-	int		 err;
-} errnames[] = {
-	{ "EBUSY", EBUSY }, { "ENXIO", ENXIO }, { "ENOENT", ENOENT },
-	{ "EPERM", EPERM }, { "EIO", EIO }, { "EINVAL", EINVAL },
-	{ "ENOMEM", ENOMEM }, { "EEXIST", EEXIST }, { "ENODEV", ENODEV },
-	{ "EACCES", EACCES }, { "ENOSPC", ENOSPC },
 };
 
 static char *
@@ -219,139 +210,64 @@ load_kv(struct host *h, const char *name, struct kv_list *l, bool *have,
 	return (e);
 }
 
-static int
-vm_add(struct host_vm_list *l, const char *name, size_t nl)
-{
-	struct host_vm *nv;
-
-	if ((nv = reallocarray(l->vm, l->n + 1, sizeof(*nv))) == NULL)
-		return (ENOMEM);
-	l->vm = nv;
-	memset(&nv[l->n], 0, sizeof(nv[0]));
-	snprintf(nv[l->n].name, sizeof(nv[0].name), "%.*s", (int)nl, name);
-	nv[l->n].devs_known = true;
-	l->n++;
-	return (0);
-}
-
-static int
-vm_add_dev(struct host_vm *vm, const char *w, size_t wl, struct diags *d,
-    unsigned line)
-{
-	struct pci_sel s, *ns;
-	char buf[64], err[160];
-
-	if (wl == 1 && w[0] == '?') {
-		vm->devs_known = false;
-		return (0);
-	}
-	snprintf(buf, sizeof(buf), "%.*s", (int)wl, w);
-	if (pci_sel_parse(buf, &s, err, sizeof(err)) != 0) {
-		diag_err(d, "vmm.txt", line, "%s", err);
-		return (EINVAL);
-	}
-	if ((ns = reallocarray(vm->devs, vm->ndevs + 1, sizeof(*ns))) == NULL)
-		return (ENOMEM);
-	vm->devs = ns;
-	ns[vm->ndevs++] = s;
-	return (0);
-}
-
-/* vmm.txt: "NAME [B/S/F ...]" a line, as from ls /dev/vmm plus devices. */
+/*
+ * vmm.txt: "NAME [B/S/F ...]" a line, as from ls /dev/vmm plus devices
+ * (lib/capfile.c parses it).
+ */
 static int
 load_vms(struct host *h, struct cap *c, struct diags *d)
 {
-	const char *p, *end, *nl, *w;
-	unsigned line;
-	size_t wl;
+	struct capf_vms l;
 	char *buf;
-	size_t len;
-	int e, nw;
+	size_t len, i;
+	int e;
 
 	if ((e = cap_read(h, "vmm.txt", &buf, &len)) != 0)
 		return (e == ENOENT ? 0 : e);
-	end = buf + len;
-	line = 0;
-	e = 0;
-	for (p = buf; p < end && e == 0; p = nl + 1) {
-		line++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		for (nw = 0, w = p; w < nl && e == 0; nw++) {
-			while (w < nl && (*w == ' ' || *w == '\t'))
-				w++;
-			if (w >= nl || *w == '#')
-				break;
-			for (wl = 0; w + wl < nl && w[wl] != ' ' &&
-			    w[wl] != '\t'; wl++)
-				;
-			e = nw == 0 ? vm_add(&c->vms, w, wl) :
-			    vm_add_dev(&c->vms.vm[c->vms.n - 1], w, wl, d,
-			    line);
-			w += wl;
-		}
-	}
+	e = capf_vmm_parse(buf, len, "vmm.txt", &l, d);
 	free(buf);
+	if (e == 0 && l.n > 0 &&
+	    (c->vms.vm = calloc(l.n, sizeof(*c->vms.vm))) == NULL)
+		e = ENOMEM;
+	for (i = 0; e == 0 && i < l.n; i++) {
+		strlcpy(c->vms.vm[i].name, l.vm[i].name,
+		    sizeof(c->vms.vm[i].name));
+		c->vms.vm[i].devs = l.vm[i].devs;
+		c->vms.vm[i].ndevs = l.vm[i].ndevs;
+		c->vms.vm[i].devs_known = l.vm[i].devs_known;
+		l.vm[i].devs = NULL;
+		c->vms.n++;
+	}
+	capf_vms_free(&l);
 	return (e);
 }
 
-static int
-err_by_name(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < nitems(errnames); i++)
-		if (strcmp(errnames[i].name, s) == 0)
-			return (errnames[i].err);
-	return (0);
-}
-
-/* DIR/fail: "COMMAND LINE: ERRNO" a line. */
+/* DIR/fail: "COMMAND LINE: ERRNO" a line (lib/capfile.c). */
 static int
 load_fail(struct host *h, struct cap *c, struct diags *d)
 {
-	const char *p, *end, *nl, *colon;
-	struct failrule *nf;
-	unsigned line;
-	char *buf, ename[16];
-	size_t len;
-	int e, err;
+	struct capf_fail *f;
+	char *buf;
+	size_t len, n, i;
+	int e;
 
 	if ((e = cap_read(h, "fail", &buf, &len)) != 0)
 		return (e == ENOENT ? 0 : e);
-	end = buf + len;
-	line = 0;
-	for (p = buf; p < end; p = nl + 1) {
-		line++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		if (nl == p || *p == '#')
-			continue;
-		colon = NULL;
-		for (const char *q = p; q + 2 < nl; q++)
-			if (q[0] == ':' && q[1] == ' ' && q[2] == 'E')
-				colon = q;
-		if (colon == NULL || nl - colon - 2 >= (ssize_t)sizeof(ename)) {
-			diag_err(d, "fail", line, "expected \"COMMAND: ERRNO\"");
-			continue;
-		}
-		snprintf(ename, sizeof(ename), "%.*s", (int)(nl - colon - 2),
-		    colon + 2);
-		if ((err = err_by_name(ename)) == 0) {
-			diag_err(d, "fail", line, "unknown errno name %s",
-			    ename);
-			continue;
-		}
-		nf = reallocarray(c->fail, c->nfail + 1, sizeof(*nf));
-		if (nf == NULL)
-			break;
-		c->fail = nf;
-		nf[c->nfail].err = err;
-		nf[c->nfail].cmd = strndup(p, (size_t)(colon - p));
-		if (nf[c->nfail].cmd != NULL)
-			c->nfail++;
-	}
+	e = capf_fail_parse(buf, len, "fail", &f, &n, d);
 	free(buf);
+	if (e != 0)
+		return (0);	/* as before: no rules when memory is short */
+	if (n > 0 && (c->fail = calloc(n, sizeof(*c->fail))) == NULL) {
+		capf_fail_free(f, n);
+		return (0);
+	}
+	for (i = 0; i < n; i++) {
+		c->fail[i].cmd = f[i].cmd;
+		c->fail[i].err = f[i].err;
+		f[i].cmd = NULL;
+	}
+	c->nfail = n;
+	capf_fail_free(f, n);
 	return (0);
 }
 
@@ -1212,10 +1128,10 @@ static int
 cap_vm_probe(struct host *h, const char *name, int pid,
     struct host_probe *pr)
 {
-	const char *q, *end, *nl;
+	struct capf_probe cp;
 	char p[PATH_MAX], *buf;
 	size_t len;
-	int e, fpid, run, acpi;
+	int e;
 
 	pr->alive = false;
 	pr->running = pr->acpi = -1;
@@ -1225,26 +1141,12 @@ cap_vm_probe(struct host *h, const char *name, int pid,
 		return (EINVAL);
 	if ((e = sys_read_file(p, CAP_MAXFILE, &buf, &len)) != 0)
 		return (e == ENOENT ? 0 : e);
-	fpid = 0;
-	run = acpi = -1;
-	end = buf + len;
-	for (q = buf; q < end; q = nl + 1) {
-		if ((nl = memchr(q, '\n', (size_t)(end - q))) == NULL)
-			nl = end;
-		if ((size_t)(nl - q) > 4 && strncmp(q, "pid=", 4) == 0)
-			fpid = (int)strtol(q + 4, NULL, 10);
-		else if ((size_t)(nl - q) >= 8 && strncmp(q, "running=", 8) == 0)
-			run = (size_t)(nl - q) == 11 &&
-			    strncmp(q + 8, "yes", 3) == 0;
-		else if ((size_t)(nl - q) >= 5 && strncmp(q, "acpi=", 5) == 0)
-			acpi = (size_t)(nl - q) == 8 &&
-			    strncmp(q + 5, "yes", 3) == 0;
-	}
+	capf_probe_parse(buf, len, &cp);
 	free(buf);
-	if (fpid == pid && sys_pid_alive(pid)) {
+	if (cp.pid == pid && pid > 0 && sys_pid_alive(pid)) {
 		pr->alive = true;
-		pr->running = run;
-		pr->acpi = acpi;
+		pr->running = cp.running;
+		pr->acpi = cp.acpi;
 	}
 	return (0);
 }

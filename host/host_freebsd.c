@@ -80,6 +80,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bhyveproc.h"
 #include "host.h"
 #include "kv.h"
 #include "pci.h"
@@ -101,9 +102,7 @@
 #define HFB_KENV_MAX		4096
 #define HFB_FILE_MAX		(16 * 1024 * 1024)
 #define HFB_ARGS_MAX		(4 * 1024 * 1024)
-#define HFB_MAXARGS		4096
 #define HFB_MAXVMS		1024
-#define HFB_MAXDEVS		256	/* passthru functions per VM */
 
 extern char **environ;
 
@@ -1009,159 +1008,6 @@ struct hfb_bhyve {
 	bool		 known;		/* devs is the complete set */
 };
 
-/* An integer as strtol(3) with base 0 reads it (decimal, 0x, 0 octal). */
-static int
-hfb_cfg_int(const char *s, unsigned long max, unsigned long *v)
-{
-	const char *p;
-	int base;
-
-	p = s;
-	base = 10;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		base = 16;
-		p += 2;
-	} else if (p[0] == '0' && p[1] != '\0') {
-		base = 8;
-		p++;
-	}
-	if (util_parse_ulong(&p, base, max, v) != 0 || *p != '\0')
-		return (EINVAL);
-	return (0);
-}
-
-/* Sets NODE.KEY to value in the configuration. */
-static int
-hfb_cfg_setn(struct kv_list *cfg, const char *node, const char *key,
-    const char *value)
-{
-	char name[256];
-
-	if (snprintf(name, sizeof(name), "%s.%s", node, key) >=
-	    (int)sizeof(name))
-		return (ENAMETOOLONG);
-	return (kv_set(cfg, name, value) == 0 ? 0 : ENOMEM);
-}
-
-/* "-o key=value" and a line of a "-k" file: a value must follow '='. */
-static int
-hfb_cfg_option(struct kv_list *cfg, const char *opt)
-{
-	const char *eq;
-	char *name;
-	int e;
-
-	if ((eq = strchr(opt, '=')) == NULL || eq == opt || eq[1] == '\0')
-		return (EINVAL);
-	if ((name = strndup(opt, (size_t)(eq - opt))) == NULL)
-		return (ENOMEM);
-	e = kv_set(cfg, name, eq + 1) == 0 ? 0 : ENOMEM;
-	free(name);
-	return (e);
-}
-
-/* The ",key=value,flag" tail of a -s option: flags are set to "true". */
-static int
-hfb_cfg_legacy(struct kv_list *cfg, const char *node, char *conf)
-{
-	char *tok, *eq;
-	int e, n;
-
-	for (n = 0; conf != NULL && n < HFB_MAXARGS; n++) {
-		tok = strsep(&conf, ",");
-		if ((eq = strchr(tok, '=')) != NULL) {
-			*eq = '\0';
-			e = hfb_cfg_setn(cfg, node, tok, eq + 1);
-		} else
-			e = hfb_cfg_setn(cfg, node, tok, "true");
-		if (e != 0)
-			return (e);
-	}
-	return (0);
-}
-
-/* "B/S/F", "pciB:S:F", "pci0:B:S:F" or "pptN", then options. */
-static int
-hfb_cfg_passthru(struct kv_list *cfg, const char *node, char *conf)
-{
-	struct pci_sel sel;
-	char *dev, num[16], err[128];
-	int e;
-
-	if (conf == NULL)
-		return (0);
-	dev = strsep(&conf, ",");
-	if (strncmp(dev, "ppt", 3) == 0)
-		e = hfb_cfg_setn(cfg, node, "pptdev", dev);
-	else if (pci_sel_parse(dev, &sel, err, sizeof(err)) == 0 &&
-	    sel.domain == 0) {
-		snprintf(num, sizeof(num), "%u", sel.bus);
-		e = hfb_cfg_setn(cfg, node, "bus", num);
-		snprintf(num, sizeof(num), "%u", sel.slot);
-		if (e == 0)
-			e = hfb_cfg_setn(cfg, node, "slot", num);
-		snprintf(num, sizeof(num), "%u", sel.func);
-		if (e == 0)
-			e = hfb_cfg_setn(cfg, node, "func", num);
-	} else
-		e = EINVAL;
-	if (e != 0)
-		return (e);
-	return (hfb_cfg_legacy(cfg, node, conf));
-}
-
-/* The slot of "-s": "slot", "slot:func" or "bus:slot:func". */
-static int
-hfb_cfg_slotname(const char *s, char *node, size_t len)
-{
-	unsigned long v[3];
-	const char *p;
-	int n;
-
-	p = s;
-	for (n = 0; n < 3; n++) {
-		if (util_parse_ulong(&p, 10, 255, &v[n]) != 0)
-			return (EINVAL);
-		if (*p != ':')
-			break;
-		p++;
-	}
-	if (n == 3 || *p != '\0')
-		return (EINVAL);
-	if (n == 0)
-		snprintf(node, len, "pci.0.%lu.0", v[0]);
-	else if (n == 1)
-		snprintf(node, len, "pci.0.%lu.%lu", v[0], v[1]);
-	else
-		snprintf(node, len, "pci.%lu.%lu.%lu", v[0], v[1], v[2]);
-	return (0);
-}
-
-/* "-s SLOT,EMUL[,CONFIG]". */
-static int
-hfb_cfg_slot(struct kv_list *cfg, const char *arg)
-{
-	char node[64], *copy, *p, *slot, *emul;
-	int e;
-
-	if ((copy = strdup(arg)) == NULL)
-		return (ENOMEM);
-	p = copy;
-	slot = strsep(&p, ",");
-	emul = strsep(&p, ",");
-	e = 0;
-	if (emul != NULL && strcmp(slot, "help") != 0 &&
-	    (e = hfb_cfg_slotname(slot, node, sizeof(node))) == 0 &&
-	    (e = hfb_cfg_setn(cfg, node, "device", emul)) == 0) {
-		if (strcmp(emul, "passthru") == 0)
-			e = hfb_cfg_passthru(cfg, node, p);
-		else
-			e = hfb_cfg_legacy(cfg, node, p);
-	}
-	free(copy);
-	return (e);
-}
-
 /* The current directory of a process, for its relative paths. */
 static int
 hfb_proc_cwd(pid_t pid, char *buf, size_t len)
@@ -1186,12 +1032,15 @@ hfb_proc_cwd(pid_t pid, char *buf, size_t len)
 	return (0);
 }
 
-/* "-k FILE": lines "key=value"; empty lines and '#' lines are skipped. */
+/*
+ * "-k FILE", for lib/bhyveproc.c: the file, a relative path taken from
+ * the process's current directory.
+ */
 static int
-hfb_cfg_file(struct kv_list *cfg, const char *path, pid_t pid)
+hfb_cfg_file(void *arg, const char *path, char **buf, size_t *len)
 {
-	char full[PATH_MAX], cwd[PATH_MAX], *buf, *line, *nl, *end;
-	size_t len;
+	char full[PATH_MAX], cwd[PATH_MAX];
+	pid_t pid = *(pid_t *)arg;
 	int e;
 
 	if (path[0] != '/') {
@@ -1202,78 +1051,12 @@ hfb_cfg_file(struct kv_list *cfg, const char *path, pid_t pid)
 			return (ENAMETOOLONG);
 		path = full;
 	}
-	if ((e = sys_read_file(path, 1024 * 1024, &buf, &len)) != 0)
-		return (e);
-	end = buf + len;
-	for (line = buf; e == 0 && line < end; line = nl + 1) {
-		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
-			nl = end;
-		*nl = '\0';
-		if (*line != '\0' && *line != '#')
-			e = hfb_cfg_option(cfg, line);
-	}
-	free(buf);
-	return (e);
-}
-
-static int
-hfb_bhyve_opt(struct kv_list *cfg, int opt, const char *arg, pid_t pid)
-{
-
-	switch (opt) {
-	case 's':
-		return (hfb_cfg_slot(cfg, arg));
-	case 'o':
-		return (hfb_cfg_option(cfg, arg));
-	case 'k':
-		return (hfb_cfg_file(cfg, arg, pid));
-	default:
-		return (0);
-	}
-}
-
-/*
- * Walks bhyve's arguments as its getopt(3) does (no permutation: the
- * first operand ends the options) and applies -s, -o and -k in order.
- */
-static int
-hfb_bhyve_args(struct kv_list *cfg, int argc, char **argv, pid_t pid)
-{
-	static const char witharg[] = "cfGklmopsKrU";
-	const char *a, *arg;
-	size_t j;
-	int i, e;
-
-	for (i = 1; i < argc; i++) {
-		a = argv[i];
-		if (a[0] != '-' || a[1] == '\0')
-			break;
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		}
-		for (j = 1; a[j] != '\0'; j++) {
-			if (strchr(witharg, a[j]) == NULL)
-				continue;
-			if (a[j + 1] != '\0')
-				arg = a + j + 1;
-			else if (i + 1 < argc)
-				arg = argv[++i];
-			else
-				return (EINVAL);
-			if ((e = hfb_bhyve_opt(cfg, a[j], arg, pid)) != 0)
-				return (e);
-			break;
-		}
-	}
-	if (i < argc && kv_set(cfg, "name", argv[i]) != 0)
-		return (ENOMEM);
-	return (0);
+	return (sys_read_file(path, 1024 * 1024, buf, len));
 }
 
 /* The function of a ppt device name ("ppt0") through PCIOCGETCONF. */
 static int
-hfb_ppt_sel(const char *name, struct pci_sel *sel)
+hfb_ppt_sel(void *arg __unused, const char *name, struct pci_sel *sel)
 {
 	struct pci_match_conf pat;
 	struct pci_conf conf;
@@ -1311,99 +1094,6 @@ hfb_ppt_sel(const char *name, struct pci_sel *sel)
 	return (0);
 }
 
-/* The host function of one passthru node: pptdev, else bus/slot/func. */
-static int
-hfb_passthru_sel(const struct kv_list *cfg, const char *node,
-    struct pci_sel *sel)
-{
-	static const char *const keys[] = { "bus", "slot", "func" };
-	static const unsigned long max[] = { 255, 31, 255 };
-	unsigned long v[3];
-	const char *val;
-	char name[256];
-	size_t i;
-
-	snprintf(name, sizeof(name), "%s.pptdev", node);
-	if ((val = kv_get(cfg, name)) != NULL)
-		return (hfb_ppt_sel(val, sel));
-	for (i = 0; i < nitems(keys); i++) {
-		snprintf(name, sizeof(name), "%s.%s", node, keys[i]);
-		if ((val = kv_get(cfg, name)) == NULL ||
-		    hfb_cfg_int(val, max[i], &v[i]) != 0)
-			return (EINVAL);
-	}
-	sel->domain = 0;
-	sel->bus = (unsigned)v[0];
-	sel->slot = (unsigned)v[1];
-	sel->func = (unsigned)v[2];
-	return (0);
-}
-
-/* Is name "pci.B.S.F.device"?  Writes "pci.B.S.F" to node. */
-static bool
-hfb_cfg_devnode(const char *name, char *node, size_t len)
-{
-	unsigned long v;
-	const char *p;
-	int i;
-
-	if (strncmp(name, "pci.", 4) != 0)
-		return (false);
-	p = name + 4;
-	for (i = 0; i < 3; i++)
-		if (util_parse_ulong(&p, 10, 255, &v) != 0 || *p++ != '.')
-			return (false);
-	if (strcmp(p, "device") != 0 || (size_t)(p - 1 - name) >= len)
-		return (false);
-	snprintf(node, len, "%.*s", (int)(p - 1 - name), name);
-	return (true);
-}
-
-/* Collects the passthru functions of a configuration. */
-static int
-hfb_bhyve_devs(const struct kv_list *cfg, struct hfb_bhyve *b)
-{
-	struct pci_sel sel, *nd;
-	char node[64];
-	size_t i;
-
-	b->known = true;
-	for (i = 0; i < cfg->n; i++) {
-		if (!hfb_cfg_devnode(cfg->v[i].name, node, sizeof(node)) ||
-		    strcmp(cfg->v[i].value, "passthru") != 0)
-			continue;
-		if (hfb_passthru_sel(cfg, node, &sel) != 0 ||
-		    b->ndevs >= HFB_MAXDEVS) {
-			b->known = false;
-			continue;
-		}
-		nd = reallocarray(b->devs, b->ndevs + 1, sizeof(*nd));
-		if (nd == NULL)
-			return (ENOMEM);
-		b->devs = nd;
-		b->devs[b->ndevs++] = sel;
-	}
-	return (0);
-}
-
-/* Splits kern.proc.args output (NUL-separated strings) into argv. */
-static int
-hfb_split_args(char *buf, size_t len, char ***argvp, int *argcp)
-{
-	char **argv, *p, *end;
-	int argc;
-
-	if ((argv = calloc(HFB_MAXARGS + 1, sizeof(*argv))) == NULL)
-		return (ENOMEM);
-	end = buf + len;
-	argc = 0;
-	for (p = buf; p < end && argc < HFB_MAXARGS; p += strlen(p) + 1)
-		argv[argc++] = p;
-	*argvp = argv;
-	*argcp = argc;
-	return (argc > 0 ? 0 : ENOENT);
-}
-
 /*
  * One bhyve process: its VM name and passthru functions.  A running
  * bhyve has replaced its arguments with "bhyve: NAME" (setproctitle), so
@@ -1424,7 +1114,7 @@ hfb_bhyve_proc(pid_t pid, struct hfb_bhyve *b)
 	mib[3] = (int)pid;
 	if ((e = hfb_sysctl_raw(mib, 4, &raw, &len)) != 0)
 		return (e);
-	if ((e = hfb_split_args(raw, len, &argv, &argc)) != 0) {
+	if ((e = bproc_split_args(raw, len, &argv, &argc)) != 0) {
 		free(argv);
 		free(raw);
 		return (e);
@@ -1433,9 +1123,10 @@ hfb_bhyve_proc(pid_t pid, struct hfb_bhyve *b)
 	name = NULL;
 	if (argc == 1 && strncmp(argv[0], "bhyve: ", 7) == 0)
 		name = argv[0] + 7;
-	else if (hfb_bhyve_args(&cfg, argc, argv, pid) == 0) {
+	else if (bproc_args(&cfg, argc, argv, hfb_cfg_file, &pid) == 0) {
 		name = kv_get(&cfg, "name");
-		e = hfb_bhyve_devs(&cfg, b);
+		e = bproc_devs(&cfg, hfb_ppt_sel, NULL, &b->devs, &b->ndevs,
+		    &b->known);
 	}
 	if (name != NULL)
 		strlcpy(b->name, name, sizeof(b->name));

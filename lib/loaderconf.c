@@ -68,6 +68,8 @@ conf_set(const char *old, size_t len, enum conf_style st, const char *name,
 	bool done;
 	int changed;
 
+	if (len == 0)
+		old = "";	/* an empty file may have no buffer */
 	changed = 0;
 	done = false;
 	end = old + len;
@@ -134,6 +136,8 @@ conf_get(const char *buf, size_t len, const char *name)
 	size_t n, vs, ve, cs;
 	char *r;
 
+	if (len == 0)
+		return (NULL);
 	r = NULL;
 	end = buf + len;
 	for (p = buf; p < end; p = nl + 1) {

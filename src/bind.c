@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bind.h"
+#include "bindrec.h"
 #include "life.h"
 #include "util.h"
 
@@ -30,26 +31,20 @@ records_path(struct host *h)
 	return (p);
 }
 
-/* How ptvm bound sel, from the records: "fixed", "boot" or NULL. */
+/*
+ * How ptvm bound sel, from the records (lib/bindrec.c): "fixed", "boot"
+ * or NULL (no valid record: unbind then does what works either way).
+ */
 static const char *
 records_how(void *arg, const struct pci_sel *sel)
 {
 	struct bind_env *env = arg;
-	static char how[16];
-	char want[32], s[32], drv[32];
-	const char *p;
+	static struct bindrec r;
 
-	if (env->records == NULL)
+	if (env->records == NULL || bindrec_find(env->records,
+	    env->records_len, sel, &r) != 0)
 		return (NULL);
-	pci_sel_fmt(sel, SEL_PCICONF, want, sizeof(want));
-	for (p = env->records; p != NULL && *p != '\0';) {
-		if (sscanf(p, "%31s %31s %15s", s, drv, how) == 3 &&
-		    strcmp(s, want) == 0)
-			return (how);
-		if ((p = strchr(p, '\n')) != NULL)
-			p++;
-	}
-	return (NULL);
+	return (r.how);
 }
 
 static int
@@ -411,34 +406,35 @@ static void
 records_update(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
     struct bind_plan *p, const char *const *how)
 {
+	struct pci_sel *drop;
+	struct bindrec r;
 	struct strbuf sb;
-	const char *q, *nl;
 	char sel[32], *path;
 	size_t i;
-	bool drop;
 	int e;
 
 	sb_init(&sb);
-	for (q = env->records; q != NULL && *q != '\0'; q = nl) {
-		nl = strchr(q, '\n');
-		nl = nl != NULL ? nl + 1 : q + strlen(q);
-		drop = false;
-		for (i = 0; i < p->ndevs; i++) {
-			pci_sel_fmt(&env->pci.dev[p->devs[i]].sel, SEL_PCICONF,
-			    sel, sizeof(sel));
-			if (strncmp(q, sel, strlen(sel)) == 0 &&
-			    q[strlen(sel)] == ' ')
-				drop = true;
-		}
-		if (!drop)
-			sb_putn(&sb, q, (size_t)(nl - q));
-	}
+	if ((drop = calloc(p->ndevs + 1, sizeof(*drop))) == NULL)
+		sb.oom = true;
+	for (i = 0; drop != NULL && i < p->ndevs; i++)
+		drop[i] = env->pci.dev[p->devs[i]].sel;
+	if (drop != NULL && env->records != NULL)
+		bindrec_drop(env->records, env->records_len, drop, p->ndevs,
+		    &sb);
+	free(drop);
 	for (i = 0; how != NULL && i < p->ndevs; i++) {
 		const struct pci_dev *d = &env->pci.dev[p->devs[i]];
 
+		memset(&r, 0, sizeof(r));
+		r.sel = d->sel;
+		strlcpy(r.driver, pci_is_none(d) ? "none" : d->driver,
+		    sizeof(r.driver));
+		strlcpy(r.how, how[i], sizeof(r.how));
 		pci_sel_fmt(&d->sel, SEL_PCICONF, sel, sizeof(sel));
-		sb_printf(&sb, "%s %s %s\n", sel, pci_is_none(d) ? "none" :
-		    d->driver, how[i]);
+		if (bindrec_format(&r, &sb) != 0)
+			diag_warn(&ctx->diags, NULL, 0, "cannot record the "
+			    "driver \"%s\" of %s; unbind will work out how "
+			    "it was bound", r.driver, sel);
 	}
 	if ((path = records_path(h)) == NULL || sb.oom ||
 	    (e = sys_mkdir_p(h->rundir, 0755)) != 0 ||

@@ -22,6 +22,7 @@
 
 #include "bind.h"
 #include "check.h"
+#include "ctlmsg.h"
 #include "life.h"
 #include "pcicfg.h"
 #include "pin.h"
@@ -567,14 +568,18 @@ write_conf(const struct vm_load *ld, const struct life_paths *p)
 	return (e);
 }
 
-/* The parent of a daemon: waits for "running PID" or "ended CODE WHY". */
+/*
+ * The parent of a daemon: waits for "running PID" or "ended CODE WHY",
+ * perhaps followed by "error MESSAGE" (lib/ctlmsg.h).
+ */
 static int
 start_wait(const char *name, int fd, const struct life_paths *p)
 {
-	char buf[1024], *end, *err;
-	size_t n;
+	struct ctl_msg m, em;
+	char buf[2 * CTL_LINEMAX], *end;
+	size_t n, l1;
 	ssize_t r;
-	long v;
+	bool err;
 
 	n = 0;
 	while (n < sizeof(buf) - 1 &&
@@ -588,29 +593,30 @@ start_wait(const char *name, int fd, const struct life_paths *p)
 	}
 	close(fd);
 	buf[n] = '\0';
-	err = NULL;
-	if ((end = strchr(buf, '\n')) != NULL) {
-		*end = '\0';
-		if (strncmp(end + 1, "error ", 6) == 0) {
-			err = end + 7;
-			if ((end = strchr(err, '\n')) != NULL)
-				*end = '\0';
-		}
+	err = false;
+	end = memchr(buf, '\n', n);
+	l1 = end != NULL ? (size_t)(end - buf) : n;
+	if (end != NULL) {
+		end++;
+		err = ctl_parse(CTL_CH_START, end, strcspn(end, "\n"),
+		    &em) == 0 && em.kind == CTL_ERROR;
 	}
-	if (strncmp(buf, "running ", 8) == 0) {
-		v = strtol(buf + 8, NULL, 10);
-		printf("%s: running, bhyve pid %ld; log %s\n", name, v, p->log);
+	if (ctl_parse(CTL_CH_START, buf, l1, &m) == 0 &&
+	    m.kind == CTL_RUNNING) {
+		printf("%s: running, bhyve pid %d; log %s\n", name, m.pid,
+		    p->log);
 		return (EXIT_OK);
 	}
-	if (strncmp(buf, "ended ", 6) == 0) {
-		v = strtol(buf + 6, &end, 10);
-		fprintf(v == 0 ? stdout : stderr, "%s%s: ended: %s\n",
-		    v == 0 ? "" : "ptvm: ", name, *end == ' ' ? end + 1 : end);
-		if (err != NULL)
-			fprintf(stderr, "ptvm: %s: bhyve said %s\n", name, err);
-		if (v != 0)
+	if (ctl_parse(CTL_CH_START, buf, l1, &m) == 0 &&
+	    m.kind == CTL_ENDED) {
+		fprintf(m.code == 0 ? stdout : stderr, "%s%s: ended: %s\n",
+		    m.code == 0 ? "" : "ptvm: ", name, m.text);
+		if (err)
+			fprintf(stderr, "ptvm: %s: bhyve said %s\n", name,
+			    em.text);
+		if (m.code != 0)
 			fprintf(stderr, "ptvm: %s: see %s\n", name, p->log);
-		return (v == 0 ? EXIT_OK : EXIT_FAIL);
+		return (m.code == 0 ? EXIT_OK : EXIT_FAIL);
 	}
 	fprintf(stderr, "ptvm: %s: the supervisor ended without a word; see "
 	    "%s\n", name, p->log);
@@ -894,49 +900,50 @@ countdown_clear(bool *shown)
 	}
 }
 
-/* One line of the supervisor; 1 when the stop is over, *rv its result. */
+/*
+ * One line of the supervisor (lib/ctlmsg.h); 1 when the stop is over, *rv
+ * its result, *done whether the supervisor said it ends.  A line that is
+ * not a reply is ignored.
+ */
 static int
-stop_line(const char *name, char *line, int64_t *deadline, bool *shown,
-    int *rv)
+stop_line(const char *name, const char *line, size_t len, int64_t *deadline,
+    bool *shown, int *rv, bool *done)
 {
-	char *sp;
-	long v;
+	struct ctl_msg m;
 
 	countdown_clear(shown);
-	if (strncmp(line, "wait ", 5) == 0) {
-		v = strtol(line + 5, NULL, 10);
-		*deadline = life_mono_ms() + v * 1000;
-		printf("%s: stopping through ACPI; waiting up to %ld s\n",
-		    name, v);
+	if (ctl_parse(CTL_CH_REPLY, line, len, &m) != 0)
+		return (0);
+	switch (m.kind) {
+	case CTL_WAIT:
+		*deadline = life_mono_ms() + (int64_t)m.seconds * 1000;
+		printf("%s: stopping through ACPI; waiting up to %d s\n",
+		    name, m.seconds);
 		fflush(stdout);
 		return (0);
-	}
-	if (strncmp(line, "log ", 4) == 0) {
-		sp = strchr(line + 4, ' ');
-		printf("%s: %s\n", name, sp != NULL ? sp + 1 : line + 4);
+	case CTL_LOG:
+		printf("%s: %s\n", name, m.text);
 		fflush(stdout);
 		return (0);
-	}
-	if (strcmp(line, "gaveup") == 0) {
+	case CTL_GAVEUP:
 		fprintf(stderr, "ptvm: %s: still running; stopped waiting "
 		    "(ptvm stop --force %s kills it and marks its devices "
 		    "dirty)\n", name, name);
 		*rv = EXIT_FAIL;
 		return (1);
-	}
-	if (strncmp(line, "done ", 5) == 0) {
-		v = strtol(line + 5, &sp, 10);
-		printf("%s: stopped: %s\n", name, *sp == ' ' ? sp + 1 : sp);
-		*rv = v == 0 ? EXIT_OK : EXIT_FAIL;
+	case CTL_DONE:
+		printf("%s: stopped: %s\n", name, m.text);
+		*rv = m.code == 0 ? EXIT_OK : EXIT_FAIL;
+		*done = true;
 		return (1);
-	}
-	if (strncmp(line, "error ", 6) == 0) {
+	case CTL_ERROR:
 		fprintf(stderr, "ptvm: %s: the supervisor says: %s\n", name,
-		    line + 6);
+		    m.text);
 		*rv = EXIT_FAIL;
 		return (1);
+	default:
+		return (0);
 	}
-	return (0);
 }
 
 /* Asks the supervisor to stop the VM and follows it to the end. */
@@ -1064,12 +1071,13 @@ stop_vm(struct ptvm_ctx *ctx, const char *name, int timeout, bool force,
 	struct pollfd pfd;
 	struct diags d;
 	struct host *h;
-	char buf[1024], req[64], *nl;
+	struct ctl_msg m;
+	char buf[1024], req[CTL_LINEMAX], *nl;
 	int64_t deadline, now;
 	size_t n;
 	ssize_t r;
-	bool tty, shown;
-	int fd, spid, rv;
+	bool tty, shown, done;
+	int fd, spid, rv, len;
 
 	if (ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
@@ -1100,14 +1108,17 @@ stop_vm(struct ptvm_ctx *ctx, const char *name, int timeout, bool force,
 		    name, strerror(errno));
 		return (EXIT_FAIL);
 	}
-	n = (size_t)snprintf(req, sizeof(req), "stop %d %d %d\n", timeout,
-	    force ? 1 : 0, within);
-	if (send(fd, req, n, 0) != (ssize_t)n) {
+	ctl_init(&m, CTL_STOP);
+	m.timeout = timeout;
+	m.force = force;
+	m.within = within;
+	if ((len = ctl_format(&m, req, sizeof(req))) < 0 ||
+	    send(fd, req, (size_t)len, 0) != (ssize_t)len) {
 		close(fd);
 		return (EXIT_FAIL);
 	}
 	tty = isatty(STDERR_FILENO) != 0;
-	shown = false;
+	shown = done = false;
 	deadline = -1;
 	rv = EXIT_FAIL;
 	n = 0;
@@ -1148,9 +1159,10 @@ stop_vm(struct ptvm_ctx *ctx, const char *name, int timeout, bool force,
 		buf[n] = '\0';
 		while ((nl = strchr(buf, '\n')) != NULL) {
 			*nl = '\0';
-			if (stop_line(name, buf, &deadline, &shown, &rv)) {
+			if (stop_line(name, buf, (size_t)(nl - buf), &deadline,
+			    &shown, &rv, &done)) {
 				close(fd);
-				if (strncmp(buf, "done ", 5) == 0)
+				if (done)
 					life_supervisor_wait(&p, 10);
 				return (rv);
 			}

@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "bhyvelog.h"
+#include "ctlmsg.h"
 #include "pcicfg.h"
 #include "life.h"
 
@@ -176,25 +177,16 @@ sv_write_log(struct sv *s, const char *tag, const char *msg)
 	sv_log_line(s, tag, msg);
 }
 
+/* One line of lib/ctlmsg.h to every client (or only the stoppers). */
 static void
-sv_client_send(struct sv *s, bool stoppers, const char *fmt, ...)
-    __printflike(3, 4);
-
-static void
-sv_client_send(struct sv *s, bool stoppers, const char *fmt, ...)
+sv_client_send(struct sv *s, bool stoppers, const struct ctl_msg *m)
 {
-	char line[512];
-	va_list ap;
+	char line[CTL_LINEMAX];
 	size_t i;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (n < 0)
+	if ((n = ctl_format(m, line, sizeof(line))) < 0)
 		return;
-	if ((size_t)n >= sizeof(line))
-		n = sizeof(line) - 1;
 	for (i = 0; i < SV_CLIENTS; i++)
 		if (s->cl[i].fd >= 0 && (!stoppers || s->cl[i].stopper))
 			(void)send(s->cl[i].fd, line, (size_t)n, 0);
@@ -213,20 +205,18 @@ sv_client_close(struct sv *s, size_t i)
 static void
 sv_say(struct sv *s, enum diag_level lvl, const char *msg)
 {
-	char one[400];
-	size_t i;
+	struct ctl_msg m;
 
 	sv_write_log(s, "ptvm", msg);
 	if (s->o->foreground)
 		fprintf(stderr, "ptvm: %s: %s%s\n", s->name,
 		    lvl == DIAG_ERROR ? "error: " : lvl == DIAG_WARN ?
 		    "warning: " : "", msg);
-	/* One line on the wire. */
-	strlcpy(one, msg, sizeof(one));
-	for (i = 0; one[i] != '\0'; i++)
-		if (one[i] == '\n')
-			one[i] = ' ';
-	sv_client_send(s, true, "log %s %s\n", diag_level_name(lvl), one);
+	/* One line on the wire (ctl_set_text makes it one). */
+	ctl_init(&m, CTL_LOG);
+	m.level = lvl;
+	ctl_set_text(&m, msg);
+	sv_client_send(s, true, &m);
 }
 
 static void
@@ -279,24 +269,21 @@ sv_status(struct sv *s)
 		sv_sayf(s, DIAG_WARN, "cannot write %s", s->p->status);
 }
 
+/* The start pipe's answer: m, then the "error" line err if not NULL. */
 static void
-sv_ready(struct sv *s, const char *fmt, ...) __printflike(2, 3);
-
-static void
-sv_ready(struct sv *s, const char *fmt, ...)
+sv_ready(struct sv *s, const struct ctl_msg *m, const struct ctl_msg *err)
 {
-	char line[400];
-	va_list ap;
-	int n;
+	char line[2 * CTL_LINEMAX];
+	int n, n2;
 
 	if (s->ready_fd < 0)
 		return;
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		(void)write(s->ready_fd, line, (size_t)n < sizeof(line) ?
-		    (size_t)n : sizeof(line) - 1);
+	if ((n = ctl_format(m, line, CTL_LINEMAX)) > 0) {
+		if (err != NULL &&
+		    (n2 = ctl_format(err, line + n, CTL_LINEMAX)) > 0)
+			n += n2;
+		(void)write(s->ready_fd, line, (size_t)n);
+	}
 	close(s->ready_fd);
 	s->ready_fd = -1;
 }
@@ -662,6 +649,7 @@ sv_feed(struct sv *s, const struct sup_event *first)
 	struct sup_actions acts;
 	struct sup_event ev;
 	enum sup_state before;
+	struct ctl_msg m;
 	size_t i;
 
 	if (first != NULL)
@@ -683,13 +671,17 @@ sv_feed(struct sv *s, const struct sup_event *first)
 		/* A stop that gave up waiting: its client is told. */
 		if (before == SUP_STOPPING && !s->done &&
 		    s->sup.state != SUP_STOPPING) {
-			sv_client_send(s, true, "gaveup\n");
+			ctl_init(&m, CTL_GAVEUP);
+			sv_client_send(s, true, &m);
 			for (i = 0; i < SV_CLIENTS; i++)
 				if (s->cl[i].fd >= 0 && s->cl[i].stopper)
 					sv_client_close(s, i);
 		}
-		if (s->sup.state == SUP_RUNNING && before != SUP_RUNNING)
-			sv_ready(s, "running %d\n", s->sup.pid);
+		if (s->sup.state == SUP_RUNNING && before != SUP_RUNNING) {
+			ctl_init(&m, CTL_RUNNING);
+			m.pid = s->sup.pid;
+			sv_ready(s, &m, NULL);
+		}
 		if (s->done)
 			break;
 	}
@@ -757,14 +749,15 @@ sv_reap(struct sv *s)
 	}
 }
 
-/* Control socket: "stop TIMEOUT FORCE\n". */
+/* Control socket: "stop TIMEOUT FORCE WITHIN" (lib/ctlmsg.h). */
 static void
 sv_request(struct sv *s, size_t i)
 {
 	struct sup_event ev;
-	char *nl, *end;
-	long t, f, w;
+	struct ctl_msg m;
+	char line[CTL_LINEMAX], *nl;
 	ssize_t n;
+	int t, w, len;
 
 	n = recv(s->cl[i].fd, s->cl[i].buf + s->cl[i].n,
 	    sizeof(s->cl[i].buf) - 1 - s->cl[i].n, 0);
@@ -782,15 +775,17 @@ sv_request(struct sv *s, size_t i)
 		return;
 	}
 	*nl = '\0';
-	if (strncmp(s->cl[i].buf, "stop ", 5) != 0 ||
-	    (t = strtol(s->cl[i].buf + 5, &end, 10)) < 0 || t > 86400 ||
-	    *end != ' ' || ((f = strtol(end + 1, &end, 10)) != 0 && f != 1) ||
-	    *end != ' ' || (w = strtol(end + 1, &end, 10)) < 0 || w > 86400 ||
-	    *end != '\0') {
-		(void)send(s->cl[i].fd, "error bad request\n", 18, 0);
+	if (ctl_parse(CTL_CH_REQUEST, s->cl[i].buf, (size_t)(nl -
+	    s->cl[i].buf), &m) != 0) {
+		ctl_init(&m, CTL_ERROR);
+		ctl_set_text(&m, "bad request");
+		if ((len = ctl_format(&m, line, sizeof(line))) > 0)
+			(void)send(s->cl[i].fd, line, (size_t)len, 0);
 		sv_client_close(s, i);
 		return;
 	}
+	t = m.timeout;
+	w = m.within;
 	/* --within: the VM's timeout (or -t), but no longer than that. */
 	if (t == 0)
 		t = s->sup.conf.life.stop_timeout;
@@ -804,9 +799,11 @@ sv_request(struct sv *s, size_t i)
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = SUP_EV_STOP;
 	ev.now = life_mono_ms();
-	ev.timeout = (int)t;
-	ev.force = f == 1;
-	sv_client_send(s, false, "wait %d\n", (int)t);
+	ev.timeout = t;
+	ev.force = m.force;
+	ctl_init(&m, CTL_WAIT);
+	m.seconds = t;
+	sv_client_send(s, false, &m);
 	sv_feed(s, &ev);
 	if (s->sup.state == SUP_STOPPED && !s->done && s->cl[i].fd >= 0)
 		sv_client_close(s, i);
@@ -901,6 +898,7 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 	struct pollfd pfd[2 + SV_CLIENTS];
 	struct sigaction sa;
 	struct sup_conf conf;
+	struct ctl_msg m, em;
 	struct sup_event ev;
 	struct sv s;
 	unsigned char sb[16];
@@ -1028,11 +1026,14 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 	if (s.exited_at >= 0)
 		sv_sayf(&s, DIAG_NOTE, "cleanup done %lld ms after bhyve "
 		    "ended", (long long)(life_mono_ms() - s.exited_at));
-	sv_ready(&s, "ended %d %s\n%s%s%s", s.code, s.sup.has_last ?
-	    s.sup.last.why : "stopped", s.error[0] != '\0' ? "error " : "",
-	    s.error, s.error[0] != '\0' ? "\n" : "");
-	sv_client_send(&s, false, "done %d %s\n", s.code, s.sup.has_last ?
-	    s.sup.last.why : "stopped");
+	ctl_init(&m, CTL_ENDED);
+	m.code = s.code;
+	ctl_set_text(&m, s.sup.has_last ? s.sup.last.why : "stopped");
+	ctl_init(&em, CTL_ERROR);
+	ctl_set_text(&em, s.error);
+	sv_ready(&s, &m, s.error[0] != '\0' ? &em : NULL);
+	m.kind = CTL_DONE;
+	sv_client_send(&s, false, &m);
 	for (i = 0; i < SV_CLIENTS; i++)
 		if (s.cl[i].fd >= 0)
 			sv_client_close(&s, i);

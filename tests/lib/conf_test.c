@@ -152,6 +152,24 @@ ATF_TC_BODY(vm_put_pair_reads_back, tc)
 	ATF_CHECK(ok > 1000);
 }
 
+
+/*
+ * fuzz_loaderconf: a file that does not exist is an empty image without a
+ * buffer; the editor did arithmetic on the null pointer (UBSan).
+ */
+ATF_TC_WITHOUT_HEAD(empty_without_buffer);
+ATF_TC_BODY(empty_without_buffer, tc)
+{
+	struct strbuf out;
+
+	sb_init(&out);
+	ATF_CHECK_EQ(conf_set(NULL, 0, CONF_LOADER, "vmm_load", "YES", NULL,
+	    &out), 1);
+	ATF_CHECK_STREQ(sb_str(&out), "vmm_load=\"YES\"\n");
+	ATF_CHECK(conf_get(NULL, 0, "vmm_load") == NULL);
+	sb_free(&out);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -160,5 +178,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, crlf_lines_keep_their_cr);
 	ATF_TP_ADD_TC(tp, vm_value_forms);
 	ATF_TP_ADD_TC(tp, vm_put_pair_reads_back);
+	ATF_TP_ADD_TC(tp, empty_without_buffer);
 	return (atf_no_error());
 }
