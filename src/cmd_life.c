@@ -448,10 +448,13 @@ static int
 start_isolate(struct host *h, struct vm_load *ld, const struct life_paths *p)
 {
 	struct pin_isolation iso;
+	struct topo_set cur, host, took;
+	struct strbuf hs, ts;
 	struct diags d;
-	const char *w[8];
-	size_t i;
-	int rv;
+	const char *w[2];
+	char give[512];
+	char *apply[6];
+	int rv, c;
 
 	if (!ld->vm.life.isolate)
 		return (0);
@@ -468,13 +471,53 @@ start_isolate(struct host *h, struct vm_load *ld, const struct life_paths *p)
 		return (0);
 	}
 	diags_free(&d);
-	/* The entry holds cpuset(1)'s arguments. */
-	for (i = 0; i + 1 < nitems(w) && iso.undo[i + 1] != NULL; i++)
-		w[i] = iso.undo[i + 1];
-	w[i] = NULL;
+	/*
+	 * Set 1 as it is now, less this VM's CPUs: another isolated VM's
+	 * CPUs stay away from the host (freebsd.md#C4, #C7).  The undo gives
+	 * back only what this VM took ("cpuset +LIST", src/life.c).
+	 */
+	if (life_set1_mask(h, &cur) != 0)
+		cur = ld->topo.all;
+	topo_set_zero(&host);
+	topo_set_zero(&took);
+	for (c = topo_set_next(&cur, -1); c >= 0;
+	    c = topo_set_next(&cur, c + 1)) {
+		if (topo_set_has(&iso.host, c))
+			topo_set_add(&host, c);
+		else
+			topo_set_add(&took, c);
+	}
+	if (topo_set_count(&host) == 0 || topo_set_count(&took) == 0) {
+		print_fn(ld->vm.name, DIAG_WARN, topo_set_count(&host) == 0 ?
+		    "no CPU would be left to the host (other isolated VMs "
+		    "hold the rest); not isolating" : "the host's processes "
+		    "are off the VM's CPUs already");
+		pin_isolation_free(&iso);
+		return (0);
+	}
+	sb_init(&hs);
+	sb_init(&ts);
+	cpuset_format(&host, &hs);
+	sb_puts(&ts, "+");
+	cpuset_format(&took, &ts);
+	if (hs.oom || ts.oom || strlcpy(give, sb_str(&ts), sizeof(give)) >=
+	    sizeof(give)) {
+		sb_free(&hs);
+		sb_free(&ts);
+		pin_isolation_free(&iso);
+		return (-1);
+	}
+	apply[0] = __DECONST(char *, "cpuset");
+	apply[1] = __DECONST(char *, "-l");
+	apply[2] = __DECONST(char *, sb_str(&hs));
+	apply[3] = __DECONST(char *, "-s");
+	apply[4] = __DECONST(char *, "1");
+	apply[5] = NULL;
+	w[0] = give;
+	w[1] = NULL;
 	rv = -1;
 	if (undo_record(p, ld->vm.name, UNDO_CPUSET, w) == 0) {
-		if (run_ok(h, iso.apply, ld->vm.name, DIAG_WARN) != 0) {
+		if (run_ok(h, apply, ld->vm.name, DIAG_WARN) != 0) {
 			(void)undo_forget(p, ld->vm.name, UNDO_CPUSET, w);
 			print_fn(ld->vm.name, DIAG_WARN, "cpuset failed; not "
 			    "isolating");
@@ -483,6 +526,8 @@ start_isolate(struct host *h, struct vm_load *ld, const struct life_paths *p)
 			    "off the VM's CPUs");
 		rv = 0;
 	}
+	sb_free(&hs);
+	sb_free(&ts);
 	pin_isolation_free(&iso);
 	return (rv);
 }

@@ -19,6 +19,7 @@
 
 #include "bind.h"
 #include "life.h"
+#include "topo.h"
 
 int64_t
 life_mono_ms(void)
@@ -512,6 +513,9 @@ undo_bind(struct ptvm_ctx *ctx, struct host *h, const char *sel,
 	return (rv);
 }
 
+static int	undo_give_cpus(struct host *, const char *, life_log_fn *,
+		    void *);
+
 static int
 undo_one(struct ptvm_ctx *ctx, struct host *h, const char *vm,
     const struct undo_entry *en, bool unbind, life_log_fn *fn, void *arg)
@@ -549,6 +553,8 @@ undo_one(struct ptvm_ctx *ctx, struct host *h, const char *vm,
 		say(fn, arg, DIAG_NOTE, "destroyed %s", en->w[0]);
 		return (0);
 	case UNDO_CPUSET:
+		if (en->nw == 1 && en->w[0][0] == '+')
+			return (undo_give_cpus(h, en->w[0] + 1, fn, arg));
 		av[0] = __DECONST(char *, "cpuset");
 		for (i = 0; i < en->nw; i++)
 			av[i + 1] = en->w[i];
@@ -916,6 +922,90 @@ life_out_orphan(const struct life_paths *p, bool final, life_log_fn *fn,
 	say(fn, arg, DIAG_NOTE, "%u line%s of bhyve's output written while "
 	    "no supervisor ran %s now in %s", n, n == 1 ? "" : "s",
 	    n == 1 ? "is" : "are", p->log);
+}
+
+int
+life_set1_mask(struct host *h, struct topo_set *m)
+{
+	char *av[] = { __DECONST(char *, "cpuset"), __DECONST(char *, "-g"),
+	    __DECONST(char *, "-s"), __DECONST(char *, "1"), NULL };
+	struct host_proc pr;
+	struct diags d;
+	char *out, *p, *nl;
+	size_t len;
+	int rv;
+
+	out = NULL;
+	if (h->ops->run_output(h, av, &pr, &out, &len) != 0 || out == NULL ||
+	    !pr.ran || pr.status != 0 || (p = strstr(out, " mask: ")) == NULL) {
+		free(out);
+		return (-1);
+	}
+	p += 7;
+	if ((nl = strchr(p, '\n')) != NULL)
+		*nl = '\0';
+	diags_init(&d);
+	rv = cpuset_parse(p, m, "cpuset -g -s 1", &d) == 0 &&
+	    topo_set_count(m) > 0 ? 0 : -1;
+	diags_free(&d);
+	free(out);
+	return (rv);
+}
+
+/*
+ * "cpuset +LIST": an isolation's undo gives set 1 back the CPUs it took,
+ * and only those, so another isolated VM keeps its own (freebsd.md#C4).
+ */
+static int
+undo_give_cpus(struct host *h, const char *list, life_log_fn *fn, void *arg)
+{
+	struct topo_set give, cur;
+	struct host_proc pr;
+	struct strbuf sb;
+	struct diags d;
+	char why[1024], ncpu[32], *av[6], *v;
+	long long n;
+	int e, c;
+
+	diags_init(&d);
+	e = cpuset_parse(list, &give, "the undo journal", &d);
+	diags_free(&d);
+	if (e != 0)
+		return (-1);
+	if (life_set1_mask(h, &cur) != 0) {
+		/* Unknown now: every CPU the host has. */
+		topo_set_zero(&cur);
+		n = 0;
+		if (h->ops->sysctl_get(h, "hw.ncpu", &v) == 0) {
+			n = strtoll(v, NULL, 10);
+			free(v);
+		}
+		for (c = 0; c < n && c < TOPO_MAXCPU; c++)
+			topo_set_add(&cur, c);
+	}
+	for (c = topo_set_next(&give, -1); c >= 0;
+	    c = topo_set_next(&give, c + 1))
+		topo_set_add(&cur, c);
+	sb_init(&sb);
+	cpuset_format(&cur, &sb);
+	(void)snprintf(ncpu, sizeof(ncpu), "%s", sb.oom ? "" : sb_str(&sb));
+	sb_free(&sb);
+	if (ncpu[0] == '\0')
+		return (-1);
+	av[0] = __DECONST(char *, "cpuset");
+	av[1] = __DECONST(char *, "-l");
+	av[2] = ncpu;
+	av[3] = __DECONST(char *, "-s");
+	av[4] = __DECONST(char *, "1");
+	av[5] = NULL;
+	if ((e = h->ops->run(h, av, &pr)) != 0 || (pr.ran && pr.status != 0)) {
+		say(fn, arg, DIAG_WARN, "%s", host_proc_str(av, e, &pr, why,
+		    sizeof(why)));
+		return (-1);
+	}
+	say(fn, arg, DIAG_NOTE, "the host's processes may use CPUs %s again",
+	    list);
+	return (0);
 }
 
 /* The kernel's VMs. */

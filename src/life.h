@@ -120,6 +120,14 @@ int	life_host_lock(struct host *);
  */
 int	life_undo_pending(const struct life_paths *, size_t *, char *, size_t);
 
+/*
+ * The mask of cpuset 1, the set every host process is in: "cpuset -g -s
+ * 1" prints "cpuset 1 mask: 0, 1, ..." (cpuset.c printaffinity,
+ * freebsd.md#C7).  -1 when it cannot be read (not run under -H).
+ */
+struct topo_set;
+int	life_set1_mask(struct host *, struct topo_set *);
+
 /* Whether the kernel has VM name; bhyvectl --destroy of it. */
 bool	life_vm_exists(struct host *, const char *);
 int	life_destroy(struct host *, const char *);

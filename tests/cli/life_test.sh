@@ -664,7 +664,7 @@ bridge_tap_isolate_body()
 	    -o match:'^ifconfig bridge0 addm tap1$' \
 	    -o match:'^cpuset -l [0-9,-]+ -s 1$' cat h/journal
 	atf_check -o match:'backend=tap1$' cat h/run/t1.bhyve.conf
-	atf_check -o match:'^tap tap1$' -o match:'^cpuset -l ' cat h/run/t1.undo
+	atf_check -o match:'^tap tap1$' -o match:'^cpuset \+2-5$' cat h/run/t1.undo
 	atf_check -o ignore "$PTVM" -H h stop t1
 	atf_check -o match:'^ifconfig tap1 destroy$' cat h/journal
 	atf_check -s exit:1 test -e h/run/t1.undo
@@ -726,6 +726,38 @@ isolate_cpuset_body()
 	atf_check -o match:'^1 0 1 2 3 4 5 6 7 8 9 10 11$' cat h/run/cpuset.sets
 }
 isolate_cpuset_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case isolate_two_vms cleanup
+isolate_two_vms_head()
+{
+	atf_set descr "two isolated VMs: the second keeps the first's CPUs" \
+	    "away from the host, and stopping one gives back only its own"
+}
+isolate_two_vms_body()
+{
+	lifehost
+	vmkeys t1 isolate=yes pin=cores
+	sed 's|zroot/vm/t1$|zroot/vm/t2|; /^passthru=/d; s/^net=tap0$/net=tap9/' \
+	    h/root/usr/local/etc/ptvm/t1.conf > h/root/usr/local/etc/ptvm/t2.conf
+	echo 'pin.reserve=0-5' >> h/root/usr/local/etc/ptvm/t2.conf
+	: > h/root/dev/zvol/zroot/vm/t2
+	: > h/root/dev/tap9
+	atf_check -o match:'host processes moved off' -e ignore "$PTVM" -H h start t1
+	atf_check -o match:'host processes moved off' -e ignore "$PTVM" -H h start t2
+	atf_check -o match:'^cpuset -l 0,1,6-11 -s 1$' \
+	    -o match:'^cpuset -l 0,1,10,11 -s 1$' cat h/journal
+	atf_check -o match:'^1 0 1 10 11$' cat h/run/cpuset.sets
+	atf_check -o match:'^cpuset \+6-9$' cat h/run/t2.undo
+	# t1 stops: its CPUs come back, t2's stay away from the host.
+	atf_check -o ignore "$PTVM" -H h stop t1
+	atf_check -o match:'^1 0 1 2 3 4 5 10 11$' cat h/run/cpuset.sets
+	atf_check -o ignore "$PTVM" -H h stop t2
+	atf_check -o match:'^1 0 1 2 3 4 5 6 7 8 9 10 11$' cat h/run/cpuset.sets
+}
+isolate_two_vms_cleanup()
 {
 	cleanup_vms
 }
@@ -953,6 +985,7 @@ killed_start_pending_cleanup()
 atf_init_test_cases()
 {
 	atf_add_test_case two_starts_one_gpu
+	atf_add_test_case isolate_two_vms
 	atf_add_test_case tap_names_as_the_kernel_clones
 	atf_add_test_case stop_unsupervised_waits
 	atf_add_test_case killed_start_pending
