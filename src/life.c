@@ -217,12 +217,13 @@ life_status_write(const struct life_paths *p, const struct sup_status *st)
 	return (e);
 }
 
-int
-life_lock(const struct life_paths *p)
+/* An exclusive flock(2) on path, made if missing, never through a link. */
+static int
+lock_path(const char *path)
 {
 	int fd;
 
-	if ((fd = open(p->lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC, 0600)) < 0)
 		return (-1);
 	while (flock(fd, LOCK_EX) != 0)
@@ -231,6 +232,13 @@ life_lock(const struct life_paths *p)
 			return (-1);
 		}
 	return (fd);
+}
+
+int
+life_lock(const struct life_paths *p)
+{
+
+	return (lock_path(p->lock));
 }
 
 void
@@ -1113,21 +1121,12 @@ int
 life_host_lock(struct host *h)
 {
 	char path[PATH_MAX];
-	int fd;
 
 	if (sys_mkdir_p(h->rundir, 0755) != 0 ||
 	    (size_t)snprintf(path, sizeof(path), "%s/host.lock", h->rundir) >=
 	    sizeof(path))
 		return (-1);
-	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0600)) < 0)
-		return (-1);
-	while (flock(fd, LOCK_EX) != 0)
-		if (errno != EINTR) {
-			close(fd);
-			return (-1);
-		}
-	return (fd);
+	return (lock_path(path));
 }
 
 int
