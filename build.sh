@@ -29,7 +29,7 @@ demo)
 	./ptvm -H "$h" bind -n -f 47/0/0 47/0/1
 	;;
 check)
-	need_debian
+	need_debian mandoc
 	make -s >/dev/null
 	make -s tests >/dev/null
 	sh tests/tools/run-kyua.sh "$(pwd)/tests"

@@ -42,7 +42,9 @@ bind_common(struct ptvm_ctx *ctx, int argc, char **argv, bool unbind)
 		case 'U':
 			if (strcmp(optarg, "take") != 0 &&
 			    strcmp(optarg, "refuse") != 0)
-				goto usage;
+				return (out_usage_error(ctx->cmdname,
+				    ctx->cmd, "--host-use: \"%s\" is not "
+				    "take", optarg));
 			o.host_use_take = strcmp(optarg, "take") == 0;
 			break;
 		case 'f':
@@ -52,13 +54,14 @@ bind_common(struct ptvm_ctx *ctx, int argc, char **argv, bool unbind)
 			dry = true;
 			break;
 		default:
-			goto usage;
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		goto usage;
+		return (out_usage_error(ctx->cmdname, ctx->cmd,
+		    "no selector given"));
 	if (ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
 	bind_plan_init(&p);
@@ -89,10 +92,6 @@ out:
 	bind_plan_free(&p);
 	bind_env_free(&env);
 	return (rv);
-usage:
-	fprintf(stderr, "usage: ptvm %s\n", unbind ? "unbind [-n] selector ..." :
-	    "bind [-fn] [--host-use=take] selector ...");
-	return (EXIT_USAGE);
 }
 
 int

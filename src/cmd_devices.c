@@ -269,7 +269,7 @@ cmd_devices(struct ptvm_ctx *ctx, int argc, char **argv)
 	int ch;
 
 	all = json = false;
-	while ((ch = getopt_long(argc, argv, "aj", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "a", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			all = true;
@@ -278,14 +278,12 @@ cmd_devices(struct ptvm_ctx *ctx, int argc, char **argv)
 			json = true;
 			break;
 		default:
-			fprintf(stderr, "usage: ptvm devices [-a] [--json]\n");
-			return (EXIT_USAGE);
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "usage: ptvm devices [-a] [--json]\n");
-		return (EXIT_USAGE);
-	}
+	if (optind != argc)
+		return (out_usage_error(ctx->cmdname, ctx->cmd,
+		    "unexpected argument \"%s\"", argv[optind]));
 	if (ctx_pci(ctx, &l) != 0) {
 		pci_list_free(&l);
 		return (EXIT_FAIL);

@@ -314,7 +314,7 @@ cmd_host_setup(struct ptvm_ctx *ctx, int argc, char **argv)
 	int ch, rv;
 
 	dry = persistent = false;
-	while ((ch = getopt_long(argc, argv, "np", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "n", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
 			dry = true;
@@ -323,9 +323,7 @@ cmd_host_setup(struct ptvm_ctx *ctx, int argc, char **argv)
 			persistent = true;
 			break;
 		default:
-			fprintf(stderr, "usage: ptvm host setup [-n] "
-			    "[--persistent] [selector ...]\n");
-			return (EXIT_USAGE);
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
 	if (ctx_host(ctx, &h) != 0)
@@ -383,21 +381,25 @@ capture_pci(struct ptvm_ctx *ctx, struct host *h, const char *dir)
 int
 cmd_host_capture(struct ptvm_ctx *ctx, int argc, char **argv)
 {
+	static const struct option noopts[] = { { NULL, 0, NULL, 0 } };
+	const char *dir;
 	struct host *h;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: ptvm host capture directory\n");
-		return (EXIT_USAGE);
-	}
+	if (getopt_long(argc, argv, "", noopts, NULL) != -1)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+	if (argc - optind != 1)
+		return (out_usage_error(ctx->cmdname, ctx->cmd,
+		    "one directory expected"));
+	dir = argv[optind];
 	if (ctx->hostdir != NULL) {
 		diag_err(&ctx->diags, NULL, 0, "host capture reads the live "
 		    "host; it cannot be used with -H");
 		return (EXIT_FAIL);
 	}
 	if (ctx_host(ctx, &h) != 0 ||
-	    host_capture_live(h, argv[1], &ctx->diags) != 0 ||
-	    capture_pci(ctx, h, argv[1]) != 0)
+	    host_capture_live(h, dir, &ctx->diags) != 0 ||
+	    capture_pci(ctx, h, dir) != 0)
 		return (EXIT_FAIL);
-	printf("captured this host in %s\n", argv[1]);
+	printf("captured this host in %s\n", dir);
 	return (EXIT_OK);
 }

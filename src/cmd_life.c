@@ -1800,18 +1800,21 @@ cmd_list(struct ptvm_ctx *ctx, int argc, char **argv)
 int
 cmd_console(struct ptvm_ctx *ctx, int argc, char **argv)
 {
+	static const struct option noopts[] = { { NULL, 0, NULL, 0 } };
 	struct host_proc pr;
 	struct vm_load ld;
 	struct host *h;
 	char dev[64], *av[4];
 	int e;
 
-	if (argc != 2)
+	if (getopt_long(argc, argv, "", noopts, NULL) != -1)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+	if (argc - optind != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM"));
 	if (ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
 	vm_load_init(&ld);
-	if (vm_load(ctx, argv[1], &ld) != 0) {
+	if (vm_load(ctx, argv[optind], &ld) != 0) {
 		vm_load_free(&ld);
 		return (out_diags(ctx) == 0 ? EXIT_FAIL : EXIT_FAIL);
 	}

@@ -15,13 +15,6 @@
 #include "util.h"
 
 
-static const struct cmd topo_usage[] = {
-	{ "topology", "[--json] [--pin N [--policy threads|cores] "
-	    "[--reserve list]]", NULL, NULL, NULL },
-	{ "pin", "N [--policy threads|cores] [--reserve list] [--json]",
-	    NULL, NULL, NULL },
-};
-
 struct topo_opts {
 	bool		 json;
 	bool		 plan;
@@ -77,7 +70,7 @@ topo_getopt(const struct cmd *c, int argc, char **argv, struct topo_opts *o,
 
 	memset(o, 0, sizeof(*o));
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (ch == 'n' && c != &topo_usage[0])
+		if (ch == 'n' && strcmp(c->name, "topology") != 0)
 			ch = '?';
 		if ((rv = topo_optarg(c, ch, optarg, o, &ctx->diags)) != 0) {
 			out_diags(ctx);
@@ -170,10 +163,10 @@ cmd_topology(struct ptvm_ctx *ctx, int argc, char **argv)
 	struct topo t;
 	int rv;
 
-	if ((rv = topo_getopt(&topo_usage[0], argc, argv, &o, ctx)) != 0)
+	if ((rv = topo_getopt(ctx->cmd, argc, argv, &o, ctx)) != 0)
 		return (rv);
 	if (optind != argc)
-		return (out_usage_error("topology", &topo_usage[0],
+		return (out_usage_error(ctx->cmdname, ctx->cmd,
 		    "unexpected argument \"%s\"", argv[optind]));
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return (out_usage_error("topology", NULL, "out of memory"));
@@ -194,14 +187,14 @@ cmd_pin(struct ptvm_ctx *ctx, int argc, char **argv)
 	long long n;
 	int rv;
 
-	if ((rv = topo_getopt(&topo_usage[1], argc, argv, &o, ctx)) != 0)
+	if ((rv = topo_getopt(ctx->cmd, argc, argv, &o, ctx)) != 0)
 		return (rv);
 	if (optind + 1 != argc)
-		return (out_usage_error("pin", &topo_usage[1], "%s",
+		return (out_usage_error(ctx->cmdname, ctx->cmd, "%s",
 		    optind == argc ? "the number of vCPUs is missing" :
 		    "too many arguments"));
 	if (util_strtonum(argv[optind], 1, TOPO_MAXCPU, &n) != 0)
-		return (out_usage_error("pin", &topo_usage[1], "\"%s\" is not "
+		return (out_usage_error(ctx->cmdname, ctx->cmd, "\"%s\" is not "
 		    "a vCPU count (1-%d)", argv[optind], TOPO_MAXCPU));
 	o.req.nvcpus = (int)n;
 	o.plan = true;

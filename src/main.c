@@ -1,9 +1,12 @@
 /*
- * main.c: global options and the command table.  The table drives both
- * dispatch and usage; each command parses its own options.
+ * main.c: global options and the command table.  The table drives
+ * dispatch, "help" and every usage line (out_usage, out_usage_error);
+ * each command parses its own options.  ptvm.8's SYNOPSIS lists the same
+ * lines in the same order: tests/cli/usage_test.sh compares the two.
  */
 #include "compat.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +73,7 @@ static const struct cmd cmds[] = {
 	{ "devices", "[-a] [--json]",
 	    "list GPUs and their functions, and what to pass through",
 	    cmd_devices, NULL },
-	{ "bind", "[-fn] selector ...",
+	{ "bind", "[-fn] [--host-use=take] selector ...",
 	    "move PCI functions to ppt(4) now, all or nothing", cmd_bind,
 	    NULL },
 	{ "unbind", "[-n] selector ...",
@@ -78,10 +81,10 @@ static const struct cmd cmds[] = {
 	    NULL },
 	{ "host", "setup | restore | capture ...", "host preparation and capture",
 	    NULL, host_cmds },
-	{ "topology", "[--json] [--pin N [--policy threads|cores] "
+	{ "topology", "[--json] [--pin N [--policy threads | cores] "
 	    "[--reserve list]]", "draw the host's CPUs, caches and NUMA nodes",
 	    cmd_topology, NULL },
-	{ "pin", "N [--policy threads|cores] [--reserve list] [--json]",
+	{ "pin", "N [--policy threads | cores] [--reserve list] [--json]",
 	    "plan which host CPU runs each vCPU", cmd_pin, NULL },
 	{ "show", "[--config | --argv | --json] vm",
 	    "the exact bhyve configuration of a VM file", cmd_show, NULL },
@@ -128,12 +131,16 @@ static const struct cmd cmds[] = {
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
+/* The global options, the first line of ptvm.8's SYNOPSIS. */
+static const char global_synopsis[] =
+    "[-hVv] [-c directory] [-H directory] command [arguments]";
+
 static void
 usage_all(FILE *fp)
 {
 	const struct cmd *c, *s;
 
-	fprintf(fp, "usage: ptvm [-v] [-c directory] [-H directory] command [arguments]\n");
+	fprintf(fp, "usage: ptvm %s\n", global_synopsis);
 	for (c = cmds; c->name != NULL; c++) {
 		if (c->sub == NULL) {
 			fprintf(fp, "       ptvm %s %s\n", c->name, c->synopsis);
@@ -158,20 +165,26 @@ find_cmd(const struct cmd *tab, const char *name)
 static int
 cmd_help(struct ptvm_ctx *ctx, int argc, char **argv)
 {
+	static const struct option noopts[] = { { NULL, 0, NULL, 0 } };
 	const struct cmd *c, *s;
 
-	(void)ctx;
-	if (argc < 2) {
+	if (getopt_long(argc, argv, "", noopts, NULL) != -1)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
 		usage_all(stdout);
 		printf("\nCommands:\n");
 		for (c = cmds; c->name != NULL; c++)
 			printf("  %-10s %s\n", c->name, c->descr);
 		return (EXIT_OK);
 	}
-	if ((c = find_cmd(cmds, argv[1])) == NULL) {
-		fprintf(stderr, "ptvm: help: no command \"%s\"\n", argv[1]);
-		return (EXIT_USAGE);
-	}
+	if (argc > 1)
+		return (out_usage_error(ctx->cmdname, ctx->cmd,
+		    "one command expected"));
+	if ((c = find_cmd(cmds, argv[0])) == NULL)
+		return (out_usage_error(ctx->cmdname, ctx->cmd,
+		    "no command \"%s\"", argv[0]));
 	if (c->sub == NULL)
 		printf("usage: ptvm %s %s\n  %s\n", c->name, c->synopsis,
 		    c->descr);
@@ -191,7 +204,10 @@ dispatch(struct ptvm_ctx *ctx, const struct cmd *tab, const char *prefix,
 	if ((c = find_cmd(tab, argv[0])) == NULL) {
 		fprintf(stderr, "ptvm: %s%s\"%s\" is not a command\n",
 		    prefix, *prefix ? ": " : "", argv[0]);
-		usage_all(stderr);
+		if (*prefix != '\0')
+			out_usage(prefix, tab);
+		else
+			usage_all(stderr);
 		return (EXIT_USAGE);
 	}
 	if (c->sub != NULL) {

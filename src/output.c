@@ -63,11 +63,14 @@ out_usage_error(const char *name, const struct cmd *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "ptvm: %s: ", name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
+	/* No message: getopt(3) has said what was wrong. */
+	if (fmt != NULL) {
+		fprintf(stderr, "ptvm: %s: ", name);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
 	if (c != NULL)
 		fprintf(stderr, "usage: ptvm %s %s\n", name, c->synopsis);
 	return (EXIT_USAGE);
