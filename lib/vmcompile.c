@@ -1417,10 +1417,25 @@ merge_user(struct cc *c)
 	return (0);
 }
 
+/* Whether line of the VM file is a bhyve.KEY line. */
+static bool
+from_bhyve_line(const struct cc *c, unsigned line)
+{
+	size_t i;
+
+	for (i = 0; i < c->vm->conf.n; i++)
+		if (c->vm->conf.l[i].line == line)
+			return (strncmp(c->vm->conf.l[i].key, "bhyve.", 6) ==
+			    0);
+	return (false);
+}
+
 static void
 final_checks(struct cc *c)
 {
-	const struct bcfg_var *w;
+	const struct bcfg_var *w, *v;
+	struct bcfg chk;
+	size_t i;
 
 	w = bcfg_find(&c->vm->cfg, "memory.wired");
 	if (c->vm->nbind > 0 && w != NULL && bcfg_bool(w->val) == 0)
@@ -1431,7 +1446,20 @@ final_checks(struct cc *c)
 		diag_warn(c->d, c->file, c->key[K_CPUS]->line, "cpus is set "
 		    "twice (ptvm's cpus and bhyve.cpus); bhyve.cpus wins");
 	(void)bcfg_check_tree(&c->vm->cfg, c->d);
-	(void)bhyve_keys_check(&c->vm->cfg, 0, c->d);
+	/* bhyve.KEY lines pass unchecked (ptvm.conf(5)): leave them out. */
+	bcfg_init(&chk);
+	for (i = 0; i < c->vm->cfg.n; i++) {
+		v = &c->vm->cfg.v[i];
+		if (v->file != NULL && from_bhyve_line(c, v->line))
+			continue;
+		if (bcfg_set(&chk, v->key, v->val, v->file, v->line) != 0) {
+			diag_err(c->d, c->file, 0, "out of memory");
+			bcfg_free(&chk);
+			return;
+		}
+	}
+	(void)bhyve_keys_check(&chk, 0, c->d);
+	bcfg_free(&chk);
 }
 
 void
