@@ -566,7 +566,9 @@ do_pin(struct cc *c)
 		if ((c->vm->plan = malloc(sizeof(*c->vm->plan))) == NULL)
 			return (-1);
 		if (pin_plan(c->env->topo, &req, c->vm->plan, c->d) != 0) {
-			diag_err(c->d, c->file, l != NULL ? l->line : 0,
+			/* Without a pin line, at the cpus line that asks. */
+			diag_err(c->d, c->file, l != NULL ? l->line :
+			    c->key[K_CPUS] != NULL ? c->key[K_CPUS]->line : 0,
 			    "pin: no plan for %d vCPUs on this host",
 			    c->vm->ncpus);
 			return (-1);
