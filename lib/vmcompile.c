@@ -881,6 +881,7 @@ do_net(struct cc *c, const struct vmconf_line *l, unsigned idx)
 	const char *type, *want, *p;
 	char keyp[48], tap[16];
 	unsigned bus, slot, func;
+	size_t pl;
 	int rc;
 
 	if (opts_split(c, l, &o) != 0) {
@@ -898,20 +899,22 @@ do_net(struct cc *c, const struct vmconf_line *l, unsigned idx)
 		    "the unit number, at most 15 characters)", o.main);
 		goto out;
 	}
+	/* The letters are the driver: exactly tap, vmnet or bridge. */
+	pl = (size_t)(p - o.main);
 	if ((dv = dev_add(c, VMD_NET, l->line)) == NULL)
 		goto out;
-	if (strncmp(o.main, "bridge", 6) == 0) {
+	dv->netidx = idx;
+	if (pl == 6 && strncmp(o.main, "bridge", 6) == 0) {
 		/*
 		 * The kernel clones only "tap" and a unit number
 		 * (tuntap_name2info, freebsd.md#N3): start picks a free unit
 		 * and puts it here and in the backend key.
 		 */
 		(void)strlcpy(tap, "tap", sizeof(tap));
-		dv->netidx = idx;
 		if ((dv->bridge = strdup(o.main)) == NULL)
 			goto out;
-	} else if (strncmp(o.main, "tap", 3) == 0 ||
-	    strncmp(o.main, "vmnet", 5) == 0)
+	} else if ((pl == 3 && strncmp(o.main, "tap", 3) == 0) ||
+	    (pl == 5 && strncmp(o.main, "vmnet", 5) == 0))
 		(void)strlcpy(tap, o.main, sizeof(tap));
 	else {
 		diag_err(c->d, c->file, l->line, "net: %s: give a tap (tap0), "
