@@ -516,9 +516,12 @@ do_pin(struct cc *c)
 	const struct vmconf_line *l = c->key[K_PIN];
 	const struct vmconf_line *r = c->key[K_PIN_RESERVE];
 	struct pin_req req;
+	struct diags pd;
+	const struct diag *x;
 	const char *how;
 	char buf[32];
-	int i;
+	unsigned where;
+	int i, rc;
 
 	if ((c->vm->pin = malloc((size_t)c->vm->ncpus * sizeof(int))) == NULL)
 		return (-1);
@@ -562,17 +565,37 @@ do_pin(struct cc *c)
 			if (strcmp(r->val, "none") != 0 && cpuset_parse(r->val,
 			    &req.reserve, "pin.reserve", c->d) != 0)
 				return (-1);
+			/* Checked here to name the key, not ptvm pin's
+			 * --reserve. */
+			for (i = topo_set_next(&req.reserve, 0); i >= 0;
+			    i = topo_set_next(&req.reserve, i + 1))
+				if (!topo_set_has(&c->env->topo->all, i)) {
+					diag_err(c->d, c->file, r->line,
+					    "pin.reserve: CPU %d does not "
+					    "exist on this host (CPUs 0-%d)",
+					    i, c->env->topo->maxcpu - 1);
+					return (-1);
+				}
 		}
 		if ((c->vm->plan = malloc(sizeof(*c->vm->plan))) == NULL)
 			return (-1);
-		if (pin_plan(c->env->topo, &req, c->vm->plan, c->d) != 0) {
-			/* Without a pin line, at the cpus line that asks. */
-			diag_err(c->d, c->file, l != NULL ? l->line :
-			    c->key[K_CPUS] != NULL ? c->key[K_CPUS]->line : 0,
-			    "pin: no plan for %d vCPUs on this host",
-			    c->vm->ncpus);
+		/*
+		 * The planner's messages have no place: they go at the
+		 * pin.reserve line, the pin line or the cpus line that asks.
+		 */
+		where = r != NULL ? r->line : l != NULL ? l->line :
+		    c->key[K_CPUS] != NULL ? c->key[K_CPUS]->line : 0;
+		diags_init(&pd);
+		rc = pin_plan(c->env->topo, &req, c->vm->plan, &pd);
+		STAILQ_FOREACH(x, &pd.head, entry)
+			diag_add(c->d, x->level, c->file, where, "pin: %s",
+			    x->msg);
+		if (rc != 0 && pd.nerrors == 0)
+			diag_err(c->d, c->file, where, "pin: no plan for %d "
+			    "vCPUs on this host", c->vm->ncpus);
+		diags_free(&pd);
+		if (rc != 0)
 			return (-1);
-		}
 		for (i = 0; i < c->vm->ncpus; i++)
 			c->vm->pin[i] = c->vm->plan->cpu[i];
 	}
