@@ -52,7 +52,8 @@ ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/bindplan_test \
 		tests/lib/bhyvekeys_test tests/lib/bhyveargv_test tests/lib/sup_test \
 		tests/lib/undo_test tests/lib/pcicfg_test tests/lib/disk_test \
 		tests/lib/hostuse_test tests/lib/sysutil_test \
-		tests/lib/ctlmsg_test tests/lib/hostfile_test
+		tests/lib/ctlmsg_test tests/lib/hostfile_test \
+		tests/lib/golden_test
 ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/host_test tests/cli/usage_test \
 		tests/cli/pin_test tests/cli/rom_test tests/cli/vm_test \
@@ -115,6 +116,11 @@ tests: $(ATF_C_TESTS) $(ATF_SH_TESTS)
 
 check: all tests
 	sh tests/tools/run-kyua.sh "$(TOP)/tests"
+
+# Rewrites tests/data/vm/golden/CASE.{bhyve.conf,argv,vm,diag} from what
+# the compiler gives now; review the change with git diff.
+golden: tests/lib/golden_test
+	PTVM_GOLDEN_WRITE=1 tests/lib/golden_test golden_cases
 
 # Every parser has a libFuzzer target; "make fuzz" builds and runs each
 # for FUZZ_SECONDS (clang only).

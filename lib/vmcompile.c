@@ -516,9 +516,12 @@ do_pin(struct cc *c)
 	const struct vmconf_line *l = c->key[K_PIN];
 	const struct vmconf_line *r = c->key[K_PIN_RESERVE];
 	struct pin_req req;
+	struct diags pd;
+	const struct diag *x;
 	const char *how;
 	char buf[32];
-	int i;
+	unsigned where;
+	int i, rc;
 
 	if ((c->vm->pin = malloc((size_t)c->vm->ncpus * sizeof(int))) == NULL)
 		return (-1);
@@ -562,15 +565,37 @@ do_pin(struct cc *c)
 			if (strcmp(r->val, "none") != 0 && cpuset_parse(r->val,
 			    &req.reserve, "pin.reserve", c->d) != 0)
 				return (-1);
+			/* Checked here to name the key, not ptvm pin's
+			 * --reserve. */
+			for (i = topo_set_next(&req.reserve, 0); i >= 0;
+			    i = topo_set_next(&req.reserve, i + 1))
+				if (!topo_set_has(&c->env->topo->all, i)) {
+					diag_err(c->d, c->file, r->line,
+					    "pin.reserve: CPU %d does not "
+					    "exist on this host (CPUs 0-%d)",
+					    i, c->env->topo->maxcpu - 1);
+					return (-1);
+				}
 		}
 		if ((c->vm->plan = malloc(sizeof(*c->vm->plan))) == NULL)
 			return (-1);
-		if (pin_plan(c->env->topo, &req, c->vm->plan, c->d) != 0) {
-			diag_err(c->d, c->file, l != NULL ? l->line : 0,
-			    "pin: no plan for %d vCPUs on this host",
-			    c->vm->ncpus);
+		/*
+		 * The planner's messages have no place: they go at the
+		 * pin.reserve line, the pin line or the cpus line that asks.
+		 */
+		where = r != NULL ? r->line : l != NULL ? l->line :
+		    c->key[K_CPUS] != NULL ? c->key[K_CPUS]->line : 0;
+		diags_init(&pd);
+		rc = pin_plan(c->env->topo, &req, c->vm->plan, &pd);
+		STAILQ_FOREACH(x, &pd.head, entry)
+			diag_add(c->d, x->level, c->file, where, "pin: %s",
+			    x->msg);
+		if (rc != 0 && pd.nerrors == 0)
+			diag_err(c->d, c->file, where, "pin: no plan for %d "
+			    "vCPUs on this host", c->vm->ncpus);
+		diags_free(&pd);
+		if (rc != 0)
 			return (-1);
-		}
 		for (i = 0; i < c->vm->ncpus; i++)
 			c->vm->pin[i] = c->vm->plan->cpu[i];
 	}
@@ -879,6 +904,7 @@ do_net(struct cc *c, const struct vmconf_line *l, unsigned idx)
 	const char *type, *want, *p;
 	char keyp[48], tap[16];
 	unsigned bus, slot, func;
+	size_t pl;
 	int rc;
 
 	if (opts_split(c, l, &o) != 0) {
@@ -896,20 +922,22 @@ do_net(struct cc *c, const struct vmconf_line *l, unsigned idx)
 		    "the unit number, at most 15 characters)", o.main);
 		goto out;
 	}
+	/* The letters are the driver: exactly tap, vmnet or bridge. */
+	pl = (size_t)(p - o.main);
 	if ((dv = dev_add(c, VMD_NET, l->line)) == NULL)
 		goto out;
-	if (strncmp(o.main, "bridge", 6) == 0) {
+	dv->netidx = idx;
+	if (pl == 6 && strncmp(o.main, "bridge", 6) == 0) {
 		/*
 		 * The kernel clones only "tap" and a unit number
 		 * (tuntap_name2info, freebsd.md#N3): start picks a free unit
 		 * and puts it here and in the backend key.
 		 */
 		(void)strlcpy(tap, "tap", sizeof(tap));
-		dv->netidx = idx;
 		if ((dv->bridge = strdup(o.main)) == NULL)
 			goto out;
-	} else if (strncmp(o.main, "tap", 3) == 0 ||
-	    strncmp(o.main, "vmnet", 5) == 0)
+	} else if ((pl == 3 && strncmp(o.main, "tap", 3) == 0) ||
+	    (pl == 5 && strncmp(o.main, "vmnet", 5) == 0))
 		(void)strlcpy(tap, o.main, sizeof(tap));
 	else {
 		diag_err(c->d, c->file, l->line, "net: %s: give a tap (tap0), "
@@ -1417,10 +1445,25 @@ merge_user(struct cc *c)
 	return (0);
 }
 
+/* Whether line of the VM file is a bhyve.KEY line. */
+static bool
+from_bhyve_line(const struct cc *c, unsigned line)
+{
+	size_t i;
+
+	for (i = 0; i < c->vm->conf.n; i++)
+		if (c->vm->conf.l[i].line == line)
+			return (strncmp(c->vm->conf.l[i].key, "bhyve.", 6) ==
+			    0);
+	return (false);
+}
+
 static void
 final_checks(struct cc *c)
 {
-	const struct bcfg_var *w;
+	const struct bcfg_var *w, *v;
+	struct bcfg chk;
+	size_t i;
 
 	w = bcfg_find(&c->vm->cfg, "memory.wired");
 	if (c->vm->nbind > 0 && w != NULL && bcfg_bool(w->val) == 0)
@@ -1431,7 +1474,20 @@ final_checks(struct cc *c)
 		diag_warn(c->d, c->file, c->key[K_CPUS]->line, "cpus is set "
 		    "twice (ptvm's cpus and bhyve.cpus); bhyve.cpus wins");
 	(void)bcfg_check_tree(&c->vm->cfg, c->d);
-	(void)bhyve_keys_check(&c->vm->cfg, 0, c->d);
+	/* bhyve.KEY lines pass unchecked (ptvm.conf(5)): leave them out. */
+	bcfg_init(&chk);
+	for (i = 0; i < c->vm->cfg.n; i++) {
+		v = &c->vm->cfg.v[i];
+		if (v->file != NULL && from_bhyve_line(c, v->line))
+			continue;
+		if (bcfg_set(&chk, v->key, v->val, v->file, v->line) != 0) {
+			diag_err(c->d, c->file, 0, "out of memory");
+			bcfg_free(&chk);
+			return;
+		}
+	}
+	(void)bhyve_keys_check(&chk, 0, c->d);
+	bcfg_free(&chk);
 }
 
 void
