@@ -136,22 +136,6 @@ bcfg_get_lit(const struct bcfg *c, const char *key)
 }
 
 bool
-bcfg_unset(struct bcfg *c, const char *key)
-{
-	struct bcfg_var *v;
-	size_t i;
-
-	if ((v = bcfg_find(c, key)) == NULL)
-		return (false);
-	i = (size_t)(v - c->v);
-	free(v->key);
-	free(v->val);
-	memmove(&c->v[i], &c->v[i + 1], (c->n - i - 1) * sizeof(c->v[0]));
-	c->n--;
-	return (true);
-}
-
-bool
 bcfg_has_node(const struct bcfg *c, const char *prefix)
 {
 	size_t i, n;

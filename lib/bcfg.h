@@ -42,7 +42,6 @@ struct bcfg_var *bcfg_find(const struct bcfg *, const char *);
 const char *bcfg_get(const struct bcfg *, const char *);
 /* The value with escapes removed (no %(ref) expansion), malloc'd, or NULL. */
 char	*bcfg_get_lit(const struct bcfg *, const char *);
-bool	bcfg_unset(struct bcfg *, const char *);
 /* Whether some variable lies under node prefix ("pci.0.7.0"). */
 bool	bcfg_has_node(const struct bcfg *, const char *);
 /* Orders variables by key, numeric components as numbers (pci.0.2 < 10). */

@@ -1816,7 +1816,8 @@ cmd_console(struct ptvm_ctx *ctx, int argc, char **argv)
 	vm_load_init(&ld);
 	if (vm_load(ctx, argv[optind], &ld) != 0) {
 		vm_load_free(&ld);
-		return (out_diags(ctx) == 0 ? EXIT_FAIL : EXIT_FAIL);
+		(void)out_diags(ctx);	/* the file's errors, then fail */
+		return (EXIT_FAIL);
 	}
 	if (console_b(&ld.vm, dev, sizeof(dev)) == NULL) {
 		fprintf(stderr, "ptvm: %s: no console= in the VM file (add "

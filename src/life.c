@@ -309,29 +309,6 @@ dirty_mark(const struct life_paths *p, const char *vm,
 	return (e);
 }
 
-int
-dirty_clear(const struct life_paths *p, const struct pci_sel *sel, size_t n)
-{
-	struct sup_dirty_list l;
-	struct diags d;
-	size_t i;
-	int fd, e;
-
-	if ((fd = life_lock(p)) < 0)
-		return (errno);
-	diags_init(&d);
-	e = dirty_read(p, &l, &d);
-	diags_free(&d);
-	if (e == 0) {
-		for (i = 0; i < n; i++)
-			(void)sup_dirty_remove(&l, &sel[i]);
-		e = dirty_write(p, &l);
-	}
-	sup_dirty_free(&l);
-	life_unlock(fd);
-	return (e);
-}
-
 /* The undo journal. */
 
 static int

@@ -77,9 +77,6 @@ int	dirty_read(const struct life_paths *, struct sup_dirty_list *,
 /* Marks every passthru function of the VM dirty. */
 int	dirty_mark(const struct life_paths *, const char *,
 	    const struct pci_sel *, size_t, const char *);
-/* Removes marks (a host reboot does it too); -1 on error. */
-int	dirty_clear(const struct life_paths *, const struct pci_sel *,
-	    size_t);
 
 /* The undo journal: records a change before it is made. */
 int	undo_record(const struct life_paths *, const char *, enum undo_kind,

@@ -133,7 +133,7 @@ static const struct cmd cmds[] = {
 
 /* The global options, the first line of ptvm.8's SYNOPSIS. */
 static const char global_synopsis[] =
-    "[-hVv] [-c directory] [-H directory] command [arguments]";
+    "[-hV] [-c directory] [-H directory] command [arguments]";
 
 static void
 usage_all(FILE *fp)
@@ -232,16 +232,13 @@ main(int argc, char **argv)
 
 	memset(&ctx, 0, sizeof(ctx));
 	diags_init(&ctx.diags);
-	while ((ch = getopt(argc, argv, "+c:H:hvV")) != -1) {
+	while ((ch = getopt(argc, argv, "+c:H:hV")) != -1) {
 		switch (ch) {
 		case 'c':
 			ctx.confdir = optarg;
 			break;
 		case 'H':
 			ctx.hostdir = optarg;
-			break;
-		case 'v':
-			ctx.verbose = true;
 			break;
 		case 'V':
 			printf("ptvm %s\n", PTVM_VERSION);

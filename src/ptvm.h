@@ -16,7 +16,6 @@ struct ptvm_ctx {
 	const char	*hostdir;	/* -H DIR, or NULL for the live host */
 	struct host	*host;		/* opened on first use */
 	struct diags	 diags;		/* printed by the front end */
-	bool		 verbose;
 	const char	*confdir;	/* -c DIR: VM files, or NULL */
 	const struct cmd *cmd;		/* the command running, set by main */
 	char		 cmdname[32];	/* its full name ("rom inspect") */
