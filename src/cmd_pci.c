@@ -504,10 +504,7 @@ static int
 restore_allowed(struct ptvm_ctx *ctx, struct host *h,
     const struct pci_dev *d, const char *sel)
 {
-	struct host_vm_list vl;
 	char name[48];
-	size_t i, k;
-	int e, bad;
 
 	pci_dev_name(d, name, sizeof(name));
 	if (!pci_is_ppt(d)) {
@@ -517,28 +514,8 @@ restore_allowed(struct ptvm_ctx *ctx, struct host *h,
 		    "(ptvm bind %s)", sel, name, sel);
 		return (-1);
 	}
-	if ((e = life_vm_list(h, &vl)) != 0) {
-		diag_err(&ctx->diags, NULL, 0, "cannot list the running VMs "
-		    "(%s): nothing is written", strerror(e));
-		return (-1);
-	}
-	for (i = bad = 0; i < vl.n; i++) {
-		for (k = 0; k < vl.vm[i].ndevs; k++)
-			if (pci_sel_eq(&vl.vm[i].devs[k], &d->sel)) {
-				diag_err(&ctx->diags, NULL, 0, "%s (%s) is "
-				    "used by the running VM %s: stop the VM "
-				    "first", sel, name, vl.vm[i].name);
-				bad++;
-			}
-		if (!vl.vm[i].devs_known) {
-			diag_err(&ctx->diags, NULL, 0, "the running VM %s may "
-			    "use %s (ptvm cannot tell which functions it "
-			    "has): stop it first", vl.vm[i].name, sel);
-			bad++;
-		}
-	}
-	host_vm_list_free(&vl);
-	return (bad > 0 ? -1 : 0);
+	return (life_free_of_vms(h, &d->sel, sel, name, "nothing is written",
+	    &ctx->diags));
 }
 
 static void

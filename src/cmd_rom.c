@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "life.h"
 #include "ptvm.h"
 #include "rom.h"
 
@@ -679,10 +680,7 @@ static int
 rom_dump_allowed(struct ptvm_ctx *ctx, struct host *h, const struct pci_dev *d,
     const char *sel)
 {
-	struct host_vm_list vl;
 	char name[48];
-	size_t i, k;
-	int e, bad;
 
 	pci_dev_name(d, name, sizeof(name));
 	if (!pci_is_ppt(d) && !pci_is_none(d)) {
@@ -692,30 +690,8 @@ rom_dump_allowed(struct ptvm_ctx *ctx, struct host *h, const struct pci_dev *d,
 		    "(ptvm bind %s)", sel, name, sel);
 		return (-1);
 	}
-	if ((e = h->ops->vm_list(h, &vl)) != 0) {
-		diag_err(&ctx->diags, NULL, 0, "cannot list the running VMs "
-		    "(%s): nothing was written", strerror(e));
-		return (-1);
-	}
-	for (i = bad = 0; i < vl.n; i++) {
-		for (k = 0; k < vl.vm[i].ndevs; k++)
-			if (pci_sel_eq(&vl.vm[i].devs[k], &d->sel)) {
-				diag_err(&ctx->diags, NULL, 0, "%s (%s) is "
-				    "used by the running VM %s: stop the VM "
-				    "first; nothing was written", sel, name,
-				    vl.vm[i].name);
-				bad++;
-			}
-		if (!vl.vm[i].devs_known) {
-			diag_err(&ctx->diags, NULL, 0, "the running VM %s may "
-			    "use %s (ptvm cannot tell which functions it "
-			    "has): stop it first; nothing was written",
-			    vl.vm[i].name, sel);
-			bad++;
-		}
-	}
-	host_vm_list_free(&vl);
-	return (bad > 0 ? -1 : 0);
+	return (life_free_of_vms(h, &d->sel, sel, name, "nothing was written",
+	    &ctx->diags));
 }
 
 int

@@ -1095,6 +1095,38 @@ life_vm_list(struct host *h, struct host_vm_list *vl)
 }
 
 int
+life_free_of_vms(struct host *h, const struct pci_sel *fn, const char *sel,
+    const char *name, const char *what, struct diags *d)
+{
+	struct host_vm_list vl;
+	size_t i, k;
+	int e, bad;
+
+	if ((e = life_vm_list(h, &vl)) != 0) {
+		diag_err(d, NULL, 0, "cannot list the running VMs (%s): %s",
+		    strerror(e), what);
+		return (-1);
+	}
+	for (i = bad = 0; i < vl.n; i++) {
+		for (k = 0; k < vl.vm[i].ndevs; k++)
+			if (pci_sel_eq(&vl.vm[i].devs[k], fn)) {
+				diag_err(d, NULL, 0, "%s (%s) is used by the "
+				    "running VM %s: stop the VM first; %s", sel,
+				    name, vl.vm[i].name, what);
+				bad++;
+			}
+		if (!vl.vm[i].devs_known) {
+			diag_err(d, NULL, 0, "the running VM %s may use %s "
+			    "(ptvm cannot tell which functions it has): stop "
+			    "it first; %s", vl.vm[i].name, sel, what);
+			bad++;
+		}
+	}
+	host_vm_list_free(&vl);
+	return (bad > 0 ? -1 : 0);
+}
+
+int
 life_host_lock(struct host *h)
 {
 	char path[PATH_MAX];

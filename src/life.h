@@ -125,6 +125,15 @@ int	life_undo_pending(const struct life_paths *, size_t *, char *, size_t);
 struct topo_set;
 int	life_set1_mask(struct host *, struct topo_set *);
 
+/*
+ * Refuses a change to function sel (named name) that a running VM holds,
+ * or may hold because ptvm cannot tell its functions (life_vm_list): one
+ * error each in d, what ending each message ("nothing was written").
+ * 0 when none does, -1 otherwise.
+ */
+int	life_free_of_vms(struct host *, const struct pci_sel *, const char *,
+	    const char *, const char *, struct diags *);
+
 /* Whether the kernel has VM name; bhyvectl --destroy of it. */
 bool	life_vm_exists(struct host *, const char *);
 int	life_destroy(struct host *, const char *);

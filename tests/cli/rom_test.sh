@@ -276,6 +276,12 @@ dump_refusals_body()
 	echo 'other ?' > h2/vmm.txt
 	atf_check -s exit:1 -e match:"the running VM other may use 6/0/0" \
 	    "$PTVM" -H h2 rom dump 6/0/0 out.rom
+	# A VM ptvm started: the kernel hides its functions, its status
+	# file names them (freebsd.md#B3).
+	rm h2/vmm.txt
+	running_vm h2 linux pci0:6:0:0
+	atf_check -s exit:1 -e match:"used by the running VM linux" \
+	    "$PTVM" -H h2 rom dump 6/0/0 out.rom
 	atf_check test ! -e h2/journal
 	# A host driver has it: refused, nothing written.
 	romhost h3 vgapci
