@@ -367,17 +367,23 @@ chk_hostuse(struct host *h, const struct vm_load *ld, struct checks *cs)
 	hostuse_free(&hu);
 }
 
+/*
+ * The rom= file of each passthru line: usable by bhyve's UEFI, and for its
+ * device (lib/rom.c rom_check_device: a vendor/device mismatch is a FAIL,
+ * a subsystem mismatch a warning with both values).
+ */
 static void
 chk_rom(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
     struct checks *cs)
 {
 	const struct vm_dev *dv;
 	struct rom_info *ri;
+	struct rom_match m;
 	struct pci_dev *pd;
 	struct diags dd;
-	char *buf;
+	char *buf, sel[32], fix[128];
 	size_t i, len;
-	int e, mism;
+	int e;
 
 	(void)ctx;
 	for (i = 0; i < ld->vm.ndev; i++) {
@@ -396,20 +402,31 @@ chk_rom(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
 		}
 		diags_init(&dd);
 		(void)rom_parse((const uint8_t *)buf, len, dv->rom, ri, &dd);
-		mism = 0;
-		if (ri->usable && ld->env.pci != NULL &&
-		    (pd = pci_find(ld->env.pci, &dv->host)) != NULL)
-			mism = rom_check_device(ri, pd, dv->rom, &dd);
-		if (!ri->usable)
+		memset(&m, 0, sizeof(m));
+		pci_sel_fmt(&dv->host, SEL_BHYVE, sel, sizeof(sel));
+		(void)snprintf(fix, sizeof(fix), "use the VBIOS of this exact "
+		    "board (ptvm rom inspect --for %s FILE)", sel);
+		pd = ld->env.pci != NULL ? pci_find(ld->env.pci, &dv->host) :
+		    NULL;
+		if (pd != NULL)
+			(void)rom_check_device(ri, pd, dv->rom, &m, &dd);
+		if (m.ids > 0)
+			chk_add(cs, CHK_FAIL, "rom", fix, "%s is not for %s: "
+			    "the ROM is for %04x:%04x, the device is %04x:%04x",
+			    dv->rom, sel, m.vendor, m.device, pd->vendor,
+			    pd->device);
+		else if (!ri->usable)
 			chk_add(cs, CHK_FAIL, "rom", "ptvm rom inspect FILE "
 			    "tells why; ptvm rom trim fixes a dump with a "
 			    "header", "%s is not usable by bhyve's UEFI: %s",
 			    dv->rom, ri->nreasons > 0 ? ri->reasons[0] :
 			    "see ptvm rom inspect");
-		else if (mism > 0)
-			chk_add(cs, CHK_WARN, "rom", "use the VBIOS of this "
-			    "exact board (ptvm rom inspect --for)", "%s does "
-			    "not match its device's IDs", dv->rom);
+		else if (m.subsys > 0)
+			chk_add(cs, CHK_WARN, "rom", fix, "%s: vendor and "
+			    "device match %s, but the ROM's ATOM subsystem "
+			    "%04x:%04x differs from the board's %04x:%04x",
+			    dv->rom, sel, ri->atom.subvendor,
+			    ri->atom.subdevice, pd->subvendor, pd->subdevice);
 		else
 			chk_add(cs, CHK_PASS, "rom", NULL, "%s: usable, "
 			    "matches its device", dv->rom);

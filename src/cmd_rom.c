@@ -178,13 +178,15 @@ static void
 rom_print_image(const struct rom_info *ri, size_t i)
 {
 	const struct rom_image *im;
+	char desc[128];
 	size_t k;
 
 	im = &ri->img[i];
+	rom_image_desc(im, desc, sizeof(desc));
 	printf("image %zu at 0x%zx: %s, %zu bytes%s%s%s\n", i, im->offset,
-	    rom_code_type_desc(im->code_type), im->length,
-	    im->last ? ", last" : "", im->hidden ? ", not seen by firmware" :
-	    "", im->truncated ? ", TRUNCATED" : "");
+	    desc, im->length, im->last ? ", last" : "", im->hidden ?
+	    ", after the last-image flag (linked by NPDE, not run by "
+	    "firmware)" : "", im->truncated ? ", TRUNCATED" : "");
 	printf("    %s rev %u: %04x:%04x, class %06x, code revision 0x%04x\n",
 	    im->pcir_sig, im->pcir_rev, im->vendor, im->device, im->class,
 	    im->code_rev);
@@ -194,11 +196,41 @@ rom_print_image(const struct rom_info *ri, size_t i)
 			printf(" %04x", im->devlist[k]);
 		printf("\n");
 	}
+	if (im->npde)
+		printf("    NPDE rev 0x%x: %zu bytes%s\n", im->npde_rev,
+		    im->npde_length, im->npde_last ? ", last" : "");
 	if (im->code_type == ROM_CODE_X86 && im->init_size > 0)
 		printf("    checksum: %s over %zu bytes\n", im->checksum_ok ?
 		    "ok" : "BAD", im->init_size);
 	if (im->code_type == ROM_CODE_EFI)
 		rom_print_efi(&im->efi);
+}
+
+/* What precedes the ROM: a header, or the IFR area and FwSec images. */
+static void
+rom_print_prefix(const char *file, const struct rom_info *ri)
+{
+	const struct rom_prefix *p;
+	size_t i;
+
+	if (!ri->nv_flash)
+		printf("leading header: %zu bytes (%s); remove it with: "
+		    "ptvm rom trim %s OUT\n", ri->junk, ri->junk_kind, file);
+	else
+		printf("before the ROM: %zu bytes of %s (a full-flash dump); "
+		    "the GPU's ROM starts at 0x%zx, where this tool cuts: "
+		    "ptvm rom trim %s OUT\n", ri->junk, ri->junk_kind,
+		    ri->junk, file);
+	if (ri->nv_flash && ri->ifr_end > 0)
+		printf("    IFR area at 0x0: %zu bytes\n", ri->ifr_end);
+	for (i = 0; i < ri->npre; i++) {
+		p = &ri->pre[i];
+		printf("    %s image at 0x%zx: %04x:%04x, %zu bytes\n",
+		    rom_code_type_desc(p->code_type), p->offset, p->vendor,
+		    p->device, p->length);
+	}
+	if (ri->npre_more > 0)
+		printf("    and %zu more image headers\n", ri->npre_more);
 }
 
 static void
@@ -226,8 +258,37 @@ rom_print_atom(const struct rom_atom *a)
 		printf("    name %s\n", a->name);
 }
 
+struct rom_for {
+	char		 name[64];
+	struct pci_dev	 dev;		/* IDs only */
+	struct rom_match m;
+	uint16_t	 atom_subvendor;	/* the ROM's, when compared */
+	uint16_t	 atom_subdevice;
+};
+
 static void
-rom_print(const char *file, const struct rom_info *ri, const struct rom_tpu *t)
+rom_print_for(const struct rom_for *f)
+{
+
+	printf("device %s: %04x:%04x subsystem %04x:%04x: ", f->name,
+	    f->dev.vendor, f->dev.device, f->dev.subvendor, f->dev.subdevice);
+	if (f->m.ids > 0)
+		printf("NOT FOR THIS DEVICE: the ROM is for %04x:%04x\n",
+		    f->m.vendor, f->m.device);
+	else if (!f->m.stated)
+		printf("the ROM names no vendor and device\n");
+	else if (f->m.subsys > 0)
+		printf("vendor and device match; the subsystem differs (ROM "
+		    "%04x:%04x, board %04x:%04x; see the warning)\n",
+		    f->atom_subvendor, f->atom_subdevice, f->dev.subvendor,
+		    f->dev.subdevice);
+	else
+		printf("the ROM's IDs match\n");
+}
+
+static void
+rom_print(const char *file, const struct rom_info *ri, const struct rom_tpu *t,
+    const struct rom_for *f)
 {
 	size_t i;
 
@@ -238,21 +299,28 @@ rom_print(const char *file, const struct rom_info *ri, const struct rom_tpu *t)
 		    "does not reliably say\n", t->vendor, t->model,
 		    t->vram_mib, t->year, t->month, t->day);
 	if (ri->junk > 0)
-		printf("leading header: %zu bytes (%s); "
-		    "remove it with: ptvm rom trim %s OUT\n", ri->junk,
-		    ri->junk_kind, file);
+		rom_print_prefix(file, ri);
 	for (i = 0; i < ri->nimg; i++)
 		rom_print_image(ri, i);
 	if (ri->trailing > 0)
 		printf("after the last image: %zu bytes of %s\n", ri->trailing,
 		    ri->trailing_padding ? "padding" : "data");
 	rom_print_atom(&ri->atom);
-	if (ri->usable) {
+	if (f != NULL)
+		rom_print_for(f);
+	if (f != NULL && f->m.ids > 0) {
+		printf("verdict: not for this device (the ROM is for "
+		    "%04x:%04x, the device is %04x:%04x)\n", f->m.vendor,
+		    f->m.device, f->dev.vendor, f->dev.device);
+		if (ri->usable)
+			return;
+		printf("and NOT usable by bhyve's UEFI\n");
+	} else if (ri->usable) {
 		printf("verdict: usable by bhyve's UEFI (X64 EFI image %d at "
 		    "0x%zx)\n", ri->efi_x64, ri->img[ri->efi_x64].offset);
 		return;
-	}
-	printf("verdict: NOT usable by bhyve's UEFI\n");
+	} else
+		printf("verdict: NOT usable by bhyve's UEFI\n");
 	for (i = 0; i < ri->nreasons; i++)
 		printf("  - %s\n", ri->reasons[i]);
 }
@@ -278,11 +346,16 @@ rom_json_image(struct json *j, const struct rom_image *im)
 {
 	size_t k;
 
+	char desc[128];
+
+	rom_image_desc(im, desc, sizeof(desc));
 	json_obj(j, NULL);
 	json_int(j, "offset", (long long)im->offset);
 	json_int(j, "length", (long long)im->length);
 	json_int(j, "code_type", im->code_type);
 	json_str(j, "type", rom_code_type_name(im->code_type));
+	json_str(j, "description", desc);
+	json_str(j, "class_name", rom_class_name(im->class));
 	json_str(j, "pcir", im->pcir_sig);
 	json_int(j, "pcir_revision", im->pcir_rev);
 	json_hex(j, "vendor_id", im->vendor, 4);
@@ -295,6 +368,13 @@ rom_json_image(struct json *j, const struct rom_image *im)
 	json_bool(j, "last", im->last);
 	json_bool(j, "firmware_visible", !im->hidden);
 	json_bool(j, "truncated", im->truncated);
+	if (im->npde) {
+		json_obj(j, "npde");
+		json_hex(j, "revision", im->npde_rev, 4);
+		json_int(j, "length", (long long)im->npde_length);
+		json_bool(j, "last", im->npde_last);
+		json_end(j);
+	}
 	if (im->code_type == ROM_CODE_X86 && im->init_size > 0)
 		json_bool(j, "checksum_ok", im->checksum_ok);
 	if (im->code_type == ROM_CODE_EFI)
@@ -341,11 +421,6 @@ rom_json_diags(struct json *j, struct diags *d)
 	json_end(j);
 }
 
-struct rom_for {
-	char		 name[64];
-	struct pci_dev	 dev;		/* IDs only */
-	int		 mismatches;
-};
 
 static void
 rom_json_for(struct json *j, const struct rom_for *f)
@@ -357,7 +432,13 @@ rom_json_for(struct json *j, const struct rom_for *f)
 	json_hex(j, "device_id", f->dev.device, 4);
 	json_hex(j, "subsystem_vendor_id", f->dev.subvendor, 4);
 	json_hex(j, "subsystem_id", f->dev.subdevice, 4);
-	json_bool(j, "match", f->mismatches == 0);
+	json_bool(j, "match", f->m.ids == 0 && f->m.subsys == 0);
+	json_bool(j, "ids_match", f->m.ids == 0);
+	json_bool(j, "subsystem_match", f->m.subsys == 0);
+	if (f->m.stated) {
+		json_hex(j, "rom_vendor_id", f->m.vendor, 4);
+		json_hex(j, "rom_device_id", f->m.device, 4);
+	}
 	json_end(j);
 }
 
@@ -377,6 +458,20 @@ rom_json(const char *file, const struct rom_info *ri, const struct rom_tpu *t,
 	json_int(&j, "size", (long long)ri->size);
 	json_int(&j, "leading_junk", (long long)ri->junk);
 	json_str(&j, "leading_junk_kind", ri->junk_kind);
+	json_bool(&j, "nvidia_flash", ri->nv_flash);
+	if (ri->nv_flash)
+		json_int(&j, "ifr_length", (long long)ri->ifr_end);
+	json_arr(&j, "leading_images");
+	for (i = 0; i < ri->npre; i++) {
+		json_obj(&j, NULL);
+		json_int(&j, "offset", (long long)ri->pre[i].offset);
+		json_int(&j, "length", (long long)ri->pre[i].length);
+		json_int(&j, "code_type", ri->pre[i].code_type);
+		json_hex(&j, "vendor_id", ri->pre[i].vendor, 4);
+		json_hex(&j, "device_id", ri->pre[i].device, 4);
+		json_end(&j);
+	}
+	json_end(&j);
 	json_arr(&j, "images");
 	for (i = 0; i < ri->nimg; i++)
 		rom_json_image(&j, &ri->img[i]);
@@ -396,6 +491,8 @@ rom_json(const char *file, const struct rom_info *ri, const struct rom_tpu *t,
 	}
 	if (f != NULL)
 		rom_json_for(&j, f);
+	json_str(&j, "verdict", f != NULL && f->m.ids > 0 ?
+	    "not for this device" : ri->usable ? "usable" : "not usable");
 	json_bool(&j, "usable", ri->usable);
 	json_arr(&j, "reasons");
 	for (i = 0; i < ri->nreasons; i++)
@@ -426,7 +523,9 @@ rom_for(struct ptvm_ctx *ctx, const char *file, const char *sel,
 		pci_list_free(&l);
 		return (-1);
 	}
-	f->mismatches = rom_check_device(ri, dev, file, &ctx->diags);
+	(void)rom_check_device(ri, dev, file, &f->m, &ctx->diags);
+	f->atom_subvendor = ri->atom.subvendor;
+	f->atom_subdevice = ri->atom.subdevice;
 	pci_dev_name(dev, f->name, sizeof(f->name));
 	f->dev.vendor = dev->vendor;
 	f->dev.device = dev->device;
@@ -441,16 +540,6 @@ static const struct option rom_inspect_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 },
 };
-
-static void
-rom_print_for(const struct rom_for *f)
-{
-
-	printf("device %s: %04x:%04x subsystem %04x:%04x: %s\n", f->name,
-	    f->dev.vendor, f->dev.device, f->dev.subvendor, f->dev.subdevice,
-	    f->mismatches == 0 ? "the ROM's IDs match" :
-	    "MISMATCH (see the warnings)");
-}
 
 int
 cmd_rom_inspect(struct ptvm_ctx *ctx, int argc, char **argv)
@@ -485,15 +574,15 @@ cmd_rom_inspect(struct ptvm_ctx *ctx, int argc, char **argv)
 	rc = ri.usable && ri.nerrors == 0 ? EXIT_OK : EXIT_FAIL;
 	if (sel != NULL && rom_for(ctx, file, sel, &ri, &f) != 0)
 		return (EXIT_FAIL);
+	if (sel != NULL && f.m.ids > 0)
+		rc = EXIT_FAIL;
 	tpu = rom_tpu_name(file, &t) == 0;
 	if (json) {
 		rom_json(file, &ri, tpu ? &t : NULL, sel != NULL ? &f : NULL,
 		    &ctx->diags);
 		return (rc);
 	}
-	rom_print(file, &ri, tpu ? &t : NULL);
-	if (sel != NULL)
-		rom_print_for(&f);
+	rom_print(file, &ri, tpu ? &t : NULL, sel != NULL ? &f : NULL);
 	return (rc);
 }
 
