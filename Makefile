@@ -119,8 +119,11 @@ check: all tests
 
 # Rewrites tests/data/vm/golden/CASE.{bhyve.conf,argv,vm,diag} from what
 # the compiler gives now; review the change with git diff.
-golden: tests/lib/golden_test
+# Also rewrites the synthetic ROMs of tests/data/roms/ (SOURCES) and the
+# ROM fuzzer's seed from their generators in tests/lib/rom_test.c.
+golden: tests/lib/golden_test tests/lib/rom_test
 	PTVM_GOLDEN_WRITE=1 tests/lib/golden_test golden_cases
+	PTVM_ROMGEN_WRITE=1 tests/lib/rom_test synthetic_roms_current
 
 # Every parser has a libFuzzer target; "make fuzz" builds and runs each
 # for FUZZ_SECONDS (clang only).

@@ -398,6 +398,52 @@ gen_rx7600(uint8_t *buf)
 	return (tim_put(buf, tim_put(buf, 0, &x), &e));
 }
 
+/*
+ * The same chain in 4 KiB, the fuzzer's seed (fuzz/seeds/rom/): IFR,
+ * two FwSec images, then PC-AT, EFI (0000:0000, last, NPDE on), FwSec
+ * and NPDS with the last NPDE, each one 512-byte unit.
+ */
+static size_t
+gen_nvflash_small(uint8_t *buf)
+{
+	static const struct nvim im[] = {
+		{ 0x400, 0xAA55, 0x100, "PCIR", 0x10de, 0x2d04, 3, 0x1c,
+		    0x030000, 1, 0xE0, 0, 0, 0, 0 },
+		{ 0x600, 0xAA55, 0x100, "PCIR", 0x10de, 0x2d04, 3, 0x1c,
+		    0x030000, 1, 0xE0, 0, 0, 0, 0 },
+		{ 0x800, 0xAA55, 0x100, "PCIR", 0x10de, 0x2d04, 0, 0x18,
+		    0x030000, 1, 0x00, 0, 0x101, 0x14, 0 },
+		{ 0xa00, 0xAA55, 0x100, "PCIR", 0, 0, 3, 0x1c, 0, 1,
+		    0x03, 0x80, 0x100, 0x10, 0 },
+		{ 0xc00, 0xAA55, 0x100, "PCIR", 0x10de, 0x2d00, 3, 0x1c, 0, 1,
+		    0xE0, 0, 0x101, 0x14, 0 },
+		{ 0xe00, 0x4E56, 0x20, "NPDS", 0x10de, 0x2d00, 3, 0x1c, 0, 1,
+		    0xE0, 0x80, 0x101, 0x14, 0x80 },
+	};
+	uint8_t *b, sum;
+	size_t i;
+
+	memset(buf, 0xFF, 0x1000);
+	memcpy(buf + 0x100, "NVFW", 4);
+	for (i = 0; i < sizeof(im) / sizeof(im[0]); i++) {
+		memset(buf + im[i].off, 0, 512);
+		gen_nvimage(buf, &im[i]);
+	}
+	b = buf + 0x800;
+	b[2] = 1;
+	for (sum = 0, i = 0; i < 511; i++)
+		sum = (uint8_t)(sum + b[i]);
+	b[511] = (uint8_t)-sum;
+	b = buf + 0xa00;
+	put16(b + 2, 1);
+	put32(b + 4, 0x0EF1);
+	put16(b + 8, 11);
+	put16(b + 0x0A, ROM_EFI_X64);
+	put16(b + 0x16, 0x40);
+	memcpy(b + 0x40, "MZ", 2);
+	return (0x1000);
+}
+
 /* Parses buf into ri with fresh diagnostics in d. */
 static int
 parse(const uint8_t *buf, size_t len, struct rom_info *ri, struct diags *d)
@@ -1359,9 +1405,10 @@ static const struct {
 	const char	*name;
 	size_t		(*gen)(uint8_t *);
 } gens[] = {
-	{ "synthetic-nvidia-5060ti-fullflash.rom", gen_nvflash },
-	{ "synthetic-amd-apu-cezanne.rom", gen_apu },
-	{ "synthetic-amd-rx7600.rom", gen_rx7600 },
+	{ DATA "synthetic-nvidia-5060ti-fullflash.rom", gen_nvflash },
+	{ DATA "synthetic-amd-apu-cezanne.rom", gen_apu },
+	{ DATA "synthetic-amd-rx7600.rom", gen_rx7600 },
+	{ TOP "/fuzz/seeds/rom/nvflash-small.rom", gen_nvflash_small },
 };
 
 /* Each synthetic file is what its generator makes (or is rewritten). */
@@ -1377,7 +1424,7 @@ ATF_TC_BODY(synthetic_roms_current, tc)
 	for (i = 0; i < sizeof(gens) / sizeof(gens[0]); i++) {
 		memset(g, 0, NVF_LEN);
 		n = gens[i].gen(g);
-		(void)snprintf(path, sizeof(path), "%s%s", DATA, gens[i].name);
+		(void)snprintf(path, sizeof(path), "%s", gens[i].name);
 		if (getenv("PTVM_ROMGEN_WRITE") != NULL) {
 			ATF_REQUIRE((fp = fopen(path, "wb")) != NULL);
 			ATF_REQUIRE(fwrite(g, 1, n, fp) == n);
@@ -1458,6 +1505,30 @@ ATF_TC_BODY(nvidia_full_flash_inspected_where_trim_cuts, tc)
 	    0x8a11), "t.rom", &m, &d), 1);
 	diags_free(&d);
 	free(buf);
+}
+
+/* The fuzzer's seed has the same chain, in 4 KiB. */
+ATF_TC_WITHOUT_HEAD(nvidia_full_flash_small_seed);
+ATF_TC_BODY(nvidia_full_flash_small_seed, tc)
+{
+	static uint8_t buf[0x1000];
+	struct rom_info ri;
+	struct diags d;
+	size_t n, off;
+
+	n = gen_nvflash_small(buf);
+	(void)parse(buf, n, &ri, &d);
+	ATF_REQUIRE_EQ(rom_trim_offset(buf, n, &off), 0);
+	ATF_CHECK_EQ(off, 0x800);
+	ATF_CHECK_EQ(ri.junk, 0x800);
+	ATF_CHECK(ri.nv_flash && ri.npre == 2 && ri.ifr_end == 0x400);
+	ATF_CHECK_EQ(ri.nimg, 4);
+	ATF_CHECK_EQ(ri.nvisible, 2);
+	ATF_CHECK_EQ(ri.trailing, 0);
+	diags_free(&d);
+	ATF_CHECK_EQ(parse(buf + off, n - off, &ri, &d), 0);
+	ATF_CHECK_EQ(d.nerrors + d.nwarnings, 0);
+	diags_free(&d);
 }
 
 /* issue 17 (2): CR and LF end the name: trimmed, not turned into '?'. */
@@ -1646,6 +1717,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, vfct_errors);
 	ATF_TP_ADD_TC(tp, synthetic_roms_current);
 	ATF_TP_ADD_TC(tp, nvidia_full_flash_inspected_where_trim_cuts);
+	ATF_TP_ADD_TC(tp, nvidia_full_flash_small_seed);
 	ATF_TP_ADD_TC(tp, amd_apu_board_name_clean);
 	ATF_TP_ADD_TC(tp, efi_image_ids_as_firmware_sees_them);
 	ATF_TP_ADD_TC(tp, images_named_by_class);
