@@ -146,12 +146,15 @@ bool	rom_image_matches(const struct rom_image *, uint16_t, uint16_t);
 
 /*
  * Compares a ROM with a device, as firmware would.  The IDs that count are
- * those of the firmware-visible x86 images (the PCI firmware specification
- * has a legacy BIOS run an image only for its vendor/device, device list or
- * 0xFFFF wildcard), or of the EFI images when the ROM has no x86 image.
- * EDK2 itself (PciBusDxe ProcessOpRomImage, bhyve's UEFI) compares no IDs:
- * an EFI image's 0000:0000 is never a mismatch, and other IDs of an EFI
- * image beside a matching x86 image are a warning.  An ID mismatch is an
+ * those of the firmware-visible x86 images: a legacy BIOS runs only the x86
+ * image whose PCIR IDs are the device's (SeaBIOS src/optionroms.c
+ * map_pcirom; FreeBSD's sys/compat/x86bios/x86bios.c x86bios_match_device
+ * likewise); ptvm also accepts the PCI 3.0 device list and 0xFFFF.  Or
+ * those of the EFI images when the ROM has no x86 image.  EDK2, bhyve's
+ * UEFI, compares no IDs (MdeModulePkg/Bus/Pci/PciBusDxe/
+ * PciOptionRomSupport.c LoadOpRomImage and ProcessOpRomImage, read at
+ * tianocore/edk2 0176af14): an EFI image's 0000:0000 is never a mismatch,
+ * and other IDs of an EFI image beside a matching x86 image are a warning.  An ID mismatch is an
  * error ("not for this device"); the ATOM subsystem IDs of a discrete AMD
  * board that differ are a warning with both values.  Returns m->ids.
  */
