@@ -757,21 +757,19 @@ rom_space(uint8_t c)
 static size_t
 rom_cstr(const uint8_t *b, size_t len, size_t off, char *dst, size_t dstlen)
 {
-	size_t i, s, n;
+	size_t end, e, s, n;
 
-	for (i = off; i < len && i - off < 256 && b[i] != '\0'; i++)
+	for (end = off; end < len && end - off < 256 && b[end] != '\0'; end++)
 		;
-	for (s = off; s < i && rom_space(b[s]); s++)
+	for (s = off; s < end && rom_space(b[s]); s++)
 		;
-	for (; i > s && rom_space(b[i - 1]); i--)
+	for (e = end; e > s && rom_space(b[e - 1]); e--)
 		;
-	for (n = 0; s < i && n + 1 < dstlen; s++)
+	for (n = 0; s < e && n + 1 < dstlen; s++)
 		dst[n++] = b[s] >= 0x20 && b[s] < 0x7F ? (char)b[s] : '?';
 	dst[n] = '\0';
-	for (i = off; i < len && i - off < 256; i++)
-		if (b[i] == '\0')
-			return (i + 1);
-	return (len);
+	return (end < len && end - off < 256 && b[end] == '\0' ? end + 1 :
+	    len);
 }
 
 /* The ATOMBIOS strings: part number, ASIC, bus, memory, then the name. */

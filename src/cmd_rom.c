@@ -185,8 +185,8 @@ rom_print_image(const struct rom_info *ri, size_t i)
 	rom_image_desc(im, desc, sizeof(desc));
 	printf("image %zu at 0x%zx: %s, %zu bytes%s%s%s\n", i, im->offset,
 	    desc, im->length, im->last ? ", last" : "", im->hidden ?
-	    ", after the last-image flag (linked by NPDE, not run by "
-	    "firmware)" : "", im->truncated ? ", TRUNCATED" : "");
+	    ", linked by NPDE (not run by firmware)" : "", im->truncated ?
+	    ", TRUNCATED" : "");
 	printf("    %s rev %u: %04x:%04x, class %06x, code revision 0x%04x\n",
 	    im->pcir_sig, im->pcir_rev, im->vendor, im->device, im->class,
 	    im->code_rev);
@@ -304,7 +304,8 @@ rom_print(const char *file, const struct rom_info *ri, const struct rom_tpu *t,
 		rom_print_image(ri, i);
 	if (ri->trailing > 0)
 		printf("after the last image: %zu bytes of %s\n", ri->trailing,
-		    ri->trailing_padding ? "padding" : "data");
+		    ri->trailing_padding ? "padding" : ri->nv_flash ?
+		    "flash data (the rest of the flash, not the ROM)" : "data");
 	rom_print_atom(&ri->atom);
 	if (f != NULL)
 		rom_print_for(f);

@@ -151,8 +151,9 @@ area and FwSec images \(a full-flash dump\); the GPU's ROM starts at 0x35400" \
 	    -o match:"^    NVIDIA FwSec \(0xE0\) image at 0x34c00: 10de:2d04, 2048 bytes$" \
 	    -o match:"^image 0 at 0x35400: x86 PC-AT, display controller \(legacy VGA BIOS\), 64000 bytes$" \
 	    -o match:"^image 1 at 0x44e00: EFI, no class in its PCIR \(UEFI driver\), 98304 bytes, last$" \
-	    -o match:"^image 2 at 0x5ce00: NVIDIA FwSec \(0xE0\), 64000 bytes, after the last-image flag" \
-	    -o match:"^image 3 at 0x6c800: NVIDIA FwSec \(0xE0\), 650240 bytes, last, after" \
+	    -o match:"^image 2 at 0x5ce00: NVIDIA FwSec \(0xE0\), 64000 bytes, linked by NPDE \\(not run by firmware\\)$" \
+	    -o match:"^image 3 at 0x6c800: NVIDIA FwSec \(0xE0\), 650240 bytes, last, linked by NPDE" \
+	    -o match:"^after the last image: 231424 bytes of flash data \\(the rest of the flash, not the ROM\\)$" \
 	    -o match:"^    NPDE rev 0x101: 650240 bytes, last$" \
 	    -o not-match:"^image 4" \
 	    -e match:"offset 0x10b400: note: 231424 bytes of flash data after \
