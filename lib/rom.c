@@ -856,6 +856,11 @@ rom_verdict(struct rom_info *ri)
 	}
 	if (ri->nimg == 0)
 		rom_reason(ri, "no valid option ROM image was found");
+	else if (ri->junk > 0 && ri->nv_flash)
+		rom_reason(ri, "this is a full-flash dump: the IFR area and "
+		    "FwSec images come before the ROM, and the firmware looks "
+		    "only at offset 0; \"ptvm rom trim\" cuts the file where "
+		    "the ROM starts");
 	else if (ri->junk > 0)
 		rom_reason(ri, "the ROM does not start at offset 0 (a header "
 		    "precedes it) and the firmware looks only there; "

@@ -156,6 +156,7 @@ area and FwSec images \(a full-flash dump\); the GPU's ROM starts at 0x35400" \
 	    -o match:"^after the last image: 231424 bytes of flash data \\(the rest of the flash, not the ROM\\)$" \
 	    -o match:"^    NPDE rev 0x101: 650240 bytes, last$" \
 	    -o not-match:"^image 4" \
+	    -o match:"^  - this is a full-flash dump: the IFR area and FwSec images come before the ROM" \
 	    -e match:"offset 0x10b400: note: 231424 bytes of flash data after \
 the last image of the ROM" "$PTVM" rom inspect "$f"
 	atf_check -s exit:0 -o match:"from offset 0x35400 of" \
