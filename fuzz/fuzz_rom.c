@@ -24,8 +24,13 @@ LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
 	(void)rom_check_device(&ri, &dev, "fuzz.rom", &m, &d);
 	if (rom_trim_offset(buf, len, &off) == 0 && off >= len)
 		__builtin_trap();
-	/* The work is bounded whatever the bytes (rom.h ROM_SCAN_UNALIGNED). */
-	if (ri.probes > 3 * (len / 512 + 1) + ROM_SCAN_UNALIGNED / 2 + 1 ||
+	/*
+	 * The work is bounded whatever the bytes (rom.h ROM_SCAN_UNALIGNED):
+	 * offset 0, the 55 AA pairs of the first 64 KiB, and four passes over
+	 * the 512-byte boundaries at most (scan, x86 from 0 and from the
+	 * header's remainder, the images before the ROM).
+	 */
+	if (ri.probes > 4 * (len / 512 + 1) + ROM_SCAN_UNALIGNED / 2 + 1 ||
 	    (ri.junk > 0 && ri.junk >= len) || ri.npre > ROM_MAXPREFIX)
 		__builtin_trap();
 	/* A full NVIDIA flash starts where trim cuts. */
