@@ -33,7 +33,7 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
 		$(HOST_LIVE_SRCS)
 # The command front end: one file per command family.
-CMD_SRCS=	src/main.c src/ctx.c src/output.c src/cmd_devices.c \
+CMD_SRCS=	src/main.c src/ctx.c src/opt.c src/output.c src/cmd_devices.c \
 		src/cmd_bind.c src/cmd_host.c src/bind.c \
 		src/cmd_topo.c src/cmd_rom.c src/cmd_vm.c src/cmd_check.c \
 		src/vmload.c src/life.c src/supervise.c src/cmd_life.c \
@@ -87,7 +87,7 @@ ptvm: $(CMD_OBJS) $(LIBPTVM)
 
 $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 		lib/pci.h lib/kv.h lib/hostop.h lib/bindplan.h host/host.h \
-		src/ptvm.h src/bind.h lib/pciids.h lib/loaderconf.h lib/util.h \
+		src/ptvm.h src/opt.h src/bind.h lib/pciids.h lib/loaderconf.h lib/util.h \
 		lib/topo.h lib/topo_impl.h lib/pin.h lib/rom.h lib/bcfg.h \
 		lib/bhyvekeys.h lib/bhyveargv.h lib/vmconf.h src/vmload.h src/check.h \
 		lib/sup.h lib/bhyvelog.h lib/undo.h src/life.h lib/pcicfg.h \
