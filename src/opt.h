@@ -1,8 +1,10 @@
 /*
  * opt.h: the one option parser of every command (and of the global
- * options).  getopt(3) is not used: glibc's permutes argv and FreeBSD's
- * does not (freebsd.md#O1), so the same command line meant different
- * things on the two systems, and their messages differ.
+ * options).  getopt(3) is not used: glibc's getopt() permutes argv and
+ * FreeBSD's does not, getopt_long() permutes on both unless the option
+ * string starts with "+" or POSIXLY_CORRECT is set, and each libc words
+ * its messages its own way (freebsd.md#O1).  The same command line must
+ * mean the same on both systems whatever the environment.
  *
  * A command's options may come before, between and after its operands;
  * "--" ends the options (everything after it is an operand) and a lone
