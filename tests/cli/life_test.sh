@@ -239,6 +239,39 @@ crash_restart_dirty_cleanup()
 	cleanup_vms
 }
 
+atf_test_case deprecated_force cleanup
+deprecated_force_head()
+{
+	atf_set descr "start --force and stop --force, the old spellings of" \
+	    "--ignore-dirty and --kill, still work and say so (ptvm.8" \
+	    "Deprecated options)"
+}
+deprecated_force_body()
+{
+	lifehost
+	ctl action=crash after=0
+	atf_check -s exit:1 -o ignore -e ignore "$PTVM" -H h start -F t1
+	ctl action=ignore
+	atf_check -s exit:1 -e match:'is dirty' "$PTVM" -H h start t1
+	atf_check -o match:'running' \
+	    -e match:'^ptvm: start: warning: --force is deprecated here, use --ignore-dirty' \
+	    -e match:'starting with dirty devices' \
+	    "$PTVM" -H h start --force t1
+	waitstate running
+	atf_check -s exit:1 -o match:'killing bhyve' \
+	    -e match:'^ptvm: stop: warning: --force is deprecated here, use --kill' \
+	    "$PTVM" -H h stop -t 1 --force t1
+	expect_st last.kind 'killed'
+	# restart shares stop's options.
+	atf_check -s exit:2 \
+	    -e match:'^ptvm: restart: warning: --force is deprecated here, use --kill' \
+	    -e match:'one VM' "$PTVM" -H h restart --force t1 t2
+}
+deprecated_force_cleanup()
+{
+	cleanup_vms
+}
+
 atf_test_case two_press_timeout cleanup
 two_press_timeout_head()
 {
@@ -994,6 +1027,7 @@ atf_init_test_cases()
 	atf_add_test_case reboot_loop
 	atf_add_test_case exit_policy
 	atf_add_test_case crash_restart_dirty
+	atf_add_test_case deprecated_force
 	atf_add_test_case two_press_timeout
 	atf_add_test_case acpi_not_enabled
 	atf_add_test_case supervisor_signal
