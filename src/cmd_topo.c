@@ -21,7 +21,7 @@ struct topo_opts {
 };
 
 static int
-topo_optarg(const struct cmd *c, int ch, const char *arg,
+topo_opt_value(const struct cmd *c, int ch, const char *arg,
     struct topo_opts *o, struct diags *d)
 {
 	long long n;
@@ -74,7 +74,7 @@ topo_getopt(const struct cmd *c, int argc, char **argv, struct topo_opts *o,
 	opt_init(&op, ctx->cmdname, argc, argv,
 	    strcmp(c->name, "topology") == 0 ? topo_defs : topo_defs + 1);
 	while ((ch = opt_next(&op)) != OPT_END) {
-		if ((rv = topo_optarg(c, ch, op.arg, o, &ctx->diags)) != 0) {
+		if ((rv = topo_opt_value(c, ch, op.arg, o, &ctx->diags)) != 0) {
 			out_diags(ctx);
 			return (rv);
 		}

@@ -1,8 +1,11 @@
 /*
  * main.c: global options and the command table.  The table drives
  * dispatch, "help" and every usage line (out_usage, out_usage_error);
- * each command parses its own options.  ptvm.8's SYNOPSIS lists the same
- * lines in the same order: tests/cli/usage_test.sh compares the two.
+ * each command reads its own options with the one parser, opt.c (options
+ * anywhere, "--" ends them; the global options come before the command).
+ * ptvm.8's SYNOPSIS lists the same lines in the same order:
+ * tests/cli/usage_test.sh compares the two; tests/cli/opt_test.sh has a
+ * row for each line.
  */
 #include "compat.h"
 

@@ -286,8 +286,63 @@ global_options_body()
 	atf_check -o match:'^usage: ptvm show ' "$PTVM" -- help show
 }
 
+atf_test_case synopsis_options_are_known
+synopsis_options_are_known_head()
+{
+	atf_set descr "every option a usage line shows is one its command" \
+	    "reads (the table and the parser tables agree)"
+}
+synopsis_options_are_known_body()
+{
+	"$PTVM" help | sed -n -e '/^$/q' -e 's/^usage: //' -e 's/^ *//p' | \
+	    sed 1d > table.txt
+	: > bad.txt
+	n=0
+	set -f
+	while read -r line; do
+		set -- $line
+		cmd=$2
+		case "$2" in host|disk|rom|pci) cmd="$2 $3" ;; esac
+		for w in $(echo "$line" | tr '[]|' '   '); do
+			case "$w" in
+			--) continue ;;
+			--*|-[a-zA-Z]*) ;;
+			*) continue ;;
+			esac
+			w=${w%%=*}
+			n=$((n + 1))
+			"$PTVM" -H . $cmd "$w" < /dev/null > /dev/null 2> err
+			if grep -q 'unknown option' err; then
+				echo "ptvm $cmd $w: $(cat err | head -1)" >> bad.txt
+			fi
+		done
+	done < table.txt
+	set +f
+	[ $n -gt 30 ] || atf_fail "only $n options found in the table"
+	if [ -s bad.txt ]; then
+		cat bad.txt >&2
+		atf_fail "usage lines show options their command does not read"
+	fi
+}
+
+atf_test_case no_getopt_in_src
+no_getopt_in_src_head()
+{
+	atf_set descr "no command reads its options with getopt(3), whose" \
+	    "permutation differs between libcs (freebsd.md#O1)"
+}
+no_getopt_in_src_body()
+{
+	src=${DATA%/tests/data}/src
+	[ -f "$src/opt.c" ] || atf_fail "$src/opt.c not found"
+	atf_check -s exit:1 grep -n -e '<getopt\.h>' -e 'getopt_long *(' \
+	    -e 'getopt *(argc' -e 'optind' -e 'optarg' "$src"/*.c
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case synopsis_options_are_known
+	atf_add_test_case no_getopt_in_src
 	atf_add_test_case options_after_operands
 	atf_add_test_case double_dash_ends_options
 	atf_add_test_case posixly_correct_changes_nothing
