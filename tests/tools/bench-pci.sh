@@ -18,7 +18,7 @@ rm -f "$W/h/journal"
 mkdir "$W/h/pci" "$W/before"
 cp "$P/amd-navi10-rx5600xt-pciconf-r.txt" "$W/h/pci/pci0:47:0:0.txt"
 "$PTVM" -H "$W/h" pci save 47/0/0 "$W/before" >/dev/null
-"$PTVM" -H "$W/h" bind -f 47/0/0 47/0/1 >/dev/null 2>&1
+"$PTVM" -H "$W/h" bind --console-gpu=take 47/0/0 47/0/1 >/dev/null 2>&1
 cp "$P/synthetic-navi10-rx5600xt-after-reset.txt" "$W/h/pci/pci0:47:0:0.txt"
 
 set -- "$PTVM pci diff $P/amd-navi10-rx5600xt-pciconf-r.txt $P/synthetic-navi10-rx5600xt-after-reset.txt" \

@@ -10,7 +10,7 @@ if command -v hyperfine >/dev/null 2>&1; then
 	hyperfine -N -w 20 -r 200 --export-json /tmp/ptvm-bench.json \
 	    "$top/ptvm -H $host devices" \
 	    "$top/ptvm -H $host devices --json" \
-	    "$top/ptvm -H $host bind -n -f 47/0/0 47/0/1" >/dev/null
+	    "$top/ptvm -H $host bind -n --console-gpu=take 47/0/0 47/0/1" >/dev/null
 	python3 -c 'import json;[print("%-60s median %.2f ms" % (r["command"].split("/ptvm ")[-1], r["median"]*1000)) for r in json.load(open("/tmp/ptvm-bench.json"))["results"]]'
 else
 	for i in 1 2 3; do /usr/bin/time -p "$top/ptvm" -H "$host" devices >/dev/null; done
