@@ -142,7 +142,11 @@ fuzzers:
 fuzz: fuzzers
 	sh tests/tools/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
 
+# The budgets are ratios to an empty process's start (tests/tools/bench.sh).
 bench: ptvm
+	$(CC) $(CFLAGS) -o tests/tools/benchrun tests/tools/benchrun.c $(LDFLAGS)
+	$(CC) $(CFLAGS) -o tests/tools/empty tests/tools/empty.c $(LIBS) \
+	    $(LDFLAGS)
 	sh tests/tools/bench.sh "$(TOP)"
 
 lint:
@@ -174,7 +178,8 @@ install: ptvm
 clean:
 	rm -f ptvm ptvm.freebsd $(LIBPTVM) $(LIB_OBJS) $(HOST_OBJS) \
 	    $(CMD_OBJS) host/host_freebsd.o host/host_live_none.o \
-	    $(ATF_C_TESTS) $(ATF_SH_TESTS) $(FUZZERS)
+	    $(ATF_C_TESTS) $(ATF_SH_TESTS) $(FUZZERS) tests/tools/benchrun \
+	    tests/tools/empty
 	rm -rf tests/results.db tests/work fuzz/obj
 
 .PHONY: all tests check fuzz fuzzers bench lint freebsd-check install clean
