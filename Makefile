@@ -33,7 +33,7 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
 		$(HOST_LIVE_SRCS)
 # The command front end: one file per command family.
-CMD_SRCS=	src/main.c src/ctx.c src/output.c src/cmd_devices.c \
+CMD_SRCS=	src/main.c src/ctx.c src/opt.c src/output.c src/cmd_devices.c \
 		src/cmd_bind.c src/cmd_host.c src/bind.c \
 		src/cmd_topo.c src/cmd_rom.c src/cmd_vm.c src/cmd_check.c \
 		src/vmload.c src/life.c src/supervise.c src/cmd_life.c \
@@ -59,7 +59,8 @@ ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/pin_test tests/cli/rom_test tests/cli/vm_test \
 		tests/cli/fakebhyve_test tests/cli/life_test tests/cli/rcd_test \
 		tests/cli/pci_test tests/cli/disk_test tests/cli/fakezfs_test \
-		tests/cli/guide_test tests/cli/hostuse_test
+		tests/cli/guide_test tests/cli/hostuse_test \
+		tests/cli/opt_test
 
 FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_hostop fuzz/fuzz_pciids \
@@ -87,7 +88,7 @@ ptvm: $(CMD_OBJS) $(LIBPTVM)
 
 $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 		lib/pci.h lib/kv.h lib/hostop.h lib/bindplan.h host/host.h \
-		src/ptvm.h src/bind.h lib/pciids.h lib/loaderconf.h lib/util.h \
+		src/ptvm.h src/opt.h src/bind.h lib/pciids.h lib/loaderconf.h lib/util.h \
 		lib/topo.h lib/topo_impl.h lib/pin.h lib/rom.h lib/bcfg.h \
 		lib/bhyvekeys.h lib/bhyveargv.h lib/vmconf.h src/vmload.h src/check.h \
 		lib/sup.h lib/bhyvelog.h lib/undo.h src/life.h lib/pcicfg.h \
@@ -144,7 +145,11 @@ fuzzers:
 fuzz: fuzzers
 	sh tests/tools/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
 
+# The budgets are ratios to an empty process's start (tests/tools/bench.sh).
 bench: ptvm
+	$(CC) $(CFLAGS) -o tests/tools/benchrun tests/tools/benchrun.c $(LDFLAGS)
+	$(CC) $(CFLAGS) -o tests/tools/empty tests/tools/empty.c $(LIBS) \
+	    $(LDFLAGS)
 	sh tests/tools/bench.sh "$(TOP)"
 
 lint:
@@ -176,7 +181,8 @@ install: ptvm
 clean:
 	rm -f ptvm ptvm.freebsd $(LIBPTVM) $(LIB_OBJS) $(HOST_OBJS) \
 	    $(CMD_OBJS) host/host_freebsd.o host/host_live_none.o \
-	    $(ATF_C_TESTS) $(ATF_SH_TESTS) $(FUZZERS)
+	    $(ATF_C_TESTS) $(ATF_SH_TESTS) $(FUZZERS) tests/tools/benchrun \
+	    tests/tools/empty
 	rm -rf tests/results.db tests/work fuzz/obj
 
 .PHONY: all tests check fuzz fuzzers bench lint freebsd-check install clean

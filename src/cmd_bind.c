@@ -3,7 +3,6 @@
  */
 #include "compat.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +22,18 @@ log_stdout(void *arg, const char *line)
 static int
 bind_common(struct ptvm_ctx *ctx, int argc, char **argv, bool unbind)
 {
-	static const struct option lo[] = {
-		{ "host-use", required_argument, NULL, 'U' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef bind_defs[] = {
+		{ 'n', 'n', "dry-run", false, NULL },
+		{ 'U', 0, "host-use", true, NULL },
+		{ 'C', 0, "console-gpu", true, NULL },
+		{ 'f', 'f', NULL, false, "--console-gpu=take" },
+		OPTDEF_END
+	}, unbind_defs[] = {
+		{ 'n', 'n', "dry-run", false, NULL },
+		OPTDEF_END
 	};
 	struct bind_opts o = { .force = false };
+	struct opts op;
 	struct bind_env env;
 	struct bind_plan p;
 	struct host *h;
@@ -36,16 +42,19 @@ bind_common(struct ptvm_ctx *ctx, int argc, char **argv, bool unbind)
 	int ch, rv;
 
 	dry = false;
-	while ((ch = getopt_long(argc, argv, unbind ? "n" : "fn",
-	    unbind ? lo + 1 : lo, NULL)) != -1) {
+	opt_init(&op, ctx->cmdname, argc, argv, unbind ? unbind_defs :
+	    bind_defs);
+	while ((ch = opt_next(&op)) != OPT_END) {
 		switch (ch) {
 		case 'U':
-			if (strcmp(optarg, "take") != 0 &&
-			    strcmp(optarg, "refuse") != 0)
+		case 'C':
+			if (strcmp(op.arg, "take") != 0 &&
+			    strcmp(op.arg, "refuse") != 0)
 				return (out_usage_error(ctx->cmdname,
-				    ctx->cmd, "--host-use: \"%s\" is not "
-				    "take", optarg));
-			o.host_use_take = strcmp(optarg, "take") == 0;
+				    ctx->cmd, "%s: \"%s\" is not take or "
+				    "refuse", op.spelled, op.arg));
+			*(ch == 'U' ? &o.host_use_take : &o.force) =
+			    strcmp(op.arg, "take") == 0;
 			break;
 		case 'f':
 			o.force = true;
@@ -57,8 +66,7 @@ bind_common(struct ptvm_ctx *ctx, int argc, char **argv, bool unbind)
 			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc = opt_operands(&op, &argv);
 	if (argc < 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd,
 		    "no selector given"));

@@ -5,7 +5,6 @@
 #include "compat.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -829,34 +828,35 @@ check_json(const char *name, const struct checks *cs)
 int
 cmd_check(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'J', 0, "json", false, NULL },
+		OPTDEF_END
 	};
+	struct opts o;
 	struct vm_load ld;
 	struct checks *cs;
 	bool json;
 	int ch, rv;
 
 	json = false;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch != 'J')
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		json = true;
 	}
-	if (argc - optind != 1)
+	if (opt_operands(&o, &argv) != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM "
 		    "expected"));
 	if ((cs = calloc(1, sizeof(*cs))) == NULL)
 		return (EXIT_FAIL);
 	vm_load_init(&ld);
-	if (vm_load(ctx, argv[optind], &ld) != 0) {
+	if (vm_load(ctx, argv[0], &ld) != 0) {
 		/* The VM file itself is the first check, and it failed. */
 		if (json) {
 			chk_add(cs, CHK_FAIL, "vmfile", "fix the errors above",
-			    "%s has errors", argv[optind]);
-			check_json(argv[optind], cs);
+			    "%s has errors", argv[0]);
+			check_json(argv[0], cs);
 		}
 		vm_load_free(&ld);
 		free(cs);

@@ -16,7 +16,6 @@
 #include "compat.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,42 +98,44 @@ struct dc_opts {
 static int
 dc_args(struct ptvm_ctx *ctx, int argc, char **argv, struct dc_opts *o)
 {
-	static const struct option lo[] = {
-		{ "dataset", required_argument, NULL, 'd' },
-		{ "sparse", no_argument, NULL, 's' },
-		{ "volblocksize", required_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'd', 0, "dataset", true, NULL },
+		{ 's', 0, "sparse", false, NULL },
+		{ 'b', 0, "volblocksize", true, NULL },
+		OPTDEF_END
 	};
+	struct opts op;
+	char **ops;
 	uint64_t up, max;
 	char buf[32], vbs[32];
 	int ch, big;
 
 	memset(o, 0, sizeof(*o));
 	o->vbs = DISK_VBS_DEFAULT;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1)
+	opt_init(&op, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&op)) != OPT_END)
 		switch (ch) {
 		case 'd':
-			o->dataset = optarg;
+			o->dataset = op.arg;
 			break;
 		case 's':
 			o->sparse = true;
 			break;
 		case 'b':
-			if (vm_parse_size(optarg, &o->vbs) != 0 ||
+			if (vm_parse_size(op.arg, &o->vbs) != 0 ||
 			    o->vbs < DISK_VBS_MIN || o->vbs > DISK_VBS_MAX ||
 			    (o->vbs & (o->vbs - 1)) != 0) {
 				diag_err(&ctx->diags, NULL, 0, "--volblocksize "
 				    "\"%s\": give a power of two from 4K to "
 				    "128K, such as 16K (the default) or 64K",
-				    optarg);
+				    op.arg);
 				return (EXIT_FAIL);
 			}
 			break;
 		default:
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
-	if (argc - optind != 2)
+	if (opt_operands(&op, &ops) != 2)	/* argv[1], argv[2] */
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "a VM and a "
 		    "size expected"));
 	/*
@@ -143,11 +144,11 @@ dc_args(struct ptvm_ctx *ctx, int argc, char **argv, struct dc_opts *o)
 	 * 2^64 less one block, which rounding up must not pass.
 	 */
 	max = UINT64_MAX - UINT64_MAX % o->vbs;
-	big = vm_parse_size_zfs(argv[optind + 1], &o->size);
+	big = vm_parse_size_zfs(argv[2], &o->size);
 	if (big < 0 || (big == 0 && o->size == 0)) {
 		diag_err(&ctx->diags, NULL, 0, "size \"%s\": give a size above "
 		    "0 such as 256G, 256g, 1T or a number of bytes",
-		    argv[optind + 1]);
+		    argv[2]);
 		return (EXIT_FAIL);
 	}
 	if (big > 0 || o->size > max) {
@@ -156,15 +157,14 @@ dc_args(struct ptvm_ctx *ctx, int argc, char **argv, struct dc_opts *o)
 		diag_err(&ctx->diags, NULL, 0, "size \"%s\" is larger than a "
 		    "ZFS volume can be: at most %s (16E less one %s volume "
 		    "block): a volume size is a 64-bit number of bytes and a "
-		    "multiple of the block size", argv[optind + 1], buf, vbs);
+		    "multiple of the block size", argv[2], buf, vbs);
 		return (EXIT_FAIL);
 	}
 	if (o->size % o->vbs != 0) {
 		up = (o->size / o->vbs + 1) * o->vbs;
 		zfs_size_exact(up, buf, sizeof(buf));
 		diag_add(&ctx->diags, DIAG_NOTE, NULL, 0, "size %s rounded up "
-		    "to %s, a multiple of the volume block size", argv[optind +
-		    1], buf);
+		    "to %s, a multiple of the volume block size", argv[2], buf);
 		o->size = up;
 	}
 	return (EXIT_OK);
@@ -450,7 +450,7 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 
 	if ((rv = dc_args(ctx, argc, argv, &o)) != EXIT_OK)
 		return (rv);
-	vm = argv[optind];
+	vm = argv[1];
 	if (o.dataset != NULL && zfs_dataset_check(o.dataset, why,
 	    sizeof(why)) != 0) {
 		diag_err(&ctx->diags, NULL, 0, "--dataset \"%s\": %s",
@@ -513,25 +513,26 @@ cdrom_iso_ok(struct ptvm_ctx *ctx, const char *iso)
 static int
 cdrom_args(struct ptvm_ctx *ctx, int argc, char **argv, const char **iso)
 {
-	static const struct option lo[] = {
-		{ "eject", no_argument, NULL, 'e' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'e', 0, "eject", false, NULL },
+		OPTDEF_END
 	};
-	char why[160];
+	struct opts o;
+	char **ops, why[160];
 	bool eject;
 	int ch;
 
 	eject = false;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch != 'e')
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		eject = true;
 	}
-	if (argc - optind != (eject ? 1 : 2))
+	if (opt_operands(&o, &ops) != (eject ? 1 : 2))	/* argv[1] on */
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "a VM and an "
 		    "ISO image, or a VM and --eject"));
-	*iso = eject ? NULL : argv[optind + 1];
+	*iso = eject ? NULL : argv[2];
 	if (*iso != NULL && vmedit_path_check(*iso, why, sizeof(why)) != 0) {
 		diag_err(&ctx->diags, NULL, 0, "\"%s\": %s", *iso, why);
 		return (EXIT_FAIL);
@@ -553,7 +554,7 @@ cmd_cdrom(struct ptvm_ctx *ctx, int argc, char **argv)
 	vm_load_init(&ld);
 	vmedit_init(&e);
 	rv = EXIT_FAIL;
-	if (vm_load(ctx, argv[optind], &ld) != 0 ||
+	if (vm_load(ctx, argv[1], &ld) != 0 ||
 	    (iso != NULL && cdrom_iso_ok(ctx, iso) != 0) ||
 	    (r = vmedit_cdrom(ld.buf, ld.len, ld.path, iso, &e,
 	    &ctx->diags)) < 0)
@@ -563,7 +564,7 @@ cmd_cdrom(struct ptvm_ctx *ctx, int argc, char **argv)
 	else if (r == 1)
 		printf("%s: the cdrom is %s already\n", ld.vm.name, iso);
 	else if (vm_recompile(ctx, &ld, e.out.s, e.out.len) != 0 ||
-	    vm_write(ctx, argv[optind], &ld, e.out.s, e.out.len) != 0)
+	    vm_write(ctx, argv[1], &ld, e.out.s, e.out.len) != 0)
 		goto out;
 	else {
 		print_changes(ld.path, &e);

@@ -4,7 +4,6 @@
 #include "compat.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -302,11 +301,13 @@ setup_runtime(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
 int
 cmd_host_setup(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "persistent", no_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'n', 'n', "dry-run", false, NULL },
+		{ 'p', 0, "persistent", false, NULL },
+		OPTDEF_END
 	};
 	struct bind_env env;
+	struct opts o;
 	struct host *h;
 	char ents[3 * 64][16];
 	size_t n;
@@ -314,7 +315,8 @@ cmd_host_setup(struct ptvm_ctx *ctx, int argc, char **argv)
 	int ch, rv;
 
 	dry = persistent = false;
-	while ((ch = getopt_long(argc, argv, "n", longopts, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		switch (ch) {
 		case 'n':
 			dry = true;
@@ -326,11 +328,12 @@ cmd_host_setup(struct ptvm_ctx *ctx, int argc, char **argv)
 			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
+	argc = opt_operands(&o, &argv);
 	if (ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
 	rv = EXIT_FAIL;
 	if (bind_env_read(ctx, h, &env) == 0 && setup_ents(ctx, &env,
-	    argc - optind, argv + optind, ents, nitems(ents), &n) == 0)
+	    argc, argv, ents, nitems(ents), &n) == 0)
 		rv = persistent ? setup_persistent(ctx, h, &env, ents, n, dry) :
 		    setup_runtime(ctx, h, &env, ents, n, dry);
 	bind_env_free(&env);
@@ -381,16 +384,18 @@ capture_pci(struct ptvm_ctx *ctx, struct host *h, const char *dir)
 int
 cmd_host_capture(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option noopts[] = { { NULL, 0, NULL, 0 } };
+	static const struct optdef noopts[] = { OPTDEF_END };
 	const char *dir;
 	struct host *h;
+	struct opts o;
 
-	if (getopt_long(argc, argv, "", noopts, NULL) != -1)
+	opt_init(&o, ctx->cmdname, argc, argv, noopts);
+	if (opt_next(&o) != OPT_END)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
-	if (argc - optind != 1)
+	if (opt_operands(&o, &argv) != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd,
 		    "one directory expected"));
-	dir = argv[optind];
+	dir = argv[0];
 	if (ctx->hostdir != NULL) {
 		diag_err(&ctx->diags, NULL, 0, "host capture reads the live "
 		    "host; it cannot be used with -H");

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <libutil.h>
 #include <poll.h>
 #include <signal.h>
@@ -161,9 +160,9 @@ start_dirty(const struct life_paths *p, const struct vm *vm, bool force)
 		fprintf(stderr, "ptvm: %s: a GPU left in this state (the AMD "
 		    "\"reset bug\") usually fails or hangs the next VM until "
 		    "the host reboots.  Reboot the host, or start with "
-		    "--force to try anyway.\n", vm->name);
+		    "--ignore-dirty to try anyway.\n", vm->name);
 	else if (any)
-		fprintf(stderr, "ptvm: %s: --force: starting with dirty "
+		fprintf(stderr, "ptvm: %s: --ignore-dirty: starting with dirty "
 		    "devices\n", vm->name);
 	return (any && !force);
 }
@@ -881,15 +880,19 @@ out:
 int
 cmd_start(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'F', 'F', "foreground", false, NULL },
+		{ 'f', 0, "ignore-dirty", false, NULL },
+		{ 'f', 0, "force", false, "--ignore-dirty" },
+		OPTDEF_END
 	};
+	struct opts o;
 	bool fg, force;
 	int ch;
 
 	fg = force = false;
-	while ((ch = getopt_long(argc, argv, "F", lo, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		switch (ch) {
 		case 'F':
 			fg = true;
@@ -901,8 +904,7 @@ cmd_start(struct ptvm_ctx *ctx, int argc, char **argv)
 			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc = opt_operands(&o, &argv);
 	if (argc != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM"));
 	return (start_vm(ctx, argv[0], fg, force));
@@ -972,7 +974,7 @@ stop_line(const char *name, const char *line, size_t len, int64_t *deadline,
 		return (0);
 	case CTL_GAVEUP:
 		fprintf(stderr, "ptvm: %s: still running; stopped waiting "
-		    "(ptvm stop --force %s kills it and marks its devices "
+		    "(ptvm stop --kill %s kills it and marks its devices "
 		    "dirty)\n", name, name);
 		*rv = EXIT_FAIL;
 		return (1);
@@ -1048,7 +1050,7 @@ stop_unsupervised(struct ptvm_ctx *ctx, struct host *h,
 		fprintf(stderr, "ptvm: %s: bhyve %d runs without a supervisor "
 		    "and its guest has not enabled ACPI, so SIGTERM would end "
 		    "bhyve at once (pm.c, freebsd.md#B4); not stopping it: try "
-		    "again later, or stop --force kills it\n", name, st->pid);
+		    "again later, or stop --kill kills it\n", name, st->pid);
 		return (EXIT_FAIL);
 	}
 	if (pr->acpi != 0) {
@@ -1225,24 +1227,29 @@ static int
 stop_opts(struct ptvm_ctx *ctx, int argc, char **argv, int *timeout,
     bool *force, int *within, int *argi)
 {
-	static const struct option lo[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "within", required_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 't', 't', "timeout", true, NULL },
+		{ 'w', 0, "within", true, NULL },
+		{ 'f', 0, "kill", false, NULL },
+		{ 'f', 0, "force", false, "--kill" },
+		OPTDEF_END
 	};
+	struct opts o;
+	char **ops;
 	long long v;
 	int ch;
 
 	*timeout = *within = 0;
 	*force = false;
-	while ((ch = getopt_long(argc, argv, "t:", lo, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		switch (ch) {
 		case 't':
 		case 'w':
-			if (util_strtonum(optarg, 1, 86400, &v) != 0) {
+			if (util_strtonum(o.arg, 1, 86400, &v) != 0) {
 				(void)out_usage_error(ctx->cmdname, ctx->cmd,
 				    "%s: %s: seconds from 1 to 86400",
-				    ch == 't' ? "-t" : "--within", optarg);
+				    o.spelled, o.arg);
 				return (-1);
 			}
 			*(ch == 't' ? timeout : within) = (int)v;
@@ -1255,8 +1262,8 @@ stop_opts(struct ptvm_ctx *ctx, int argc, char **argv, int *timeout,
 			return (-1);
 		}
 	}
-	*argi = optind;
-	if (argc - optind != 1) {
+	*argi = 1;	/* opt_operands: argv[1] on */
+	if (opt_operands(&o, &ops) != 1) {
 		(void)out_usage_error(ctx->cmdname, ctx->cmd, "one VM");
 		return (-1);
 	}
@@ -1725,22 +1732,25 @@ status_all(struct ptvm_ctx *ctx, struct host *h, bool json, bool table)
 	return (EXIT_OK);
 }
 
+/* --json; returns the operand count (from argv[1] on), or -1. */
 static int
-status_opts(int argc, char **argv, bool *json)
+status_opts(struct ptvm_ctx *ctx, int argc, char **argv, bool *json)
 {
-	static const struct option lo[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'j', 0, "json", false, NULL },
+		OPTDEF_END
 	};
+	struct opts o;
 	int ch;
 
 	*json = false;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch != 'j')
 			return (-1);
 		*json = true;
 	}
-	return (0);
+	return (opt_operands(&o, &argv));
 }
 
 int
@@ -1751,21 +1761,22 @@ cmd_status(struct ptvm_ctx *ctx, int argc, char **argv)
 	struct json j;
 	struct host *h;
 	bool json;
+	int n;
 
-	if (status_opts(argc, argv, &json) != 0 || argc - optind > 1)
+	if ((n = status_opts(ctx, argc, argv, &json)) < 0 || n > 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 	if (ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
-	if (argc - optind == 0)
+	if (n == 0)
 		return (status_all(ctx, h, json, false));
-	if (!vm_name_ok(argv[optind])) {
-		fprintf(stderr, "ptvm: %s: not a VM name\n", argv[optind]);
+	if (!vm_name_ok(argv[1])) {
+		fprintf(stderr, "ptvm: %s: not a VM name\n", argv[1]);
 		return (EXIT_USAGE);
 	}
-	vmstate_read(ctx, h, argv[optind], &vs);
+	vmstate_read(ctx, h, argv[1], &vs);
 	if (!vs.have_vm && !vs.have_st) {
 		fprintf(stderr, "ptvm: %s: no such VM (no VM file, never "
-		    "started)\n", argv[optind]);
+		    "started)\n", argv[1]);
 		vmstate_free(&vs);
 		return (EXIT_FAIL);
 	}
@@ -1787,7 +1798,7 @@ cmd_list(struct ptvm_ctx *ctx, int argc, char **argv)
 	struct host *h;
 	bool json;
 
-	if (status_opts(argc, argv, &json) != 0 || argc != optind)
+	if (status_opts(ctx, argc, argv, &json) != 0)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 	if (ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
@@ -1800,21 +1811,23 @@ cmd_list(struct ptvm_ctx *ctx, int argc, char **argv)
 int
 cmd_console(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option noopts[] = { { NULL, 0, NULL, 0 } };
+	static const struct optdef noopts[] = { OPTDEF_END };
 	struct host_proc pr;
+	struct opts o;
 	struct vm_load ld;
 	struct host *h;
 	char dev[64], *av[4];
 	int e;
 
-	if (getopt_long(argc, argv, "", noopts, NULL) != -1)
+	opt_init(&o, ctx->cmdname, argc, argv, noopts);
+	if (opt_next(&o) != OPT_END)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
-	if (argc - optind != 1)
+	if (opt_operands(&o, &argv) != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM"));
 	if (ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
 	vm_load_init(&ld);
-	if (vm_load(ctx, argv[optind], &ld) != 0) {
+	if (vm_load(ctx, argv[0], &ld) != 0) {
 		vm_load_free(&ld);
 		(void)out_diags(ctx);	/* the file's errors, then fail */
 		return (EXIT_FAIL);
@@ -1858,16 +1871,22 @@ cmd_host_restore(struct ptvm_ctx *ctx, int argc, char **argv)
 	struct host *h;
 	char **names;
 	size_t n, i, k;
+	static const struct optdef defs[] = {
+		{ 'u', 'u', "unbind", false, NULL },
+		OPTDEF_END
+	};
+	struct opts o;
 	bool unbind, any;
 	int ch, spid, failed, r, undone;
 
 	unbind = false;
-	while ((ch = getopt(argc, argv, "u")) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch != 'u')
 			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		unbind = true;
 	}
-	if (argc != optind)
+	if (opt_operands(&o, &argv) != 0)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 	if (ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -536,10 +535,10 @@ rom_for(struct ptvm_ctx *ctx, const char *file, const char *sel,
 	return (0);
 }
 
-static const struct option rom_inspect_opts[] = {
-	{ "for", required_argument, NULL, 'F' },
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 },
+static const struct optdef rom_inspect_opts[] = {
+	{ 'F', 0, "for", true, NULL },
+	{ 'j', 0, "json", false, NULL },
+	OPTDEF_END
 };
 
 int
@@ -551,23 +550,24 @@ cmd_rom_inspect(struct ptvm_ctx *ctx, int argc, char **argv)
 	const char *sel, *file;
 	uint8_t *buf;
 	size_t len;
+	struct opts o;
 	bool json, tpu;
 	int ch, rc;
 
 	sel = NULL;
 	json = false;
-	while ((ch = getopt_long(argc, argv, "+", rom_inspect_opts,
-	    NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, rom_inspect_opts);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch == 'F')
-			sel = optarg;
+			sel = o.arg;
 		else if (ch == 'j')
 			json = true;
 		else
-			return (rom_usage(ctx, "unknown option%s", ""));
+			return (rom_usage(ctx, NULL, NULL));
 	}
-	if (argc - optind != 1)
+	if (opt_operands(&o, &argv) != 1)
 		return (rom_usage(ctx, "one file expected%s", ""));
-	file = argv[optind];
+	file = argv[0];
 	if (rom_read_file(ctx, file, &buf, &len) != 0)
 		return (EXIT_FAIL);
 	(void)rom_parse(buf, len, file, &ri, &ctx->diags);
@@ -587,19 +587,33 @@ cmd_rom_inspect(struct ptvm_ctx *ctx, int argc, char **argv)
 	return (rc);
 }
 
-/* -f only; returns the index of the first operand or -1. */
+/*
+ * -f only.  Returns the index of the first operand, with *argcp set to
+ * the index past the last (the operands are argv[1] on), or -1 after
+ * saying what was wrong and the usage.
+ */
 static int
-rom_opt_force(int argc, char **argv, bool *force)
+rom_opt_force(struct ptvm_ctx *ctx, int *argcp, char **argv, bool *force)
 {
+	static const struct optdef defs[] = {
+		{ 'f', 'f', "overwrite", false, NULL },
+		OPTDEF_END
+	};
+	struct opts o;
+	char **ops;
 	int ch;
 
 	*force = false;
-	while ((ch = getopt(argc, argv, "+f")) != -1) {
-		if (ch != 'f')
+	opt_init(&o, ctx->cmdname, *argcp, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
+		if (ch != 'f') {
+			(void)rom_usage(ctx, NULL, NULL);
 			return (-1);
+		}
 		*force = true;
 	}
-	return (optind);
+	*argcp = 1 + opt_operands(&o, &ops);
+	return (1);
 }
 
 static bool
@@ -636,7 +650,9 @@ cmd_rom_trim(struct ptvm_ctx *ctx, int argc, char **argv)
 	bool force;
 	int i;
 
-	if ((i = rom_opt_force(argc, argv, &force)) < 0 || argc - i != 2)
+	if ((i = rom_opt_force(ctx, &argc, argv, &force)) < 0)
+		return (EXIT_USAGE);
+	if (argc - i != 2)
 		return (rom_usage(ctx, "input and output files expected%s",
 		    ""));
 	if (rom_same_file(argv[i], argv[i + 1]))
@@ -719,7 +735,9 @@ cmd_rom_extract(struct ptvm_ctx *ctx, int argc, char **argv)
 	bool force;
 	int i, rc;
 
-	if ((i = rom_opt_force(argc, argv, &force)) < 0 || argc - i != 2)
+	if ((i = rom_opt_force(ctx, &argc, argv, &force)) < 0)
+		return (EXIT_USAGE);
+	if (argc - i != 2)
 		return (rom_usage(ctx, "a VFCT table file and a "
 		    "directory expected%s", ""));
 	if (rom_read_file(ctx, argv[i], &buf, &len) != 0)
@@ -796,7 +814,9 @@ cmd_rom_dump(struct ptvm_ctx *ctx, int argc, char **argv)
 	bool force;
 	int i, e;
 
-	if ((i = rom_opt_force(argc, argv, &force)) < 0 || argc - i != 2)
+	if ((i = rom_opt_force(ctx, &argc, argv, &force)) < 0)
+		return (EXIT_USAGE);
+	if (argc - i != 2)
 		return (rom_usage(ctx, "a selector and an output file "
 		    "expected%s", ""));
 	if (ctx_pci(ctx, &l) != 0 || ctx_host(ctx, &h) != 0) {

@@ -11,7 +11,6 @@
 #include "compat.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,22 +109,27 @@ snap_list(struct ptvm_ctx *ctx, const struct vm_disks *dl,
 }
 
 static int
-snap_args(struct ptvm_ctx *ctx, int argc, char **argv, bool *live)
+snap_args(struct ptvm_ctx *ctx, int argc, char **argv, bool *live,
+    int *nops)
 {
-	static const struct option lo[] = {
-		{ "live", no_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'l', 0, "live", false, NULL },
+		OPTDEF_END
 	};
+	struct opts o;
+	char **ops;
 	int ch;
 
 	*live = false;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	*nops = 0;
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch != 'l')
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		*live = true;
 	}
-	if (argc - optind < 1 || argc - optind > 2)
+	/* The operands are argv[1] on: the VM, maybe a name. */
+	if ((*nops = opt_operands(&o, &ops)) < 1 || *nops > 2)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "a VM and "
 		    "maybe a snapshot name expected"));
 	return (EXIT_OK);
@@ -312,20 +316,20 @@ cmd_snapshot(struct ptvm_ctx *ctx, int argc, char **argv)
 	struct vm_load ld;
 	struct vm_disks dl;
 	bool live;
-	int rv, run;
+	int rv, run, nops;
 
-	if ((rv = snap_args(ctx, argc, argv, &live)) != EXIT_OK)
+	if ((rv = snap_args(ctx, argc, argv, &live, &nops)) != EXIT_OK)
 		return (rv);
-	if (argc - optind == 2 && zfs_snapname_check(argv[optind + 1], why,
+	if (nops == 2 && zfs_snapname_check(argv[2], why,
 	    sizeof(why)) != 0) {
 		diag_err(&ctx->diags, NULL, 0, "snapshot name \"%s\": %s",
-		    argv[optind + 1], why);
+		    argv[2], why);
 		return (EXIT_FAIL);
 	}
 	vm_load_init(&ld);
 	zfs_snap_init(&sl);
 	rv = EXIT_FAIL;
-	if (snap_load(ctx, argv[optind], &ld, &dl, true) != 0)
+	if (snap_load(ctx, argv[1], &ld, &dl, true) != 0)
 		goto out;
 	run = vm_running(ctx, ld.vm.name, why, sizeof(why));
 	if (run != 0 && !live) {
@@ -337,8 +341,8 @@ cmd_snapshot(struct ptvm_ctx *ctx, int argc, char **argv)
 	}
 	if (snap_list(ctx, &dl, &sl) < 0)
 		goto out;
-	if (argc - optind == 2)
-		(void)strlcpy(name, argv[optind + 1], sizeof(name));
+	if (nops == 2)
+		(void)strlcpy(name, argv[2], sizeof(name));
 	else
 		snap_default_name(&sl, &dl, name, sizeof(name));
 	if (snap_name_free(ctx, ld.vm.name, &dl, &sl, name) != 0 ||
@@ -449,11 +453,12 @@ snapshots_print(const struct vm_load *ld, const struct vm_disks *dl,
 int
 cmd_snapshots(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'J', 0, "json", false, NULL },
+		OPTDEF_END
 	};
 	struct zfs_vmsnap_list vl;
+	struct opts o;
 	struct zfs_snap_list sl;
 	struct vm_load ld;
 	struct vm_disks dl;
@@ -461,20 +466,20 @@ cmd_snapshots(struct ptvm_ctx *ctx, int argc, char **argv)
 	int ch, rv, r;
 
 	json = false;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch != 'J')
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		json = true;
 	}
-	if (argc - optind != 1)
+	if (opt_operands(&o, &argv) != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM "
 		    "expected"));
 	vm_load_init(&ld);
 	zfs_snap_init(&sl);
 	memset(&vl, 0, sizeof(vl));
 	rv = EXIT_FAIL;
-	if (snap_load(ctx, argv[optind], &ld, &dl, false) != 0)
+	if (snap_load(ctx, argv[0], &ld, &dl, false) != 0)
 		goto out;
 	r = dl.nzvol > 0 ? snap_list(ctx, &dl, &sl) : 0;
 	if (r < 0)
@@ -628,14 +633,18 @@ rb_confirm(const char *vm, const char *name, const struct vm_disks *dl,
 static int
 rb_args(struct ptvm_ctx *ctx, int argc, char **argv, bool *newer, bool *yes)
 {
-	static const struct option lo[] = {
-		{ "destroy-newer", no_argument, NULL, 'D' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'D', 0, "destroy-newer", false, NULL },
+		{ 'y', 'y', "yes", false, NULL },
+		OPTDEF_END
 	};
+	struct opts o;
+	char **ops;
 	int ch;
 
 	*newer = *yes = false;
-	while ((ch = getopt_long(argc, argv, "y", lo, NULL)) != -1)
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END)
 		switch (ch) {
 		case 'D':
 			*newer = true;
@@ -644,10 +653,9 @@ rb_args(struct ptvm_ctx *ctx, int argc, char **argv, bool *newer, bool *yes)
 			*yes = true;
 			break;
 		default:
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
-	if (argc - optind != 2)
+	if (opt_operands(&o, &ops) != 2)	/* argv[1], argv[2] */
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "a VM and a "
 		    "snapshot name expected"));
 	return (EXIT_OK);
@@ -743,7 +751,7 @@ cmd_rollback(struct ptvm_ctx *ctx, int argc, char **argv)
 
 	if ((rv = rb_args(ctx, argc, argv, &newer, &yes)) != EXIT_OK)
 		return (rv);
-	name = argv[optind + 1];
+	name = argv[2];
 	if (zfs_snapname_check(name, why, sizeof(why)) != 0) {
 		diag_err(&ctx->diags, NULL, 0, "snapshot name \"%s\": %s", name,
 		    why);
@@ -754,7 +762,7 @@ cmd_rollback(struct ptvm_ctx *ctx, int argc, char **argv)
 	vm_load_init(&ld);
 	zfs_snap_init(&sl);
 	rv = EXIT_FAIL;
-	if (snap_load(ctx, argv[optind], &ld, &dl, true) != 0 ||
+	if (snap_load(ctx, argv[1], &ld, &dl, true) != 0 ||
 	    (r = snap_list(ctx, &dl, &sl)) < 0)
 		goto out;
 	if (r == 1) {

@@ -63,7 +63,7 @@ out_usage_error(const char *name, const struct cmd *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	/* No message: getopt(3) has said what was wrong. */
+	/* No message: opt_next has said what was wrong. */
 	if (fmt != NULL) {
 		fprintf(stderr, "ptvm: %s: ", name);
 		va_start(ap, fmt);
@@ -74,16 +74,4 @@ out_usage_error(const char *name, const struct cmd *c, const char *fmt, ...)
 	if (c != NULL)
 		fprintf(stderr, "usage: ptvm %s %s\n", name, c->synopsis);
 	return (EXIT_USAGE);
-}
-
-void
-opt_reset(void)
-{
-
-#if defined(__FreeBSD__) || defined(__APPLE__)
-	optreset = 1;
-	optind = 1;
-#else
-	optind = 0;	/* glibc: also reinitialises its state */
-#endif
 }

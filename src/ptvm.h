@@ -8,6 +8,7 @@
 #include "compat.h"
 #include "diag.h"
 #include "host.h"
+#include "opt.h"
 #include "strbuf.h"
 
 #define PTVM_VERSION	"0.1.0"
@@ -42,8 +43,6 @@ void	out_json(struct strbuf *);
 void	out_usage(const char *, const struct cmd *);
 int	out_usage_error(const char *, const struct cmd *, const char *, ...)
 	    __printflike(3, 4);
-/* getopt(3) reset between the global and the command's options. */
-void	opt_reset(void);
 
 /* One handler per command; a file per family. */
 int	cmd_devices(struct ptvm_ctx *, int, char **);
