@@ -69,7 +69,7 @@ disk_owner(struct ptvm_ctx *ctx, const char *self, const char *path,
 
 	memset(o, 0, sizeof(*o));
 	o->path = path;
-	(void)vm_foreach_other(ctx, self, owner_scan, o);
+	(void)vm_foreach_other(&ctx->eng, self, owner_scan, o);
 }
 
 /* Names in zfs list -H -o name output: does it hold name? */
@@ -178,7 +178,7 @@ dc_pools(struct ptvm_ctx *ctx, char **out)
 	    "-d", "0", NULL };
 	size_t len;
 
-	return (zfs_query(ctx, av, out, &len));
+	return (zfs_query(&ctx->eng, av, out, &len));
 }
 
 /* The pool: --dataset's, the VM's zvols', or the only one. */
@@ -340,7 +340,7 @@ dc_zfs_create(struct ptvm_ctx *ctx, const struct dc_opts *o, const char *ds,
 	av[n++] = vbsopt;
 	av[n++] = ds;
 	av[n] = NULL;
-	return (zfs_change(ctx, av, ran));
+	return (zfs_change(&ctx->eng, av, ran));
 }
 
 static void
@@ -365,7 +365,7 @@ running_note(struct ptvm_ctx *ctx, const char *name, const char *what)
 	char why[512];
 	int run;
 
-	if ((run = vm_running(ctx, name, why, sizeof(why))) != 0)
+	if ((run = vm_running(&ctx->eng, name, why, sizeof(why))) != 0)
 		printf("%s %s (%s): %s takes effect at its next start\n",
 		    name, run > 0 ? "is running" : "may be running", why, what);
 }
@@ -395,7 +395,7 @@ dc_choose(struct ptvm_ctx *ctx, const struct dc_opts *o,
 		goto out;
 	av[8] = pool;
 	if (pools != NULL && listed(pools, pool) &&
-	    zfs_query(ctx, av, &names, &len) != 0)
+	    zfs_query(&ctx->eng, av, &names, &len) != 0)
 		goto out;
 	if (o->dataset != NULL)
 		(void)strlcpy(ds, o->dataset, dslen);
@@ -460,13 +460,13 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 	vm_load_init(&ld);
 	vmedit_init(&e);
 	rv = EXIT_FAIL;
-	if (vm_load(ctx, vm, &ld) != 0 || dc_choose(ctx, &o, &ld, ds,
+	if (vm_load(&ctx->eng, vm, &ld) != 0 || dc_choose(ctx, &o, &ld, ds,
 	    sizeof(ds), parent, sizeof(parent), &known) != 0)
 		goto out;
 	(void)snprintf(path, sizeof(path), "%s%s", ZFS_ZVOL_DIR, ds);
 	/* The new VM file must be right before anything is created. */
 	if (vmedit_disk_add(ld.buf, ld.len, ld.path, path, &e,
-	    &ctx->diags) != 0 || vm_recompile(ctx, &ld, e.out.s,
+	    &ctx->diags) != 0 || vm_recompile(&ctx->eng, &ld, e.out.s,
 	    e.out.len) != 0)
 		goto out;
 	if (dc_zfs_create(ctx, &o, ds, parent[0] != '\0', &ran) != 0) {
@@ -474,7 +474,7 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	dc_report(&o, ds, parent, known, ran);
-	if (vm_write(ctx, vm, &ld, e.out.s, e.out.len) != 0) {
+	if (vm_write(&ctx->eng, vm, &ld, e.out.s, e.out.len) != 0) {
 		diag_err(&ctx->diags, ld.path, 0, "%s was created but is not "
 		    "in the VM file: add disk=%s yourself", ds, path);
 		goto out;
@@ -553,7 +553,7 @@ cmd_cdrom(struct ptvm_ctx *ctx, int argc, char **argv)
 	vm_load_init(&ld);
 	vmedit_init(&e);
 	rv = EXIT_FAIL;
-	if (vm_load(ctx, argv[optind], &ld) != 0 ||
+	if (vm_load(&ctx->eng, argv[optind], &ld) != 0 ||
 	    (iso != NULL && cdrom_iso_ok(ctx, iso) != 0) ||
 	    (r = vmedit_cdrom(ld.buf, ld.len, ld.path, iso, &e,
 	    &ctx->diags)) < 0)
@@ -562,8 +562,8 @@ cmd_cdrom(struct ptvm_ctx *ctx, int argc, char **argv)
 		printf("%s has no cdrom: nothing to eject\n", ld.vm.name);
 	else if (r == 1)
 		printf("%s: the cdrom is %s already\n", ld.vm.name, iso);
-	else if (vm_recompile(ctx, &ld, e.out.s, e.out.len) != 0 ||
-	    vm_write(ctx, argv[optind], &ld, e.out.s, e.out.len) != 0)
+	else if (vm_recompile(&ctx->eng, &ld, e.out.s, e.out.len) != 0 ||
+	    vm_write(&ctx->eng, argv[optind], &ld, e.out.s, e.out.len) != 0)
 		goto out;
 	else {
 		print_changes(ld.path, &e);

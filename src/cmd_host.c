@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bind.h"
+#include "ptvm.h"
 #include "loaderconf.h"
 #include "util.h"
 
@@ -39,7 +40,7 @@ setup_ents(struct ptvm_ctx *ctx, struct bind_env *env, int argc,
 				    ents[(*n)++], 16);
 		return (0);
 	}
-	if (bind_resolve(ctx, env, argc, argv, &idx, &ni) != 0) {
+	if (bind_resolve(&ctx->eng, env, argc, argv, &idx, &ni) != 0) {
 		free(idx);
 		return (-1);
 	}
@@ -329,7 +330,7 @@ cmd_host_setup(struct ptvm_ctx *ctx, int argc, char **argv)
 	if (ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
 	rv = EXIT_FAIL;
-	if (bind_env_read(ctx, h, &env) == 0 && setup_ents(ctx, &env,
+	if (bind_env_read(&ctx->eng, h, &env) == 0 && setup_ents(ctx, &env,
 	    argc - optind, argv + optind, ents, nitems(ents), &n) == 0)
 		rv = persistent ? setup_persistent(ctx, h, &env, ents, n, dry) :
 		    setup_runtime(ctx, h, &env, ents, n, dry);
@@ -391,7 +392,7 @@ cmd_host_capture(struct ptvm_ctx *ctx, int argc, char **argv)
 		return (out_usage_error(ctx->cmdname, ctx->cmd,
 		    "one directory expected"));
 	dir = argv[optind];
-	if (ctx->hostdir != NULL) {
+	if (ctx->eng.hostdir != NULL) {
 		diag_err(&ctx->diags, NULL, 0, "host capture reads the live "
 		    "host; it cannot be used with -H");
 		return (EXIT_FAIL);
@@ -402,4 +403,31 @@ cmd_host_capture(struct ptvm_ctx *ctx, int argc, char **argv)
 		return (EXIT_FAIL);
 	printf("captured this host in %s\n", dir);
 	return (EXIT_OK);
+}
+
+/*
+ * host restore: what crashed supervisors left behind (engine/restore.c).
+ */
+int
+cmd_host_restore(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	bool unbind, any;
+	int ch, failed;
+
+	unbind = false;
+	while ((ch = getopt(argc, argv, "u")) != -1) {
+		if (ch != 'u')
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+		unbind = true;
+	}
+	if (argc != optind)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+	if ((failed = eng_host_restore(&ctx->eng, unbind, &any, out_report,
+	    ctx)) < 0)
+		return (EXIT_FAIL);
+	(void)out_diags(ctx);
+	if (!any)
+		printf("nothing to restore\n");
+	(void)out_diags(ctx);
+	return (failed > 0 ? EXIT_FAIL : EXIT_OK);
 }

@@ -51,7 +51,7 @@ snap_load(struct ptvm_ctx *ctx, const char *arg, struct vm_load *ld,
 	size_t i;
 	int bad;
 
-	if (vm_load(ctx, arg, ld) != 0)
+	if (vm_load(&ctx->eng, arg, ld) != 0)
 		return (-1);
 	disk_list(&ld->vm, dl);
 	if (dl->n == 0) {
@@ -100,7 +100,7 @@ snap_list(struct ptvm_ctx *ctx, const struct vm_disks *dl,
 	for (i = 0; i < dl->nzvol; i++)
 		av[n++] = dl->ds[i];
 	av[n] = NULL;
-	if (zfs_query(ctx, av, &out, &len) != 0)
+	if (zfs_query(&ctx->eng, av, &out, &len) != 0)
 		return (-1);
 	if (out == NULL)
 		return (1);
@@ -218,7 +218,7 @@ snap_pool(struct ptvm_ctx *ctx, const struct vm_disks *dl, size_t first,
 		if (same_pool(dl->ds[i], dl->ds[first]))
 			av[n++] = full[i];
 	av[n] = NULL;
-	return (zfs_change(ctx, av, ran));
+	return (zfs_change(&ctx->eng, av, ran));
 }
 
 /* The first zvol of the pool of zvol k. */
@@ -248,7 +248,7 @@ snap_undo_pools(struct ptvm_ctx *ctx, const struct vm_disks *dl, size_t upto,
 		av[1] = "destroy";
 		av[2] = full[i];
 		av[3] = NULL;
-		if (zfs_change(ctx, av, &ran) == 0)
+		if (zfs_change(&ctx->eng, av, &ran) == 0)
 			diag_note(&ctx->diags, NULL, 0, "destroyed %s again: the "
 			    "snapshot of the VM's other pool failed", full[i]);
 	}
@@ -327,7 +327,7 @@ cmd_snapshot(struct ptvm_ctx *ctx, int argc, char **argv)
 	rv = EXIT_FAIL;
 	if (snap_load(ctx, argv[optind], &ld, &dl, true) != 0)
 		goto out;
-	run = vm_running(ctx, ld.vm.name, why, sizeof(why));
+	run = vm_running(&ctx->eng, ld.vm.name, why, sizeof(why));
 	if (run != 0 && !live) {
 		diag_err(&ctx->diags, NULL, 0, "%s %s (%s): a snapshot now "
 		    "would only be crash-consistent; stop it first, or give "
@@ -572,7 +572,7 @@ rb_written(struct ptvm_ctx *ctx, const struct vm_disks *dl, const char *name,
 	for (i = 0; i < dl->nzvol; i++)
 		av[n++] = dl->ds[i];
 	av[n] = NULL;
-	if (zfs_query(ctx, av, &out, &len) != 0 || out == NULL)
+	if (zfs_query(&ctx->eng, av, &out, &len) != 0 || out == NULL)
 		return;		/* said so, or unknown */
 	for (i = 0; i < dl->nzvol; i++)
 		(void)zfs_get_num(out, len, dl->ds[i], &rb->written[i]);
@@ -662,7 +662,7 @@ rb_refuse(struct ptvm_ctx *ctx, const char *vm, const char *name,
 	size_t k;
 	int run;
 
-	if ((run = vm_running(ctx, vm, why, sizeof(why))) != 0) {
+	if ((run = vm_running(&ctx->eng, vm, why, sizeof(why))) != 0) {
 		diag_err(&ctx->diags, NULL, 0, "%s %s (%s): a rollback under a "
 		    "running guest destroys its disk; stop it first", vm,
 		    run > 0 ? "is running" : "may be running", why);
@@ -706,7 +706,7 @@ rb_run(struct ptvm_ctx *ctx, const char *vm, const char *name,
 		}
 		av[n++] = snap;
 		av[n] = NULL;
-		if (zfs_change(ctx, av, ran) == 0)
+		if (zfs_change(&ctx->eng, av, ran) == 0)
 			continue;
 		if (i > 0) {
 			struct strbuf sb;

@@ -309,7 +309,7 @@ cmd_show(struct ptvm_ctx *ctx, int argc, char **argv)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM "
 		    "expected"));
 	vm_load_init(&ld);
-	if (vm_load(ctx, argv[optind], &ld) != 0) {
+	if (vm_load(&ctx->eng, argv[optind], &ld) != 0) {
 		vm_load_free(&ld);
 		return (EXIT_FAIL);
 	}
@@ -499,10 +499,10 @@ cmd_create(struct ptvm_ctx *ctx, int argc, char **argv)
 	if (strchr(argv[optind], '/') != NULL)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "give a name; "
 		    "-c DIR chooses the directory"));
-	if (vm_path(ctx, argv[optind], path, sizeof(path), name,
+	if (vm_path(&ctx->eng, argv[optind], path, sizeof(path), name,
 	    sizeof(name)) != 0 || ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
-	e = ctx->confdir != NULL ? sys_stat(path, false, &st) :
+	e = ctx->eng.confdir != NULL ? sys_stat(path, false, &st) :
 	    h->ops->file_stat(h, path, &st);
 	if (e == 0 && !force) {
 		diag_err(&ctx->diags, path, 0, "exists; ptvm create -f "
@@ -514,7 +514,7 @@ cmd_create(struct ptvm_ctx *ctx, int argc, char **argv)
 		sb_free(&sb);
 		return (EXIT_FAIL);
 	}
-	if (ctx->confdir != NULL)
+	if (ctx->eng.confdir != NULL)
 		e = sys_write_atomic(path, sb_str(&sb), sb.len, 0644);
 	else
 		e = h->ops->file_write(h, path, sb_str(&sb), sb.len, 0644);

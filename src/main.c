@@ -232,13 +232,14 @@ main(int argc, char **argv)
 
 	memset(&ctx, 0, sizeof(ctx));
 	diags_init(&ctx.diags);
+	ctx.eng.diags = &ctx.diags;
 	while ((ch = getopt(argc, argv, "+c:H:hV")) != -1) {
 		switch (ch) {
 		case 'c':
-			ctx.confdir = optarg;
+			ctx.eng.confdir = optarg;
 			break;
 		case 'H':
-			ctx.hostdir = optarg;
+			ctx.eng.hostdir = optarg;
 			break;
 		case 'V':
 			printf("ptvm %s\n", PTVM_VERSION);
@@ -259,7 +260,7 @@ main(int argc, char **argv)
 	}
 	rv = dispatch(&ctx, cmds, "", argc, argv);
 	(void)out_diags(&ctx);
-	host_close(ctx.host);
+	host_close(ctx.eng.host);
 	diags_free(&ctx.diags);
 	return (rv);
 }

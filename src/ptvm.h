@@ -7,16 +7,15 @@
 
 #include "compat.h"
 #include "diag.h"
+#include "engine.h"
 #include "host.h"
 #include "strbuf.h"
 
 #define PTVM_VERSION	"0.1.0"
 
 struct ptvm_ctx {
-	const char	*hostdir;	/* -H DIR, or NULL for the live host */
-	struct host	*host;		/* opened on first use */
+	struct eng	 eng;		/* -H, -c, the host; diags below */
 	struct diags	 diags;		/* printed by the front end */
-	const char	*confdir;	/* -c DIR: VM files, or NULL */
 	const struct cmd *cmd;		/* the command running, set by main */
 	char		 cmdname[32];	/* its full name ("rom inspect") */
 };
@@ -38,6 +37,7 @@ int	ctx_topo(struct ptvm_ctx *, struct topo *);
 
 /* output.c */
 int	out_diags(struct ptvm_ctx *);
+void	out_report(void *, const char *, enum diag_level, const char *);
 void	out_json(struct strbuf *);
 void	out_usage(const char *, const struct cmd *);
 int	out_usage_error(const char *, const struct cmd *, const char *, ...)
@@ -68,6 +68,10 @@ int	cmd_status(struct ptvm_ctx *, int, char **);
 int	cmd_list(struct ptvm_ctx *, int, char **);
 int	cmd_console(struct ptvm_ctx *, int, char **);
 int	cmd_host_restore(struct ptvm_ctx *, int, char **);
+/* cmd_stop.c: the options of stop and restart; a stop, said. */
+int	stop_opts(struct ptvm_ctx *, int, char **, int *, bool *, int *,
+	    int *);
+int	stop_vm(struct ptvm_ctx *, const char *, int, bool, int);
 int	cmd_pci_show(struct ptvm_ctx *, int, char **);
 int	cmd_pci_save(struct ptvm_ctx *, int, char **);
 int	cmd_pci_diff(struct ptvm_ctx *, int, char **);
@@ -80,10 +84,5 @@ int	cmd_cdrom(struct ptvm_ctx *, int, char **);
 int	cmd_snapshot(struct ptvm_ctx *, int, char **);
 int	cmd_snapshots(struct ptvm_ctx *, int, char **);
 int	cmd_rollback(struct ptvm_ctx *, int, char **);
-
-/* Exit statuses (ptvm.8 EXIT STATUS). */
-#define EXIT_OK		0
-#define EXIT_FAIL	1
-#define EXIT_USAGE	2
 
 #endif /* PTVM_PTVM_H */

@@ -24,7 +24,7 @@
 #include <limits.h>
 
 #include "bhyvelog.h"
-#include "ptvm.h"
+#include "eng.h"
 #include "sup.h"
 #include "undo.h"
 #include "vmload.h"
@@ -90,7 +90,7 @@ int	undo_forget(const struct life_paths *, const char *, enum undo_kind,
  * A sysctl another live VM still relies on is handed over to that VM's
  * journal instead.  Returns the number of entries that failed.
  */
-int	undo_restore(struct ptvm_ctx *, struct host *, const char *, bool,
+int	undo_restore(struct eng *, struct host *, const char *, bool,
 	    life_log_fn *, void *);
 
 /*
@@ -213,18 +213,21 @@ void	life_out_orphan(const struct life_paths *, bool, life_log_fn *,
  * is -1 when the journal was not touched, else what undo_restore()
  * returned: the caller must not undo it again (its errors said once).
  */
-int	life_recover(struct ptvm_ctx *, struct host *, const char *, int *,
+int	life_recover(struct eng *, struct host *, const char *, int *,
 	    life_log_fn *, void *);
 
 /* The supervisor (supervise.c). */
 struct supervise_opts {
-	bool		 foreground;	/* -F: log to stderr too */
+	bool		 foreground;	/* -F */
+	/* Each line the supervisor logs, as it logs it, or NULL (-F). */
+	eng_report_fn	*report;
+	void		*arg;
 	bool		 force;		/* --force: restart with dirty devices */
 	int		 ready_fd;	/* tell "running"/"ended" here, or -1 */
 };
 
 /* Runs the VM until it ends; returns the supervisor's exit status. */
-int	supervise(struct ptvm_ctx *, struct host *, struct vm_load *,
+int	supervise(struct eng *, struct host *, struct vm_load *,
 	    const struct life_paths *, const struct supervise_opts *);
 
 /* The ms clocks. */

@@ -64,7 +64,7 @@ struct sv_client {
 };
 
 struct sv {
-	struct ptvm_ctx	*ctx;
+	struct eng	*eng;
 	struct host	*h;
 	struct vm_load	*ld;
 	const struct life_paths *p;
@@ -208,10 +208,8 @@ sv_say(struct sv *s, enum diag_level lvl, const char *msg)
 	struct ctl_msg m;
 
 	sv_write_log(s, "ptvm", msg);
-	if (s->o->foreground)
-		fprintf(stderr, "ptvm: %s: %s%s\n", s->name,
-		    lvl == DIAG_ERROR ? "error: " : lvl == DIAG_WARN ?
-		    "warning: " : "", msg);
+	if (s->o->report != NULL)
+		s->o->report(s->o->arg, s->name, lvl, msg);
 	/* One line on the wire (ctl_set_text makes it one). */
 	ctl_init(&m, CTL_LOG);
 	m.level = lvl;
@@ -617,7 +615,7 @@ sv_actions(struct sv *s, const struct sup_actions *acts)
 			sv_dirty(s, a->msg);
 			break;
 		case SUP_A_RESTORE:
-			if (undo_restore(s->ctx, s->h, s->name,
+			if (undo_restore(s->eng, s->h, s->name,
 			    s->ld->vm.life.unbind_on_stop, sv_logfn, s) != 0)
 				sv_sayf(s, DIAG_WARN, "some host changes are "
 				    "still in effect: ptvm host restore");
@@ -891,7 +889,7 @@ sv_argv(struct sv *s)
 }
 
 int
-supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
+supervise(struct eng *eng, struct host *h, struct vm_load *ld,
     const struct life_paths *p, const struct supervise_opts *o)
 {
 	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
@@ -902,13 +900,14 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 	struct sup_event ev;
 	struct sv s;
 	unsigned char sb[16];
+	char msg[PATH_MAX + 128];
 	int64_t now, next, t;
 	size_t i, np;
 	ssize_t n;
 	int sp[2], timeout;
 
 	memset(&s, 0, sizeof(s));
-	s.ctx = ctx;
+	s.eng = eng;
 	s.h = h;
 	s.ld = ld;
 	s.p = p;
@@ -922,9 +921,11 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 	for (i = 0; i < SV_CLIENTS; i++)
 		s.cl[i].fd = -1;
 	sv_argv(&s);
-	if (sv_open_log(&s) != 0 && o->foreground)
-		fprintf(stderr, "ptvm: %s: cannot open %s: %s\n", s.name,
-		    p->log, sys_strerror(errno));
+	if (sv_open_log(&s) != 0 && o->report != NULL) {
+		(void)snprintf(msg, sizeof(msg), "cannot open %s: %s", p->log,
+		    sys_strerror(errno));
+		o->report(o->arg, s.name, DIAG_ERROR, msg);
+	}
 
 	sup_conf_default(&conf, &ld->vm.life);
 	conf.acpi_observable = true;

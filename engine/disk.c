@@ -12,7 +12,7 @@
 #include "disk.h"
 #include "hostop.h"
 #include "life.h"
-#include "ptvm.h"
+#include "eng.h"
 #include "sup.h"
 #include "vmload.h"
 
@@ -40,7 +40,7 @@ disk_list(const struct vm *vm, struct vm_disks *dl)
 }
 
 int
-vm_running(struct ptvm_ctx *ctx, const char *name, char *why, size_t wl)
+vm_running(struct eng *eng, const char *name, char *why, size_t wl)
 {
 	struct host_vm_list vl;
 	struct life_paths p;
@@ -49,7 +49,7 @@ vm_running(struct ptvm_ctx *ctx, const char *name, char *why, size_t wl)
 	size_t i;
 	int e, rc;
 
-	if (ctx_host(ctx, &h) != 0) {
+	if (eng_host(eng, &h) != 0) {
 		(void)snprintf(why, wl, "the host cannot be read");
 		return (-1);
 	}
@@ -101,7 +101,7 @@ argv_fmt(const char *const *argv, char *buf, size_t len)
 }
 
 int
-zfs_change(struct ptvm_ctx *ctx, const char *const *argv, bool *ran)
+zfs_change(struct eng *eng, const char *const *argv, bool *ran)
 {
 	struct host_proc pr;
 	struct host *h;
@@ -109,17 +109,17 @@ zfs_change(struct ptvm_ctx *ctx, const char *const *argv, bool *ran)
 	int e;
 
 	*ran = false;
-	if (ctx_host(ctx, &h) != 0)
+	if (eng_host(eng, &h) != 0)
 		return (-1);
 	if ((e = h->ops->run(h, __DECONST(char *const *, argv), &pr)) != 0) {
-		diag_err(&ctx->diags, NULL, 0, "%s%s", host_proc_str(
+		diag_err(eng->diags, NULL, 0, "%s%s", host_proc_str(
 		    __DECONST(char *const *, argv), e, &pr, cmd, sizeof(cmd)),
 		    e == ENOENT ? " (is ZFS installed?)" : "");
 		return (-1);
 	}
 	*ran = pr.ran;
 	if (pr.ran && pr.status != 0) {
-		diag_err(&ctx->diags, NULL, 0, "%s%s", host_proc_str(
+		diag_err(eng->diags, NULL, 0, "%s%s", host_proc_str(
 		    __DECONST(char *const *, argv), 0, &pr, cmd, sizeof(cmd)),
 		    pr.signal == 0 ? " (zfs said why above)" : "");
 		return (-1);
@@ -128,7 +128,7 @@ zfs_change(struct ptvm_ctx *ctx, const char *const *argv, bool *ran)
 }
 
 int
-zfs_query(struct ptvm_ctx *ctx, const char *const *argv, char **out,
+zfs_query(struct eng *eng, const char *const *argv, char **out,
     size_t *len)
 {
 	struct host_proc pr;
@@ -138,18 +138,18 @@ zfs_query(struct ptvm_ctx *ctx, const char *const *argv, char **out,
 
 	*out = NULL;
 	*len = 0;
-	if (ctx_host(ctx, &h) != 0)
+	if (eng_host(eng, &h) != 0)
 		return (-1);
 	e = h->ops->run_output(h, __DECONST(char *const *, argv), &pr, out,
 	    len);
 	if (e != 0) {
-		diag_err(&ctx->diags, NULL, 0, "%s%s", host_proc_str(
+		diag_err(eng->diags, NULL, 0, "%s%s", host_proc_str(
 		    __DECONST(char *const *, argv), e, &pr, cmd, sizeof(cmd)),
 		    e == ENOENT ? " (is ZFS installed?)" : "");
 		return (-1);
 	}
 	if (pr.ran && pr.status != 0) {
-		diag_err(&ctx->diags, NULL, 0, "%s%s", host_proc_str(
+		diag_err(eng->diags, NULL, 0, "%s%s", host_proc_str(
 		    __DECONST(char *const *, argv), 0, &pr, cmd, sizeof(cmd)),
 		    pr.signal == 0 ? " (zfs said why above)" : "");
 		free(*out);
@@ -160,14 +160,14 @@ zfs_query(struct ptvm_ctx *ctx, const char *const *argv, char **out,
 }
 
 static bool
-vm_local(struct ptvm_ctx *ctx, const char *arg)
+vm_local(struct eng *eng, const char *arg)
 {
 
-	return (strchr(arg, '/') != NULL || ctx->confdir != NULL);
+	return (strchr(arg, '/') != NULL || eng->confdir != NULL);
 }
 
 int
-vm_foreach_other(struct ptvm_ctx *ctx, const char *self,
+vm_foreach_other(struct eng *eng, const char *self,
     void (*fn)(void *, const char *, const struct vmconf *), void *arg)
 {
 	char **names, *buf, path[1024], vm[VM_NAMEMAX + 1];
@@ -179,10 +179,10 @@ vm_foreach_other(struct ptvm_ctx *ctx, const char *self,
 	int e;
 
 	h = NULL;
-	dir = ctx->confdir != NULL ? ctx->confdir : PTVM_CONFDIR;
-	if (ctx->confdir != NULL)
+	dir = eng->confdir != NULL ? eng->confdir : PTVM_CONFDIR;
+	if (eng->confdir != NULL)
 		e = sys_dir_list(dir, &names, &n);
-	else if (ctx_host(ctx, &h) != 0)
+	else if (eng_host(eng, &h) != 0)
 		return (-1);
 	else
 		e = h->ops->dir_list(h, dir, &names, &n);
@@ -212,7 +212,7 @@ vm_foreach_other(struct ptvm_ctx *ctx, const char *self,
 }
 
 int
-vm_recompile(struct ptvm_ctx *ctx, const struct vm_load *ld,
+vm_recompile(struct eng *eng, const struct vm_load *ld,
     const char *buf, size_t len)
 {
 	struct vmconf c;
@@ -231,9 +231,9 @@ vm_recompile(struct ptvm_ctx *ctx, const struct vm_load *ld,
 		rc = vm_compile(&c, &ld->env, &vm, &dd);
 	STAILQ_FOREACH(x, &dd.head, entry)
 		if (x->level == DIAG_ERROR)
-			diag_err(&ctx->diags, x->file, x->line, "%s", x->msg);
+			diag_err(eng->diags, x->file, x->line, "%s", x->msg);
 	if (rc != 0)
-		diag_err(&ctx->diags, ld->path, 0, "the VM file would not "
+		diag_err(eng->diags, ld->path, 0, "the VM file would not "
 		    "compile after this change; nothing was changed");
 	vm_free(&vm);
 	diags_free(&dd);
@@ -241,7 +241,7 @@ vm_recompile(struct ptvm_ctx *ctx, const struct vm_load *ld,
 }
 
 int
-vm_write(struct ptvm_ctx *ctx, const char *arg, const struct vm_load *ld,
+vm_write(struct eng *eng, const char *arg, const struct vm_load *ld,
     const char *data, size_t len)
 {
 	struct host_stat st;
@@ -251,19 +251,19 @@ vm_write(struct ptvm_ctx *ctx, const char *arg, const struct vm_load *ld,
 	int e, mode;
 
 	h = NULL;
-	if (!vm_local(ctx, arg) && ctx_host(ctx, &h) != 0)
+	if (!vm_local(eng, arg) && eng_host(eng, &h) != 0)
 		return (-1);
 	e = h == NULL ? sys_read_file(ld->path, VM_MAXFILE, &now, &nlen) :
 	    h->ops->file_read(h, ld->path, &now, &nlen);
 	if (e != 0) {
-		diag_err(&ctx->diags, ld->path, 0, "cannot read it again: %s",
+		diag_err(eng->diags, ld->path, 0, "cannot read it again: %s",
 		    sys_strerror(e));
 		return (-1);
 	}
 	e = nlen != ld->len || memcmp(now, ld->buf, nlen) != 0;
 	free(now);
 	if (e) {
-		diag_err(&ctx->diags, ld->path, 0, "the file changed while "
+		diag_err(eng->diags, ld->path, 0, "the file changed while "
 		    "ptvm was editing it; nothing was written: run the command "
 		    "again");
 		return (-1);
@@ -280,7 +280,7 @@ vm_write(struct ptvm_ctx *ctx, const char *arg, const struct vm_load *ld,
 		e = sys_write_atomic(real, data, len, mode);
 	}
 	if (e != 0) {
-		diag_err(&ctx->diags, ld->path, 0, "cannot write: %s; the file "
+		diag_err(eng->diags, ld->path, 0, "cannot write: %s; the file "
 		    "is as it was", sys_strerror(e));
 		return (-1);
 	}

@@ -472,7 +472,7 @@ bind_say(void *arg, const char *line)
 }
 
 static int
-undo_bind(struct ptvm_ctx *ctx, struct host *h, const char *sel,
+undo_bind(struct eng *eng, struct host *h, const char *sel,
     life_log_fn *fn, void *arg)
 {
 	struct logadapt la = { fn, arg };
@@ -487,10 +487,10 @@ undo_bind(struct ptvm_ctx *ctx, struct host *h, const char *sel,
 	bind_plan_init(&p);
 	devs = NULL;
 	rv = -1;
-	if (bind_env_read(ctx, h, &env) == 0 &&
-	    bind_resolve(ctx, &env, 1, av, &devs, &ndevs) == 0 &&
-	    unbind_plan_make(&env.st, devs, ndevs, &p, &ctx->diags) == 0)
-		rv = p.ndevs == 0 ? 0 : unbind_execute(ctx, h, &env, &p,
+	if (bind_env_read(eng, h, &env) == 0 &&
+	    bind_resolve(eng, &env, 1, av, &devs, &ndevs) == 0 &&
+	    unbind_plan_make(&env.st, devs, ndevs, &p, eng->diags) == 0)
+		rv = p.ndevs == 0 ? 0 : unbind_execute(eng, h, &env, &p,
 		    bind_say, &la) == EXIT_OK ? 0 : -1;
 	free(devs);
 	bind_plan_free(&p);
@@ -502,7 +502,7 @@ static int	undo_give_cpus(struct host *, const char *, life_log_fn *,
 		    void *);
 
 static int
-undo_one(struct ptvm_ctx *ctx, struct host *h, const char *vm,
+undo_one(struct eng *eng, struct host *h, const char *vm,
     const struct undo_entry *en, bool unbind, life_log_fn *fn, void *arg)
 {
 	struct host_proc pr;
@@ -556,7 +556,7 @@ undo_one(struct ptvm_ctx *ctx, struct host *h, const char *vm,
 	case UNDO_BIND:
 		if (strcmp(en->w[1], "keep") == 0 && !unbind)
 			return (0);
-		if (undo_bind(ctx, h, en->w[0], fn, arg) != 0) {
+		if (undo_bind(eng, h, en->w[0], fn, arg) != 0) {
 			say(fn, arg, DIAG_WARN, "%s could not be given back to "
 			    "its driver (ptvm unbind %s)", en->w[0], en->w[0]);
 			return (-1);
@@ -569,7 +569,7 @@ undo_one(struct ptvm_ctx *ctx, struct host *h, const char *vm,
 }
 
 int
-undo_restore(struct ptvm_ctx *ctx, struct host *h, const char *vm,
+undo_restore(struct eng *eng, struct host *h, const char *vm,
     bool unbind, life_log_fn *fn, void *arg)
 {
 	struct life_paths p;
@@ -595,7 +595,7 @@ undo_restore(struct ptvm_ctx *ctx, struct host *h, const char *vm,
 	diags_free(&d);
 	failed = 0;
 	for (i = l.n; i-- > 0;) {
-		if (undo_one(ctx, h, vm, &l.e[i], unbind, fn, arg) != 0) {
+		if (undo_one(eng, h, vm, &l.e[i], unbind, fn, arg) != 0) {
 			failed++;
 			continue;
 		}
@@ -1207,7 +1207,7 @@ life_destroy(struct host *h, const char *name)
 }
 
 int
-life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
+life_recover(struct eng *eng, struct host *h, const char *name,
     int *undone, life_log_fn *fn, void *arg)
 {
 	struct life_paths p;
@@ -1266,7 +1266,7 @@ life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
 				    st.ndev, st.ndev == 1 ? "" : "s");
 			break;
 		case SUP_A_RESTORE:
-			r = undo_restore(ctx, h, name, false, fn, arg);
+			r = undo_restore(eng, h, name, false, fn, arg);
 			if (undone != NULL)
 				*undone = r;
 			break;
