@@ -30,7 +30,7 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/pcicfg_restore.c lib/pcicfg_json.c lib/zfs.c lib/vmedit.c \
 		lib/hostuse.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
-HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
+HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c host/hostsys.c \
 		$(HOST_LIVE_SRCS)
 # The lifecycle engine: bind with rollback, start, stop, status, host
 # restore, disks, the supervisor.  Never prints; OS calls only through
@@ -67,7 +67,8 @@ ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/pin_test tests/cli/rom_test tests/cli/vm_test \
 		tests/cli/fakebhyve_test tests/cli/life_test tests/cli/rcd_test \
 		tests/cli/pci_test tests/cli/disk_test tests/cli/fakezfs_test \
-		tests/cli/guide_test tests/cli/hostuse_test
+		tests/cli/guide_test tests/cli/hostuse_test \
+		tests/cli/boundary_test
 
 FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_hostop fuzz/fuzz_pciids \
@@ -103,7 +104,7 @@ $(LIB_OBJS) $(HOST_OBJS) $(ENGINE_OBJS) $(CMD_OBJS): lib/compat.h \
 		lib/sup.h lib/bhyvelog.h lib/undo.h engine/life.h lib/pcicfg.h \
 		lib/zfs.h lib/vmedit.h engine/disk.h lib/ctlmsg.h \
 		lib/bindrec.h lib/capfile.h lib/bhyveproc.h engine/eng.h \
-		engine/engine.h
+		engine/engine.h host/sysutil.h host/hostsys.h
 
 # atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
 # (tests/cli/X from X.sh, with the interpreter and paths set), built with
@@ -164,6 +165,7 @@ FREEBSD_CC?=	../shared/tools/freebsd-cc
 freebsd-check:
 	$(FREEBSD_CC) -std=gnu11 $(WARNS) -Ilib -Ihost -Iengine -Isrc -o ptvm.freebsd \
 	    $(LIB_SRCS) host/host.c host/host_capture.c host/sysutil.c \
+	    host/hostsys.c \
 	    host/host_freebsd.c $(ENGINE_SRCS) $(CMD_SRCS) -ldevctl -lutil \
 	    -lbsdxml
 

@@ -104,7 +104,7 @@ bind_env_read(struct eng *eng, struct host *h, struct bind_env *env)
 		env->st.amdvi_sysctl = -1;
 	env->st.console_unit = eng_console_unit(eng);
 	if ((rp = records_path(h)) != NULL) {
-		(void)sys_read_file(rp, 1 << 20, &env->records,
+		(void)h->ops->st_read(h, rp, 1 << 20, &env->records,
 		    &env->records_len);
 		free(rp);
 	}
@@ -437,8 +437,8 @@ records_update(struct eng *eng, struct host *h, struct bind_env *env,
 			    "it was bound", r.driver, sel);
 	}
 	if ((path = records_path(h)) == NULL || sb.oom ||
-	    (e = sys_mkdir_p(h->rundir, 0755)) != 0 ||
-	    (e = sys_write_atomic(path, sb_str(&sb), sb.len, 0644)) != 0)
+	    (e = h->ops->st_mkdir(h, h->rundir, 0755)) != 0 ||
+	    (e = h->ops->st_write(h, path, sb_str(&sb), sb.len, 0644, 0)) != 0)
 		diag_warn(eng->diags, path, 0, "cannot record the bindings; "
 		    "unbind will still work, less precisely");
 	free(path);

@@ -181,7 +181,7 @@ vm_foreach_other(struct eng *eng, const char *self,
 	h = NULL;
 	dir = eng->confdir != NULL ? eng->confdir : PTVM_CONFDIR;
 	if (eng->confdir != NULL)
-		e = sys_dir_list(dir, &names, &n);
+		e = host_local()->ops->lf_list(host_local(), dir, &names, &n);
 	else if (eng_host(eng, &h) != 0)
 		return (-1);
 	else
@@ -196,8 +196,9 @@ vm_foreach_other(struct eng *eng, const char *self,
 		    snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >=
 		    (int)sizeof(path))
 			continue;
-		e = h == NULL ? sys_read_file(path, VM_MAXFILE, &buf, &len) :
-		    h->ops->file_read(h, path, &buf, &len);
+		e = h == NULL ? host_local()->ops->lf_read(host_local(), path,
+		    VM_MAXFILE, &buf, &len) : h->ops->file_read(h, path, &buf,
+		    &len);
 		if (e != 0)
 			continue;
 		diags_init(&dd);
@@ -253,8 +254,9 @@ vm_write(struct eng *eng, const char *arg, const struct vm_load *ld,
 	h = NULL;
 	if (!vm_local(eng, arg) && eng_host(eng, &h) != 0)
 		return (-1);
-	e = h == NULL ? sys_read_file(ld->path, VM_MAXFILE, &now, &nlen) :
-	    h->ops->file_read(h, ld->path, &now, &nlen);
+	e = h == NULL ? host_local()->ops->lf_read(host_local(), ld->path,
+	    VM_MAXFILE, &now, &nlen) : h->ops->file_read(h, ld->path, &now,
+	    &nlen);
 	if (e != 0) {
 		diag_err(eng->diags, ld->path, 0, "cannot read it again: %s",
 		    sys_strerror(e));
@@ -272,12 +274,15 @@ vm_write(struct eng *eng, const char *arg, const struct vm_load *ld,
 		mode = h->ops->file_stat(h, ld->path, &st) == 0 ? st.mode :
 		    0644;
 		e = h->ops->file_write(h, ld->path, data, len, mode);
-	} else if (realpath(ld->path, real) == NULL)
-		e = errno;
+	} else if ((e = host_local()->ops->lf_realpath(host_local(), ld->path,
+	    real, sizeof(real))) != 0)
+		;
 	else {
 		/* A symbolic link stays one: the file it names is replaced. */
-		mode = sys_stat(real, false, &st) == 0 ? st.mode : 0644;
-		e = sys_write_atomic(real, data, len, mode);
+		mode = host_local()->ops->lf_stat(host_local(), real, false,
+		    &st) == 0 ? st.mode : 0644;
+		e = host_local()->ops->lf_write(host_local(), real, data, len,
+		    mode, 0);
 	}
 	if (e != 0) {
 		diag_err(eng->diags, ld->path, 0, "cannot write: %s; the file "

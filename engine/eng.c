@@ -38,23 +38,24 @@ pciids_load(struct eng *eng, size_t *len)
 		"/usr/share/misc/pci.ids",
 		"/usr/share/hwdata/pci.ids",
 	};
+	struct host *h = host_local();
 	char *buf, *p;
 	size_t i;
 
 	buf = NULL;
 	if (eng->hostdir != NULL && asprintf(&p, "%s/pci.ids",
 	    eng->hostdir) >= 0) {
-		if (sys_read_file(p, 32 << 20, &buf, len) != 0)
+		if (h->ops->lf_read(h, p, 32 << 20, &buf, len) != 0)
 			buf = NULL;
 		free(p);
 		if (buf != NULL)
 			return (buf);
 	}
 	if (getenv("PTVM_PCIIDS") != NULL)
-		return (sys_read_file(getenv("PTVM_PCIIDS"), 32 << 20, &buf,
-		    len) == 0 ? buf : NULL);
+		return (h->ops->lf_read(h, getenv("PTVM_PCIIDS"), 32 << 20,
+		    &buf, len) == 0 ? buf : NULL);
 	for (i = 0; i < nitems(sys); i++)
-		if (sys_read_file(sys[i], 32 << 20, &buf, len) == 0)
+		if (h->ops->lf_read(h, sys[i], 32 << 20, &buf, len) == 0)
 			return (buf);
 	return (NULL);
 }

@@ -30,6 +30,7 @@
 #include "vmload.h"
 
 struct life_paths {
+	struct host	*h;		/* whose run and log directories */
 	char		 pid[PATH_MAX];
 	char		 status[PATH_MAX];
 	char		 sock[PATH_MAX];
@@ -69,7 +70,7 @@ int	life_status_write(const struct life_paths *,
 
 /* life.lock: held around read-modify-write of shared runtime files. */
 int	life_lock(const struct life_paths *);
-void	life_unlock(int);
+void	life_unlock(struct host *, int);
 
 /* The dirty marks (an empty list when there are none). */
 int	dirty_read(const struct life_paths *, struct sup_dirty_list *,
@@ -148,6 +149,7 @@ int	life_destroy(struct host *, const char *);
  * reader killed in between repeats a few lines, never loses one).
  */
 struct life_out {
+	struct host	*h;		/* that reads them */
 	int		 fd;		/* NAME.out; -1: none */
 	int		 posfd;		/* NAME.out.pos; -1: none */
 	int64_t		 off;		/* read up to here */
@@ -230,10 +232,10 @@ struct supervise_opts {
 int	supervise(struct eng *, struct host *, struct vm_load *,
 	    const struct life_paths *, const struct supervise_opts *);
 
-/* The ms clocks. */
-int64_t	life_mono_ms(void);
-int64_t	life_wall_ms(void);
+/* The host's ms clocks (its now and wall ops). */
+int64_t	life_mono_ms(struct host *);
+int64_t	life_wall_ms(struct host *);
 /* Local offset from UTC in minutes, for log stamps. */
-int	life_tzoff(void);
+int	life_tzoff(struct host *);
 
 #endif /* PTVM_LIFE_H */

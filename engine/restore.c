@@ -36,6 +36,7 @@ eng_host_restore(struct eng *eng, bool unbind, bool *anyp, eng_report_fn *fn,
 {
 	struct life_paths p;
 	struct host *h;
+	struct host_stat hs;
 	struct rrun r;
 	char **names, line[256];
 	size_t n, i, k;
@@ -45,7 +46,7 @@ eng_host_restore(struct eng *eng, bool unbind, bool *anyp, eng_report_fn *fn,
 	*anyp = false;
 	if (eng_host(eng, &h) != 0)
 		return (-1);
-	if (sys_dir_list(h->rundir, &names, &n) != 0)
+	if (h->ops->st_list(h, h->rundir, &names, &n) != 0)
 		return (0);
 	r.eng = eng;
 	r.fn = fn;
@@ -84,7 +85,7 @@ eng_host_restore(struct eng *eng, bool unbind, bool *anyp, eng_report_fn *fn,
 		/* Once: recovering may have undone it (or said why not). */
 		if (undone >= 0)
 			failed += undone;
-		else if (access(p.undo, F_OK) == 0) {
+		else if (h->ops->st_stat(h, p.undo, &hs) == 0) {
 			any = true;
 			failed += undo_restore(eng, h, names[i], unbind,
 			    life_say, &r);

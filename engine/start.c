@@ -554,8 +554,8 @@ write_conf(const struct vm_load *ld, const struct life_paths *p)
 	sb_printf(&sb, "# bhyve configuration of VM %s, written by ptvm "
 	    "start from\n# %s (bhyve_config(5))\n", ld->vm.name, ld->path);
 	bcfg_write(&ld->vm.cfg, &sb);
-	e = sb.oom ? ENOMEM : sys_write_atomic(p->conf, sb_str(&sb), sb.len,
-	    0600);
+	e = sb.oom ? ENOMEM : p->h->ops->st_write(p->h, p->conf, sb_str(&sb),
+	    sb.len, 0600, 0);
 	sb_free(&sb);
 	return (e);
 }
@@ -565,7 +565,8 @@ write_conf(const struct vm_load *ld, const struct life_paths *p)
  * perhaps followed by "error MESSAGE" (lib/ctlmsg.h).
  */
 static int
-start_wait(struct srun *r, int fd, const struct life_paths *p)
+start_wait(struct srun *r, struct host *h, int fd,
+    const struct life_paths *p)
 {
 	struct ctl_msg m, em;
 	char buf[2 * CTL_LINEMAX], *end;
@@ -575,7 +576,7 @@ start_wait(struct srun *r, int fd, const struct life_paths *p)
 
 	n = 0;
 	while (n < sizeof(buf) - 1 &&
-	    (k = read(fd, buf + n, sizeof(buf) - 1 - n)) != 0) {
+	    (k = h->ops->fd_read(h, fd, buf + n, sizeof(buf) - 1 - n)) != 0) {
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
@@ -583,7 +584,7 @@ start_wait(struct srun *r, int fd, const struct life_paths *p)
 		}
 		n += (size_t)k;
 	}
-	close(fd);
+	(void)h->ops->fd_close(h, fd);
 	buf[n] = '\0';
 	err = false;
 	end = memchr(buf, '\n', n);
@@ -614,42 +615,40 @@ start_wait(struct srun *r, int fd, const struct life_paths *p)
 	return (EXIT_FAIL);
 }
 
+/* The daemon: the supervisor, its pidfile written by it (its pid). */
+struct daemon_arg {
+	struct srun	*r;
+	struct host	*h;
+	struct vm_load	*ld;
+	const struct life_paths *p;
+	void		*pfh;
+	bool		 force;
+};
+
+static int
+daemon_main(void *arg, int wfd)
+{
+	struct daemon_arg *a = arg;
+	struct supervise_opts o = { .foreground = false, .force = a->force };
+	int rv;
+
+	(void)a->h->ops->pid_write(a->h, a->pfh);
+	o.ready_fd = wfd;
+	rv = supervise(a->r->eng, a->h, a->ld, a->p, &o);
+	a->h->ops->pid_close(a->h, a->pfh, true);
+	return (rv);
+}
+
 static int
 daemonize(struct srun *r, struct host *h, struct vm_load *ld,
-    const struct life_paths *p, struct pidfh *pfh, bool force)
+    const struct life_paths *p, void *pfh, bool force)
 {
-	struct supervise_opts o = { .foreground = false, .force = force };
-	int fds[2], fd, rv;
-	pid_t pid;
+	struct daemon_arg a = { r, h, ld, p, pfh, force };
+	int fd;
 
-	if (pipe(fds) != 0)
+	if (h->ops->daemonize(h, daemon_main, &a, &fd) != 0)
 		return (EXIT_FAIL);
-	fflush(stdout);
-	fflush(stderr);
-	if ((pid = fork()) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return (EXIT_FAIL);
-	}
-	if (pid > 0) {
-		close(fds[1]);
-		return (start_wait(r, fds[0], p));
-	}
-	close(fds[0]);
-	(void)fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-	(void)setsid();
-	(void)pidfile_write(pfh);
-	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
-		(void)dup2(fd, STDIN_FILENO);
-		(void)dup2(fd, STDOUT_FILENO);
-		(void)dup2(fd, STDERR_FILENO);
-		if (fd > STDERR_FILENO)
-			close(fd);
-	}
-	o.ready_fd = fds[1];
-	rv = supervise(r->eng, h, ld, p, &o);
-	(void)pidfile_remove(pfh);
-	_exit(rv);
+	return (start_wait(r, h, fd, p));
 }
 
 /*
@@ -707,7 +706,7 @@ start_claim(struct srun *r, const struct vm_load *ld,
 	strlcpy(st.name, ld->vm.name, sizeof(st.name));
 	st.state = SUP_STARTING;
 	st.pid = 0;
-	st.supervisor = (int)getpid();
+	st.supervisor = p->h->ops->proc_self(p->h);
 	st.ran = false;
 	st.ndev = 0;
 	for (i = 0; i < ld->vm.ndev && st.ndev < SUP_STATUS_MAXDEV; i++)
@@ -728,7 +727,7 @@ start_unclaim(const struct life_paths *p, const struct sup_status *prev,
 	if (had_prev)
 		(void)life_status_write(p, prev);
 	else
-		(void)unlink(p->status);
+		(void)p->h->ops->st_remove(p->h, p->status);
 }
 
 int
@@ -739,10 +738,10 @@ eng_start(struct eng *eng, const char *arg, const struct eng_start_opts *so)
 	struct sup_status prev;
 	struct life_paths p;
 	struct vm_load ld;
-	struct pidfh *pfh;
+	void *pfh;
 	struct host *h;
 	struct srun r;
-	pid_t other;
+	int other;
 	bool claimed, had_prev;
 	int rv, e, hl;
 
@@ -761,23 +760,21 @@ eng_start(struct eng *eng, const char *arg, const struct eng_start_opts *so)
 		goto out;
 	r.name = ld.vm.name;
 	if ((e = life_paths(h, ld.vm.name, &p)) != 0 ||
-	    (e = sys_mkdir_p(h->rundir, 0755)) != 0) {
+	    (e = h->ops->st_mkdir(h, h->rundir, 0755)) != 0) {
 		diag_err(eng->diags, h->rundir, 0, "%s", sys_strerror(e));
 		goto out;
 	}
 	(void)life_recover(eng, h, ld.vm.name, NULL, life_say, &r);
 	other = 0;
-	if ((pfh = pidfile_open(p.pid, 0600, &other)) == NULL) {
-		if (errno == EEXIST)
+	/* bhyve does not inherit the lock: it would outlive us with it. */
+	if ((e = h->ops->pid_open(h, p.pid, 0600, &pfh, &other)) != 0) {
+		if (e == EEXIST)
 			say(&r, DIAG_ERROR, "already running (supervisor pid "
-			    "%d); ptvm status %s", (int)other, ld.vm.name);
+			    "%d); ptvm status %s", other, ld.vm.name);
 		else
-			diag_err(eng->diags, p.pid, 0, "%s",
-			    sys_strerror(errno));
+			diag_err(eng->diags, p.pid, 0, "%s", sys_strerror(e));
 		goto out;
 	}
-	/* bhyve must not inherit the lock: it would outlive us with it. */
-	(void)fcntl(pidfile_fileno(pfh), F_SETFD, FD_CLOEXEC);
 	start_pending(&r, h, &ld, &p);
 	/* One start at a time decides and claims (life_host_lock). */
 	if ((hl = life_host_lock(h)) < 0) {
@@ -791,7 +788,7 @@ eng_start(struct eng *eng, const char *arg, const struct eng_start_opts *so)
 	    start_claim(&r, &ld, &p, &prev, &had_prev) != 0)
 		goto fail;
 	claimed = true;
-	life_unlock(hl);
+	life_unlock(h, hl);
 	hl = -1;
 	if (start_bind(&r, h, &ld, &p) != 0 ||
 	    start_consmute(&r, h, &ld, &p) != 0 ||
@@ -806,11 +803,11 @@ eng_start(struct eng *eng, const char *arg, const struct eng_start_opts *so)
 	claimed = false;		/* the supervisor's status from now on */
 	if (!so->foreground) {
 		rv = daemonize(&r, h, &ld, &p, pfh, so->force);
-		(void)pidfile_close(pfh);
+		h->ops->pid_close(h, pfh, false);
 		pfh = NULL;
 		goto out;
 	}
-	(void)pidfile_write(pfh);
+	(void)h->ops->pid_write(h, pfh);
 	rv = supervise(eng, h, &ld, &p, &o);
 	goto fail;
 undo:
@@ -818,9 +815,9 @@ undo:
 fail:
 	if (claimed)
 		start_unclaim(&p, &prev, had_prev);
-	life_unlock(hl);
+	life_unlock(h, hl);
 	if (pfh != NULL)
-		(void)pidfile_remove(pfh);
+		h->ops->pid_close(h, pfh, true);
 	pfh = NULL;
 out:
 	vm_load_free(&ld);

@@ -44,7 +44,7 @@ eng_evidence_diff(struct host *h, const char *vm, const struct pci_sel *sel)
 	for (k = 0; k < 2 && !bad; k++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s.pci/%s-%s.txt",
 		    h->rundir, vm, when[k], name) >= sizeof(path) ||
-		    sys_read_file(path, PCICFG_MAXFILE, &buf, &len) != 0) {
+		    h->ops->st_read(h, path, PCICFG_MAXFILE, &buf, &len) != 0) {
 			bad = 1;
 			break;
 		}
@@ -171,7 +171,7 @@ vmstate_names(struct eng *eng, struct host *h, char ***names, size_t *n)
 		*names = NULL;
 		*n = 0;
 	}
-	if (sys_dir_list(h->rundir, &st, &ns) != 0)
+	if (h->ops->st_list(h, h->rundir, &st, &ns) != 0)
 		return (0);
 	for (i = 0; i < ns; i++) {
 		k = strlen(st[i]);

@@ -52,24 +52,14 @@ life_say(void *arg, enum diag_level lvl, const char *msg)
 	say(arg, lvl, "%s", msg);
 }
 
+/* The supervisor's control socket; -1 with errno. */
 static int
 stop_connect(const struct life_paths *p)
 {
-	struct sockaddr_un sun;
-	int fd;
+	int fd, e;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlcpy(sun.sun_path, p->sock, sizeof(sun.sun_path)) >=
-	    sizeof(sun.sun_path)) {
-		errno = ENAMETOOLONG;
-		return (-1);
-	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0)
-		return (-1);
-	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
-		close(fd);
+	if ((e = p->h->ops->sock_connect(p->h, p->sock, &fd)) != 0) {
+		errno = e;
 		return (-1);
 	}
 	return (fd);
@@ -101,7 +91,8 @@ stop_line(struct xrun *r, const char *line, size_t len, int64_t *deadline,
 		return (0);
 	switch (m.kind) {
 	case CTL_WAIT:
-		*deadline = life_mono_ms() + (int64_t)m.seconds * 1000;
+		*deadline = life_mono_ms(r->eng->host) +
+		    (int64_t)m.seconds * 1000;
 		say(r, DIAG_NOTE, "stopping through ACPI; waiting up to %d s",
 		    m.seconds);
 		return (0);
@@ -134,22 +125,22 @@ static bool
 stop_wait_gone(struct host *h, const struct sup_status *st, int64_t ms)
 {
 	struct host_probe pr;
-	struct timespec ts = { 0, 100 * 1000 * 1000 };
 	int64_t end;
 
-	end = life_mono_ms() + ms;
+	end = life_mono_ms(h) + ms;
 	for (;;) {
 		/* No more its bhyve, and the process itself gone (or 2 s). */
 		if (h->ops->vm_probe(h, st->name, st->pid, &pr) != 0 ||
 		    !pr.alive) {
-			end = life_mono_ms() + 2000;
-			while (kill(st->pid, 0) == 0 && life_mono_ms() < end)
-				(void)nanosleep(&ts, NULL);
+			end = life_mono_ms(h) + 2000;
+			while (h->ops->proc_signal(h, st->pid, 0) == 0 &&
+			    life_mono_ms(h) < end)
+				h->ops->sleep(h, 100);
 			return (true);
 		}
-		if (life_mono_ms() >= end)
+		if (life_mono_ms(h) >= end)
 			return (false);
-		(void)nanosleep(&ts, NULL);
+		h->ops->sleep(h, 100);
 	}
 }
 
@@ -172,6 +163,7 @@ stop_unsupervised(struct xrun *r, struct host *h,
 	int timeout = r->so->timeout, within = r->so->within;
 	bool force = r->so->force;
 	bool gone;
+	int e;
 
 	if (timeout <= 0) {
 		/* The VM file's stop_timeout, its errors not said. */
@@ -196,13 +188,13 @@ stop_unsupervised(struct xrun *r, struct host *h,
 		return (EXIT_FAIL);
 	}
 	if (pr->acpi != 0) {
-		if (kill(st->pid, SIGTERM) != 0) {
+		if ((e = h->ops->proc_signal(h, st->pid, SIGTERM)) != 0) {
 			say(r, DIAG_ERROR, "SIGTERM to bhyve %d: %s", st->pid,
-			    sys_strerror(errno));
+			    sys_strerror(e));
 			return (EXIT_FAIL);
 		}
-		say(r, DIAG_NOTE, "no supervisor; pressed the ACPI power button "
-		    "of bhyve %d; waiting up to %d s", st->pid, timeout);
+		say(r, DIAG_NOTE, "no supervisor; pressed the ACPI power "
+		    "button of bhyve %d; waiting up to %d s", st->pid, timeout);
 		gone = stop_wait_gone(h, st, (int64_t)timeout * 1000);
 	} else
 		gone = false;
@@ -212,11 +204,12 @@ stop_unsupervised(struct xrun *r, struct host *h,
 		return (EXIT_FAIL);
 	}
 	if (!gone) {
-		say(r, DIAG_NOTE, "killing bhyve %d (its devices will be marked "
-		    "dirty)", st->pid);
-		(void)kill(st->pid, SIGKILL);
+		say(r, DIAG_NOTE, "killing bhyve %d (its devices will be "
+		    "marked dirty)", st->pid);
+		(void)h->ops->proc_signal(h, st->pid, SIGKILL);
 		if (!stop_wait_gone(h, st, 5000)) {
-			say(r, DIAG_ERROR, "bhyve %d survived SIGKILL", st->pid);
+			say(r, DIAG_ERROR, "bhyve %d survived SIGKILL",
+			    st->pid);
 			return (EXIT_FAIL);
 		}
 	}
@@ -233,7 +226,7 @@ stop_unsupervised(struct xrun *r, struct host *h,
 		st->last_exit.failed = false;
 		st->last_ran = true;
 		st->last_dirty = false;
-		st->last_time = life_wall_ms() / 1000;
+		st->last_time = life_wall_ms(h) / 1000;
 		strlcpy(st->last_why, "bhyve powered off after a stop request "
 		    "(no supervisor: the VM destroyed itself)",
 		    sizeof(st->last_why));
@@ -286,7 +279,7 @@ eng_stop(struct eng *eng, const char *name, const struct eng_stop_opts *so)
 	}
 	if ((fd = stop_connect(&p)) < 0) {
 		/* No socket: SIGTERM makes the supervisor stop gracefully. */
-		if (spid > 0 && kill(spid, SIGTERM) == 0) {
+		if (spid > 0 && h->ops->proc_signal(h, spid, SIGTERM) == 0) {
 			say(&r, DIAG_NOTE, "asked the supervisor (pid %d) to "
 			    "stop the VM", spid);
 			return (EXIT_OK);
@@ -300,8 +293,8 @@ eng_stop(struct eng *eng, const char *name, const struct eng_stop_opts *so)
 	m.force = so->force;
 	m.within = so->within;
 	if ((len = ctl_format(&m, req, sizeof(req))) < 0 ||
-	    send(fd, req, (size_t)len, 0) != (ssize_t)len) {
-		close(fd);
+	    h->ops->sock_send(h, fd, req, (size_t)len) != (ssize_t)len) {
+		(void)h->ops->fd_close(h, fd);
 		return (EXIT_FAIL);
 	}
 	shown = done = false;
@@ -311,20 +304,21 @@ eng_stop(struct eng *eng, const char *name, const struct eng_stop_opts *so)
 	for (;;) {
 		pfd.fd = fd;
 		pfd.events = POLLIN;
-		if (poll(&pfd, 1, so->countdown != NULL && deadline >= 0 ?
+		if (h->ops->fd_poll(h, &pfd, 1, so->countdown != NULL &&
+		    deadline >= 0 ?
 		    1000 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
 		if (pfd.revents == 0) {
-			now = life_mono_ms();
+			now = life_mono_ms(h);
 			so->countdown(so->arg, name, deadline > now ?
 			    (deadline - now + 999) / 1000 : 0);
 			shown = true;
 			continue;
 		}
-		k = recv(fd, buf + n, sizeof(buf) - 1 - n, 0);
+		k = h->ops->sock_recv(h, fd, buf + n, sizeof(buf) - 1 - n);
 		if (k <= 0) {
 			countdown_clear(&r, &shown);
 			if (k < 0 && errno == EINTR)
@@ -347,7 +341,7 @@ eng_stop(struct eng *eng, const char *name, const struct eng_stop_opts *so)
 			*nl = '\0';
 			if (stop_line(&r, buf, (size_t)(nl - buf), &deadline,
 			    &shown, &rv, &done)) {
-				close(fd);
+				(void)h->ops->fd_close(h, fd);
 				if (done)
 					life_supervisor_wait(&p, 10);
 				return (rv);
@@ -358,6 +352,6 @@ eng_stop(struct eng *eng, const char *name, const struct eng_stop_opts *so)
 		if (n >= sizeof(buf) - 1)
 			n = 0;
 	}
-	close(fd);
+	(void)h->ops->fd_close(h, fd);
 	return (rv);
 }

@@ -78,8 +78,9 @@ vm_read(struct eng *eng, const char *arg, const char *path, char **buf,
 	struct host *h;
 	int e;
 
+	h = host_local();
 	if (vm_is_local(eng, arg))
-		e = sys_read_file(path, VM_MAXFILE, buf, len);
+		e = h->ops->lf_read(h, path, VM_MAXFILE, buf, len);
 	else if (eng_host(eng, &h) != 0)
 		return (-1);
 	else
@@ -124,7 +125,8 @@ vm_names(struct eng *eng, char ***out, size_t *nout)
 	*out = NULL;
 	*nout = 0;
 	if (eng->confdir != NULL)
-		e = sys_dir_list(eng->confdir, &names, &n);
+		e = host_local()->ops->lf_list(host_local(), eng->confdir,
+		    &names, &n);
 	else if (eng_host(eng, &h) != 0)
 		return (EIO);
 	else
@@ -175,7 +177,8 @@ nmdm_pick(struct eng *eng, const struct vmconf *self)
 			    vm) >= (int)sizeof(path))
 				continue;
 			if (eng->confdir != NULL)
-				e = sys_read_file(path, VM_MAXFILE, &buf, &len);
+				e = host_local()->ops->lf_read(host_local(),
+				    path, VM_MAXFILE, &buf, &len);
 			else
 				e = h->ops->file_read(h, path, &buf, &len);
 			if (e != 0)

@@ -57,7 +57,7 @@ cmd_console(struct ptvm_ctx *ctx, int argc, char **argv)
 	}
 	printf("Connected to %s; type ~. to leave (ptvm console)\n", dev);
 	fflush(stdout);
-	execv("/usr/bin/cu", av);
-	fprintf(stderr, "ptvm: /usr/bin/cu: %s\n", strerror(errno));
+	e = h->ops->exec(h, "/usr/bin/cu", av);
+	fprintf(stderr, "ptvm: /usr/bin/cu: %s\n", sys_strerror(e));
 	return (EXIT_FAIL);
 }

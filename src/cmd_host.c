@@ -357,7 +357,8 @@ capture_pci(struct ptvm_ctx *ctx, struct host *h, const char *dir)
 		return (-1);
 	}
 	if (snprintf(pdir, sizeof(pdir), "%s/pci", dir) >= (int)sizeof(pdir) ||
-	    (e = sys_mkdir_p(pdir, 0755)) != 0) {
+	    (e = LH->ops->lf_mkdir(LH, pdir, 0755,
+	    true)) != 0) {
 		diag_err(&ctx->diags, pdir, 0, "cannot create directory");
 		pci_list_free(&l);
 		return (-1);

@@ -143,7 +143,7 @@ snap_default_name(const struct zfs_snap_list *sl, const struct vm_disks *dl,
 	int k;
 	bool taken;
 
-	now = time(NULL);
+	now = (time_t)(LH->ops->wall(LH) / 1000);
 	if (localtime_r(&now, &tm) == NULL ||
 	    strftime(base, sizeof(base), "ptvm-%Y%m%d-%H%M%S", &tm) == 0)
 		(void)snprintf(base, sizeof(base), "ptvm-%lld",

@@ -20,7 +20,7 @@ uptime_s(const struct vmstate *vs)
 
 	if (!vs->have_st || vs->st.state == SUP_STOPPED || vs->st.started <= 0)
 		return (-1);
-	now = life_wall_ms() / 1000;
+	now = life_wall_ms(vs->h) / 1000;
 	return (now > vs->st.started ? now - vs->st.started : 0);
 }
 

@@ -28,6 +28,9 @@ struct cmd {
 	const struct cmd *sub;		/* nested table, or NULL */
 };
 
+/* The local host (host_local()): the files the user names (lf_*). */
+#define LH		(host_local())
+
 /* ctx.c */
 int	ctx_host(struct ptvm_ctx *, struct host **);
 int	ctx_pci(struct ptvm_ctx *, struct pci_list *);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "sysutil.h"
 
 static void
 put(const char *path, const char *s, mode_t mode)
