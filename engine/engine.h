@@ -94,4 +94,22 @@ struct pcicfg_diff *eng_evidence_diff(struct host *, const char *,
  */
 int	eng_host_restore(struct eng *, bool, bool *, eng_report_fn *, void *);
 
+/*
+ * Snapshots (snap.c): zfs snapshot of the VM's zvols, DS@name each, one
+ * call a pool (freebsd.md#Z1; several pools only while the VM is
+ * stopped: running says it is not); on a failure the pools done before
+ * are destroyed again.  sn gets the names made, the pools, and whether
+ * zfs ran (false: only journaled, -H).  eng_snap_rollback: zfs rollback
+ * of each zvol to DS@name, -r where nnewer_ds[i] newer snapshots go.
+ */
+struct eng_snap {
+	char		 full[VM_MAXDISKS][ZFS_NAMEMAX + 1];
+	size_t		 npool;
+	bool		 ran;
+};
+int	eng_snap_take(struct eng *, const char *, const struct vm_disks *,
+	    const char *, bool, struct eng_snap *);
+int	eng_snap_rollback(struct eng *, const char *, const char *,
+	    const struct vm_disks *, const size_t *, bool *);
+
 #endif /* PTVM_ENGINE_H */

@@ -1,5 +1,5 @@
 /*
- * life.h: the VM lifecycle in the front end.  The runtime files of a VM
+ * life.h: the VM lifecycle in the engine.  The runtime files of a VM
  * under the host's run directory (/var/run/ptvm, DIR/run under -H), the
  * dirty-device marks, the undo journal's execution, recovery after a
  * supervisor vanished, and the supervisor's event loop (supervise.c).

@@ -105,8 +105,8 @@ start_dirty(struct srun *r, const struct life_paths *p, const struct vm *vm,
 
 	diags_init(&d);
 	if (dirty_read(p, &l, &d) != 0) {
-		say(r, DIAG_ERROR, "%s: cannot be read; remove it if it is "
-		    "damaged", p->dirty);
+		diag_err(r->eng->diags, p->dirty, 0, "cannot be read; remove "
+		    "it if it is damaged");
 		diags_free(&d);
 		return (!force);
 	}
@@ -201,7 +201,8 @@ start_bind(struct srun *r, struct host *h, struct vm_load *ld,
 	for (i = 0; i < n; i++) {
 		w[0] = av[i];
 		if (undo_record(p, ld->vm.name, UNDO_BIND, w) != 0) {
-			say(r, DIAG_ERROR, "cannot write %s", p->undo);
+			diag_err(r->eng->diags, p->undo, 0, "%s: cannot write "
+			    "the undo journal", r->name);
 			return (-1);
 		}
 	}
@@ -714,7 +715,7 @@ start_claim(struct srun *r, const struct vm_load *ld,
 			st.dev[st.ndev++] = ld->vm.dev[i].host;
 	strlcpy(st.log, p->log, sizeof(st.log));
 	if ((e = life_status_write(p, &st)) != 0)
-		say(r, DIAG_ERROR, "%s: %s", p->status, sys_strerror(e));
+		diag_err(r->eng->diags, p->status, 0, "%s", sys_strerror(e));
 	return (e != 0 ? -1 : 0);
 }
 
@@ -741,6 +742,7 @@ eng_start(struct eng *eng, const char *arg, const struct eng_start_opts *so)
 	void *pfh;
 	struct host *h;
 	struct srun r;
+	char lock[PATH_MAX];
 	int other;
 	bool claimed, had_prev;
 	int rv, e, hl;
@@ -778,8 +780,8 @@ eng_start(struct eng *eng, const char *arg, const struct eng_start_opts *so)
 	start_pending(&r, h, &ld, &p);
 	/* One start at a time decides and claims (life_host_lock). */
 	if ((hl = life_host_lock(h)) < 0) {
-		say(&r, DIAG_ERROR, "%s/host.lock: %s", h->rundir,
-		    sys_strerror(errno));
+		(void)snprintf(lock, sizeof(lock), "%s/host.lock", h->rundir);
+		diag_err(eng->diags, lock, 0, "%s", sys_strerror(errno));
 		goto fail;
 	}
 	if (start_dirty(&r, &p, &ld.vm, so->force) ||

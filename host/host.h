@@ -1,10 +1,15 @@
 /*
  * host.h: the host boundary.  Every read and change of the host goes
- * through these functions.  Two implementations exist: the live FreeBSD
- * host (host_freebsd.c, compiled only on FreeBSD) and a captured host
- * directory (host_capture.c, "ptvm -H DIR").
+ * through these functions, and every other OS call of ptvm too (the
+ * runtime files, processes, sockets and the clock of engine/; README,
+ * Layout, says the rule and tests/cli/boundary_test checks it).  Two
+ * implementations exist: the live FreeBSD host (host_freebsd.c,
+ * compiled only on FreeBSD) and a captured host directory
+ * (host_capture.c, "ptvm -H DIR"); they share host/hostsys.c.
  *
- * Functions return 0 or an errno value; none of them prints.
+ * Functions return 0 or an errno value (the descriptor operations fd_*,
+ * sock_send and sock_recv, as the system calls, -1 with errno); none of
+ * them prints.
  */
 #ifndef PTVM_HOST_H
 #define PTVM_HOST_H
