@@ -291,3 +291,32 @@ vm_write(struct eng *eng, const char *arg, const struct vm_load *ld,
 	}
 	return (0);
 }
+
+int
+eng_zvol_create(struct eng *eng, const char *ds, uint64_t bytes,
+    uint64_t vbs, bool sparse, bool parents, bool *ran)
+{
+	const char *av[16];
+	char size[32], vb[32], vbsopt[48];
+	size_t n;
+
+	zfs_size_exact(bytes, size, sizeof(size));
+	zfs_size_exact(vbs, vb, sizeof(vb));
+	(void)snprintf(vbsopt, sizeof(vbsopt), "volblocksize=%s", vb);
+	n = 0;
+	av[n++] = "zfs";
+	av[n++] = "create";
+	if (parents)
+		av[n++] = "-p";
+	if (sparse)
+		av[n++] = "-s";
+	av[n++] = "-V";
+	av[n++] = size;
+	av[n++] = "-o";
+	av[n++] = "volmode=dev";
+	av[n++] = "-o";
+	av[n++] = vbsopt;
+	av[n++] = ds;
+	av[n] = NULL;
+	return (zfs_change(eng, av, ran));
+}

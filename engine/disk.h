@@ -47,6 +47,12 @@ int	zfs_change(struct eng *, const char *const *, bool *);
  * diagnostic when it failed.
  */
 int	zfs_query(struct eng *, const char *const *, char **, size_t *);
+/*
+ * zfs create -V of zvol ds (bytes, volblocksize vbs, volmode=dev; -s when
+ * sparse, -p with parents), through zfs_change.
+ */
+int	eng_zvol_create(struct eng *, const char *, uint64_t, uint64_t, bool,
+	    bool, bool *);
 /* The command line of argv, for messages. */
 void	argv_fmt(const char *const *, char *, size_t);
 

@@ -314,35 +314,6 @@ dc_check_ds(struct ptvm_ctx *ctx, const char *ds, const char *pools,
 	return (0);
 }
 
-static int
-dc_zfs_create(struct ptvm_ctx *ctx, const struct dc_opts *o, const char *ds,
-    bool parents, bool *ran)
-{
-	const char *av[16];
-	char size[32], vbs[32], vbsopt[48];
-	size_t n;
-
-	zfs_size_exact(o->size, size, sizeof(size));
-	zfs_size_exact(o->vbs, vbs, sizeof(vbs));
-	(void)snprintf(vbsopt, sizeof(vbsopt), "volblocksize=%s", vbs);
-	n = 0;
-	av[n++] = "zfs";
-	av[n++] = "create";
-	if (parents)
-		av[n++] = "-p";
-	if (o->sparse)
-		av[n++] = "-s";
-	av[n++] = "-V";
-	av[n++] = size;
-	av[n++] = "-o";
-	av[n++] = "volmode=dev";
-	av[n++] = "-o";
-	av[n++] = vbsopt;
-	av[n++] = ds;
-	av[n] = NULL;
-	return (zfs_change(&ctx->eng, av, ran));
-}
-
 static void
 print_changes(const char *file, const struct vmedit *e)
 {
@@ -469,7 +440,8 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 	    &ctx->diags) != 0 || vm_recompile(&ctx->eng, &ld, e.out.s,
 	    e.out.len) != 0)
 		goto out;
-	if (dc_zfs_create(ctx, &o, ds, parent[0] != '\0', &ran) != 0) {
+	if (eng_zvol_create(&ctx->eng, ds, o.size, o.vbs, o.sparse,
+	    parent[0] != '\0', &ran) != 0) {
 		diag_err(&ctx->diags, ld.path, 0, "not changed");
 		goto out;
 	}
