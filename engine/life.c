@@ -4,18 +4,13 @@
  */
 #include "compat.h"
 
-#include <sys/file.h>
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "bind.h"
 #include "life.h"

@@ -11,13 +11,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libutil.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "ctlmsg.h"
 #include "engine.h"
@@ -118,8 +116,10 @@ start_dirty(struct srun *r, const struct life_paths *p, const struct vm *vm,
 			continue;
 		any = true;
 		pci_sel_fmt(&m->sel, SEL_PCICONF, sel, sizeof(sel));
-		t = (time_t)m->time;
-		if (localtime_r(&t, &tm) == NULL ||
+		/* Local time: the host's offset then (tzoff), UTC fields. */
+		t = (time_t)m->time + 60 * (time_t)p->h->ops->tzoff(p->h,
+		    (int64_t)m->time * 1000);
+		if (gmtime_r(&t, &tm) == NULL ||
 		    strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm) == 0)
 			strlcpy(when, "?", sizeof(when));
 		say(r, DIAG_ERROR, "%s is dirty: VM %s ended at %s without "

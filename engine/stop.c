@@ -5,19 +5,12 @@
  */
 #include "compat.h"
 
-#include <sys/socket.h>
-#include <sys/un.h>
-
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "ctlmsg.h"
 #include "engine.h"

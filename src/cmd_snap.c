@@ -34,8 +34,8 @@ fmt_time(int64_t t, char *buf, size_t len)
 	struct tm tm;
 	time_t tt;
 
-	tt = (time_t)t;
-	if (localtime_r(&tt, &tm) == NULL ||
+	tt = (time_t)t + 60 * (time_t)LH->ops->tzoff(LH, t * 1000);
+	if (gmtime_r(&tt, &tm) == NULL ||
 	    strftime(buf, len, "%Y-%m-%d %H:%M", &tm) == 0)
 		(void)snprintf(buf, len, "@%lld", (long long)t);
 }
@@ -138,13 +138,14 @@ snap_default_name(const struct zfs_snap_list *sl, const struct vm_disks *dl,
 {
 	char base[64];
 	struct tm tm;
-	time_t now;
+	time_t now, local;
 	size_t i;
 	int k;
 	bool taken;
 
 	now = (time_t)(LH->ops->wall(LH) / 1000);
-	if (localtime_r(&now, &tm) == NULL ||
+	local = now + 60 * (time_t)LH->ops->tzoff(LH, (int64_t)now * 1000);
+	if (gmtime_r(&local, &tm) == NULL ||
 	    strftime(base, sizeof(base), "ptvm-%Y%m%d-%H%M%S", &tm) == 0)
 		(void)snprintf(base, sizeof(base), "ptvm-%lld",
 		    (long long)now);

@@ -3,7 +3,8 @@
 # TOP (README, Layout).  The rule:
 #
 #   1. The system calls and libc functions of OSCALLS (files, processes,
-#      signals, sockets, the clock, sysctl, kenv, kld, devctl, mmap,
+#      signals, sockets, the clock and time zone, sysctl, kenv, kld,
+#      devctl, mmap,
 #      stdio on files, pidfile(3)) and the host's private helpers
 #      (sys_* of host/sysutil.h, but sys_strerror, which only words an
 #      error) are called only under host/.
@@ -32,7 +33,7 @@ posix_spawn posix_spawnp waitpid wait wait3 wait4 waitid kill killpg
 socket socketpair bind listen accept accept4 connect send sendto sendmsg
 recv recvfrom recvmsg shutdown poll ppoll select pselect kqueue kevent
 setsid daemon sleep usleep nanosleep clock_gettime clock_nanosleep
-gettimeofday time ioctl sysctl sysctlbyname sysctlnametomib kenv kldload
+gettimeofday time localtime localtime_r tzset ioctl sysctl sysctlbyname sysctlnametomib kenv kldload
 kldunload kldfind kldnext kldstat modfind mmap munmap mprotect fopen
 fdopen freopen popen pclose system pipe pipe2 dup dup2 dup3 fcntl flock
 lockf pidfile_open pidfile_write pidfile_remove pidfile_close
