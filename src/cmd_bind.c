@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bind.h"
+#include "ptvm.h"
 
 static void
 log_stdout(void *arg, const char *line)
@@ -75,10 +76,10 @@ bind_common(struct ptvm_ctx *ctx, int argc, char **argv, bool unbind)
 	bind_plan_init(&p);
 	devs = NULL;
 	rv = EXIT_FAIL;
-	if (bind_env_read(ctx, h, &env) != 0)
+	if (bind_env_read(&ctx->eng, h, &env) != 0)
 		goto out;
 	/* Check everything named before failing, to report it all once. */
-	bad = bind_resolve(ctx, &env, argc, argv, &devs, &ndevs) != 0;
+	bad = bind_resolve(&ctx->eng, &env, argc, argv, &devs, &ndevs) != 0;
 	if (devs == NULL || (unbind ? unbind_plan_make(&env.st, devs, ndevs,
 	    &p, &ctx->diags) : bind_plan_make(&env.st, devs, ndevs, &o, &p,
 	    &ctx->diags)) != 0 || bad)
@@ -93,8 +94,8 @@ bind_common(struct ptvm_ctx *ctx, int argc, char **argv, bool unbind)
 		rv = EXIT_OK;
 		goto out;
 	}
-	rv = unbind ? unbind_execute(ctx, h, &env, &p, log_stdout, NULL) :
-	    bind_execute(ctx, h, &env, &p, log_stdout, NULL);
+	rv = unbind ? unbind_execute(&ctx->eng, h, &env, &p, log_stdout, NULL) :
+	    bind_execute(&ctx->eng, h, &env, &p, log_stdout, NULL);
 out:
 	free(devs);
 	bind_plan_free(&p);

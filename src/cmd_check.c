@@ -539,7 +539,7 @@ shared_scan(void *arg, const char *file, const struct vmconf *c)
 			if (dv->kind != VMD_DISK ||
 			    !vmedit_path_same(dv->path, path))
 				continue;
-			run = vm_running(sh->ctx, c->name, why, sizeof(why));
+			run = vm_running(&sh->ctx->eng, c->name, why, sizeof(why));
 			chk_add(sh->cs, CHK_FAIL, "disk", "give each VM its "
 			    "own disk (ptvm disk create VM SIZE); two VMs "
 			    "writing one disk destroy its file systems",
@@ -579,7 +579,7 @@ chk_shared(struct ptvm_ctx *ctx, const struct vm_load *ld, struct checks *cs)
 	}
 	if (ndisk == 0)
 		return;
-	if (vm_foreach_other(ctx, vm->name, shared_scan, &sh) != 0)
+	if (vm_foreach_other(&ctx->eng, vm->name, shared_scan, &sh) != 0)
 		chk_add(cs, CHK_SKIP, "disk", NULL, "the other VM files cannot "
 		    "be read");
 	else if (sh.nfail == 0)
@@ -851,7 +851,7 @@ cmd_check(struct ptvm_ctx *ctx, int argc, char **argv)
 	if ((cs = calloc(1, sizeof(*cs))) == NULL)
 		return (EXIT_FAIL);
 	vm_load_init(&ld);
-	if (vm_load(ctx, argv[0], &ld) != 0) {
+	if (vm_load(&ctx->eng, argv[0], &ld) != 0) {
 		/* The VM file itself is the first check, and it failed. */
 		if (json) {
 			chk_add(cs, CHK_FAIL, "vmfile", "fix the errors above",

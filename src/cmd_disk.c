@@ -68,7 +68,7 @@ disk_owner(struct ptvm_ctx *ctx, const char *self, const char *path,
 
 	memset(o, 0, sizeof(*o));
 	o->path = path;
-	(void)vm_foreach_other(ctx, self, owner_scan, o);
+	(void)vm_foreach_other(&ctx->eng, self, owner_scan, o);
 }
 
 /* Names in zfs list -H -o name output: does it hold name? */
@@ -178,7 +178,7 @@ dc_pools(struct ptvm_ctx *ctx, char **out)
 	    "-d", "0", NULL };
 	size_t len;
 
-	return (zfs_query(ctx, av, out, &len));
+	return (zfs_query(&ctx->eng, av, out, &len));
 }
 
 /* The pool: --dataset's, the VM's zvols', or the only one. */
@@ -314,35 +314,6 @@ dc_check_ds(struct ptvm_ctx *ctx, const char *ds, const char *pools,
 	return (0);
 }
 
-static int
-dc_zfs_create(struct ptvm_ctx *ctx, const struct dc_opts *o, const char *ds,
-    bool parents, bool *ran)
-{
-	const char *av[16];
-	char size[32], vbs[32], vbsopt[48];
-	size_t n;
-
-	zfs_size_exact(o->size, size, sizeof(size));
-	zfs_size_exact(o->vbs, vbs, sizeof(vbs));
-	(void)snprintf(vbsopt, sizeof(vbsopt), "volblocksize=%s", vbs);
-	n = 0;
-	av[n++] = "zfs";
-	av[n++] = "create";
-	if (parents)
-		av[n++] = "-p";
-	if (o->sparse)
-		av[n++] = "-s";
-	av[n++] = "-V";
-	av[n++] = size;
-	av[n++] = "-o";
-	av[n++] = "volmode=dev";
-	av[n++] = "-o";
-	av[n++] = vbsopt;
-	av[n++] = ds;
-	av[n] = NULL;
-	return (zfs_change(ctx, av, ran));
-}
-
 static void
 print_changes(const char *file, const struct vmedit *e)
 {
@@ -365,7 +336,7 @@ running_note(struct ptvm_ctx *ctx, const char *name, const char *what)
 	char why[512];
 	int run;
 
-	if ((run = vm_running(ctx, name, why, sizeof(why))) != 0)
+	if ((run = vm_running(&ctx->eng, name, why, sizeof(why))) != 0)
 		printf("%s %s (%s): %s takes effect at its next start\n",
 		    name, run > 0 ? "is running" : "may be running", why, what);
 }
@@ -395,7 +366,7 @@ dc_choose(struct ptvm_ctx *ctx, const struct dc_opts *o,
 		goto out;
 	av[8] = pool;
 	if (pools != NULL && listed(pools, pool) &&
-	    zfs_query(ctx, av, &names, &len) != 0)
+	    zfs_query(&ctx->eng, av, &names, &len) != 0)
 		goto out;
 	if (o->dataset != NULL)
 		(void)strlcpy(ds, o->dataset, dslen);
@@ -460,21 +431,22 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 	vm_load_init(&ld);
 	vmedit_init(&e);
 	rv = EXIT_FAIL;
-	if (vm_load(ctx, vm, &ld) != 0 || dc_choose(ctx, &o, &ld, ds,
+	if (vm_load(&ctx->eng, vm, &ld) != 0 || dc_choose(ctx, &o, &ld, ds,
 	    sizeof(ds), parent, sizeof(parent), &known) != 0)
 		goto out;
 	(void)snprintf(path, sizeof(path), "%s%s", ZFS_ZVOL_DIR, ds);
 	/* The new VM file must be right before anything is created. */
 	if (vmedit_disk_add(ld.buf, ld.len, ld.path, path, &e,
-	    &ctx->diags) != 0 || vm_recompile(ctx, &ld, e.out.s,
+	    &ctx->diags) != 0 || vm_recompile(&ctx->eng, &ld, e.out.s,
 	    e.out.len) != 0)
 		goto out;
-	if (dc_zfs_create(ctx, &o, ds, parent[0] != '\0', &ran) != 0) {
+	if (eng_zvol_create(&ctx->eng, ds, o.size, o.vbs, o.sparse,
+	    parent[0] != '\0', &ran) != 0) {
 		diag_err(&ctx->diags, ld.path, 0, "not changed");
 		goto out;
 	}
 	dc_report(&o, ds, parent, known, ran);
-	if (vm_write(ctx, vm, &ld, e.out.s, e.out.len) != 0) {
+	if (vm_write(&ctx->eng, vm, &ld, e.out.s, e.out.len) != 0) {
 		diag_err(&ctx->diags, ld.path, 0, "%s was created but is not "
 		    "in the VM file: add disk=%s yourself", ds, path);
 		goto out;
@@ -554,7 +526,7 @@ cmd_cdrom(struct ptvm_ctx *ctx, int argc, char **argv)
 	vm_load_init(&ld);
 	vmedit_init(&e);
 	rv = EXIT_FAIL;
-	if (vm_load(ctx, argv[1], &ld) != 0 ||
+	if (vm_load(&ctx->eng, argv[1], &ld) != 0 ||
 	    (iso != NULL && cdrom_iso_ok(ctx, iso) != 0) ||
 	    (r = vmedit_cdrom(ld.buf, ld.len, ld.path, iso, &e,
 	    &ctx->diags)) < 0)
@@ -563,8 +535,8 @@ cmd_cdrom(struct ptvm_ctx *ctx, int argc, char **argv)
 		printf("%s has no cdrom: nothing to eject\n", ld.vm.name);
 	else if (r == 1)
 		printf("%s: the cdrom is %s already\n", ld.vm.name, iso);
-	else if (vm_recompile(ctx, &ld, e.out.s, e.out.len) != 0 ||
-	    vm_write(ctx, argv[1], &ld, e.out.s, e.out.len) != 0)
+	else if (vm_recompile(&ctx->eng, &ld, e.out.s, e.out.len) != 0 ||
+	    vm_write(&ctx->eng, argv[1], &ld, e.out.s, e.out.len) != 0)
 		goto out;
 	else {
 		print_changes(ld.path, &e);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bind.h"
+#include "ptvm.h"
 #include "loaderconf.h"
 #include "util.h"
 
@@ -38,7 +39,7 @@ setup_ents(struct ptvm_ctx *ctx, struct bind_env *env, int argc,
 				    ents[(*n)++], 16);
 		return (0);
 	}
-	if (bind_resolve(ctx, env, argc, argv, &idx, &ni) != 0) {
+	if (bind_resolve(&ctx->eng, env, argc, argv, &idx, &ni) != 0) {
 		free(idx);
 		return (-1);
 	}
@@ -332,7 +333,7 @@ cmd_host_setup(struct ptvm_ctx *ctx, int argc, char **argv)
 	if (ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
 	rv = EXIT_FAIL;
-	if (bind_env_read(ctx, h, &env) == 0 && setup_ents(ctx, &env,
+	if (bind_env_read(&ctx->eng, h, &env) == 0 && setup_ents(ctx, &env,
 	    argc, argv, ents, nitems(ents), &n) == 0)
 		rv = persistent ? setup_persistent(ctx, h, &env, ents, n, dry) :
 		    setup_runtime(ctx, h, &env, ents, n, dry);
@@ -359,7 +360,8 @@ capture_pci(struct ptvm_ctx *ctx, struct host *h, const char *dir)
 		return (-1);
 	}
 	if (snprintf(pdir, sizeof(pdir), "%s/pci", dir) >= (int)sizeof(pdir) ||
-	    (e = sys_mkdir_p(pdir, 0755)) != 0) {
+	    (e = LH->ops->lf_mkdir(LH, pdir, 0755,
+	    true)) != 0) {
 		diag_err(&ctx->diags, pdir, 0, "cannot create directory");
 		pci_list_free(&l);
 		return (-1);
@@ -396,7 +398,7 @@ cmd_host_capture(struct ptvm_ctx *ctx, int argc, char **argv)
 		return (out_usage_error(ctx->cmdname, ctx->cmd,
 		    "one directory expected"));
 	dir = argv[0];
-	if (ctx->hostdir != NULL) {
+	if (ctx->eng.hostdir != NULL) {
 		diag_err(&ctx->diags, NULL, 0, "host capture reads the live "
 		    "host; it cannot be used with -H");
 		return (EXIT_FAIL);
@@ -407,4 +409,37 @@ cmd_host_capture(struct ptvm_ctx *ctx, int argc, char **argv)
 		return (EXIT_FAIL);
 	printf("captured this host in %s\n", dir);
 	return (EXIT_OK);
+}
+
+/*
+ * host restore: what crashed supervisors left behind (engine/restore.c).
+ */
+int
+cmd_host_restore(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	static const struct optdef defs[] = {
+		{ 'u', 'u', "unbind", false, NULL },
+		OPTDEF_END
+	};
+	struct opts o;
+	bool unbind, any;
+	int ch, failed;
+
+	unbind = false;
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
+		if (ch != 'u')
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+		unbind = true;
+	}
+	if (opt_operands(&o, &argv) != 0)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+	if ((failed = eng_host_restore(&ctx->eng, unbind, &any, out_report,
+	    ctx)) < 0)
+		return (EXIT_FAIL);
+	(void)out_diags(ctx);
+	if (!any)
+		printf("nothing to restore\n");
+	(void)out_diags(ctx);
+	return (failed > 0 ? EXIT_FAIL : EXIT_OK);
 }

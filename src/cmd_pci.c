@@ -39,7 +39,7 @@ load_file(struct ptvm_ctx *ctx, const char *path, struct pcicfg *img)
 	size_t len;
 	int e, rc;
 
-	if ((e = sys_read_file(path, PCICFG_MAXFILE, &buf, &len)) != 0) {
+	if ((e = LH->ops->lf_read(LH, path, PCICFG_MAXFILE, &buf, &len)) != 0) {
 		diag_err(&ctx->diags, path, 0, "%s", e == EFBIG ? "larger "
 		    "than 1 MiB: not a configuration-space dump" :
 		    sys_strerror(e));
@@ -53,17 +53,19 @@ load_file(struct ptvm_ctx *ctx, const char *path, struct pcicfg *img)
 static bool
 is_dir(const char *path)
 {
-	struct stat st;
+	struct host_stat st;
 
-	return (stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+	return (LH->ops->lf_stat(LH, path, false,
+	    &st) == 0 && st.type == HOST_F_DIR);
 }
 
 static bool
 is_file(const char *path)
 {
-	struct stat st;
+	struct host_stat st;
 
-	return (stat(path, &st) == 0 && S_ISREG(st.st_mode));
+	return (LH->ops->lf_stat(LH, path, false,
+	    &st) == 0 && st.type == HOST_F_REG);
 }
 
 /* The file of a function in a save directory: DIR/pci0:B:S:F.txt. */
@@ -85,6 +87,7 @@ int
 pci_save_dev(struct ptvm_ctx *ctx, struct host *h, const struct pci_dev *dev,
     const char *dir, bool force)
 {
+	struct host_stat st;
 	struct pcicfg *img;
 	struct strbuf sb, title;
 	char path[PATH_MAX], name[48];
@@ -94,7 +97,8 @@ pci_save_dev(struct ptvm_ctx *ctx, struct host *h, const struct pci_dev *dev,
 		diag_err(&ctx->diags, dir, 0, "path too long");
 		return (-1);
 	}
-	if (!force && access(path, F_OK) == 0) {
+	if (!force && LH->ops->lf_stat(LH, path, false,
+	    &st) == 0) {
 		diag_err(&ctx->diags, path, 0, "exists; use -f to replace it");
 		return (-1);
 	}
@@ -112,8 +116,8 @@ pci_save_dev(struct ptvm_ctx *ctx, struct host *h, const struct pci_dev *dev,
 	    dev->vendor_name != NULL ? " " : "", dev->device_name != NULL ?
 	    dev->device_name : "", h->ops->name);
 	pcicfg_format(img, sb_str(&title), &sb);
-	e = sb.oom ? ENOMEM : sys_write_atomic(path, sb_str(&sb), sb.len,
-	    0644);
+	e = sb.oom ? ENOMEM : LH->ops->lf_write(LH, path, sb_str(&sb), sb.len,
+	    0644, 0);
 	if (e != 0)
 		diag_err(&ctx->diags, path, 0, "%s", sys_strerror(e));
 	else
@@ -162,7 +166,7 @@ cmd_pci_save(struct ptvm_ctx *ctx, int argc, char **argv)
 			diag_err(&ctx->diags, NULL, 0, "%s", err);
 			bad++;
 		}
-	if (bad == 0 && (e = sys_mkdir_p(dir, 0755)) != 0) {
+	if (bad == 0 && (e = LH->ops->lf_mkdir(LH, dir, 0755, true)) != 0) {
 		diag_err(&ctx->diags, dir, 0, "cannot create directory: %s",
 		    strerror(e));
 		bad++;
@@ -311,8 +315,8 @@ pair_dirs(struct ptvm_ctx *ctx, const char *a, const char *b,
 	size_t i, n;
 	int e;
 
-	if ((e = sys_dir_list(a, &r->na, &r->nna)) != 0 ||
-	    (e = sys_dir_list(b, &r->nb, &r->nnb)) != 0) {
+	if ((e = LH->ops->lf_list(LH, a, &r->na, &r->nna)) != 0 ||
+	    (e = LH->ops->lf_list(LH, b, &r->nb, &r->nnb)) != 0) {
 		diag_err(&ctx->diags, r->na == NULL ? a : b, 0, "%s",
 		    strerror(e));
 		return (-1);

@@ -28,16 +28,6 @@ rom_usage(struct ptvm_ctx *ctx, const char *fmt, const char *arg)
 	return (out_usage_error(ctx->cmdname, ctx->cmd, fmt, arg));
 }
 
-#if defined(MAP_POPULATE)
-#define ROM_MAP_FLAGS	(MAP_PRIVATE | MAP_POPULATE)
-#elif defined(MAP_PREFAULT_READ)
-#define ROM_MAP_FLAGS	(MAP_PRIVATE | MAP_PREFAULT_READ)
-#else
-#define ROM_MAP_FLAGS	MAP_PRIVATE
-#endif
-
-static uint8_t rom_empty[1];
-
 /*
  * Maps a whole regular file of at most ROM_MAXFILE bytes, read-only: no
  * copy, so a 16 MiB dump costs little more than its page-cache pages.
@@ -46,39 +36,18 @@ static int
 rom_read_file(struct ptvm_ctx *ctx, const char *path, uint8_t **buf,
     size_t *len)
 {
-	struct stat st;
-	void *p;
-	int fd, e;
+	struct host *h = host_local();
+	const uint8_t *p;
+	int e;
 
 	*buf = NULL;
 	*len = 0;
-	/* A regular file only, and a FIFO does not block (sysutil.c). */
-	if ((e = sys_open_read(path, &fd)) != 0 || fstat(fd, &st) != 0) {
-		if (e == 0)
-			e = errno;
-		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "%s",
-		    sys_strerror(e));
-		if (fd >= 0)
-			(void)close(fd);
+	if ((e = h->ops->lf_map(h, path, ROM_MAXFILE, &p, len)) != 0) {
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "%s", e == EFBIG ?
+		    "larger than 64 MiB: not a ROM" : sys_strerror(e));
 		return (-1);
 	}
-	if (st.st_size > ROM_MAXFILE) {
-		diag_add(&ctx->diags, DIAG_ERROR, path, 0,
-		    "larger than 64 MiB: not a ROM");
-		(void)close(fd);
-		return (-1);
-	}
-	p = st.st_size == 0 ? rom_empty : mmap(NULL, (size_t)st.st_size,
-	    PROT_READ, ROM_MAP_FLAGS, fd, 0);
-	e = errno;
-	(void)close(fd);
-	if (p == MAP_FAILED) {
-		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "mmap: %s",
-		    strerror(e));
-		return (-1);
-	}
-	*buf = p;
-	*len = (size_t)st.st_size;
+	*buf = __DECONST(uint8_t *, p);
 	return (0);
 }
 
@@ -86,8 +55,7 @@ static void
 rom_release(uint8_t *buf, size_t len)
 {
 
-	if (buf != NULL && buf != rom_empty)
-		(void)munmap(buf, len);
+	LH->ops->lf_unmap(LH, buf, len);
 }
 
 /*
@@ -101,7 +69,8 @@ rom_write_file(struct ptvm_ctx *ctx, const char *path, const uint8_t *buf,
 {
 	int e;
 
-	e = sys_write_file(path, buf, len, 0644, force ? 0 : SYS_WF_EXCL);
+	e = LH->ops->lf_write(LH, path, buf, len, 0644,
+	    force ? 0 : SYS_WF_EXCL);
 	if (e == EEXIST)
 		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "exists; use -f to "
 		    "replace it");
@@ -119,14 +88,16 @@ rom_write_file(struct ptvm_ctx *ctx, const char *path, const uint8_t *buf,
 static int
 rom_out_check(struct ptvm_ctx *ctx, const char *path, bool force)
 {
-	struct stat st;
+	struct host_stat st;
+	int e;
 
-	if (lstat(path, &st) != 0)
+	if ((e = LH->ops->lf_stat(LH, path, true,
+	    &st)) != 0 && e != SYS_ESYMLINK)
 		return (0);
-	if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) {
+	if (e == SYS_ESYMLINK || st.type != HOST_F_REG) {
 		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "%s",
-		    sys_strerror(S_ISLNK(st.st_mode) ? SYS_ESYMLINK :
-		    S_ISDIR(st.st_mode) ? SYS_EDIR : SYS_ENOTREG));
+		    sys_strerror(e == SYS_ESYMLINK ? SYS_ESYMLINK :
+		    st.type == HOST_F_DIR ? SYS_EDIR : SYS_ENOTREG));
 		return (-1);
 	}
 	if (!force) {
@@ -619,10 +590,11 @@ rom_opt_force(struct ptvm_ctx *ctx, int *argcp, char **argv, bool *force)
 static bool
 rom_same_file(const char *a, const char *b)
 {
-	struct stat sa, sb;
+	struct host_stat sa, sb;
 
-	return (stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
-	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+	return (LH->ops->lf_stat(LH, a, false, &sa) == 0 &&
+	    LH->ops->lf_stat(LH, b, false, &sb) == 0 &&
+	    sa.dev == sb.dev && sa.ino == sb.ino);
 }
 
 /* Checks a written ROM: it must start with a valid x86 image. */
@@ -687,14 +659,13 @@ cmd_rom_trim(struct ptvm_ctx *ctx, int argc, char **argv)
 static int
 rom_mkdir(struct ptvm_ctx *ctx, const char *dir)
 {
-	struct stat st;
+	int e;
 
-	if (mkdir(dir, 0755) == 0)
+	if ((e = LH->ops->lf_mkdir(LH, dir, 0755,
+	    false)) == 0)
 		return (0);
-	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return (0);
-	diag_add(&ctx->diags, DIAG_ERROR, dir, 0, "%s", errno == EEXIST ?
-	    "exists and is not a directory" : strerror(errno));
+	diag_add(&ctx->diags, DIAG_ERROR, dir, 0, "%s", e == ENOTDIR ?
+	    "exists and is not a directory" : strerror(e));
 	return (-1);
 }
 

@@ -310,7 +310,7 @@ cmd_show(struct ptvm_ctx *ctx, int argc, char **argv)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM "
 		    "expected"));
 	vm_load_init(&ld);
-	if (vm_load(ctx, argv[0], &ld) != 0) {
+	if (vm_load(&ctx->eng, argv[0], &ld) != 0) {
 		vm_load_free(&ld);
 		return (EXIT_FAIL);
 	}
@@ -503,10 +503,10 @@ cmd_create(struct ptvm_ctx *ctx, int argc, char **argv)
 	if (strchr(argv[0], '/') != NULL)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "give a name; "
 		    "-c DIR chooses the directory"));
-	if (vm_path(ctx, argv[0], path, sizeof(path), name,
+	if (vm_path(&ctx->eng, argv[0], path, sizeof(path), name,
 	    sizeof(name)) != 0 || ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
-	e = ctx->confdir != NULL ? sys_stat(path, false, &st) :
+	e = ctx->eng.confdir != NULL ? LH->ops->lf_stat(LH, path, false, &st) :
 	    h->ops->file_stat(h, path, &st);
 	if (e == 0 && !force) {
 		diag_err(&ctx->diags, path, 0, "exists; ptvm create -f "
@@ -518,8 +518,8 @@ cmd_create(struct ptvm_ctx *ctx, int argc, char **argv)
 		sb_free(&sb);
 		return (EXIT_FAIL);
 	}
-	if (ctx->confdir != NULL)
-		e = sys_write_atomic(path, sb_str(&sb), sb.len, 0644);
+	if (ctx->eng.confdir != NULL)
+		e = LH->ops->lf_write(LH, path, sb_str(&sb), sb.len, 0644, 0);
 	else
 		e = h->ops->file_write(h, path, sb_str(&sb), sb.len, 0644);
 	sb_free(&sb);
@@ -543,7 +543,7 @@ import_read(struct ptvm_ctx *ctx, const char *arg, char **buf, size_t *len)
 	int e;
 
 	if (strcmp(arg, "-") != 0) {
-		if ((e = sys_read_file(arg, 1 << 20, buf, len)) != 0) {
+		if ((e = LH->ops->lf_read(LH, arg, 1 << 20, buf, len)) != 0) {
 			diag_err(&ctx->diags, arg, 0, "%s", sys_strerror(e));
 			return (-1);
 		}
@@ -602,7 +602,8 @@ cmd_import(struct ptvm_ctx *ctx, int argc, char **argv)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one script "
 		    "(or - for standard input) expected"));
 	src = strcmp(argv[0], "-") == 0 ? "<stdin>" : argv[0];
-	if (out != NULL && !force && sys_stat(out, false, &st) == 0) {
+	if (out != NULL && !force &&
+	    LH->ops->lf_stat(LH, out, false, &st) == 0) {
 		diag_err(&ctx->diags, out, 0, "exists; -f replaces it");
 		return (EXIT_FAIL);
 	}
@@ -620,8 +621,8 @@ cmd_import(struct ptvm_ctx *ctx, int argc, char **argv)
 		goto done;
 	if (out == NULL)
 		fputs(sb_str(&sb), stdout);
-	else if ((e = sys_write_atomic(out, sb_str(&sb), sb.len,
-	    0644)) != 0) {
+	else if ((e = LH->ops->lf_write(LH, out, sb_str(&sb), sb.len, 0644,
+	    0)) != 0) {
 		diag_err(&ctx->diags, out, 0, "cannot write it: %s",
 		    sys_strerror(e));
 		goto done;

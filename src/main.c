@@ -243,6 +243,7 @@ main(int argc, char **argv)
 
 	memset(&ctx, 0, sizeof(ctx));
 	diags_init(&ctx.diags);
+	ctx.eng.diags = &ctx.diags;
 	/* The global options come before the command: the command's own
 	 * options may use the same letters. */
 	if (argc < 1)
@@ -251,10 +252,10 @@ main(int argc, char **argv)
 	while ((ch = opt_next(&o)) != OPT_END) {
 		switch (ch) {
 		case 'c':
-			ctx.confdir = o.arg;
+			ctx.eng.confdir = o.arg;
 			break;
 		case 'H':
-			ctx.hostdir = o.arg;
+			ctx.eng.hostdir = o.arg;
 			break;
 		case 'V':
 			printf("ptvm %s\n", PTVM_VERSION);
@@ -274,7 +275,7 @@ main(int argc, char **argv)
 	}
 	rv = dispatch(&ctx, cmds, "", argc, argv);
 	(void)out_diags(&ctx);
-	host_close(ctx.host);
+	host_close(ctx.eng.host);
 	diags_free(&ctx.diags);
 	return (rv);
 }

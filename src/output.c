@@ -37,6 +37,22 @@ out_diags(struct ptvm_ctx *ctx)
 	return (nerr);
 }
 
+/*
+ * The engine's report callback (eng_report_fn), arg the context: the
+ * diagnostics collected so far first, so that they keep their order.
+ */
+void
+out_report(void *arg, const char *vm, enum diag_level lvl, const char *msg)
+{
+	struct ptvm_ctx *ctx = arg;
+
+	(void)out_diags(ctx);
+	fprintf(lvl == DIAG_NOTE ? stdout : stderr, "%s: %s%s\n", vm,
+	    lvl == DIAG_ERROR ? "error: " : lvl == DIAG_WARN ? "warning: " :
+	    "", msg);
+	fflush(stdout);
+}
+
 void
 out_json(struct strbuf *sb)
 {
