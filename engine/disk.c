@@ -289,6 +289,8 @@ vm_write(struct eng *eng, const char *arg, const struct vm_load *ld,
 		    "is as it was", sys_strerror(e));
 		return (-1);
 	}
+	/* What this command read of the VM files is old now. */
+	eng_forget(eng);
 	return (0);
 }
 

@@ -28,6 +28,60 @@ eng_host(struct eng *eng, struct host **hp)
 	return (0);
 }
 
+void
+eng_forget(struct eng *eng)
+{
+	struct eng_cache *c = &eng->cache;
+	size_t i;
+
+	if (c->topo_state == 1)
+		topo_free(&c->topo);
+	for (i = 0; i < c->nmdm_n; i++)
+		free(c->nmdm[i].name);
+	free(c->nmdm);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+eng_close(struct eng *eng)
+{
+
+	eng_forget(eng);
+	host_close(eng->host);
+	eng->host = NULL;
+}
+
+int
+eng_topo(struct eng *eng, const struct topo **tp)
+{
+	struct eng_cache *c = &eng->cache;
+	struct host *h;
+	char *val;
+	size_t vlen;
+	int e;
+
+	if (c->topo_state == 0) {
+		c->topo_state = -1;
+		c->topo_err = ENOENT;
+		if ((e = eng_host(eng, &h)) != 0)
+			c->topo_err = e;
+		else if (h->ops->sysctl_get_text(h, "kern.sched.topology_spec",
+		    &val, &vlen) == 0) {
+			if (topo_parse(val, vlen, eng->hostdir != NULL ?
+			    "topology.xml" : "kern.sched.topology_spec",
+			    &c->topo, eng->diags) == 0)
+				c->topo_state = 1;
+			else
+				c->topo_err = -1;
+			free(val);
+		}
+	}
+	if (c->topo_state != 1)
+		return (c->topo_err);
+	*tp = &c->topo;
+	return (0);
+}
+
 /* The pci.ids database: the captured directory's own, then the system's. */
 static char *
 pciids_load(struct eng *eng, size_t *len)

@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "host.h"
 #include "pci.h"
+#include "topo.h"
 
 /* Exit statuses (ptvm.8 EXIT STATUS), which engine functions return. */
 #define EXIT_OK		0
@@ -28,11 +29,31 @@
  * What every engine function works with: the host (opened on first use
  * by eng_host), where its messages go, and where the VM files are.
  */
+/*
+ * What one command reads of the host and the VM files once, however
+ * many VMs it loads ("ptvm list" of 1000 VMs parsed the topology and read
+ * every VM file again for each VM, issue 17).  Filled on first use,
+ * dropped by eng_forget() and eng_close().
+ */
+struct eng_cache {
+	int		 topo_state;	/* 0: not read; 1: topo; -1: none */
+	int		 topo_err;	/* with -1: ENOENT (none) or -1 */
+	struct topo	 topo;
+	bool		 nmdm_read;	/* the console=auto units below */
+	struct eng_nmdm {
+		char	*name;		/* a VM file with console=auto */
+		int	 unit;		/* its nmdm unit */
+	}		*nmdm;		/* sorted by name (strcmp) */
+	size_t		 nmdm_n;
+	unsigned long	 nmdm_used[4];	/* units 0-255 named or taken */
+};
+
 struct eng {
 	const char	*hostdir;	/* -H DIR, or NULL for the live host */
 	struct host	*host;		/* opened on first use */
 	struct diags	*diags;		/* every message of the engine */
 	const char	*confdir;	/* -c DIR: VM files, or NULL */
+	struct eng_cache cache;		/* eng_topo(), vmload.c */
 };
 
 /*
@@ -46,6 +67,16 @@ typedef void eng_report_fn(void *, const char *, enum diag_level,
 	    const char *);
 
 int	eng_host(struct eng *, struct host **);
+/* Closes the host and drops the cache. */
+void	eng_close(struct eng *);
+/* Drops what was read once (after a command changed the VM files). */
+void	eng_forget(struct eng *);
+/*
+ * The host's CPU topology (kern.sched.topology_spec), parsed once per
+ * command: 0 and *tp, ENOENT when the host gives none, -1 when it does
+ * not parse (said once in the diagnostics).
+ */
+int	eng_topo(struct eng *, const struct topo **);
 /* The host's PCI functions, names filled in from pci.ids. */
 int	eng_pci(struct eng *, struct pci_list *);
 /* hw.pci.default_vgapci_unit: the vgapci driving the console, or -1. */

@@ -407,13 +407,13 @@ start_isolate(struct srun *r, struct host *h, struct vm_load *ld,
 
 	if (!ld->vm.life.isolate)
 		return (0);
-	if (ld->vm.plan == NULL || !ld->have_topo) {
+	if (ld->vm.plan == NULL || ld->topo == NULL) {
 		say(r, DIAG_WARN, "isolate=yes needs pinned "
 		    "vCPUs (pin=threads or cores); not isolating");
 		return (0);
 	}
 	diags_init(&d);
-	if (pin_isolate(&ld->topo, ld->vm.plan, &iso, &d) != 0) {
+	if (pin_isolate(ld->topo, ld->vm.plan, &iso, &d) != 0) {
 		diags_free(&d);
 		say(r, DIAG_WARN, "no isolation plan; not "
 		    "isolating");
@@ -426,7 +426,7 @@ start_isolate(struct srun *r, struct host *h, struct vm_load *ld,
 	 * back only what this VM took ("cpuset +LIST", engine/life.c).
 	 */
 	if (life_set1_mask(h, &cur) != 0)
-		cur = ld->topo.all;
+		cur = ld->topo->all;
 	topo_set_zero(&host);
 	topo_set_zero(&took);
 	for (c = topo_set_next(&cur, -1); c >= 0;

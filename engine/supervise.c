@@ -842,7 +842,7 @@ sv_argv(struct sv *s)
 
 	n = 0;
 	/* isolate=yes: bhyve in a set of its own that holds its vCPUs' CPUs. */
-	pre = pin_launch_prefix(s->ld->have_topo ? &s->ld->topo : NULL,
+	pre = pin_launch_prefix(s->ld->topo,
 	    s->ld->vm.plan, s->ld->vm.life.isolate, &s->iso);
 	while (pre != NULL && *pre != NULL)
 		s->argv[n++] = *pre++;

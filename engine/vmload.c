@@ -147,29 +147,43 @@ vm_names(struct eng *eng, char ***out, size_t *nout)
 	return (0);
 }
 
-/* console=auto: the lowest nmdm unit no other VM file names or takes. */
+/*
+ * console=auto: the lowest nmdm unit no other VM file names or takes,
+ * in name order: the explicit consoles first, then the auto ones.  Read
+ * once per command for every VM file (eng->cache), as "ptvm list" loads
+ * them all.
+ */
 static int
-nmdm_pick(struct eng *eng, const struct vmconf *self)
+nmdm_cmp(const void *a, const void *b)
 {
+
+	return (strcmp(((const struct eng_nmdm *)a)->name,
+	    ((const struct eng_nmdm *)b)->name));
+}
+
+static void
+nmdm_read(struct eng *eng)
+{
+	struct eng_cache *cc = &eng->cache;
 	char **names, *buf, path[1024], vm[VM_NAMEMAX + 1];
 	const char *dir, *p;
 	struct host *h;
 	struct vmconf c;
 	struct diags dd;
 	size_t n, i, len, k;
-	unsigned long used[4];		/* units 0-255 */
 	unsigned long u;
-	int e, autos, mine;
+	int e;
 
-	memset(used, 0, sizeof(used));
+	cc->nmdm_read = true;
 	dir = eng->confdir != NULL ? eng->confdir : PTVM_CONFDIR;
 	if (eng->confdir == NULL && eng_host(eng, &h) != 0)
-		return (0);
+		return;
 	if (vm_names(eng, &names, &n) != 0)
-		return (0);
-	/* Explicit consoles first, then the auto ones in name order. */
-	autos = 0;
-	mine = -1;
+		return;
+	if ((cc->nmdm = calloc(n + 1, sizeof(*cc->nmdm))) == NULL) {
+		host_names_free(names, n);
+		return;
+	}
 	for (k = 0; k < 2; k++)
 		for (i = 0; i < n; i++) {
 			strlcpy(vm, names[i], sizeof(vm));
@@ -193,17 +207,20 @@ nmdm_pick(struct eng *eng, const struct vmconf *self)
 					p += 9;
 					if (util_parse_ulong_end(&p, NULL, 10,
 					    255, &u) == 0)
-						used[u / 64] |= 1UL << (u % 64);
+						cc->nmdm_used[u / 64] |=
+						    1UL << (u % 64);
 				} else if (k == 1 && strcmp(p, "auto") == 0) {
 					for (u = 0; u < 256 &&
-					    (used[u / 64] & (1UL << (u % 64)));
-					    u++)
+					    (cc->nmdm_used[u / 64] &
+					    (1UL << (u % 64))); u++)
 						;
 					if (u < 256)
-						used[u / 64] |= 1UL << (u % 64);
-					if (strcmp(vm, self->name) == 0)
-						mine = (int)u;
-					autos++;
+						cc->nmdm_used[u / 64] |=
+						    1UL << (u % 64);
+					if ((cc->nmdm[cc->nmdm_n].name =
+					    strdup(vm)) != NULL)
+						cc->nmdm[cc->nmdm_n++].unit =
+						    (int)u;
 				}
 			}
 			vmconf_free(&c);
@@ -211,13 +228,36 @@ nmdm_pick(struct eng *eng, const struct vmconf *self)
 			free(buf);
 		}
 	host_names_free(names, n);
-	if (mine < 0) {
-		/* Not in the directory (a path): the first free unit. */
-		for (u = 0; u < 256 && (used[u / 64] & (1UL << (u % 64))); u++)
-			;
-		mine = (int)u;
+	/* "a-b" sorts after "a" here, but "a-b.conf" before "a.conf". */
+	qsort(cc->nmdm, cc->nmdm_n, sizeof(*cc->nmdm), nmdm_cmp);
+}
+
+static int
+nmdm_pick(struct eng *eng, const struct vmconf *self)
+{
+	struct eng_cache *cc = &eng->cache;
+	unsigned long u;
+	size_t i;
+
+	size_t lo, hi;
+	int c;
+
+	if (!cc->nmdm_read)
+		nmdm_read(eng);
+	for (lo = 0, hi = cc->nmdm_n; lo < hi; ) {
+		i = lo + (hi - lo) / 2;
+		if ((c = strcmp(cc->nmdm[i].name, self->name)) == 0)
+			return (cc->nmdm[i].unit);
+		if (c < 0)
+			lo = i + 1;
+		else
+			hi = i;
 	}
-	return (mine);
+	/* Not in the directory (a path): the first free unit. */
+	for (u = 0; u < 256 && (cc->nmdm_used[u / 64] & (1UL << (u % 64)));
+	    u++)
+		;
+	return ((int)u);
 }
 
 static void
@@ -247,7 +287,8 @@ env_fill(struct eng *eng, const struct vmconf *c, struct vm_load *ld)
 	long long v;
 	const char *name;
 	char *val;
-	size_t i, vlen;
+	size_t i;
+	int e;
 
 	memset(env, 0, sizeof(*env));
 	env->vardir = PTVM_VARDIR;
@@ -269,19 +310,12 @@ env_fill(struct eng *eng, const struct vmconf *c, struct vm_load *ld)
 		env->kenv = &ld->kenv;
 	}
 	l = vmconf_get(c, "pin");
-	if ((l == NULL || strcmp(l->val, "none") != 0) &&
-	    h->ops->sysctl_get_text(h, "kern.sched.topology_spec", &val,
-	    &vlen) == 0) {
-		name = eng->hostdir != NULL ? "topology.xml" :
-		    "kern.sched.topology_spec";
-		if (topo_parse(val, vlen, name, &ld->topo,
-		    eng->diags) != 0) {
-			free(val);
+	if (l == NULL || strcmp(l->val, "none") != 0) {
+		if ((e = eng_topo(eng, &ld->topo)) == -1)
 			return (-1);
-		}
-		free(val);
-		ld->have_topo = true;
-		env->topo = &ld->topo;
+		if (e != 0)
+			ld->topo = NULL;
+		env->topo = ld->topo;
 	}
 	l = vmconf_get(c, "firmware");
 	if (l == NULL || strcmp(l->val, "auto") == 0)
@@ -312,8 +346,6 @@ vm_load_free(struct vm_load *ld)
 	vm_free(&ld->vm);
 	pci_list_free(&ld->pci);
 	kv_free(&ld->kenv);
-	if (ld->have_topo)
-		topo_free(&ld->topo);
 	free(ld->buf);
 	memset(ld, 0, sizeof(*ld));
 }

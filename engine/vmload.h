@@ -23,8 +23,7 @@ struct vm_load {
 	struct vm_env	 env;
 	struct pci_list	 pci;
 	struct kv_list	 kenv;
-	struct topo	 topo;
-	bool		 have_topo;
+	const struct topo *topo;	/* the host's (eng_topo), or NULL */
 };
 
 void	vm_load_init(struct vm_load *);

@@ -275,7 +275,7 @@ main(int argc, char **argv)
 	}
 	rv = dispatch(&ctx, cmds, "", argc, argv);
 	(void)out_diags(&ctx);
-	host_close(ctx.eng.host);
+	eng_close(&ctx.eng);
 	diags_free(&ctx.diags);
 	return (rv);
 }

@@ -398,6 +398,28 @@ check_wired_limit_body()
 	    "$PTVM" -H host check winpt
 }
 
+# console=auto: the explicit consoles first, then the auto ones in the
+# order of the VM files' names ("a-b.conf" sorts before "a.conf").  One
+# command reads the VM files once for every VM it loads (issue 17): each
+# VM must get the unit it gets alone.
+atf_test_case console_auto_units_one_read
+console_auto_units_one_read_body()
+{
+	guidehost host
+	d=host/root/usr/local/etc/ptvm
+	rm -f "$d"/*.conf
+	for v in a a-b b; do
+		printf 'cpus=1\nmemory=1G\nconsole=auto\n' > "$d/$v.conf"
+	done
+	printf 'cpus=1\nmemory=1G\nconsole=/dev/nmdm2A\n' > "$d/x.conf"
+	atf_check -o match:'console   /dev/nmdm0A' "$PTVM" -H host show a-b
+	atf_check -o match:'console   /dev/nmdm1A' "$PTVM" -H host show a
+	atf_check -o match:'console   /dev/nmdm3A' "$PTVM" -H host show b
+	atf_check -o save:all "$PTVM" -H host status
+	atf_check -o inline:'a-b /dev/nmdm0B\na /dev/nmdm1B\nb /dev/nmdm3B\nx /dev/nmdm2B\n' \
+	    sed -n 's/^  console  \([^ ]*\) (ptvm console \(.*\))$/\2 \1/p' all
+}
+
 atf_test_case create_writes_a_checked_file
 create_writes_a_checked_file_body()
 {
@@ -446,6 +468,7 @@ check_fifo_rom_returns_at_once_body()
 
 atf_init_test_cases()
 {
+	atf_add_test_case console_auto_units_one_read
 	atf_add_test_case show_guide_argv
 	atf_add_test_case show_config_and_json
 	atf_add_test_case typos_located_with_suggestions
