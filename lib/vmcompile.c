@@ -77,6 +77,7 @@ struct claim {
 	unsigned	 bus, slot, func;
 	unsigned	 line;
 	bool		 user;		/* by a pci.B.S.F key */
+	bool		 held;		/* by a slot= not placed yet */
 };
 
 struct cc {
@@ -224,6 +225,10 @@ claim(struct cc *c, unsigned bus, unsigned slot, unsigned func,
 	if ((k = claim_find(c, bus, slot, func)) != NULL) {
 		if (k->user && user)
 			return (0);
+		if (k->held && k->line == line) {
+			k->held = false;	/* its own slot= */
+			return (0);
+		}
 		diag_err(c->d, c->file, line, "guest PCI address %u:%u:%u is "
 		    "already used by line %u; choose another slot= or remove "
 		    "one of them", bus, slot, func, k->line);
@@ -274,6 +279,50 @@ parse_slot(const char *s, unsigned *bus, unsigned *slot, unsigned *func)
 		*func = (unsigned)v[2];
 	}
 	return (*slot <= 31 && *func <= 7 ? 0 : -1);
+}
+
+/*
+ * The slot= of every disk, cdrom, net and vnc line is held before any
+ * device is placed, so that a device without one (a line a command added
+ * later, whatever its place in the file) goes around them.
+ */
+static void
+hold_slots(struct cc *c)
+{
+	const struct vmconf_line *l;
+	const char *p;
+	char want[16];
+	unsigned bus, slot, func;
+	size_t i, n;
+
+	for (i = 0; i < c->vm->conf.n; i++) {
+		l = &c->vm->conf.l[i];
+		if (strcmp(l->key, "disk") != 0 && strcmp(l->key, "cdrom") !=
+		    0 && strcmp(l->key, "net") != 0 && strcmp(l->key, "vnc") !=
+		    0)
+			continue;
+		if ((p = strstr(l->val, ",slot=")) == NULL)
+			continue;
+		p += 6;
+		n = strcspn(p, ",");
+		if (n >= sizeof(want))
+			continue;
+		memcpy(want, p, n);
+		want[n] = '\0';
+		func = 0;
+		if (parse_slot(want, &bus, &slot, &func) != 0 ||
+		    (bus == 0 && (slot == 0 || slot == 31)) ||
+		    claim_find(c, bus, slot, func) != NULL ||
+		    c->nclaim == VM_MAXDEVS)
+			continue;	/* said when the line is placed */
+		c->claim[c->nclaim].bus = bus;
+		c->claim[c->nclaim].slot = slot;
+		c->claim[c->nclaim].func = func;
+		c->claim[c->nclaim].line = l->line;
+		c->claim[c->nclaim].user = false;
+		c->claim[c->nclaim].held = true;
+		c->nclaim++;
+	}
 }
 
 /*
@@ -1549,6 +1598,7 @@ vm_compile(struct vmconf *conf, const struct vm_env *env, struct vm *vm,
 	if (!bad)
 		bad |= do_pin(&c) != 0;
 	bad |= do_topology(&c) != 0;
+	hold_slots(&c);
 	bad |= do_passthru(&c) != 0;
 	for (i = 0; i < vm->conf.n; i++) {
 		const struct vmconf_line *l = &vm->conf.l[i];

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -559,28 +560,102 @@ import_read(struct ptvm_ctx *ctx, const char *arg, char **buf, size_t *len)
 	return (*buf == NULL ? -1 : 0);
 }
 
+/* Whether an absolute path of the VM's host exists (vm_import_opts). */
+static int
+import_exists(void *arg, const char *path)
+{
+	struct ptvm_ctx *ctx = arg;
+	struct host_stat st;
+	struct host *h;
+
+	if (ctx->hostdir == NULL)
+		return (sys_stat(path, false, &st));
+	if (ctx_host(ctx, &h) != 0)
+		return (-1);
+	return (h->ops->file_stat(h, path, &st));
+}
+
+/*
+ * The directory bhyve ran in: -C DIR, or the script's own, made absolute;
+ * under -H a directory inside DIR/root is said as the captured host's.
+ */
+static int
+import_basedir(struct ptvm_ctx *ctx, const char *script, const char *cdir,
+    char *buf, size_t len)
+{
+	char tmp[PATH_MAX], root[PATH_MAX], rroot[PATH_MAX], *p;
+	size_t n;
+
+	if (cdir != NULL) {
+		if (cdir[0] != '/') {
+			diag_err(&ctx->diags, NULL, 0, "-C %s: give the "
+			    "absolute directory bhyve was run in", cdir);
+			return (-1);
+		}
+		(void)strlcpy(buf, cdir, len);
+		return (0);
+	}
+	if (strcmp(script, "-") == 0) {
+		buf[0] = '\0';		/* standard input: no directory */
+		return (0);
+	}
+	if (realpath(script, tmp) == NULL) {
+		diag_err(&ctx->diags, script, 0, "%s", sys_strerror(errno));
+		return (-1);
+	}
+	if ((p = strrchr(tmp, '/')) != NULL)
+		*(p == tmp ? p + 1 : p) = '\0';
+	if (ctx->hostdir != NULL && snprintf(root, sizeof(root), "%s/root",
+	    ctx->hostdir) < (int)sizeof(root) && realpath(root, rroot) != NULL &&
+	    strncmp(tmp, rroot, n = strlen(rroot)) == 0 &&
+	    (tmp[n] == '/' || tmp[n] == '\0')) {
+		(void)strlcpy(buf, tmp[n] == '\0' ? "/" : tmp + n, len);
+		return (0);
+	}
+	(void)strlcpy(buf, tmp, len);
+	return (0);
+}
+
+/* "-H DIR " when -H was given, for the next command to run. */
+static const char *
+import_hflag(struct ptvm_ctx *ctx, char *buf, size_t len)
+{
+
+	if (ctx->hostdir == NULL)
+		return ("");
+	(void)snprintf(buf, len, "-H %s ", ctx->hostdir);
+	return (buf);
+}
+
 int
 cmd_import(struct ptvm_ctx *ctx, int argc, char **argv)
 {
 	struct bhyve_argv av;
+	struct bhyve_script_info info;
+	struct vm_import_opts io;
 	struct bcfg cfg;
 	struct strbuf sb;
 	struct host_stat st;
-	const char *out, *src;
-	char *buf;
+	struct host *h;
+	const char *out, *src, *cdir;
+	char *buf, base[PATH_MAX], why[PATH_MAX + 64], hf[PATH_MAX + 8];
+	char name[VM_NAMEMAX + 1], cdirp[PATH_MAX];
 	size_t len;
-	bool force;
+	bool force, named;
 	int ch, rv, e;
 
-	out = NULL;
+	out = cdir = NULL;
 	force = false;
-	while ((ch = getopt(argc, argv, "fo:")) != -1) {
+	while ((ch = getopt(argc, argv, "fo:C:")) != -1) {
 		switch (ch) {
 		case 'f':
 			force = true;
 			break;
 		case 'o':
 			out = optarg;
+			break;
+		case 'C':
+			cdir = optarg;
 			break;
 		default:
 			return (out_usage_error(ctx->cmdname, ctx->cmd,
@@ -591,34 +666,84 @@ cmd_import(struct ptvm_ctx *ctx, int argc, char **argv)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one script "
 		    "(or - for standard input) expected"));
 	src = strcmp(argv[optind], "-") == 0 ? "<stdin>" : argv[optind];
-	if (out != NULL && !force && sys_stat(out, false, &st) == 0) {
+	h = NULL;
+	if (out != NULL && ctx->hostdir != NULL) {
+		if (out[0] != '/') {
+			diag_err(&ctx->diags, out, 0, "under -H, -o names a "
+			    "file of the captured host: give its absolute "
+			    "path (it is written as %s/root/PATH)",
+			    ctx->hostdir);
+			return (EXIT_FAIL);
+		}
+		if (ctx_host(ctx, &h) != 0)
+			return (EXIT_FAIL);
+	}
+	if (out != NULL && !force && (h != NULL ? h->ops->file_stat(h, out,
+	    &st) : sys_stat(out, false, &st)) == 0) {
 		diag_err(&ctx->diags, out, 0, "exists; -f replaces it");
 		return (EXIT_FAIL);
 	}
+	if (import_basedir(ctx, argv[optind], cdir, base, sizeof(base)) != 0)
+		return (EXIT_FAIL);
 	if (import_read(ctx, argv[optind], &buf, &len) != 0)
 		return (EXIT_FAIL);
+	memset(&io, 0, sizeof(io));
+	io.basedir = base[0] != '\0' ? base : NULL;
+	if (cdir != NULL)
+		(void)snprintf(why, sizeof(why), "-C %s", cdir);
+	else
+		(void)snprintf(why, sizeof(why), "the script's directory; "
+		    "-C DIR gives another");
+	io.basewhy = why;
+	io.script = &info;
+	io.exists = import_exists;
+	io.arg = ctx;
 	bhyve_argv_init(&av);
 	bcfg_init(&cfg);
 	sb_init(&sb);
 	rv = EXIT_FAIL;
-	if (bhyve_script_argv(buf, len, src, &av, &ctx->diags) != 0 ||
+	if (bhyve_script_argv_info(buf, len, src, &av, &info,
+	    &ctx->diags) != 0 ||
 	    bhyve_argv_to_cfg((int)av.n, av.v, &cfg, src, av.line,
 	    &ctx->diags) != 0)
 		goto done;
-	if (vm_import(&cfg, src, &sb, &ctx->diags) != 0 || sb.oom)
+	if (vm_import_with(&cfg, src, &io, &sb, &ctx->diags) != 0 || sb.oom)
 		goto done;
-	if (out == NULL)
+	(void)import_hflag(ctx, hf, sizeof(hf));
+	if (out == NULL) {
 		fputs(sb_str(&sb), stdout);
-	else if ((e = sys_write_atomic(out, sb_str(&sb), sb.len,
-	    0644)) != 0) {
-		diag_err(&ctx->diags, out, 0, "cannot write it: %s",
-		    sys_strerror(e));
+		rv = EXIT_OK;
 		goto done;
-	} else
+	}
+	e = h != NULL ? h->ops->file_write(h, out, sb_str(&sb), sb.len,
+	    0644) : sys_write_atomic(out, sb_str(&sb), sb.len, 0644);
+	if (e != 0) {
+		diag_err(&ctx->diags, out, 0, "cannot write it: %s%s%s%s",
+		    sys_strerror(e), e == ENOENT ? "; its directory does not "
+		    "exist: create it (mkdir -p" : "", e == ENOENT ? (h !=
+		    NULL ? " DIR/root/...)" : " ...)") : "", e == ENOENT ?
+		    ", or give -o another path" : "");
+		goto done;
+	}
+	/* A VM file where ptvm finds VMs by name is checked by its name. */
+	named = vm_name_of_path(out, name, sizeof(name)) == 0 &&
+	    (snprintf(cdirp, sizeof(cdirp), "%s/%s.conf", ctx->confdir !=
+	    NULL ? ctx->confdir : PTVM_CONFDIR, name) < (int)sizeof(cdirp)) &&
+	    strcmp(cdirp, out) == 0;
+	if (named)
+		printf("%s%s%s: written; next: ptvm %scheck %s\n", h != NULL ?
+		    ctx->hostdir : "", h != NULL ? "/root" : "", out,
+		    import_hflag(ctx, hf, sizeof(hf)), name);
+	else if (h != NULL)
+		printf("%s/root%s: written; next: ptvm %sshow %s/root%s\n",
+		    ctx->hostdir, out, import_hflag(ctx, hf, sizeof(hf)),
+		    ctx->hostdir, out);
+	else
 		printf("%s: written; check it with: ptvm show %s\n", out,
 		    strchr(out, '/') != NULL ? out : "./VMFILE");
 	rv = EXIT_OK;
 done:
+	bhyve_script_info_free(&info);
 	sb_free(&sb);
 	bcfg_free(&cfg);
 	bhyve_argv_free(&av);
