@@ -22,6 +22,7 @@
 #include "vmconf.h"
 #include "vmedit.h"
 #include "vmload.h"
+#include "zfs.h"
 
 static const char *const chk_names[] = { "PASS", "WARN", "FAIL", "SKIP" };
 
@@ -456,9 +457,17 @@ chk_files(struct host *h, const struct vm_load *ld, struct checks *cs)
 		    "pkg install edk2-bhyve");
 	for (i = 0; i < vm->ndev; i++) {
 		dv = &vm->dev[i];
-		if (dv->kind == VMD_DISK)
+		if (dv->kind == VMD_DISK && strncmp(dv->path, ZFS_ZVOL_DIR,
+		    strlen(ZFS_ZVOL_DIR)) == 0 && dv->path[strlen(
+		    ZFS_ZVOL_DIR)] != '\0') {
+			(void)snprintf(why, sizeof(why), "create it: ptvm "
+			    "disk create %s SIZE --dataset %s", vm->name,
+			    dv->path + strlen(ZFS_ZVOL_DIR));
+			chk_file(h, cs, "disk", dv->path, true, why);
+		} else if (dv->kind == VMD_DISK)
 			chk_file(h, cs, "disk", dv->path, true, "create it "
-			    "(zfs create -V SIZE -o volmode=dev POOL/NAME)");
+			    "(ptvm disk create makes a ZFS volume; a file: "
+			    "truncate -s SIZE FILE)");
 		else if (dv->kind == VMD_CDROM)
 			chk_file(h, cs, "cdrom", dv->path, false, "download "
 			    "the image, or change cdrom=");

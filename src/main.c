@@ -91,7 +91,7 @@ static const struct cmd cmds[] = {
 	{ "check", "[--json] vm",
 	    "preflight: what would stop the VM from starting, and the fix",
 	    cmd_check, NULL },
-	{ "import", "[-f] [-o file] script | -",
+	{ "import", "[-f] [-o file] [-C directory] script | -",
 	    "turn a bhyve command line or script into a VM file", cmd_import,
 	    NULL },
 	{ "create", "[-f] [--template windows | linux | freebsd] name",
