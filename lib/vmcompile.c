@@ -692,7 +692,7 @@ do_topology(struct cc *c)
 
 static int
 pass_one(struct cc *c, const struct vmconf_line *l, struct pci_sel *sel,
-    char **rom, char **slotopt, bool *take)
+    char **rom, char **slotopt, bool *take, bool *audio)
 {
 	struct pci_dev *dv;
 	struct opts o;
@@ -759,11 +759,26 @@ pass_one(struct cc *c, const struct vmconf_line *l, struct pci_sel *sel,
 		}
 		*take = strcmp(v, "take") == 0;
 	}
+	/*
+	 * The GPU's HDMI/DP audio function stays with the host on purpose
+	 * (the guide: on AMD, passing it can make the reset bug worse):
+	 * check says so as a pass, not a warning.
+	 */
+	if ((v = opts_take(&o, "audio")) != NULL) {
+		if (strcmp(v, "host") != 0) {
+			diag_err(c->d, c->file, l->line, "passthru: audio=%s: "
+			    "give audio=host (the GPU's HDMI/DP audio stays "
+			    "with the host), or pass the audio function on a "
+			    "passthru line of its own", v);
+			goto out;
+		}
+		*audio = true;
+	}
 	for (i = 0; i < (size_t)o.n; i++)
 		if (!o.used[i]) {
 			diag_err(c->d, c->file, l->line, "passthru: unknown "
-			    "option \"%s\"; passthru takes rom=, slot= and "
-			    "host_use=%s",
+			    "option \"%s\"; passthru takes rom=, slot=, "
+			    "host_use= and audio=%s",
 			    o.k[i], util_distance(o.k[i], "rom") <= 2 ?
 			    " (did you mean rom?)" : "");
 			goto out;
@@ -788,7 +803,7 @@ do_passthru(struct cc *c)
 	char *rom, *slotopt, buf[16], keyp[32];
 	size_t i, k;
 	unsigned bus, slot, func, minf;
-	bool take;
+	bool take, audio;
 	int bad;
 
 	bad = 0;
@@ -798,8 +813,8 @@ do_passthru(struct cc *c)
 		if (strcmp(l->key, "passthru") != 0)
 			continue;
 		rom = slotopt = NULL;
-		take = false;
-		if (pass_one(c, l, &sel, &rom, &slotopt, &take) != 0) {
+		take = audio = false;
+		if (pass_one(c, l, &sel, &rom, &slotopt, &take, &audio) != 0) {
 			free(rom);
 			free(slotopt);
 			bad = 1;
@@ -818,6 +833,7 @@ do_passthru(struct cc *c)
 		c->vm->bind[c->vm->nbind++] = sel;
 		dv->host = sel;
 		dv->host_use_take = take;
+		dv->audio_host = audio;
 		dv->rom = rom;
 		dv->path = slotopt;	/* the slot= option until placed */
 		c->vm->display = true;

@@ -102,6 +102,8 @@ struct vm_dev {
 	char		*rom;		/* passthru: rom= file, or NULL */
 	struct pci_sel	 host;		/* passthru: host function */
 	bool		 host_use_take;	/* passthru: host_use=take */
+	bool		 audio_host;	/* passthru: audio=host, the GPU's
+					   HDMI/DP audio left on purpose */
 	char		*ifname;	/* net: the tap bhyve opens ("tap":
 					   for a bridge, start picks tapN) */
 	char		*bridge;	/* net: bridge to join, or NULL */

@@ -249,9 +249,9 @@ chk_passthru(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
 	const struct vm *vm = &ld->vm;
 	struct gpu_list gl;
 	struct pci_dev *pd, *o;
-	char sel[32], osel[32], fix[128];
+	char sel[32], osel[32], gsel[32], fix[256];
 	size_t i, k, j;
-	bool guess, found;
+	bool guess, found, audio;
 
 	if (ld->env.pci == NULL)
 		return;
@@ -279,6 +279,14 @@ chk_passthru(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
 			found |= pci_sel_eq(&o->sel, &vm->bind[j]);
 		if (!found)
 			continue;
+		/* audio=host on a passthru line of this GPU's functions. */
+		for (audio = false, j = 0; j < vm->ndev; j++)
+			if (vm->dev[j].kind == VMD_PASSTHRU &&
+			    vm->dev[j].audio_host &&
+			    vm->dev[j].host.bus == o->sel.bus &&
+			    vm->dev[j].host.slot == o->sel.slot)
+				audio = true;
+		pci_sel_fmt(&o->sel, SEL_BHYVE, gsel, sizeof(gsel));
 		for (k = 0; k < gl.g[i].nrec; k++) {
 			pd = &ld->env.pci->dev[gl.g[i].rec[k]];
 			for (found = false, j = 0; j < vm->nbind; j++)
@@ -286,8 +294,21 @@ chk_passthru(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
 			if (found)
 				continue;
 			pci_sel_fmt(&pd->sel, SEL_BHYVE, osel, sizeof(osel));
-			(void)snprintf(fix, sizeof(fix), "add passthru=%s, or "
-			    "ignore this if you left it out on purpose", osel);
+			if ((pd->class >> 8) == 0x0403 && audio) {
+				chk_add(cs, CHK_PASS, "passthru", NULL, "%s "
+				    "(HDMI/DP audio) of the same GPU stays "
+				    "with the host, as audio=host says", osel);
+				continue;
+			}
+			if ((pd->class >> 8) == 0x0403)
+				(void)snprintf(fix, sizeof(fix), "add "
+				    "passthru=%s, or add ,audio=host to the "
+				    "passthru=%s line to leave it out on purpose "
+				    "(ptvm devices says why)", osel, gsel);
+			else
+				(void)snprintf(fix, sizeof(fix), "add "
+				    "passthru=%s, or ignore this if you left it "
+				    "out on purpose", osel);
 			chk_add(cs, CHK_WARN, "passthru", fix, "%s (%s) of the "
 			    "same GPU stays with the host", osel,
 			    gpu_func_role(pd));
