@@ -364,15 +364,38 @@ static const struct tmpl tmpls[] = {
 	{ "freebsd", "virtio-blk", "virtio-net", 4, false },
 };
 
-/* The GPU to pass: the first one that does not drive the host console. */
+/*
+ * The rom= hint, from rom dump's advice: dump it from ppt (where it is
+ * safe), or download it and check it with rom inspect --for.
+ */
 static void
-create_gpu(struct ptvm_ctx *ctx, struct strbuf *sb)
+create_rom_hint(struct strbuf *sb, const struct pci_dev *d, const char *sel,
+    const char *name)
+{
+
+	sb_printf(sb, "# The VBIOS (many cards need it): once the GPU is on "
+	    "ppt (ptvm bind %s),\n#   ptvm rom dump %s /vm/rom/%s.rom\n"
+	    "# or download it for %04x:%04x subsystem %04x:%04x "
+	    "(techpowerup.com/vgabios)\n# and check it: ptvm rom inspect "
+	    "--for %s FILE.  Then add ,rom=/vm/rom/%s.rom\n# to the "
+	    "passthru line.\n", sel, sel, name, d->vendor, d->device,
+	    d->subvendor, d->subdevice, sel, name);
+}
+
+/*
+ * The GPU to pass: the first one that does not drive the host console,
+ * else the first (the guide's host has one GPU): console_gpu=take, said.
+ * An AMD card's HDMI/DP audio is left out as the guide does (audio=host).
+ */
+static void
+create_gpu(struct ptvm_ctx *ctx, const char *name, struct strbuf *sb)
 {
 	struct pci_list l;
 	struct gpu_list gl;
-	struct pci_dev *d;
-	char sel[32];
+	struct pci_dev *d, *g;
+	char sel[32], gsel[32];
 	size_t i, k;
+	bool console, amd;
 
 	pci_list_init(&l);
 	if (ctx_pci(ctx, &l) != 0 ||
@@ -385,22 +408,44 @@ create_gpu(struct ptvm_ctx *ctx, struct strbuf *sb)
 	for (i = 0; i < gl.n; i++)
 		if ((gl.g[i].flags & GPU_CONSOLE) == 0 && gl.g[i].nrec > 0)
 			break;
+	console = false;
 	if (i == gl.n) {
-		sb_puts(sb, "# Every GPU drives the host console (ptvm "
-		    "devices); pass one with care:\n#passthru=6/0/0\n");
-	} else {
-		d = &l.dev[gl.g[i].gpu];
-		sb_printf(sb, "# %s %s, with its other functions\n",
-		    d->vendor_name != NULL ? d->vendor_name : "GPU",
-		    d->device_name != NULL ? d->device_name : "");
-		for (k = 0; k < gl.g[i].nrec; k++) {
-			d = &l.dev[gl.g[i].rec[k]];
-			pci_sel_fmt(&d->sel, SEL_BHYVE, sel, sizeof(sel));
-			sb_printf(sb, "passthru=%s\n", sel);
-		}
-		sb_puts(sb, "# A VBIOS file helps many cards: add ,rom=/path "
-		    "(check it with ptvm rom inspect --for)\n");
+		for (i = 0; i < gl.n && gl.g[i].nrec == 0; i++)
+			;
+		console = true;
 	}
+	if (i == gl.n) {
+		sb_puts(sb, "# No GPU to pass (ptvm devices)\n#passthru=6/0/0\n");
+		goto out;
+	}
+	g = &l.dev[gl.g[i].gpu];
+	pci_sel_fmt(&g->sel, SEL_BHYVE, gsel, sizeof(gsel));
+	amd = g->vendor == 0x1002;
+	sb_printf(sb, "# %s %s, with its other functions\n",
+	    g->vendor_name != NULL ? g->vendor_name : "GPU",
+	    g->device_name != NULL ? g->device_name : "");
+	if (console)
+		sb_printf(sb, "# It is the only GPU and drives the host "
+		    "console: console_gpu=take gives it\n# to the VM, and "
+		    "start mutes the console (kern.consmute=1) until the VM "
+		    "stops.\n# The host's screen is dark meanwhile: work over "
+		    "ssh, and start the VM from\n# there, not from the "
+		    "console.\nconsole_gpu=take\n");
+	for (k = 0; k < gl.g[i].nrec; k++) {
+		d = &l.dev[gl.g[i].rec[k]];
+		pci_sel_fmt(&d->sel, SEL_BHYVE, sel, sizeof(sel));
+		if (amd && (d->class >> 8) == 0x0403) {
+			sb_printf(sb, "# Its HDMI/DP audio stays with the "
+			    "host (audio=host above): on AMD, passing\n# it "
+			    "can make the reset bug worse (Error 43).  For sound "
+			    "over the cable:\n#passthru=%s\n", sel);
+			continue;
+		}
+		sb_printf(sb, "passthru=%s%s\n", sel, amd &&
+		    pci_sel_eq(&d->sel, &g->sel) ? ",audio=host" : "");
+	}
+	create_rom_hint(sb, g, gsel, name);
+out:
 	gpu_list_free(&gl);
 	pci_list_free(&l);
 }
@@ -412,17 +457,25 @@ create_text(struct ptvm_ctx *ctx, const char *name, const struct tmpl *t,
 	struct topo topo;
 	struct host *h;
 	long long phys;
-	int cpus, mem;
+	int cpus, mem, ncores;
 
 	cpus = 2;
 	if (ctx_host(ctx, &h) != 0)
 		return (-1);
 	memset(&topo, 0, sizeof(topo));
+	ncores = 0;
 	if (ctx_topo(ctx, &topo) == 0) {
-		/* One thread per core, the host keeping its first core. */
+		/*
+		 * One thread per core, the host keeping its first core, an
+		 * even count (guests and their schedulers like pairs), at
+		 * most 8.
+		 */
+		ncores = topo.ncores;
 		cpus = topo.ncores - 1;
 		if (cpus > 8)
 			cpus = 8;
+		if (cpus > 2 && cpus % 2 != 0)
+			cpus--;
 		if (cpus < 1)
 			cpus = 1;
 		topo_free(&topo);
@@ -435,13 +488,18 @@ create_text(struct ptvm_ctx *ctx, const char *name, const struct tmpl *t,
 	sb_printf(sb, "# %s: a %s VM with a passed-through GPU (ptvm.conf(5))."
 	    "\n# Check it with: ptvm check %s\n\n", name, t->name, name);
 	sb_printf(sb, "# vCPUs, pinned one per host core by the planner "
-	    "(ptvm pin %d)\ncpus=%d\npin=threads\n", cpus, cpus);
+	    "(ptvm pin %d)", cpus);
+	if (ncores > 0)
+		sb_printf(sb, ".\n# The host has %d cores and keeps the "
+		    "first; more than %d puts vCPUs on\n# SMT siblings (ptvm "
+		    "pin N shows where)", ncores, ncores - 1);
+	sb_printf(sb, "\ncpus=%d\npin=threads\n", cpus);
 	sb_printf(sb, "# Guest memory; it is wired, so the host loses it "
 	    "while the VM runs\nmemory=%dG\n\n", mem);
 	if (t->gpu)
-		create_gpu(ctx, sb);
-	sb_printf(sb, "\n# The disk: a ZFS volume (zfs create -V 128G -o "
-	    "volmode=dev zroot/vm/%s)\n#disk=/dev/zvol/zroot/vm/%s,type=%s\n",
+		create_gpu(ctx, name, sb);
+	sb_printf(sb, "\n# The disk: a ZFS volume; ptvm disk create %s 128G "
+	    "makes it and this line\n#disk=/dev/zvol/zroot/vm/%s,type=%s\n",
 	    name, name, t->disk_type);
 	sb_puts(sb, "# The installer image; remove the line after the "
 	    "install\n#cdrom=/vm/iso/installer.iso\n");

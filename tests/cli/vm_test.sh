@@ -502,9 +502,19 @@ create_writes_a_checked_file_body()
 	guidehost host
 	atf_check -s exit:0 -o match:'written' "$PTVM" -H host create win2
 	f=host/root/usr/local/etc/ptvm/win2.conf
-	# The guide's only GPU drives the host console: offered, commented.
-	atf_check -o match:'^#passthru=6/0/0' -o match:'host console' \
-	    -o match:'^cpus=5' -o match:'^pin=threads' cat "$f"
+	# The guide's only GPU drives the host console: passed, with
+	# console_gpu=take and why; its audio left out as the guide does.
+	atf_check -o match:'^passthru=6/0/0,audio=host$' -o match:'^#passthru=6/0/1$' \
+	    -o match:'^console_gpu=take$' -o match:'^# It is the only GPU and drives the host console' \
+	    -o match:'^#   ptvm rom dump 6/0/0 /vm/rom/win2.rom$' \
+	    -o match:'ptvm rom inspect --for 6/0/0 FILE' \
+	    -o match:'1002:7480 subsystem 1da2:e452' \
+	    -o match:'^# The host has 6 cores and keeps the first; more than 5 puts vCPUs on$' \
+	    -o match:'^cpus=4$' -o match:'^pin=threads' \
+	    -o match:'ptvm disk create win2 128G' cat "$f"
+	# What it writes passes check on the guide's host (no disk yet).
+	atf_check -s exit:0 -o match:' 0 failed$' -o not-match:'^WARN' \
+	    "$PTVM" -H host check win2
 	atf_check -s exit:0 -o match:'^win2 ' -o match:'nmdm1A' \
 	    "$PTVM" -H host show win2
 	atf_check -s exit:1 -e match:'exists' "$PTVM" -H host create win2
