@@ -28,7 +28,7 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/ctlmsg.c lib/bindrec.c lib/capfile.c lib/bhyveproc.c \
 		lib/undo.c lib/pcicfg.c lib/pcicfg_decode.c lib/pcicfg_diff.c \
 		lib/pcicfg_restore.c lib/pcicfg_json.c lib/zfs.c lib/vmedit.c \
-		lib/hostuse.c
+		lib/hostuse.c lib/vmset.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
 HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
 		$(HOST_LIVE_SRCS)
@@ -37,7 +37,8 @@ CMD_SRCS=	src/main.c src/ctx.c src/output.c src/cmd_devices.c \
 		src/cmd_bind.c src/cmd_host.c src/bind.c \
 		src/cmd_topo.c src/cmd_rom.c src/cmd_vm.c src/cmd_check.c \
 		src/vmload.c src/life.c src/supervise.c src/cmd_life.c \
-		src/cmd_pci.c src/disk.c src/cmd_disk.c src/cmd_snap.c
+		src/cmd_pci.c src/disk.c src/cmd_disk.c src/cmd_snap.c \
+		src/cmd_vmset.c
 
 LIB_OBJS=	$(LIB_SRCS:.c=.o)
 HOST_OBJS=	$(HOST_SRCS:.c=.o)

@@ -1235,6 +1235,17 @@ static const struct {
 	{ "smbios.chassis.tag", "chassis.asset_tag" },
 };
 
+int
+vm_smbios_map(size_t i, const char **kenv, const char **key)
+{
+
+	if (i >= nitems(smbios_map))
+		return (-1);
+	*kenv = smbios_map[i].kenv;
+	*key = smbios_map[i].key;
+	return (0);
+}
+
 static int
 do_smbios(struct cc *c)
 {

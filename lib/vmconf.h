@@ -163,6 +163,12 @@ int	vm_compile(struct vmconf *, const struct vm_env *, struct vm *,
 int	vm_import(const struct bcfg *, const char *, struct strbuf *,
 	    struct diags *);
 
+/*
+ * The i-th of the loader's smbios.* kenv names and the bhyve key it
+ * fills (smbiostbl.c); -1 past the last.
+ */
+int	vm_smbios_map(size_t, const char **, const char **);
+
 /* What the front end knows about where the script ran. */
 struct bhyve_script_info;
 struct vm_import_opts {

@@ -19,6 +19,7 @@ struct topo_opts {
 	bool		 json;
 	bool		 plan;
 	struct pin_req	 req;
+	const char	*set;		/* pin --set VM */
 };
 
 static int
@@ -43,6 +44,9 @@ topo_optarg(const struct cmd *c, int ch, const char *arg,
 			return (out_usage_error(c->name, c, "--policy: \"%s\" "
 			    "is not threads or cores", arg));
 		return (0);
+	case 's':
+		o->set = arg;
+		return (0);
 	case 'r':
 		o->req.reserve_set = true;
 		if (strcmp(arg, "none") == 0)
@@ -64,13 +68,15 @@ topo_getopt(const struct cmd *c, int argc, char **argv, struct topo_opts *o,
 		{ "pin", required_argument, NULL, 'n' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "reserve", required_argument, NULL, 'r' },
+		{ "set", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, rv;
 
 	memset(o, 0, sizeof(*o));
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (ch == 'n' && strcmp(c->name, "topology") != 0)
+		if ((ch == 'n' && strcmp(c->name, "topology") != 0) ||
+		    (ch == 's' && strcmp(c->name, "pin") != 0))
 			ch = '?';
 		if ((rv = topo_optarg(c, ch, optarg, o, &ctx->diags)) != 0) {
 			out_diags(ctx);
@@ -99,7 +105,7 @@ topo_prepare(struct ptvm_ctx *ctx, const struct topo_opts *o,
 
 static void
 topo_print_plan(const struct topo *t, const struct pin_plan *p,
-    struct strbuf *sb)
+    const struct pin_req *req, struct strbuf *sb)
 {
 
 	sb_puts(sb, "bhyve flags:\n  ");
@@ -118,7 +124,27 @@ topo_print_plan(const struct topo *t, const struct pin_plan *p,
 		sb_puts(sb, "no CPU to itself");
 	else
 		cpuset_format(&p->reserved, sb);
-	sb_puts(sb, "\n\n");
+	/* What the VM file says for this plan; pin --set writes it. */
+	sb_printf(sb, "\nVM file: cpus=%d pin=%s", p->nvcpus,
+	    pin_policy_name(p->policy));
+	if (req->reserve_set) {
+		sb_puts(sb, " pin.reserve=");
+		if (topo_set_count(&req->reserve) == 0)
+			sb_puts(sb, "none");
+		else
+			cpuset_format(&req->reserve, sb);
+	}
+	sb_printf(sb, " (ptvm pin --set VM %d", p->nvcpus);
+	if (p->policy != PIN_THREADS)
+		sb_printf(sb, " --policy %s", pin_policy_name(p->policy));
+	if (req->reserve_set) {
+		sb_puts(sb, " --reserve ");
+		if (topo_set_count(&req->reserve) == 0)
+			sb_puts(sb, "none");
+		else
+			cpuset_format(&req->reserve, sb);
+	}
+	sb_puts(sb, " writes them)\n\n");
 	topo_draw(t, p, sb);
 }
 
@@ -145,7 +171,7 @@ topo_output(const struct topo *t, const struct topo_opts *o,
 		out_json(&sb);
 	} else {
 		if (o->plan)
-			topo_print_plan(t, p, &sb);
+			topo_print_plan(t, p, &o->req, &sb);
 		else
 			topo_draw(t, NULL, &sb);
 		fputs(sb_str(&sb), stdout);
@@ -201,7 +227,11 @@ cmd_pin(struct ptvm_ctx *ctx, int argc, char **argv)
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return (out_usage_error("pin", NULL, "out of memory"));
 	if ((rv = topo_prepare(ctx, &o, &t, p)) == EXIT_OK) {
-		rv = topo_output(&t, &o, p, false);
+		/* The plan is possible: --set writes what gives it. */
+		if (o.set != NULL)
+			rv = pin_set(ctx, o.set, &o.req);
+		else
+			rv = topo_output(&t, &o, p, false);
 		topo_free(&t);
 	}
 	free(p);

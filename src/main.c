@@ -84,7 +84,8 @@ static const struct cmd cmds[] = {
 	{ "topology", "[--json] [--pin N [--policy threads | cores] "
 	    "[--reserve list]]", "draw the host's CPUs, caches and NUMA nodes",
 	    cmd_topology, NULL },
-	{ "pin", "N [--policy threads | cores] [--reserve list] [--json]",
+	{ "pin", "[--set vm] N [--policy threads | cores] [--reserve list] "
+	    "[--json]",
 	    "plan which host CPU runs each vCPU", cmd_pin, NULL },
 	{ "show", "[--config | --argv | --json] vm",
 	    "the exact bhyve configuration of a VM file", cmd_show, NULL },
@@ -122,6 +123,9 @@ static const struct cmd cmds[] = {
 	{ "cdrom", "vm iso | vm --eject",
 	    "change or eject the install medium in the VM file", cmd_cdrom,
 	    NULL },
+	{ "smbios", "vm host | vm file | --show vm",
+	    "set the SMBIOS strings the guest sees, or show them",
+	    cmd_smbios, NULL },
 	{ "rom", "inspect | trim | extract | dump ...",
 	    "VBIOS and option ROM toolkit", NULL, rom_cmds },
 	{ "pci", "show | save | diff | restore ...",

@@ -412,6 +412,53 @@ import_o_under_H_body()
 	    "$PTVM" -H h import h/root/home/alex/winpt.sh
 }
 
+atf_test_case smbios_host_file_and_show
+smbios_host_file_and_show_head()
+{
+	atf_set descr "smbios VM FILE merges the guide's -o lines (chasis.*" \
+	    "corrected), smbios VM host copies kenv smbios.*, --show says" \
+	    "what the guest sees"
+}
+smbios_host_file_and_show_body()
+{
+	guidehost h
+	f=h/root/usr/local/etc/ptvm/winpt.conf
+	# The guide's block, pasted as it is.
+	cat > smb.txt <<'EOF'
+-o bios.vendor="American Megatrends Inc."
+-o bios.family_name="To be filled with Skymont"
+-o chasis.serial_number="C444444789"
+-o pci.0.31.0.pcireg.vendor=host
+EOF
+	atf_check -o match:'winpt.conf:[0-9]+: bios.vendor=American Megatrends Inc. \(added\)' \
+	    -o match:'winpt.conf:[0-9]+: system.family_name=To be filled with Skymont \(added\)' \
+	    -o match:'winpt.conf:[0-9]+: chassis.serial_number=C444444789 \(added\)' \
+	    -e match:'smb.txt:3: warning: chasis.serial_number: bhyve has no such key' \
+	    -e match:'smb.txt:2: warning: bios.family_name: bhyve has no such key' \
+	    "$PTVM" -H h smbios winpt smb.txt
+	atf_check -o match:'^# SMBIOS strings \(ptvm smbios\)$' \
+	    -o match:'^bios.vendor=American Megatrends Inc.$' cat "$f"
+	atf_check -o match:'^  bios.vendor            American Megatrends Inc.$' \
+	    -o match:"^  system.product_name    \(bhyve's default\)$" \
+	    -o match:'^  pcireg.vendor +host$' \
+	    "$PTVM" -H h smbios --show winpt
+	# Merged again: replaced in place, nothing added.
+	printf 'bios.vendor=Other\n' > smb2.txt
+	atf_check -o match:'bios.vendor=Other \(was bios.vendor=American Megatrends Inc.\)' \
+	    "$PTVM" -H h smbios winpt smb2.txt
+	printf 'bios.vendr=X\n' > bad.txt
+	cp "$f" kept
+	atf_check -s exit:1 -e match:'bad.txt:1: error: bios.vendr: not one of bhyve.s SMBIOS keys' \
+	    "$PTVM" -H h smbios winpt bad.txt
+	atf_check cmp kept "$f"
+	# host: the loader's smbios.* kenv strings.
+	atf_check -s exit:1 -e match:'no smbios.\* strings' "$PTVM" -H h smbios winpt host
+	printf 'smbios.system.maker="Micro-Star International Co., Ltd."\nsmbios.planar.product="MAG X570 TOMAHAWK WIFI (MS-7C84)"\n' >> h/kenv.txt
+	atf_check -o match:'system.manufacturer="?Micro-Star International Co., Ltd."? \(added\)' \
+	    -o match:'board.product_name=' "$PTVM" -H h smbios winpt host
+	atf_check -s exit:2 -e match:'usage: ptvm smbios' "$PTVM" -H h smbios winpt
+}
+
 atf_test_case import_reports_variables_and_mistakes
 import_reports_variables_and_mistakes_body()
 {
@@ -557,6 +604,7 @@ atf_init_test_cases()
 	atf_add_test_case show_guide_argv
 	atf_add_test_case import_guide_script_as_printed
 	atf_add_test_case import_slots_laid_out_by_ptvm
+	atf_add_test_case smbios_host_file_and_show
 	atf_add_test_case import_o_under_H
 	atf_add_test_case show_config_and_json
 	atf_add_test_case typos_located_with_suggestions
