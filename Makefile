@@ -28,7 +28,7 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/ctlmsg.c lib/bindrec.c lib/capfile.c lib/bhyveproc.c \
 		lib/undo.c lib/pcicfg.c lib/pcicfg_decode.c lib/pcicfg_diff.c \
 		lib/pcicfg_restore.c lib/pcicfg_json.c lib/zfs.c lib/vmedit.c \
-		lib/hostuse.c lib/vmset.c
+		lib/hostuse.c lib/vmset.c lib/rcconf.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
 HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
 		$(HOST_LIVE_SRCS)
@@ -38,7 +38,7 @@ CMD_SRCS=	src/main.c src/ctx.c src/output.c src/cmd_devices.c \
 		src/cmd_topo.c src/cmd_rom.c src/cmd_vm.c src/cmd_check.c \
 		src/vmload.c src/life.c src/supervise.c src/cmd_life.c \
 		src/cmd_pci.c src/disk.c src/cmd_disk.c src/cmd_snap.c \
-		src/cmd_vmset.c
+		src/cmd_vmset.c src/cmd_autostart.c
 
 LIB_OBJS=	$(LIB_SRCS:.c=.o)
 HOST_OBJS=	$(HOST_SRCS:.c=.o)
@@ -93,7 +93,7 @@ $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 		lib/bhyvekeys.h lib/bhyveargv.h lib/vmconf.h src/vmload.h src/check.h \
 		lib/sup.h lib/bhyvelog.h lib/undo.h src/life.h lib/pcicfg.h \
 		lib/zfs.h lib/vmedit.h src/disk.h lib/ctlmsg.h \
-		lib/bindrec.h lib/capfile.h lib/bhyveproc.h
+		lib/bindrec.h lib/capfile.h lib/bhyveproc.h lib/rcconf.h
 
 # atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
 # (tests/cli/X from X.sh, with the interpreter and paths set), built with

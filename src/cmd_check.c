@@ -844,15 +844,20 @@ cmd_check(struct ptvm_ctx *ctx, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'J' },
+		{ "boot", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vm_load ld;
 	struct checks *cs;
-	bool json;
+	bool json, boot;
 	int ch, rv;
 
-	json = false;
+	json = boot = false;
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (ch == 'B') {
+			boot = true;
+			continue;
+		}
 		if (ch != 'J')
 			return (out_usage_error(ctx->cmdname, ctx->cmd,
 			    "unknown option"));
@@ -876,8 +881,10 @@ cmd_check(struct ptvm_ctx *ctx, int argc, char **argv)
 		return (EXIT_FAIL);
 	}
 	chk_add(cs, CHK_PASS, "vmfile", NULL, "%s compiles", ld.path);
-	rv = check_vm(ctx, &ld, cs) == 0 && cs->count[CHK_FAIL] == 0 ?
-	    EXIT_OK : EXIT_FAIL;
+	rv = check_vm(ctx, &ld, cs);
+	if (boot)
+		check_boot(ctx, &ld, cs);
+	rv = rv == 0 && cs->count[CHK_FAIL] == 0 ? EXIT_OK : EXIT_FAIL;
 	if (json)
 		check_json(ld.vm.name, cs);
 	else

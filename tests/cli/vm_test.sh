@@ -459,6 +459,55 @@ EOF
 	atf_check -s exit:2 -e match:'usage: ptvm smbios' "$PTVM" -H h smbios winpt
 }
 
+atf_test_case autostart_edits_rc_conf_as_sysrc
+autostart_edits_rc_conf_as_sysrc_head()
+{
+	atf_set descr "autostart VM on|off [--order N] edits ptvm_enable and" \
+	    "ptvm_list of DIR/root/etc/rc.conf in place, as sysrc(8) does;" \
+	    "list shows the boot order, check --boot says what boot does"
+}
+autostart_edits_rc_conf_as_sysrc_body()
+{
+	guidehost h
+	rc=h/root/etc/rc.conf
+	# No rc.conf yet: both lines are added.
+	atf_check -o match:'^h/root/etc/rc.conf:1: ptvm_list="winpt" \(added\)$' \
+	    -o match:'^h/root/etc/rc.conf:2: ptvm_enable="YES" \(added\)$' \
+	    -o match:'^boot order: 1. winpt$' -o match:'^next: ptvm -H h check --boot winpt$' \
+	    "$PTVM" -H h autostart winpt on
+	atf_check -o inline:'ptvm_list="winpt"\nptvm_enable="YES"\n' cat $rc
+	# sysrc's rules: the last assignment is the one changed, its
+	# indentation and comment kept; other lines untouched.
+	printf '# host\nptvm_list="old"\nhostname="bsd"\n  ptvm_list="a b" # boot these\nptvm_enable="NO"\n' > $rc
+	cp h/root/usr/local/etc/ptvm/winpt.conf h/root/usr/local/etc/ptvm/a.conf
+	atf_check -o match:'rc.conf:4: ptvm_list="a winpt b" \(was ptvm_list="a b"\)' \
+	    -o match:'rc.conf:5: ptvm_enable="YES" \(was ptvm_enable="NO"\)' \
+	    -o match:'^boot order: 1. a 2. winpt 3. b$' \
+	    "$PTVM" -H h autostart --order 2 winpt on
+	atf_check -o inline:'# host\nptvm_list="old"\nhostname="bsd"\n  ptvm_list="a winpt b" # boot these\nptvm_enable="YES"\n' cat $rc
+	atf_check -o match:'already says so' "$PTVM" -H h autostart winpt on
+	atf_check -o match:'^boot order \(rc.conf ptvm_list\): 1. a 2. winpt 3. b$' \
+	    "$PTVM" -H h list
+	atf_check -s exit:1 -o match:'^PASS  boot      boot starts winpt \(2 of 3 in ptvm_list\)' \
+	    "$PTVM" -H h check --boot winpt
+	echo console_gpu=take >> h/root/usr/local/etc/ptvm/winpt.conf
+	atf_check -s exit:1 -o match:'^PASS  boot      its GPU drives the console: console_gpu=take binds it at that start' \
+	    "$PTVM" -H h check --boot winpt
+	atf_check -o match:'ptvm_list="a b" \(was ptvm_list="a winpt b"\)' \
+	    "$PTVM" -H h autostart winpt off
+	atf_check -s exit:1 -o match:'^WARN  boot      winpt is not in ptvm_list of /etc/rc.conf: boot does not start it' \
+	    -o match:'fix: ptvm autostart winpt on' "$PTVM" -H h check --boot winpt
+	atf_check -o match:'not in ptvm_list' "$PTVM" -H h autostart winpt off
+	atf_check -o match:'install -m 0644 root/etc/rc.conf /etc/rc.conf' cat h/journal
+	# What ptvm does not edit, it says so and leaves alone.
+	printf 'ptvm_list="$vms"\n' > $rc
+	atf_check -s exit:1 -e match:'ptvm_list is not a plain value' \
+	    "$PTVM" -H h autostart winpt on
+	atf_check -s exit:1 -e match:'nope' "$PTVM" -H h autostart nope on
+	atf_check -s exit:2 -e match:'usage: ptvm autostart' "$PTVM" -H h autostart winpt
+	atf_check -s exit:2 -e match:'--order 0: give a place' "$PTVM" -H h autostart --order 0 winpt on
+}
+
 atf_test_case import_reports_variables_and_mistakes
 import_reports_variables_and_mistakes_body()
 {
@@ -605,6 +654,7 @@ atf_init_test_cases()
 	atf_add_test_case import_guide_script_as_printed
 	atf_add_test_case import_slots_laid_out_by_ptvm
 	atf_add_test_case smbios_host_file_and_show
+	atf_add_test_case autostart_edits_rc_conf_as_sysrc
 	atf_add_test_case import_o_under_H
 	atf_add_test_case show_config_and_json
 	atf_add_test_case typos_located_with_suggestions
