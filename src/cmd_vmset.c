@@ -59,8 +59,14 @@ vm_set_keys(struct ptvm_ctx *ctx, const char *vm, const struct vmedit_pair *p,
 	vm_load_init(&ld);
 	vmedit_init(&e);
 	rv = EXIT_FAIL;
-	if (vm_load(ctx, vm, &ld) != 0 ||
-	    vmedit_set(ld.buf, ld.len, ld.path, p, n, comment, &e,
+	if (vm_load(ctx, vm, &ld) != 0)
+		goto out;
+	/* pin=none loads no topology; the new pin= may need it. */
+	if (!ld.have_topo && ctx_topo(ctx, &ld.topo) == 0) {
+		ld.have_topo = true;
+		ld.env.topo = &ld.topo;
+	}
+	if (vmedit_set(ld.buf, ld.len, ld.path, p, n, comment, &e,
 	    &ctx->diags) != 0 ||
 	    vm_recompile(ctx, &ld, e.out.s, e.out.len) != 0)
 		goto out;
