@@ -61,7 +61,7 @@ ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/fakebhyve_test tests/cli/life_test tests/cli/rcd_test \
 		tests/cli/pci_test tests/cli/disk_test tests/cli/fakezfs_test \
 		tests/cli/guide_test tests/cli/hostuse_test \
-		tests/cli/walkthrough_test
+		tests/cli/walkthrough_test tests/cli/readme_test
 
 FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_hostop fuzz/fuzz_pciids \
