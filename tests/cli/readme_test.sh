@@ -193,8 +193,36 @@ man5_example_compiles_body()
 	    "$PTVM" -H "$GUIDE" show --argv ./winpt.conf
 }
 
+atf_test_case man_lint_all
+man_lint_all_head()
+{
+	atf_set descr "mandoc -Tlint -Wall: nothing but the style messages" \
+	    "that cannot go (manuals of FreeBSD not installed here, and" \
+	    "FreeBSD 14.x, which groff's .Fx does not know and mangles)"
+	atf_set require.progs mandoc
+}
+man_lint_all_body()
+{
+	for m in ptvm.8 ptvm.conf.5; do
+		mandoc -Tlint -Wall "$TOP/man/$m" > lint.txt 2>&1
+		if grep -v -e 'referenced manual not found' -e 'mandoc.db' \
+		    -e 'consider using OS macro: Fx' lint.txt > other.txt; then
+			cat other.txt >&2
+			atf_fail "$m: mandoc -Tlint -Wall reports the above"
+		fi
+		# The .Fx ones are the versions only (14.1, 14.3).
+		while IFS= read -r l; do
+			n=$(echo "$l" | sed -n 's/^[^:]*:[^:]*:\([0-9]*\):.*OS macro.*/\1/p')
+			[ -n "$n" ] || continue
+			sed -n "${n}p" "$TOP/man/$m" | grep -q 'FreeBSD 14' ||
+			    atf_fail "$m:$n: use .Fx there"
+		done < lint.txt
+	done
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case man_lint_all
 	atf_add_test_case readme_transcripts
 	atf_add_test_case readme_root_transcripts
 	atf_add_test_case man8_examples
