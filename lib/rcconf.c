@@ -1,6 +1,6 @@
 /*
  * rcconf.c: rc.conf(5) variables read and set as sysrc(8) does (see
- * rcconf.h).
+ * rcconf.h; docs/freebsd.md L5).
  */
 #include "compat.h"
 
@@ -143,6 +143,28 @@ rcconf_set(const char *buf, size_t len, const char *name, const char *val,
 		sb_printf(out, "%s=\"%s\"\n", name, val);
 		return (out->oom ? -1 : 0);
 	}
+	/*
+	 * sysrc's f_sysrc_set_awk (docs/freebsd.md L5): a value starting
+	 * with $, ` or \ is left alone and the new assignment appended; a
+	 * single-quoted one stays single-quoted; any other is double-quoted.
+	 */
+	p = lb + assigns(lb, le, name);
+	if (p < le && (*p == '$' || *p == '`' || *p == '\\')) {
+		sb_putn(out, buf, len);
+		if (len > 0 && buf[len - 1] != '\n')
+			sb_putc(out, '\n');
+		for (n = 1, p = buf; p < end; p++)
+			if (*p == '\n')
+				n++;
+		*line = len > 0 && buf[len - 1] != '\n' ? n + 1 : n;
+		sb_printf(out, "%s=\"%s\"\n", name, val);
+		return (out->oom ? -1 : 0);
+	}
+	if (*p == '\'' && strchr(val, '\'') != NULL) {
+		(void)snprintf(why, wl, "%s: the value cannot be written as it "
+		    "is", name);
+		return (-1);
+	}
 	sb_init(&v);
 	if (value(lb, le, name, &v, &ve, why, wl) != 0) {
 		sb_free(&v);
@@ -151,7 +173,7 @@ rcconf_set(const char *buf, size_t len, const char *name, const char *val,
 	sb_free(&v);
 	/* Its leading blanks and what follows the value are kept. */
 	sb_putn(out, buf, (size_t)(lb - buf) + assigns(lb, le, name));
-	sb_printf(out, "\"%s\"", val);
+	sb_printf(out, *p == '\'' ? "'%s'" : "\"%s\"", val);
 	sb_putn(out, ve, (size_t)(end - ve));
 	return (out->oom ? -1 : 0);
 }

@@ -2,7 +2,9 @@
  * rcconf.h: reading and setting variables of rc.conf(5) text as sysrc(8)
  * does: the last "NAME=" line (leading blanks allowed) is the one that
  * counts and the one changed, its leading blanks and a trailing comment
- * kept; a variable not set is appended as NAME="VALUE".  Pure.
+ * kept, a single-quoted value kept single-quoted; a variable not set, or
+ * whose last value starts with $, ` or \ (sysrc leaves those alone), is
+ * appended as NAME="VALUE".  Pure.
  */
 #ifndef PTVM_RCCONF_H
 #define PTVM_RCCONF_H

@@ -499,6 +499,12 @@ autostart_edits_rc_conf_as_sysrc_body()
 	    -o match:'fix: ptvm autostart winpt on' "$PTVM" -H h check --boot winpt
 	atf_check -o match:'not in ptvm_list' "$PTVM" -H h autostart winpt off
 	atf_check -o match:'install -m 0644 root/etc/rc.conf /etc/rc.conf' cat h/journal
+	# sysrc keeps single quotes, and leaves a $ value alone, appending.
+	printf "ptvm_list='a'\nptvm_enable=\$yes\n" > $rc
+	atf_check -o match:"rc.conf:1: ptvm_list=\"a winpt\"" \
+	    -o match:'rc.conf:3: ptvm_enable="YES" \(added\)' \
+	    "$PTVM" -H h autostart winpt on
+	atf_check -o inline:"ptvm_list='a winpt'\nptvm_enable=\$yes\nptvm_enable=\"YES\"\n" cat $rc
 	# What ptvm does not edit, it says so and leaves alone.
 	printf 'ptvm_list="$vms"\n' > $rc
 	atf_check -s exit:1 -e match:'ptvm_list is not a plain value' \
