@@ -71,7 +71,7 @@ FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_zfs fuzz/fuzz_vmedit fuzz/fuzz_ctlmsg \
 		fuzz/fuzz_loaderconf fuzz/fuzz_tpu fuzz/fuzz_bindrec \
 		fuzz/fuzz_capfiles fuzz/fuzz_bhyveproc \
-		fuzz/fuzz_import fuzz/fuzz_hostuse
+		fuzz/fuzz_import fuzz/fuzz_hostuse fuzz/fuzz_rcconf
 
 .SUFFIXES: .c .o .sh
 

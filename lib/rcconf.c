@@ -123,6 +123,7 @@ rcconf_set(const char *buf, size_t len, const char *name, const char *val,
 	struct strbuf v;
 	const char *lb, *le, *ve, *p, *end;
 	unsigned n;
+	char q;
 
 	for (p = val; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == '"' || *p == '$' ||
@@ -160,7 +161,8 @@ rcconf_set(const char *buf, size_t len, const char *name, const char *val,
 		sb_printf(out, "%s=\"%s\"\n", name, val);
 		return (out->oom ? -1 : 0);
 	}
-	if (*p == '\'' && strchr(val, '\'') != NULL) {
+	q = p < le ? *p : '\0';
+	if (q == '\'' && strchr(val, '\'') != NULL) {
 		(void)snprintf(why, wl, "%s: the value cannot be written as it "
 		    "is", name);
 		return (-1);
@@ -173,7 +175,7 @@ rcconf_set(const char *buf, size_t len, const char *name, const char *val,
 	sb_free(&v);
 	/* Its leading blanks and what follows the value are kept. */
 	sb_putn(out, buf, (size_t)(lb - buf) + assigns(lb, le, name));
-	sb_printf(out, *p == '\'' ? "'%s'" : "\"%s\"", val);
+	sb_printf(out, q == '\'' ? "'%s'" : "\"%s\"", val);
 	sb_putn(out, ve, (size_t)(end - ve));
 	return (out->oom ? -1 : 0);
 }

@@ -208,7 +208,7 @@ smbios_show(struct ptvm_ctx *ctx, const char *vm)
 	if (!any)
 		printf("  bhyve's own IDs (8086:7000, an Intel PIIX3); lpc=host "
 		    "shows the host's\n");
-	else if (ctx_pci(ctx, &ld.pci) == 0)
+	else if (ld.env.pci != NULL || ctx_pci(ctx, &ld.pci) == 0)
 		for (i = 0; i < ld.pci.n; i++) {
 			d = &ld.pci.dev[i];
 			if (d->class >> 8 == 0x0601) {
