@@ -7,13 +7,13 @@
 #include "compat.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "opt.h"
 #include "ptvm.h"
 #include "rcconf.h"
 #include "util.h"
@@ -111,10 +111,11 @@ say_set(const char *name, const char *old, const char *val, unsigned line,
 int
 cmd_autostart(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "order", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'o', 0, "order", true, NULL },
+		OPTDEF_END
 	};
+	struct opts op;
 	struct vm_load ld;
 	struct strbuf a, b, list;
 	struct host *h;
@@ -128,25 +129,26 @@ cmd_autostart(struct ptvm_ctx *ctx, int argc, char **argv)
 	int ch, rv, e;
 
 	order = 0;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	opt_init(&op, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&op)) != OPT_END) {
 		switch (ch) {
 		case 'o':
-			if (util_strtonum(optarg, 1, AUTO_MAX, &order) != 0)
+			if (util_strtonum(op.arg, 1, AUTO_MAX, &order) != 0)
 				return (out_usage_error(ctx->cmdname, ctx->cmd,
 				    "--order %s: give a place from 1 to %d",
-				    optarg, AUTO_MAX));
+				    op.arg, AUTO_MAX));
 			break;
 		default:
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
-	if (argc - optind != 2 || (strcmp(argv[optind + 1], "on") != 0 &&
-	    strcmp(argv[optind + 1], "off") != 0))
+	argc = opt_operands(&op, &argv);
+	if (argc != 2 || (strcmp(argv[1], "on") != 0 &&
+	    strcmp(argv[1], "off") != 0))
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "give a VM, "
 		    "then on or off"));
-	vm = argv[optind];
-	on = strcmp(argv[optind + 1], "on") == 0;
+	vm = argv[0];
+	on = strcmp(argv[1], "on") == 0;
 	if (!on && order != 0)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "--order goes "
 		    "with on"));
@@ -156,7 +158,7 @@ cmd_autostart(struct ptvm_ctx *ctx, int argc, char **argv)
 	/* A VM to start at boot must load now. */
 	if (on) {
 		vm_load_init(&ld);
-		e = vm_load(ctx, vm, &ld);
+		e = vm_load(&ctx->eng, vm, &ld);
 		vm_load_free(&ld);
 		if (e != 0)
 			return (EXIT_FAIL);
@@ -227,8 +229,8 @@ cmd_autostart(struct ptvm_ctx *ctx, int argc, char **argv)
 		    sys_strerror(e));
 		goto out;
 	}
-	(void)snprintf(root, sizeof(root), "%s%s", ctx->hostdir != NULL ?
-	    ctx->hostdir : "", ctx->hostdir != NULL ? "/root" : "");
+	(void)snprintf(root, sizeof(root), "%s%s", ctx->eng.hostdir != NULL ?
+	    ctx->eng.hostdir : "", ctx->eng.hostdir != NULL ? "/root" : "");
 	/* Line numbers of the final text. */
 	(void)rcconf_get(b.s, b.len, "ptvm_list", &tmp, &line, why,
 	    sizeof(why));
@@ -251,9 +253,9 @@ cmd_autostart(struct ptvm_ctx *ctx, int argc, char **argv)
 		printf("\n");
 	}
 	if (on)
-		printf("next: ptvm %s%s%scheck --boot %s\n", ctx->hostdir !=
-		    NULL ? "-H " : "", ctx->hostdir != NULL ? ctx->hostdir :
-		    "", ctx->hostdir != NULL ? " " : "", vm);
+		printf("next: ptvm %s%s%scheck --boot %s\n", ctx->eng.hostdir !=
+		    NULL ? "-H " : "", ctx->eng.hostdir != NULL ? ctx->eng.hostdir :
+		    "", ctx->eng.hostdir != NULL ? " " : "", vm);
 	rv = EXIT_OK;
 out:
 	words_free(words, n);

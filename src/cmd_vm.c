@@ -4,7 +4,6 @@
 #include "compat.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,12 +276,13 @@ show_json(struct ptvm_ctx *ctx, const struct vm_load *ld, char *const *av,
 int
 cmd_show(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "config", no_argument, NULL, 'C' },
-		{ "argv", no_argument, NULL, 'A' },
-		{ "json", no_argument, NULL, 'J' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'C', 0, "config", false, NULL },
+		{ 'A', 0, "argv", false, NULL },
+		{ 'J', 0, "json", false, NULL },
+		OPTDEF_END
 	};
+	struct opts o;
 	struct vm_load ld;
 	struct strbuf sb;
 	struct bhyve_argv av;
@@ -290,7 +290,8 @@ cmd_show(struct ptvm_ctx *ctx, int argc, char **argv)
 	int ch, rv;
 
 	mode = SHOW_SUMMARY;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		switch (ch) {
 		case 'C':
 			mode = SHOW_CONFIG;
@@ -302,15 +303,15 @@ cmd_show(struct ptvm_ctx *ctx, int argc, char **argv)
 			mode = SHOW_JSON;
 			break;
 		default:
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
-	if (argc - optind != 1)
+	argc = opt_operands(&o, &argv);
+	if (argc != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM "
 		    "expected"));
 	vm_load_init(&ld);
-	if (vm_load(ctx, argv[optind], &ld) != 0) {
+	if (vm_load(&ctx->eng, argv[0], &ld) != 0) {
 		vm_load_free(&ld);
 		return (EXIT_FAIL);
 	}
@@ -518,11 +519,13 @@ create_text(struct ptvm_ctx *ctx, const char *name, const struct tmpl *t,
 int
 cmd_create(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "template", required_argument, NULL, 'T' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'f', 'f', "overwrite", false, NULL },
+		{ 'T', 0, "template", true, NULL },
+		OPTDEF_END
 	};
 	const struct tmpl *t;
+	struct opts o;
 	struct host_stat st;
 	struct strbuf sb;
 	struct host *h;
@@ -533,35 +536,36 @@ cmd_create(struct ptvm_ctx *ctx, int argc, char **argv)
 
 	t = &tmpls[0];
 	force = false;
-	while ((ch = getopt_long(argc, argv, "f", lo, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		switch (ch) {
 		case 'f':
 			force = true;
 			break;
 		case 'T':
 			for (t = NULL, i = 0; i < nitems(tmpls); i++)
-				if (strcmp(tmpls[i].name, optarg) == 0)
+				if (strcmp(tmpls[i].name, o.arg) == 0)
 					t = &tmpls[i];
 			if (t == NULL)
 				return (out_usage_error(ctx->cmdname, ctx->cmd,
 				    "--template %s: give windows, linux or "
-				    "freebsd", optarg));
+				    "freebsd", o.arg));
 			break;
 		default:
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
-	if (argc - optind != 1)
+	argc = opt_operands(&o, &argv);
+	if (argc != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM name "
 		    "expected"));
-	if (strchr(argv[optind], '/') != NULL)
+	if (strchr(argv[0], '/') != NULL)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "give a name; "
 		    "-c DIR chooses the directory"));
-	if (vm_path(ctx, argv[optind], path, sizeof(path), name,
+	if (vm_path(&ctx->eng, argv[0], path, sizeof(path), name,
 	    sizeof(name)) != 0 || ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
-	e = ctx->confdir != NULL ? sys_stat(path, false, &st) :
+	e = ctx->eng.confdir != NULL ? LH->ops->lf_stat(LH, path, false, &st) :
 	    h->ops->file_stat(h, path, &st);
 	if (e == 0 && !force) {
 		diag_err(&ctx->diags, path, 0, "exists; ptvm create -f "
@@ -573,8 +577,8 @@ cmd_create(struct ptvm_ctx *ctx, int argc, char **argv)
 		sb_free(&sb);
 		return (EXIT_FAIL);
 	}
-	if (ctx->confdir != NULL)
-		e = sys_write_atomic(path, sb_str(&sb), sb.len, 0644);
+	if (ctx->eng.confdir != NULL)
+		e = LH->ops->lf_write(LH, path, sb_str(&sb), sb.len, 0644, 0);
 	else
 		e = h->ops->file_write(h, path, sb_str(&sb), sb.len, 0644);
 	sb_free(&sb);
@@ -598,7 +602,7 @@ import_read(struct ptvm_ctx *ctx, const char *arg, char **buf, size_t *len)
 	int e;
 
 	if (strcmp(arg, "-") != 0) {
-		if ((e = sys_read_file(arg, 1 << 20, buf, len)) != 0) {
+		if ((e = LH->ops->lf_read(LH, arg, 1 << 20, buf, len)) != 0) {
 			diag_err(&ctx->diags, arg, 0, "%s", sys_strerror(e));
 			return (-1);
 		}
@@ -626,8 +630,8 @@ import_exists(void *arg, const char *path)
 	struct host_stat st;
 	struct host *h;
 
-	if (ctx->hostdir == NULL)
-		return (sys_stat(path, false, &st));
+	if (ctx->eng.hostdir == NULL)
+		return (LH->ops->lf_stat(LH, path, false, &st));
 	if (ctx_host(ctx, &h) != 0)
 		return (-1);
 	return (h->ops->file_stat(h, path, &st));
@@ -643,6 +647,7 @@ import_basedir(struct ptvm_ctx *ctx, const char *script, const char *cdir,
 {
 	char tmp[PATH_MAX], root[PATH_MAX], rroot[PATH_MAX], *p;
 	size_t n;
+	int e;
 
 	if (cdir != NULL) {
 		if (cdir[0] != '/') {
@@ -657,14 +662,15 @@ import_basedir(struct ptvm_ctx *ctx, const char *script, const char *cdir,
 		buf[0] = '\0';		/* standard input: no directory */
 		return (0);
 	}
-	if (realpath(script, tmp) == NULL) {
-		diag_err(&ctx->diags, script, 0, "%s", sys_strerror(errno));
+	if ((e = LH->ops->lf_realpath(LH, script, tmp, sizeof(tmp))) != 0) {
+		diag_err(&ctx->diags, script, 0, "%s", sys_strerror(e));
 		return (-1);
 	}
 	if ((p = strrchr(tmp, '/')) != NULL)
 		*(p == tmp ? p + 1 : p) = '\0';
-	if (ctx->hostdir != NULL && snprintf(root, sizeof(root), "%s/root",
-	    ctx->hostdir) < (int)sizeof(root) && realpath(root, rroot) != NULL &&
+	if (ctx->eng.hostdir != NULL && snprintf(root, sizeof(root), "%s/root",
+	    ctx->eng.hostdir) < (int)sizeof(root) && LH->ops->lf_realpath(LH, root,
+	    rroot, sizeof(rroot)) == 0 &&
 	    strncmp(tmp, rroot, n = strlen(rroot)) == 0 &&
 	    (tmp[n] == '/' || tmp[n] == '\0')) {
 		(void)strlcpy(buf, tmp[n] == '\0' ? "/" : tmp + n, len);
@@ -679,9 +685,9 @@ static const char *
 import_hflag(struct ptvm_ctx *ctx, char *buf, size_t len)
 {
 
-	if (ctx->hostdir == NULL)
+	if (ctx->eng.hostdir == NULL)
 		return ("");
-	(void)snprintf(buf, len, "-H %s ", ctx->hostdir);
+	(void)snprintf(buf, len, "-H %s ", ctx->eng.hostdir);
 	return (buf);
 }
 
@@ -699,51 +705,59 @@ cmd_import(struct ptvm_ctx *ctx, int argc, char **argv)
 	char *buf, base[PATH_MAX], why[PATH_MAX + 64], hf[PATH_MAX + 8];
 	char name[VM_NAMEMAX + 1], cdirp[PATH_MAX];
 	size_t len;
+	static const struct optdef defs[] = {
+		{ 'f', 'f', "overwrite", false, NULL },
+		{ 'o', 'o', "output", true, NULL },
+		{ 'C', 'C', "directory", true, NULL },
+		OPTDEF_END
+	};
+	struct opts o;
 	bool force, named;
 	int ch, rv, e;
 
 	out = cdir = NULL;
 	force = false;
-	while ((ch = getopt(argc, argv, "fo:C:")) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		switch (ch) {
 		case 'f':
 			force = true;
 			break;
 		case 'o':
-			out = optarg;
+			out = o.arg;
 			break;
 		case 'C':
-			cdir = optarg;
+			cdir = o.arg;
 			break;
 		default:
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
-	if (argc - optind != 1)
+	argc = opt_operands(&o, &argv);
+	if (argc != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one script "
 		    "(or - for standard input) expected"));
-	src = strcmp(argv[optind], "-") == 0 ? "<stdin>" : argv[optind];
+	src = strcmp(argv[0], "-") == 0 ? "<stdin>" : argv[0];
 	h = NULL;
-	if (out != NULL && ctx->hostdir != NULL) {
+	if (out != NULL && ctx->eng.hostdir != NULL) {
 		if (out[0] != '/') {
 			diag_err(&ctx->diags, out, 0, "under -H, -o names a "
 			    "file of the captured host: give its absolute "
 			    "path (it is written as %s/root/PATH)",
-			    ctx->hostdir);
+			    ctx->eng.hostdir);
 			return (EXIT_FAIL);
 		}
 		if (ctx_host(ctx, &h) != 0)
 			return (EXIT_FAIL);
 	}
 	if (out != NULL && !force && (h != NULL ? h->ops->file_stat(h, out,
-	    &st) : sys_stat(out, false, &st)) == 0) {
+	    &st) : LH->ops->lf_stat(LH, out, false, &st)) == 0) {
 		diag_err(&ctx->diags, out, 0, "exists; -f replaces it");
 		return (EXIT_FAIL);
 	}
-	if (import_basedir(ctx, argv[optind], cdir, base, sizeof(base)) != 0)
+	if (import_basedir(ctx, argv[0], cdir, base, sizeof(base)) != 0)
 		return (EXIT_FAIL);
-	if (import_read(ctx, argv[optind], &buf, &len) != 0)
+	if (import_read(ctx, argv[0], &buf, &len) != 0)
 		return (EXIT_FAIL);
 	memset(&io, 0, sizeof(io));
 	io.basedir = base[0] != '\0' ? base : NULL;
@@ -774,7 +788,7 @@ cmd_import(struct ptvm_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	e = h != NULL ? h->ops->file_write(h, out, sb_str(&sb), sb.len,
-	    0644) : sys_write_atomic(out, sb_str(&sb), sb.len, 0644);
+	    0644) : LH->ops->lf_write(LH, out, sb_str(&sb), sb.len, 0644, 0);
 	if (e != 0) {
 		diag_err(&ctx->diags, out, 0, "cannot write it: %s%s%s%s",
 		    sys_strerror(e), e == ENOENT ? "; its directory does not "
@@ -785,17 +799,17 @@ cmd_import(struct ptvm_ctx *ctx, int argc, char **argv)
 	}
 	/* A VM file where ptvm finds VMs by name is checked by its name. */
 	named = vm_name_of_path(out, name, sizeof(name)) == 0 &&
-	    (snprintf(cdirp, sizeof(cdirp), "%s/%s.conf", ctx->confdir !=
-	    NULL ? ctx->confdir : PTVM_CONFDIR, name) < (int)sizeof(cdirp)) &&
+	    (snprintf(cdirp, sizeof(cdirp), "%s/%s.conf", ctx->eng.confdir !=
+	    NULL ? ctx->eng.confdir : PTVM_CONFDIR, name) < (int)sizeof(cdirp)) &&
 	    strcmp(cdirp, out) == 0;
 	if (named)
 		printf("%s%s%s: written; next: ptvm %scheck %s\n", h != NULL ?
-		    ctx->hostdir : "", h != NULL ? "/root" : "", out,
+		    ctx->eng.hostdir : "", h != NULL ? "/root" : "", out,
 		    import_hflag(ctx, hf, sizeof(hf)), name);
 	else if (h != NULL)
 		printf("%s/root%s: written; next: ptvm %sshow %s/root%s\n",
-		    ctx->hostdir, out, import_hflag(ctx, hf, sizeof(hf)),
-		    ctx->hostdir, out);
+		    ctx->eng.hostdir, out, import_hflag(ctx, hf, sizeof(hf)),
+		    ctx->eng.hostdir, out);
 	else
 		printf("%s: written; check it with: ptvm show %s\n", out,
 		    strchr(out, '/') != NULL ? out : "./VMFILE");

@@ -5,7 +5,6 @@
  */
 #include "compat.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "bhyvekeys.h"
 #include "disk.h"
 #include "kv.h"
+#include "opt.h"
 #include "pin.h"
 #include "ptvm.h"
 #include "vmconf.h"
@@ -25,9 +25,9 @@ static const char *
 hflag(struct ptvm_ctx *ctx, char *buf, size_t len)
 {
 
-	if (ctx->hostdir == NULL)
+	if (ctx->eng.hostdir == NULL)
 		return ("");
-	(void)snprintf(buf, len, "-H %s ", ctx->hostdir);
+	(void)snprintf(buf, len, "-H %s ", ctx->eng.hostdir);
 	return (buf);
 }
 
@@ -59,7 +59,7 @@ vm_set_keys(struct ptvm_ctx *ctx, const char *vm, const struct vmedit_pair *p,
 	vm_load_init(&ld);
 	vmedit_init(&e);
 	rv = EXIT_FAIL;
-	if (vm_load(ctx, vm, &ld) != 0)
+	if (vm_load(&ctx->eng, vm, &ld) != 0)
 		goto out;
 	/* pin=none loads no topology; the new pin= may need it. */
 	if (!ld.have_topo && ctx_topo(ctx, &ld.topo) == 0) {
@@ -68,17 +68,17 @@ vm_set_keys(struct ptvm_ctx *ctx, const char *vm, const struct vmedit_pair *p,
 	}
 	if (vmedit_set(ld.buf, ld.len, ld.path, p, n, comment, &e,
 	    &ctx->diags) != 0 ||
-	    vm_recompile(ctx, &ld, e.out.s, e.out.len) != 0)
+	    vm_recompile(&ctx->eng, &ld, e.out.s, e.out.len) != 0)
 		goto out;
 	if (e.n == 0) {
 		printf("%s: already says so; nothing to change\n", ld.path);
 		rv = EXIT_OK;
 		goto out;
 	}
-	if (vm_write(ctx, vm, &ld, e.out.s, e.out.len) != 0)
+	if (vm_write(&ctx->eng, vm, &ld, e.out.s, e.out.len) != 0)
 		goto out;
 	changes_print(ld.path, &e);
-	if ((run = vm_running(ctx, ld.vm.name, why, sizeof(why))) != 0)
+	if ((run = vm_running(&ctx->eng, ld.vm.name, why, sizeof(why))) != 0)
 		printf("%s %s (%s): the change takes effect at its next "
 		    "start\n", ld.vm.name, run > 0 ? "is running" :
 		    "may be running", why);
@@ -188,7 +188,7 @@ smbios_show(struct ptvm_ctx *ctx, const char *vm)
 	bool any;
 
 	vm_load_init(&ld);
-	if (vm_load(ctx, vm, &ld) != 0) {
+	if (vm_load(&ctx->eng, vm, &ld) != 0) {
 		vm_load_free(&ld);
 		return (EXIT_FAIL);
 	}
@@ -269,7 +269,7 @@ smbios_file(struct ptvm_ctx *ctx, const char *file, struct vmedit_pair *p,
 	size_t len, i, k;
 	int e, bad;
 
-	if ((e = sys_read_file(file, 1 << 16, &buf, &len)) != 0) {
+	if ((e = LH->ops->lf_read(LH, file, 1 << 16, &buf, &len)) != 0) {
 		diag_err(&ctx->diags, file, 0, "%s", sys_strerror(e));
 		return (-1);
 	}
@@ -341,10 +341,11 @@ smbios_file(struct ptvm_ctx *ctx, const char *file, struct vmedit_pair *p,
 int
 cmd_smbios(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "show", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 's', 0, "show", false, NULL },
+		OPTDEF_END
 	};
+	struct opts o;
 	struct vmedit_pair p[64];
 	char *vals[128];
 	size_t n, i;
@@ -352,32 +353,32 @@ cmd_smbios(struct ptvm_ctx *ctx, int argc, char **argv)
 	int ch, rv;
 
 	show = false;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		switch (ch) {
 		case 's':
 			show = true;
 			break;
 		default:
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
-	if (show && argc - optind == 1)
-		return (smbios_show(ctx, argv[optind]));
-	if (show || argc - optind != 2)
+	argc = opt_operands(&o, &argv);
+	if (show && argc == 1)
+		return (smbios_show(ctx, argv[0]));
+	if (show || argc != 2)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "give a VM and "
 		    "host or a file of key=value lines, or --show and a VM"));
 	memset(vals, 0, sizeof(vals));
 	n = 0;
-	if (strcmp(argv[optind + 1], "host") == 0)
+	if (strcmp(argv[1], "host") == 0)
 		rv = smbios_host(ctx, p, vals, &n);
 	else
-		rv = smbios_file(ctx, argv[optind + 1], p, vals, &n,
-		    nitems(p));
+		rv = smbios_file(ctx, argv[1], p, vals, &n, nitems(p));
 	if (rv == 0)
-		rv = vm_set_keys(ctx, argv[optind], p, n, strcmp(argv[optind +
-		    1], "host") == 0 ? "# SMBIOS strings: the host's (ptvm "
-		    "smbios VM host)\n" : "# SMBIOS strings (ptvm smbios)\n");
+		rv = vm_set_keys(ctx, argv[0], p, n, strcmp(argv[1], "host") ==
+		    0 ? "# SMBIOS strings: the host's (ptvm smbios VM host)\n" :
+		    "# SMBIOS strings (ptvm smbios)\n");
 	else
 		rv = EXIT_FAIL;
 	for (i = 0; i < nitems(vals); i++)
