@@ -8,7 +8,8 @@
  *     back as it was written, byte for byte);
  *   - compile with vm_compile() (import says it is valid);
  *   - configure what the script configured: every variable of the script
- *     comes back with its value, and the compiled configuration has no
+ *     comes back with its value (the devices whatever their guest
+ *     addresses, which ptvm lays out), and the compiled configuration has no
  *     variable the script did not have beyond ptvm's documented
  *     additions (a disk the script never had is a failure).
  * When import fails, it must have said why.
@@ -21,6 +22,7 @@
 
 #include "bcfg.h"
 #include "bhyveargv.h"
+#include "strbuf.h"
 #include "strbuf.h"
 #include "vmconf.h"
 
@@ -116,18 +118,102 @@ same_memory(const char *script, const char *compiled)
 	return (a == b);
 }
 
+/*
+ * A device key whose guest address ptvm may choose: pci.B.S.F.* but for
+ * the hostbridge's 0.0.0 and the LPC's 0.31.0.  *nl is the length of its
+ * node ("pci.B.S.F").
+ */
+static bool
+movable(const char *k, size_t *nl)
+{
+	const char *p;
+	int dots;
+
+	if (strncmp(k, "pci.", 4) != 0)
+		return (false);
+	for (p = k, dots = 0; *p != '\0' && dots < 4; p++)
+		if (*p == '.')
+			dots++;
+	if (dots < 4)
+		return (false);
+	*nl = (size_t)(p - k - 1);
+	return (strncmp(k, "pci.0.0.0.", 10) != 0 &&
+	    strncmp(k, "pci.0.31.0.", 11) != 0);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+/*
+ * The movable devices of a configuration, each as the sorted lines
+ * "suffix=value" of its node's keys, sorted: the devices whatever their
+ * guest addresses (ptvm lays out the slots, issue 16).
+ */
+static void
+devices_of(const struct bcfg *b, struct strbuf *out)
+{
+	char *line[512], *dev[128];
+	struct strbuf one;
+	size_t i, j, nl, nl2, nline, ndev;
+	bool seen;
+
+	ndev = 0;
+	for (i = 0; i < b->n && ndev < nitems(dev); i++) {
+		if (!movable(b->v[i].key, &nl))
+			continue;
+		for (seen = false, j = 0; j < i; j++)
+			if (movable(b->v[j].key, &nl2) && nl2 == nl &&
+			    strncmp(b->v[j].key, b->v[i].key, nl) == 0)
+				seen = true;
+		if (seen)
+			continue;
+		nline = 0;
+		for (j = i; j < b->n && nline < nitems(line); j++)
+			if (movable(b->v[j].key, &nl2) && nl2 == nl &&
+			    strncmp(b->v[j].key, b->v[i].key, nl) == 0 &&
+			    asprintf(&line[nline], "%s=%s", b->v[j].key + nl,
+			    b->v[j].val) >= 0)
+				nline++;
+		qsort(line, nline, sizeof(line[0]), str_cmp);
+		sb_init(&one);
+		for (j = 0; j < nline; j++) {
+			sb_printf(&one, "%s;", line[j]);
+			free(line[j]);
+		}
+		dev[ndev++] = one.s != NULL ? one.s : strdup("");
+	}
+	qsort(dev, ndev, sizeof(dev[0]), str_cmp);
+	for (i = 0; i < ndev; i++) {
+		sb_printf(out, "%s\n", dev[i] != NULL ? dev[i] : "");
+		free(dev[i]);
+	}
+}
+
 /* The script's configuration s against the compiled one c. */
 static void
 same_config(const struct bcfg *s, const struct bcfg *c)
 {
+	struct strbuf ds, dc;
 	const char *k, *v, *cv;
 	char key[512];
-	size_t i;
+	size_t i, nl;
 
+	sb_init(&ds);
+	sb_init(&dc);
+	devices_of(s, &ds);
+	devices_of(c, &dc);
+	if (!ds.oom && !dc.oom && strcmp(sb_str(&ds), sb_str(&dc)) != 0)
+		fail("the script's devices changed", sb_str(&ds), sb_str(&dc));
+	sb_free(&ds);
+	sb_free(&dc);
 	for (i = 0; i < s->n; i++) {
 		k = s->v[i].key;
 		v = s->v[i].val;
-		if (strcmp(k, "name") == 0)
+		if (strcmp(k, "name") == 0 || movable(k, &nl))
 			continue;
 		if (strncmp(k, "chasis.", 7) == 0) {
 			(void)snprintf(key, sizeof(key), "chassis.%s", k + 7);
@@ -143,6 +229,8 @@ same_config(const struct bcfg *s, const struct bcfg *c)
 	for (i = 0; i < c->n; i++) {
 		k = c->v[i].key;
 		v = c->v[i].val;
+		if (movable(k, &nl))
+			continue;	/* compared above */
 		if ((cv = bcfg_get(s, k)) != NULL)
 			continue;	/* compared above */
 		if (!added_ok(s, k, v))

@@ -44,10 +44,36 @@ int	bhyve_cfg_to_argv(const struct bcfg *, struct bhyve_argv *);
 /*
  * Finds the one bhyve invocation of a POSIX shell script and splits it
  * into words as sh(1) would (quotes, backslashes, continuations,
- * comments).  Shell expansions in it are reported, not guessed.  0, or -1
+ * comments).  Variables the script assigns a literal are expanded (a
+ * note each); other expansions are reported, not guessed.  0, or -1
  * with diagnostics (no invocation, several, expansions, bad quoting).
  */
 int	bhyve_script_argv(const char *, size_t, const char *,
 	    struct bhyve_argv *, struct diags *);
+
+/* What else the script says about its VM (bhyve_script_argv_info()). */
+struct bhyve_script_var {
+	char		*name;
+	char		*val;
+	unsigned	 line;
+};
+
+struct bhyve_script_info {
+	/* pptdevs= the script sets (bind.sh's, loader.conf's), or NULL */
+	char		*pptdevs;
+	unsigned	 pptline;
+	char		*pptvia;	/* the command it is given to, or NULL */
+	/* variables assigned a literal and never expanded */
+	struct bhyve_script_var unused[16];
+	size_t		 nunused;
+};
+
+/*
+ * bhyve_script_argv(), and the script's pptdevs and unused variables
+ * in info (free with bhyve_script_info_free() whatever it returns).
+ */
+int	bhyve_script_argv_info(const char *, size_t, const char *,
+	    struct bhyve_argv *, struct bhyve_script_info *, struct diags *);
+void	bhyve_script_info_free(struct bhyve_script_info *);
 
 #endif /* PTVM_BHYVEARGV_H */

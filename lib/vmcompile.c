@@ -77,6 +77,7 @@ struct claim {
 	unsigned	 bus, slot, func;
 	unsigned	 line;
 	bool		 user;		/* by a pci.B.S.F key */
+	bool		 held;		/* by a slot= not placed yet */
 };
 
 struct cc {
@@ -224,6 +225,10 @@ claim(struct cc *c, unsigned bus, unsigned slot, unsigned func,
 	if ((k = claim_find(c, bus, slot, func)) != NULL) {
 		if (k->user && user)
 			return (0);
+		if (k->held && k->line == line) {
+			k->held = false;	/* its own slot= */
+			return (0);
+		}
 		diag_err(c->d, c->file, line, "guest PCI address %u:%u:%u is "
 		    "already used by line %u; choose another slot= or remove "
 		    "one of them", bus, slot, func, k->line);
@@ -274,6 +279,50 @@ parse_slot(const char *s, unsigned *bus, unsigned *slot, unsigned *func)
 		*func = (unsigned)v[2];
 	}
 	return (*slot <= 31 && *func <= 7 ? 0 : -1);
+}
+
+/*
+ * The slot= of every disk, cdrom, net and vnc line is held before any
+ * device is placed, so that a device without one (a line a command added
+ * later, whatever its place in the file) goes around them.
+ */
+static void
+hold_slots(struct cc *c)
+{
+	const struct vmconf_line *l;
+	const char *p;
+	char want[16];
+	unsigned bus, slot, func;
+	size_t i, n;
+
+	for (i = 0; i < c->vm->conf.n; i++) {
+		l = &c->vm->conf.l[i];
+		if (strcmp(l->key, "disk") != 0 && strcmp(l->key, "cdrom") !=
+		    0 && strcmp(l->key, "net") != 0 && strcmp(l->key, "vnc") !=
+		    0)
+			continue;
+		if ((p = strstr(l->val, ",slot=")) == NULL)
+			continue;
+		p += 6;
+		n = strcspn(p, ",");
+		if (n >= sizeof(want))
+			continue;
+		memcpy(want, p, n);
+		want[n] = '\0';
+		func = 0;
+		if (parse_slot(want, &bus, &slot, &func) != 0 ||
+		    (bus == 0 && (slot == 0 || slot == 31)) ||
+		    claim_find(c, bus, slot, func) != NULL ||
+		    c->nclaim == VM_MAXDEVS)
+			continue;	/* said when the line is placed */
+		c->claim[c->nclaim].bus = bus;
+		c->claim[c->nclaim].slot = slot;
+		c->claim[c->nclaim].func = func;
+		c->claim[c->nclaim].line = l->line;
+		c->claim[c->nclaim].user = false;
+		c->claim[c->nclaim].held = true;
+		c->nclaim++;
+	}
 }
 
 /*
@@ -643,7 +692,7 @@ do_topology(struct cc *c)
 
 static int
 pass_one(struct cc *c, const struct vmconf_line *l, struct pci_sel *sel,
-    char **rom, char **slotopt, bool *take)
+    char **rom, char **slotopt, bool *take, bool *audio)
 {
 	struct pci_dev *dv;
 	struct opts o;
@@ -710,11 +759,26 @@ pass_one(struct cc *c, const struct vmconf_line *l, struct pci_sel *sel,
 		}
 		*take = strcmp(v, "take") == 0;
 	}
+	/*
+	 * The GPU's HDMI/DP audio function stays with the host on purpose
+	 * (the guide: on AMD, passing it can make the reset bug worse):
+	 * check says so as a pass, not a warning.
+	 */
+	if ((v = opts_take(&o, "audio")) != NULL) {
+		if (strcmp(v, "host") != 0) {
+			diag_err(c->d, c->file, l->line, "passthru: audio=%s: "
+			    "give audio=host (the GPU's HDMI/DP audio stays "
+			    "with the host), or pass the audio function on a "
+			    "passthru line of its own", v);
+			goto out;
+		}
+		*audio = true;
+	}
 	for (i = 0; i < (size_t)o.n; i++)
 		if (!o.used[i]) {
 			diag_err(c->d, c->file, l->line, "passthru: unknown "
-			    "option \"%s\"; passthru takes rom=, slot= and "
-			    "host_use=%s",
+			    "option \"%s\"; passthru takes rom=, slot=, "
+			    "host_use= and audio=%s",
 			    o.k[i], util_distance(o.k[i], "rom") <= 2 ?
 			    " (did you mean rom?)" : "");
 			goto out;
@@ -739,7 +803,7 @@ do_passthru(struct cc *c)
 	char *rom, *slotopt, buf[16], keyp[32];
 	size_t i, k;
 	unsigned bus, slot, func, minf;
-	bool take;
+	bool take, audio;
 	int bad;
 
 	bad = 0;
@@ -749,8 +813,8 @@ do_passthru(struct cc *c)
 		if (strcmp(l->key, "passthru") != 0)
 			continue;
 		rom = slotopt = NULL;
-		take = false;
-		if (pass_one(c, l, &sel, &rom, &slotopt, &take) != 0) {
+		take = audio = false;
+		if (pass_one(c, l, &sel, &rom, &slotopt, &take, &audio) != 0) {
 			free(rom);
 			free(slotopt);
 			bad = 1;
@@ -769,6 +833,7 @@ do_passthru(struct cc *c)
 		c->vm->bind[c->vm->nbind++] = sel;
 		dv->host = sel;
 		dv->host_use_take = take;
+		dv->audio_host = audio;
 		dv->rom = rom;
 		dv->path = slotopt;	/* the slot= option until placed */
 		c->vm->display = true;
@@ -1170,6 +1235,17 @@ static const struct {
 	{ "smbios.chassis.tag", "chassis.asset_tag" },
 };
 
+int
+vm_smbios_map(size_t i, const char **kenv, const char **key)
+{
+
+	if (i >= nitems(smbios_map))
+		return (-1);
+	*kenv = smbios_map[i].kenv;
+	*key = smbios_map[i].key;
+	return (0);
+}
+
 static int
 do_smbios(struct cc *c)
 {
@@ -1549,6 +1625,7 @@ vm_compile(struct vmconf *conf, const struct vm_env *env, struct vm *vm,
 	if (!bad)
 		bad |= do_pin(&c) != 0;
 	bad |= do_topology(&c) != 0;
+	hold_slots(&c);
 	bad |= do_passthru(&c) != 0;
 	for (i = 0; i < vm->conf.n; i++) {
 		const struct vmconf_line *l = &vm->conf.l[i];

@@ -102,6 +102,8 @@ struct vm_dev {
 	char		*rom;		/* passthru: rom= file, or NULL */
 	struct pci_sel	 host;		/* passthru: host function */
 	bool		 host_use_take;	/* passthru: host_use=take */
+	bool		 audio_host;	/* passthru: audio=host, the GPU's
+					   HDMI/DP audio left on purpose */
 	char		*ifname;	/* net: the tap bhyve opens ("tap":
 					   for a bridge, start picks tapN) */
 	char		*bridge;	/* net: bridge to join, or NULL */
@@ -160,6 +162,33 @@ int	vm_compile(struct vmconf *, const struct vm_env *, struct vm *,
  */
 int	vm_import(const struct bcfg *, const char *, struct strbuf *,
 	    struct diags *);
+
+/*
+ * The i-th of the loader's smbios.* kenv names and the bhyve key it
+ * fills (smbiostbl.c); -1 past the last.
+ */
+int	vm_smbios_map(size_t, const char **, const char **);
+
+/* What the front end knows about where the script ran. */
+struct bhyve_script_info;
+struct vm_import_opts {
+	/* relative paths are joined to it (absolute), or NULL: refused */
+	const char	*basedir;
+	const char	*basewhy;	/* how to say it: "the script's ..." */
+	/* the script's pptdevs and unused variables, or NULL */
+	const struct bhyve_script_info *script;
+	/* 0 when the absolute path exists on the VM's host, or NULL */
+	int		(*exists)(void *, const char *);
+	void		*arg;
+};
+
+/*
+ * vm_import() with relative paths resolved (a note each, a warning when
+ * missing), and the functions the script binds but never passes
+ * written as commented passthru= lines.
+ */
+int	vm_import_with(const struct bcfg *, const char *,
+	    const struct vm_import_opts *, struct strbuf *, struct diags *);
 
 /* Sizes as bhyve and ptvm take them: 16G, 16g, 512M, 1T, bytes. */
 int	vm_parse_size(const char *, uint64_t *);

@@ -66,4 +66,21 @@ int	vmedit_disk_add(const char *, size_t, const char *, const char *,
 int	vmedit_cdrom(const char *, size_t, const char *, const char *,
 	    struct vmedit *, struct diags *);
 
+/* A key to set and its value (vmedit_set()). */
+struct vmedit_pair {
+	const char	*key;
+	const char	*val;
+};
+
+/*
+ * Sets each key to its value: the key's line is replaced where it is,
+ * else its last commented "#key=..." line is made the key, else the line
+ * is added at the end (comment, whole lines, before the first added).  A
+ * key set on two lines is refused.  The new text must read back as the
+ * old pairs with exactly these set.  0, or -1 with diagnostics.
+ */
+int	vmedit_set(const char *, size_t, const char *,
+	    const struct vmedit_pair *, size_t, const char *, struct vmedit *,
+	    struct diags *);
+
 #endif /* PTVM_VMEDIT_H */

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "bcfg.h"
+#include "bhyveargv.h"
 #include "strbuf.h"
 #include "vmconf.h"
 
@@ -29,6 +30,8 @@ struct pline {
 	char		*key;
 	char		*val;
 	unsigned	 line;
+	bool		 addr;		/* a device the script placed at: */
+	unsigned	 b, s, f;
 };
 
 struct imp {
@@ -42,6 +45,10 @@ struct imp {
 	size_t		 npl;
 	bool		 bad;
 	bool		 oom;
+	const struct vm_import_opts *o;
+	/* the guest address of the next device pair() writes */
+	bool		 addr;
+	unsigned	 ab, as, af;
 };
 
 static const char *
@@ -106,6 +113,49 @@ safe_name(const char *s, char *buf, size_t len)
 }
 
 /*
+ * A path of the script as the VM file needs it: a relative one joined to
+ * the directory bhyve was run from (the script's, or -C DIR), said as a
+ * note, and a warning when that file is not on the host.  p itself when
+ * absolute or when there is no directory to resolve against.
+ */
+static const char *
+resolve_at(struct imp *im, const char *p, const char *file, unsigned line,
+    const char *what, char *buf, size_t len)
+{
+	const struct vm_import_opts *o = im->o;
+	char name[128];
+	int n;
+
+	if (p == NULL || p[0] == '/' || p[0] == '\0' || o == NULL ||
+	    o->basedir == NULL)
+		return (p);
+	while (p[0] == '.' && p[1] == '/')
+		p += 2;
+	n = snprintf(buf, len, "%s%s%s", o->basedir,
+	    o->basedir[strlen(o->basedir) - 1] == '/' ? "" : "/", p);
+	if (n < 0 || (size_t)n >= len)
+		return (p);
+	safe_name(p, name, sizeof(name));
+	diag_note(im->d, file, line, "%s %s is relative: bhyve opens it from "
+	    "the directory it runs in; written as %s (relative to %s)", what,
+	    name, buf, o->basewhy != NULL ? o->basewhy : o->basedir);
+	if (o->exists != NULL && o->exists(o->arg, buf) != 0)
+		diag_warn(im->d, file, line, "%s %s: no such file on this host; "
+		    "written anyway: put the file there, or give the "
+		    "directory bhyve ran in with import -C DIR", what, buf);
+	return (buf);
+}
+
+static const char *
+resolve(struct imp *im, const char *p, const struct bcfg_var *from,
+    const char *what, char *buf, size_t len)
+{
+
+	return (resolve_at(im, p, from != NULL ? from->file : im->src,
+	    from != NULL ? from->line : 0, what, buf, len));
+}
+
+/*
  * Writes key=val, from the script's variable from, after the comment
  * (NULL: none); a pair no VM file can hold is an error at from's line.
  */
@@ -138,6 +188,11 @@ pair_c(struct imp *im, const char *comment, const char *key, const char *val,
 	np = &im->pl[im->npl];
 	np->from = from;
 	np->line = ++im->nlines;
+	np->addr = im->addr;
+	np->b = im->ab;
+	np->s = im->as;
+	np->f = im->af;
+	im->addr = false;
 	np->key = strdup(key);
 	np->val = strdup(val);
 	if (np->key == NULL || np->val == NULL || t.oom) {
@@ -329,7 +384,7 @@ dev_one(struct imp *im, unsigned b, unsigned s, unsigned f, const char *dev,
 	static const char *const fb[] = { "device", "tcp", NULL };
 	struct strbuf v;
 	const char *key, *p, *t, *x;
-	char node[48], tnode[48];
+	char node[48], tnode[48], key2[64], abs[1024];
 	bool ok;
 
 	(void)snprintf(node, sizeof(node), "pci.%u.%u.%u", b, s, f);
@@ -339,7 +394,9 @@ dev_one(struct imp *im, unsigned b, unsigned s, unsigned f, const char *dev,
 	if ((strcmp(dev, "nvme") == 0 || strcmp(dev, "virtio-blk") ==
 	    0) && lit(p = dget(im, node, "path"))) {
 		key = "disk";
-		sb_puts(&v, p);
+		(void)snprintf(key2, sizeof(key2), "%s.path", node);
+		sb_puts(&v, resolve(im, p, var(im, key2), "disk", abs,
+		    sizeof(abs)));
 		if (strcmp(dev, "nvme") != 0)
 			sb_printf(&v, ",type=%s", dev);
 		ok = dopts(im, node, "", blk, &v);
@@ -347,8 +404,9 @@ dev_one(struct imp *im, unsigned b, unsigned s, unsigned f, const char *dev,
 	    (t = dget(im, node, "port.0.type")) != NULL && (strcmp(t, "cd") == 0 ||
 	    strcmp(t, "hd") == 0)) {
 		key = strcmp(t, "cd") == 0 ? "cdrom" : "disk";
-		sb_printf(&v, "%s%s", p, strcmp(t, "cd") == 0 ? "" :
-		    ",type=ahci");
+		(void)snprintf(key2, sizeof(key2), "%s.port.0.path", node);
+		sb_printf(&v, "%s%s", resolve(im, p, var(im, key2), key, abs,
+		    sizeof(abs)), strcmp(t, "cd") == 0 ? "" : ",type=ahci");
 		ok = dopts(im, node, "port.0.", ahci, &v);
 	} else if ((strcmp(dev, "virtio-net") == 0 || strcmp(dev, "e1000") ==
 	    0) && (p = dget(im, node, "backend")) != NULL && tap_ok(p)) {
@@ -364,12 +422,19 @@ dev_one(struct imp *im, unsigned b, unsigned s, unsigned f, const char *dev,
 		ok = dopts(im, node, "", fb, &v);
 	}
 	if (ok && key != NULL) {
-		if (b == 0)
-			sb_printf(&v, ",slot=%u:%u", s, f);
-		else
+		/*
+		 * ptvm lays the slots out (vmcompile.c), so that the editing
+		 * commands place new devices around them; verify() says
+		 * where that differs from the script.  Another bus keeps it.
+		 */
+		if (b != 0)
 			sb_printf(&v, ",slot=%u:%u:%u", b, s, f);
 		if (v.oom)
 			im->oom = true;
+		im->addr = true;
+		im->ab = b;
+		im->as = s;
+		im->af = f;
 		pair(im, key, sb_str(&v), from);
 		dtake_all(im, node);
 		if (strcmp(key, "vnc") == 0) {
@@ -397,6 +462,7 @@ pt_value(struct imp *im, struct ptm *m)
 	static const char *const pt[] = { "device", "bus", "slot", "func",
 	    "rom", NULL };
 	const char *p;
+	char key[64], abs[1024];
 
 	if (!digits(p = dget(im, m->node, "bus")) || strlen(p) > 3 ||
 	    (m->hb = strtoul(p, NULL, 10)) > 255 ||
@@ -407,14 +473,13 @@ pt_value(struct imp *im, struct ptm *m)
 	    ((p = dget(im, m->node, "rom")) != NULL && !lit(p)))
 		return (false);
 	sb_printf(&m->v, "%lu/%lu/%lu", m->hb, m->hs, m->hf);
-	if (p != NULL)
-		sb_printf(&m->v, ",rom=%s", p);
+	if (p != NULL) {
+		(void)snprintf(key, sizeof(key), "%s.rom", m->node);
+		sb_printf(&m->v, ",rom=%s", resolve(im, p, var(im, key),
+		    "rom", abs, sizeof(abs)));
+	}
 	if (!dopts(im, m->node, NULL, pt, &m->v))
 		return (false);
-	if (m->b == 0)
-		sb_printf(&m->v, ",slot=%u:%u", m->s, m->f);
-	else
-		sb_printf(&m->v, ",slot=%u:%u:%u", m->b, m->s, m->f);
 	return (true);
 }
 
@@ -493,6 +558,21 @@ passthru_group(struct imp *im, size_t first, bool *seen)
 		    "bhyve keys (pci.B.S.F.*)", m[0].hb, m[0].hs);
 	for (k = 0; k < n; k++) {
 		if (ok) {
+			/*
+			 * ptvm places a device's lowest passed function at
+			 * function 0 of its slot: a script's other function
+			 * number (which a guest can care about) is kept.
+			 */
+			if (m[0].b != 0)
+				sb_printf(&m[k].v, ",slot=%u:%u:%u", m[k].b,
+				    m[k].s, m[k].f);
+			else if (m[0].f != 0)
+				sb_printf(&m[k].v, ",slot=%u:%u", m[k].s,
+				    m[k].f);
+			im->addr = true;
+			im->ab = m[k].b;
+			im->as = m[k].s;
+			im->af = m[k].f;
 			pair(im, "passthru", sb_str(&m[k].v), m[k].from);
 			dtake_all(im, m[k].node);
 		}
@@ -531,6 +611,158 @@ devices(struct imp *im)
 			dev_one(im, b, s, f, im->cfg->v[i].val, &im->cfg->v[i]);
 	}
 	free(seen);
+}
+
+/* Whether the bhyve command passes host function B/S/F. */
+static bool
+passes(struct imp *im, unsigned long hb, unsigned long hs, unsigned long hf)
+{
+	const struct bcfg_var *v;
+	unsigned b, s, f;
+	char key[64];
+	const char *p;
+	size_t i;
+	int n;
+
+	for (i = 0; i < im->cfg->n; i++) {
+		v = &im->cfg->v[i];
+		n = 0;
+		if (strcmp(v->val, "passthru") != 0 || sscanf(v->key,
+		    "pci.%u.%u.%u.device%n", &b, &s, &f, &n) != 3 || n == 0 ||
+		    v->key[n] != '\0')
+			continue;
+		(void)snprintf(key, sizeof(key), "pci.%u.%u.%u", b, s, f);
+		if ((p = dget(im, key, "bus")) != NULL && digits(p) &&
+		    strtoul(p, NULL, 10) == hb &&
+		    (p = dget(im, key, "slot")) != NULL && digits(p) &&
+		    strtoul(p, NULL, 10) == hs &&
+		    (p = dget(im, key, "func")) != NULL && digits(p) &&
+		    strtoul(p, NULL, 10) == hf)
+			return (true);
+	}
+	return (false);
+}
+
+/*
+ * In an unused variable's value, the -s ...,passthru,SEL,OPTS of host
+ * function sel: its options (rom= resolved) appended to v.  The
+ * variable, or NULL.
+ */
+static const struct bhyve_script_var *
+unused_passthru(struct imp *im, const char *sel, struct strbuf *v)
+{
+	const struct bhyve_script_info *in = im->o->script;
+	const struct bhyve_script_var *u;
+	const char *p, *q, *e;
+	char opt[512], abs[1024];
+	size_t i, n;
+	unsigned line;
+
+	n = strlen(sel);
+	for (i = 0; i < in->nunused; i++) {
+		u = &in->unused[i];
+		for (p = u->val; (p = strstr(p, ",passthru,")) != NULL; p++) {
+			q = p + 10;
+			if (strncmp(q, sel, n) != 0 || (q[n] != ',' &&
+			    q[n] != '\0' && strchr(" \t\n", q[n]) == NULL))
+				continue;
+			for (line = u->line, e = u->val; e < p; e++)
+				if (*e == '\n')
+					line++;
+			q += n;
+			while (*q == ',') {
+				q++;
+				for (e = q; *e != '\0' && *e != ',' &&
+				    strchr(" \t\n\"'", *e) == NULL; e++)
+					;
+				if ((size_t)(e - q) >= sizeof(opt))
+					break;
+				memcpy(opt, q, (size_t)(e - q));
+				opt[e - q] = '\0';
+				if (strncmp(opt, "rom=", 4) == 0)
+					sb_printf(v, ",rom=%s", resolve_at(im,
+					    opt + 4, im->src, line, "rom", abs,
+					    sizeof(abs)));
+				else if (opt[0] != '\0')
+					sb_printf(v, ",%s", opt);
+				q = e;
+			}
+			return (u);
+		}
+	}
+	return (NULL);
+}
+
+/*
+ * The functions the script binds to ppt (pptdevs= for bind.sh or the
+ * loader) that its bhyve command never passes: said, and written as a
+ * commented passthru= line with the explanation above it.
+ */
+static void
+unpassed(struct imp *im)
+{
+	const struct bhyve_script_info *in;
+	const struct bhyve_script_var *u;
+	struct strbuf v;
+	unsigned long hb, hs, hf;
+	char sel[32], via[128], name[64];
+	const char *p;
+	int n;
+
+	if (im->o == NULL || (in = im->o->script) == NULL ||
+	    in->pptdevs == NULL)
+		return;
+	safe_name(in->pptvia != NULL ? in->pptvia : "the loader", via,
+	    sizeof(via));
+	if ((p = strrchr(via, '/')) != NULL)
+		memmove(via, p + 1, strlen(p + 1) + 1);
+	for (p = in->pptdevs; *p != '\0';) {
+		p += strspn(p, " \t\n");
+		if (*p == '\0')
+			break;
+		n = 0;
+		if (sscanf(p, "%lu/%lu/%lu%n", &hb, &hs, &hf, &n) != 3 ||
+		    n == 0 || hb > 255 || hs > 31 || hf > 7 ||
+		    (p[n] != '\0' && strchr(" \t\n", p[n]) == NULL)) {
+			p += strcspn(p, " \t\n");
+			continue;
+		}
+		p += n;
+		if (passes(im, hb, hs, hf))
+			continue;
+		(void)snprintf(sel, sizeof(sel), "%lu/%lu/%lu", hb, hs, hf);
+		sb_init(&v);
+		sb_printf(&v, "passthru=%s", sel);
+		u = unused_passthru(im, sel, &v);
+		if (u != NULL) {
+			safe_name(u->name, name, sizeof(name));
+			diag_warn(im->d, im->src, in->pptline, "the script "
+			    "binds %s to ppt (pptdevs, for %s), but its bhyve "
+			    "command passes nothing of it: %s (line %u) is "
+			    "defined and never used; the VM file has the "
+			    "passthru line commented out", sel, via, name,
+			    u->line);
+			text(im, "# The script binds %s to ppt (pptdevs, line "
+			    "%u, for %s), but its\n# bhyve command never "
+			    "passes it: $%s (line %u) is defined and never\n"
+			    "# used.  Uncomment to pass the device:\n", sel,
+			    in->pptline, via, name, u->line);
+		} else {
+			diag_warn(im->d, im->src, in->pptline, "the script "
+			    "binds %s to ppt (pptdevs, for %s), but its bhyve "
+			    "command never passes it; the VM file has the "
+			    "passthru line commented out", sel, via);
+			text(im, "# The script binds %s to ppt (pptdevs, line "
+			    "%u, for %s), but its\n# bhyve command never "
+			    "passes it.  Uncomment to pass the device:\n", sel,
+			    in->pptline, via);
+		}
+		if (v.oom || strchr(sb_str(&v), '\n') != NULL)
+			im->oom = true;
+		else
+			text(im, "#%s\n", sb_str(&v));
+		sb_free(&v);
+	}
 }
 
 /* The guide's mistakes that bhyve ignores, and what was meant. */
@@ -671,6 +903,37 @@ relay(struct imp *im, const struct diags *cd, const char *vfile)
 }
 
 /*
+ * The devices ptvm places elsewhere than the script did: a note each, with
+ * the slot= that keeps the script's address (a guest installed from the
+ * script sees a device at a new address as a new device).
+ */
+static void
+moved(struct imp *im, const struct vm *vm)
+{
+	const struct pline *pl;
+	size_t i, k;
+
+	for (i = 0; i < vm->ndev; i++)
+		for (k = 0; k < im->npl; k++) {
+			pl = &im->pl[k];
+			if (pl->line != vm->dev[i].line || !pl->addr ||
+			    pl->from == NULL || (i > 0 &&
+			    vm->dev[i - 1].line == pl->line))
+				continue;
+			if (pl->b != vm->dev[i].bus || pl->s != vm->dev[i].slot ||
+			    pl->f != vm->dev[i].func)
+				diag_note(im->d, pl->from->file,
+				    pl->from->line, "%s: ptvm places it at "
+				    "guest PCI address %u:%u:%u, the script at "
+				    "%u:%u:%u; add slot=%u:%u to its line to "
+				    "keep the script's", pl->key,
+				    vm->dev[i].bus, vm->dev[i].slot,
+				    vm->dev[i].func, pl->b, pl->s, pl->f,
+				    pl->s, pl->f);
+		}
+}
+
+/*
  * Reads the text back: the same pairs, in order, byte for byte; then
  * compiles it without a host (paths and devices are "ptvm check"'s).
  */
@@ -713,6 +976,8 @@ verify(struct imp *im)
 	env.vardir = "/var/db/ptvm";
 	if (vm_compile(&c, &env, &vm, &cd) != 0 || cd.nerrors > 0)
 		relay(im, &cd, vfile);
+	else
+		moved(im, &vm);
 out:
 	if (cd.oom)
 		im->oom = true;
@@ -724,14 +989,23 @@ int
 vm_import(const struct bcfg *cfg, const char *src, struct strbuf *out,
     struct diags *d)
 {
+
+	return (vm_import_with(cfg, src, NULL, out, d));
+}
+
+int
+vm_import_with(const struct bcfg *cfg, const char *src,
+    const struct vm_import_opts *o, struct strbuf *out, struct diags *d)
+{
 	struct imp im;
 	const struct bcfg_var *cv;
 	const char *v, *fix;
-	char buf[256], c[320];
+	char buf[256], c[320], abs[1024];
 	size_t i;
 	int rc;
 
 	memset(&im, 0, sizeof(im));
+	im.o = o;
 	im.cfg = cfg;
 	im.out = out;
 	im.d = d;
@@ -756,7 +1030,8 @@ vm_import(const struct bcfg *cfg, const char *src, struct strbuf *out,
 	v = get(&im, "lpc.bootrom", false);
 	if (v != NULL && lit(v)) {
 		(void)get(&im, "lpc.bootrom", true);
-		pair(&im, "firmware", v, var(&im, "lpc.bootrom"));
+		pair(&im, "firmware", resolve(&im, v, var(&im, "lpc.bootrom"),
+		    "firmware", abs, sizeof(abs)), var(&im, "lpc.bootrom"));
 		if ((v = get(&im, "lpc.bootvars", false)) != NULL && lit(v)) {
 			(void)get(&im, "lpc.bootvars", true);
 			pair(&im, "firmware.vars", v,
@@ -773,6 +1048,7 @@ vm_import(const struct bcfg *cfg, const char *src, struct strbuf *out,
 		pair(&im, "console", "none", NULL);
 	flags(&im);
 	devices(&im);
+	unpassed(&im);
 	for (i = 0; i < cfg->n; i++) {
 		if (im.done[i])
 			continue;

@@ -32,5 +32,7 @@ struct vm_load;
 
 /* Runs every check of a compiled VM; -1 when the host cannot be read. */
 int	check_vm(struct ptvm_ctx *, const struct vm_load *, struct checks *);
+/* check --boot: what rc.d/ptvm does with the VM at boot (cmd_autostart.c). */
+void	check_boot(struct ptvm_ctx *, const struct vm_load *, struct checks *);
 
 #endif /* PTVM_CHECK_H */

@@ -21,6 +21,7 @@
 #include "vmconf.h"
 #include "vmedit.h"
 #include "vmload.h"
+#include "zfs.h"
 
 static const char *const chk_names[] = { "PASS", "WARN", "FAIL", "SKIP" };
 
@@ -247,9 +248,9 @@ chk_passthru(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
 	const struct vm *vm = &ld->vm;
 	struct gpu_list gl;
 	struct pci_dev *pd, *o;
-	char sel[32], osel[32], fix[128];
+	char sel[32], osel[32], gsel[32], fix[256];
 	size_t i, k, j;
-	bool guess, found;
+	bool guess, found, audio;
 
 	if (ld->env.pci == NULL)
 		return;
@@ -277,6 +278,14 @@ chk_passthru(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
 			found |= pci_sel_eq(&o->sel, &vm->bind[j]);
 		if (!found)
 			continue;
+		/* audio=host on a passthru line of this GPU's functions. */
+		for (audio = false, j = 0; j < vm->ndev; j++)
+			if (vm->dev[j].kind == VMD_PASSTHRU &&
+			    vm->dev[j].audio_host &&
+			    vm->dev[j].host.bus == o->sel.bus &&
+			    vm->dev[j].host.slot == o->sel.slot)
+				audio = true;
+		pci_sel_fmt(&o->sel, SEL_BHYVE, gsel, sizeof(gsel));
 		for (k = 0; k < gl.g[i].nrec; k++) {
 			pd = &ld->env.pci->dev[gl.g[i].rec[k]];
 			for (found = false, j = 0; j < vm->nbind; j++)
@@ -284,8 +293,21 @@ chk_passthru(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
 			if (found)
 				continue;
 			pci_sel_fmt(&pd->sel, SEL_BHYVE, osel, sizeof(osel));
-			(void)snprintf(fix, sizeof(fix), "add passthru=%s, or "
-			    "ignore this if you left it out on purpose", osel);
+			if ((pd->class >> 8) == 0x0403 && audio) {
+				chk_add(cs, CHK_PASS, "passthru", NULL, "%s "
+				    "(HDMI/DP audio) of the same GPU stays "
+				    "with the host, as audio=host says", osel);
+				continue;
+			}
+			if ((pd->class >> 8) == 0x0403)
+				(void)snprintf(fix, sizeof(fix), "add "
+				    "passthru=%s, or add ,audio=host to the "
+				    "passthru=%s line to leave it out on purpose "
+				    "(ptvm devices says why)", osel, gsel);
+			else
+				(void)snprintf(fix, sizeof(fix), "add "
+				    "passthru=%s, or ignore this if you left it "
+				    "out on purpose", osel);
 			chk_add(cs, CHK_WARN, "passthru", fix, "%s (%s) of the "
 			    "same GPU stays with the host", osel,
 			    gpu_func_role(pd));
@@ -472,9 +494,17 @@ chk_files(struct host *h, const struct vm_load *ld, struct checks *cs)
 		    "pkg install edk2-bhyve");
 	for (i = 0; i < vm->ndev; i++) {
 		dv = &vm->dev[i];
-		if (dv->kind == VMD_DISK)
+		if (dv->kind == VMD_DISK && strncmp(dv->path, ZFS_ZVOL_DIR,
+		    strlen(ZFS_ZVOL_DIR)) == 0 && dv->path[strlen(
+		    ZFS_ZVOL_DIR)] != '\0') {
+			(void)snprintf(why, sizeof(why), "create it: ptvm "
+			    "disk create %s SIZE --dataset %s", vm->name,
+			    dv->path + strlen(ZFS_ZVOL_DIR));
+			chk_file(h, cs, "disk", dv->path, true, why);
+		} else if (dv->kind == VMD_DISK)
 			chk_file(h, cs, "disk", dv->path, true, "create it "
-			    "(zfs create -V SIZE -o volmode=dev POOL/NAME)");
+			    "(ptvm disk create makes a ZFS volume; a file: "
+			    "truncate -s SIZE FILE)");
 		else if (dv->kind == VMD_CDROM)
 			chk_file(h, cs, "cdrom", dv->path, false, "download "
 			    "the image, or change cdrom=");
@@ -830,17 +860,22 @@ cmd_check(struct ptvm_ctx *ctx, int argc, char **argv)
 {
 	static const struct optdef defs[] = {
 		{ 'J', 0, "json", false, NULL },
+		{ 'B', 0, "boot", false, NULL },
 		OPTDEF_END
 	};
 	struct opts o;
 	struct vm_load ld;
 	struct checks *cs;
-	bool json;
+	bool json, boot;
 	int ch, rv;
 
-	json = false;
+	json = boot = false;
 	opt_init(&o, ctx->cmdname, argc, argv, defs);
 	while ((ch = opt_next(&o)) != OPT_END) {
+		if (ch == 'B') {
+			boot = true;
+			continue;
+		}
 		if (ch != 'J')
 			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		json = true;
@@ -863,8 +898,10 @@ cmd_check(struct ptvm_ctx *ctx, int argc, char **argv)
 		return (EXIT_FAIL);
 	}
 	chk_add(cs, CHK_PASS, "vmfile", NULL, "%s compiles", ld.path);
-	rv = check_vm(ctx, &ld, cs) == 0 && cs->count[CHK_FAIL] == 0 ?
-	    EXIT_OK : EXIT_FAIL;
+	rv = check_vm(ctx, &ld, cs);
+	if (boot)
+		check_boot(ctx, &ld, cs);
+	rv = rv == 0 && cs->count[CHK_FAIL] == 0 ? EXIT_OK : EXIT_FAIL;
 	if (json)
 		check_json(ld.vm.name, cs);
 	else

@@ -40,6 +40,20 @@ gpu_notes(struct pci_list *l, const struct gpu_group *g, struct strbuf *sb)
 			    "the rest of the card is on ppt\n", sel,
 			    gpu_func_role(d), name);
 		}
+	/* The guide's trade-off: HDMI/DP audio, passed or left out. */
+	for (i = 0; i < g->nrec; i++) {
+		d = &l->dev[g->rec[i]];
+		if ((d->class >> 8) != 0x0403 || pci_is_ppt(d))
+			continue;
+		pci_sel_fmt(&d->sel, SEL_BHYVE, sel, sizeof(sel));
+		pci_sel_fmt(&l->dev[g->gpu].sel, SEL_BHYVE, name,
+		    sizeof(name));
+		sb_printf(sb, "%s (HDMI/DP audio) gives the guest sound over "
+		    "the monitor's cable%s; to pass the GPU alone write "
+		    "passthru=%s,audio=host\n", sel, l->dev[g->gpu].vendor ==
+		    0x1002 ? ", but on AMD passing it can make the reset bug "
+		    "worse (Error 43 in Windows)" : "", name);
+	}
 	if (g->flags & GPU_NO_MSI)
 		sb_printf(sb, "a function has neither MSI nor MSI-X: the "
 		    "guest gets a shared legacy interrupt\n");

@@ -407,6 +407,59 @@ dc_report(const struct dc_opts *o, const char *ds, const char *parent,
 		    "-p)\n", parent);
 }
 
+/*
+ * The VM's disk= lines naming a ZFS volume that does not exist on the
+ * host: with ds (--dataset) the one naming it, else the only one.  1 and
+ * pds (the dataset) and *line set when there is one to create, 0 when
+ * none, -1 when ds names a disk of the VM that exists, or when several
+ * are missing and no --dataset chooses.  pds holds ZFS_NAMEMAX + 1.
+ */
+static int
+dc_pending(struct ptvm_ctx *ctx, const struct vm_load *ld, const char *ds,
+    char *pds, unsigned *line)
+{
+	const struct vm_dev *dv;
+	struct host_stat st;
+	struct host *h;
+	char path[ZFS_NAMEMAX + 16];
+	size_t i, n, zl;
+	int found;
+
+	if (ctx_host(ctx, &h) != 0)
+		return (-1);
+	zl = strlen(ZFS_ZVOL_DIR);
+	if (ds != NULL)
+		(void)snprintf(path, sizeof(path), "%s%s", ZFS_ZVOL_DIR, ds);
+	found = 0;
+	for (i = n = 0; i < ld->vm.ndev; i++) {
+		dv = &ld->vm.dev[i];
+		if (dv->kind != VMD_DISK || strncmp(dv->path, ZFS_ZVOL_DIR,
+		    zl) != 0 || strlen(dv->path + zl) > ZFS_NAMEMAX ||
+		    (ds != NULL && !vmedit_path_same(dv->path, path)))
+			continue;
+		if (h->ops->file_stat(h, dv->path, &st) == 0) {
+			if (ds != NULL) {
+				diag_err(&ctx->diags, ld->path, dv->line,
+				    "%s is already a disk of this VM, and its "
+				    "volume exists", dv->path);
+				return (-1);
+			}
+			continue;
+		}
+		n++;
+		(void)strlcpy(pds, dv->path + zl, ZFS_NAMEMAX + 1);
+		*line = dv->line;
+		found = 1;
+	}
+	if (n > 1) {
+		diag_err(&ctx->diags, ld->path, 0, "%zu disk= lines name "
+		    "volumes that do not exist yet; choose one with --dataset",
+		    n);
+		return (-1);
+	}
+	return (found);
+}
+
 int
 cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 {
@@ -417,7 +470,9 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 	char parent[ZFS_NAMEMAX + 1];
 	const char *vm;
 	bool ran, known;
-	int rv;
+	char pds[ZFS_NAMEMAX + 1];
+	unsigned pline;
+	int rv, pend;
 
 	if ((rv = dc_args(ctx, argc, argv, &o)) != EXIT_OK)
 		return (rv);
@@ -431,14 +486,25 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 	vm_load_init(&ld);
 	vmedit_init(&e);
 	rv = EXIT_FAIL;
-	if (vm_load(&ctx->eng, vm, &ld) != 0 || dc_choose(ctx, &o, &ld, ds,
-	    sizeof(ds), parent, sizeof(parent), &known) != 0)
+	pline = 0;
+	if (vm_load(&ctx->eng, vm, &ld) != 0)
+		goto out;
+	/*
+	 * A disk= line naming a volume that does not exist yet (the
+	 * imported script's, or one written by hand) is the one to create.
+	 */
+	if ((pend = dc_pending(ctx, &ld, o.dataset, pds, &pline)) < 0)
+		goto out;
+	if (pend > 0 && o.dataset == NULL)
+		o.dataset = pds;
+	if (dc_choose(ctx, &o, &ld, ds, sizeof(ds), parent, sizeof(parent),
+	    &known) != 0)
 		goto out;
 	(void)snprintf(path, sizeof(path), "%s%s", ZFS_ZVOL_DIR, ds);
 	/* The new VM file must be right before anything is created. */
-	if (vmedit_disk_add(ld.buf, ld.len, ld.path, path, &e,
+	if (pend == 0 && (vmedit_disk_add(ld.buf, ld.len, ld.path, path, &e,
 	    &ctx->diags) != 0 || vm_recompile(&ctx->eng, &ld, e.out.s,
-	    e.out.len) != 0)
+	    e.out.len) != 0))
 		goto out;
 	if (eng_zvol_create(&ctx->eng, ds, o.size, o.vbs, o.sparse,
 	    parent[0] != '\0', &ran) != 0) {
@@ -446,6 +512,12 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	dc_report(&o, ds, parent, known, ran);
+	if (pend > 0) {
+		printf("%s:%u: disk=%s (already there: its volume is "
+		    "created)\n", ld.path, pline, path);
+		rv = EXIT_OK;
+		goto out;
+	}
 	if (vm_write(&ctx->eng, vm, &ld, e.out.s, e.out.len) != 0) {
 		diag_err(&ctx->diags, ld.path, 0, "%s was created but is not "
 		    "in the VM file: add disk=%s yourself", ds, path);

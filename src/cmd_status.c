@@ -360,10 +360,14 @@ cmd_list(struct ptvm_ctx *ctx, int argc, char **argv)
 {
 	struct host *h;
 	bool json;
+	int rv;
 
 	if (status_opts(ctx, argc, argv, &json) != 0)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 	if (ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
-	return (status_all(ctx, h, json, true));
+	rv = status_all(ctx, h, json, true);
+	if (!json)
+		autostart_print(ctx);	/* the boot order (cmd_autostart.c) */
+	return (rv);
 }

@@ -18,6 +18,7 @@ struct topo_opts {
 	bool		 json;
 	bool		 plan;
 	struct pin_req	 req;
+	const char	*set;		/* pin --set VM */
 };
 
 static int
@@ -41,6 +42,9 @@ topo_opt_value(const struct cmd *c, int ch, const char *arg,
 		if (pin_policy_parse(arg, &o->req.policy) != 0)
 			return (out_usage_error(c->name, c, "--policy: \"%s\" "
 			    "is not threads or cores", arg));
+		return (0);
+	case 's':
+		o->set = arg;
 		return (0);
 	case 'r':
 		o->req.reserve_set = true;
@@ -66,13 +70,21 @@ topo_getopt(const struct cmd *c, int argc, char **argv, struct topo_opts *o,
 		{ 'r', 0, "reserve", true, NULL },
 		OPTDEF_END
 	};
+	/* and --set VM writes the plan into the VM file. */
+	static const struct optdef pin_defs[] = {
+		{ 'j', 0, "json", false, NULL },
+		{ 'p', 0, "policy", true, NULL },
+		{ 'r', 0, "reserve", true, NULL },
+		{ 's', 0, "set", true, NULL },
+		OPTDEF_END
+	};
 	struct opts op;
 	char **ops;
 	int ch, rv;
 
 	memset(o, 0, sizeof(*o));
 	opt_init(&op, ctx->cmdname, argc, argv,
-	    strcmp(c->name, "topology") == 0 ? topo_defs : topo_defs + 1);
+	    strcmp(c->name, "topology") == 0 ? topo_defs : pin_defs);
 	while ((ch = opt_next(&op)) != OPT_END) {
 		if ((rv = topo_opt_value(c, ch, op.arg, o, &ctx->diags)) != 0) {
 			out_diags(ctx);
@@ -102,7 +114,7 @@ topo_prepare(struct ptvm_ctx *ctx, const struct topo_opts *o,
 
 static void
 topo_print_plan(const struct topo *t, const struct pin_plan *p,
-    struct strbuf *sb)
+    const struct pin_req *req, struct strbuf *sb)
 {
 
 	sb_puts(sb, "bhyve flags:\n  ");
@@ -121,7 +133,27 @@ topo_print_plan(const struct topo *t, const struct pin_plan *p,
 		sb_puts(sb, "no CPU to itself");
 	else
 		cpuset_format(&p->reserved, sb);
-	sb_puts(sb, "\n\n");
+	/* What the VM file says for this plan; pin --set writes it. */
+	sb_printf(sb, "\nVM file: cpus=%d pin=%s", p->nvcpus,
+	    pin_policy_name(p->policy));
+	if (req->reserve_set) {
+		sb_puts(sb, " pin.reserve=");
+		if (topo_set_count(&req->reserve) == 0)
+			sb_puts(sb, "none");
+		else
+			cpuset_format(&req->reserve, sb);
+	}
+	sb_printf(sb, " (ptvm pin --set VM %d", p->nvcpus);
+	if (p->policy != PIN_THREADS)
+		sb_printf(sb, " --policy %s", pin_policy_name(p->policy));
+	if (req->reserve_set) {
+		sb_puts(sb, " --reserve ");
+		if (topo_set_count(&req->reserve) == 0)
+			sb_puts(sb, "none");
+		else
+			cpuset_format(&req->reserve, sb);
+	}
+	sb_puts(sb, " writes them)\n\n");
 	topo_draw(t, p, sb);
 }
 
@@ -148,7 +180,7 @@ topo_output(const struct topo *t, const struct topo_opts *o,
 		out_json(&sb);
 	} else {
 		if (o->plan)
-			topo_print_plan(t, p, &sb);
+			topo_print_plan(t, p, &o->req, &sb);
 		else
 			topo_draw(t, NULL, &sb);
 		fputs(sb_str(&sb), stdout);
@@ -204,7 +236,11 @@ cmd_pin(struct ptvm_ctx *ctx, int argc, char **argv)
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return (out_usage_error("pin", NULL, "out of memory"));
 	if ((rv = topo_prepare(ctx, &o, &t, p)) == EXIT_OK) {
-		rv = topo_output(&t, &o, p, false);
+		/* The plan is possible: --set writes what gives it. */
+		if (o.set != NULL)
+			rv = pin_set(ctx, o.set, &o.req);
+		else
+			rv = topo_output(&t, &o, p, false);
 		topo_free(&t);
 	}
 	free(p);

@@ -4,6 +4,7 @@
 #include "compat.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,15 +365,38 @@ static const struct tmpl tmpls[] = {
 	{ "freebsd", "virtio-blk", "virtio-net", 4, false },
 };
 
-/* The GPU to pass: the first one that does not drive the host console. */
+/*
+ * The rom= hint, from rom dump's advice: dump it from ppt (where it is
+ * safe), or download it and check it with rom inspect --for.
+ */
 static void
-create_gpu(struct ptvm_ctx *ctx, struct strbuf *sb)
+create_rom_hint(struct strbuf *sb, const struct pci_dev *d, const char *sel,
+    const char *name)
+{
+
+	sb_printf(sb, "# The VBIOS (many cards need it): once the GPU is on "
+	    "ppt (ptvm bind %s),\n#   ptvm rom dump %s /vm/rom/%s.rom\n"
+	    "# or download it for %04x:%04x subsystem %04x:%04x "
+	    "(techpowerup.com/vgabios)\n# and check it: ptvm rom inspect "
+	    "--for %s FILE.  Then add ,rom=/vm/rom/%s.rom\n# to the "
+	    "passthru line.\n", sel, sel, name, d->vendor, d->device,
+	    d->subvendor, d->subdevice, sel, name);
+}
+
+/*
+ * The GPU to pass: the first one that does not drive the host console,
+ * else the first (the guide's host has one GPU): console_gpu=take, said.
+ * An AMD card's HDMI/DP audio is left out as the guide does (audio=host).
+ */
+static void
+create_gpu(struct ptvm_ctx *ctx, const char *name, struct strbuf *sb)
 {
 	struct pci_list l;
 	struct gpu_list gl;
-	struct pci_dev *d;
-	char sel[32];
+	struct pci_dev *d, *g;
+	char sel[32], gsel[32];
 	size_t i, k;
+	bool console, amd;
 
 	pci_list_init(&l);
 	if (ctx_pci(ctx, &l) != 0 ||
@@ -385,22 +409,44 @@ create_gpu(struct ptvm_ctx *ctx, struct strbuf *sb)
 	for (i = 0; i < gl.n; i++)
 		if ((gl.g[i].flags & GPU_CONSOLE) == 0 && gl.g[i].nrec > 0)
 			break;
+	console = false;
 	if (i == gl.n) {
-		sb_puts(sb, "# Every GPU drives the host console (ptvm "
-		    "devices); pass one with care:\n#passthru=6/0/0\n");
-	} else {
-		d = &l.dev[gl.g[i].gpu];
-		sb_printf(sb, "# %s %s, with its other functions\n",
-		    d->vendor_name != NULL ? d->vendor_name : "GPU",
-		    d->device_name != NULL ? d->device_name : "");
-		for (k = 0; k < gl.g[i].nrec; k++) {
-			d = &l.dev[gl.g[i].rec[k]];
-			pci_sel_fmt(&d->sel, SEL_BHYVE, sel, sizeof(sel));
-			sb_printf(sb, "passthru=%s\n", sel);
-		}
-		sb_puts(sb, "# A VBIOS file helps many cards: add ,rom=/path "
-		    "(check it with ptvm rom inspect --for)\n");
+		for (i = 0; i < gl.n && gl.g[i].nrec == 0; i++)
+			;
+		console = true;
 	}
+	if (i == gl.n) {
+		sb_puts(sb, "# No GPU to pass (ptvm devices)\n#passthru=6/0/0\n");
+		goto out;
+	}
+	g = &l.dev[gl.g[i].gpu];
+	pci_sel_fmt(&g->sel, SEL_BHYVE, gsel, sizeof(gsel));
+	amd = g->vendor == 0x1002;
+	sb_printf(sb, "# %s %s, with its other functions\n",
+	    g->vendor_name != NULL ? g->vendor_name : "GPU",
+	    g->device_name != NULL ? g->device_name : "");
+	if (console)
+		sb_printf(sb, "# It is the only GPU and drives the host "
+		    "console: console_gpu=take gives it\n# to the VM, and "
+		    "start mutes the console (kern.consmute=1) until the VM "
+		    "stops.\n# The host's screen is dark meanwhile: work over "
+		    "ssh, and start the VM from\n# there, not from the "
+		    "console.\nconsole_gpu=take\n");
+	for (k = 0; k < gl.g[i].nrec; k++) {
+		d = &l.dev[gl.g[i].rec[k]];
+		pci_sel_fmt(&d->sel, SEL_BHYVE, sel, sizeof(sel));
+		if (amd && (d->class >> 8) == 0x0403) {
+			sb_printf(sb, "# Its HDMI/DP audio stays with the "
+			    "host (audio=host above): on AMD, passing\n# it "
+			    "can make the reset bug worse (Error 43).  For sound "
+			    "over the cable:\n#passthru=%s\n", sel);
+			continue;
+		}
+		sb_printf(sb, "passthru=%s%s\n", sel, amd &&
+		    pci_sel_eq(&d->sel, &g->sel) ? ",audio=host" : "");
+	}
+	create_rom_hint(sb, g, gsel, name);
+out:
 	gpu_list_free(&gl);
 	pci_list_free(&l);
 }
@@ -412,17 +458,25 @@ create_text(struct ptvm_ctx *ctx, const char *name, const struct tmpl *t,
 	struct topo topo;
 	struct host *h;
 	long long phys;
-	int cpus, mem;
+	int cpus, mem, ncores;
 
 	cpus = 2;
 	if (ctx_host(ctx, &h) != 0)
 		return (-1);
 	memset(&topo, 0, sizeof(topo));
+	ncores = 0;
 	if (ctx_topo(ctx, &topo) == 0) {
-		/* One thread per core, the host keeping its first core. */
+		/*
+		 * One thread per core, the host keeping its first core, an
+		 * even count (guests and their schedulers like pairs), at
+		 * most 8.
+		 */
+		ncores = topo.ncores;
 		cpus = topo.ncores - 1;
 		if (cpus > 8)
 			cpus = 8;
+		if (cpus > 2 && cpus % 2 != 0)
+			cpus--;
 		if (cpus < 1)
 			cpus = 1;
 		topo_free(&topo);
@@ -435,13 +489,18 @@ create_text(struct ptvm_ctx *ctx, const char *name, const struct tmpl *t,
 	sb_printf(sb, "# %s: a %s VM with a passed-through GPU (ptvm.conf(5))."
 	    "\n# Check it with: ptvm check %s\n\n", name, t->name, name);
 	sb_printf(sb, "# vCPUs, pinned one per host core by the planner "
-	    "(ptvm pin %d)\ncpus=%d\npin=threads\n", cpus, cpus);
+	    "(ptvm pin %d)", cpus);
+	if (ncores > 0)
+		sb_printf(sb, ".\n# The host has %d cores and keeps the "
+		    "first; more than %d puts vCPUs on\n# SMT siblings (ptvm "
+		    "pin N shows where)", ncores, ncores - 1);
+	sb_printf(sb, "\ncpus=%d\npin=threads\n", cpus);
 	sb_printf(sb, "# Guest memory; it is wired, so the host loses it "
 	    "while the VM runs\nmemory=%dG\n\n", mem);
 	if (t->gpu)
-		create_gpu(ctx, sb);
-	sb_printf(sb, "\n# The disk: a ZFS volume (zfs create -V 128G -o "
-	    "volmode=dev zroot/vm/%s)\n#disk=/dev/zvol/zroot/vm/%s,type=%s\n",
+		create_gpu(ctx, name, sb);
+	sb_printf(sb, "\n# The disk: a ZFS volume; ptvm disk create %s 128G "
+	    "makes it and this line\n#disk=/dev/zvol/zroot/vm/%s,type=%s\n",
 	    name, name, t->disk_type);
 	sb_puts(sb, "# The installer image; remove the line after the "
 	    "install\n#cdrom=/vm/iso/installer.iso\n");
@@ -563,26 +622,100 @@ import_read(struct ptvm_ctx *ctx, const char *arg, char **buf, size_t *len)
 	return (*buf == NULL ? -1 : 0);
 }
 
+/* Whether an absolute path of the VM's host exists (vm_import_opts). */
+static int
+import_exists(void *arg, const char *path)
+{
+	struct ptvm_ctx *ctx = arg;
+	struct host_stat st;
+	struct host *h;
+
+	if (ctx->eng.hostdir == NULL)
+		return (LH->ops->lf_stat(LH, path, false, &st));
+	if (ctx_host(ctx, &h) != 0)
+		return (-1);
+	return (h->ops->file_stat(h, path, &st));
+}
+
+/*
+ * The directory bhyve ran in: -C DIR, or the script's own, made absolute;
+ * under -H a directory inside DIR/root is said as the captured host's.
+ */
+static int
+import_basedir(struct ptvm_ctx *ctx, const char *script, const char *cdir,
+    char *buf, size_t len)
+{
+	char tmp[PATH_MAX], root[PATH_MAX], rroot[PATH_MAX], *p;
+	size_t n;
+	int e;
+
+	if (cdir != NULL) {
+		if (cdir[0] != '/') {
+			diag_err(&ctx->diags, NULL, 0, "-C %s: give the "
+			    "absolute directory bhyve was run in", cdir);
+			return (-1);
+		}
+		(void)strlcpy(buf, cdir, len);
+		return (0);
+	}
+	if (strcmp(script, "-") == 0) {
+		buf[0] = '\0';		/* standard input: no directory */
+		return (0);
+	}
+	if ((e = LH->ops->lf_realpath(LH, script, tmp, sizeof(tmp))) != 0) {
+		diag_err(&ctx->diags, script, 0, "%s", sys_strerror(e));
+		return (-1);
+	}
+	if ((p = strrchr(tmp, '/')) != NULL)
+		*(p == tmp ? p + 1 : p) = '\0';
+	if (ctx->eng.hostdir != NULL && snprintf(root, sizeof(root), "%s/root",
+	    ctx->eng.hostdir) < (int)sizeof(root) && LH->ops->lf_realpath(LH, root,
+	    rroot, sizeof(rroot)) == 0 &&
+	    strncmp(tmp, rroot, n = strlen(rroot)) == 0 &&
+	    (tmp[n] == '/' || tmp[n] == '\0')) {
+		(void)strlcpy(buf, tmp[n] == '\0' ? "/" : tmp + n, len);
+		return (0);
+	}
+	(void)strlcpy(buf, tmp, len);
+	return (0);
+}
+
+/* "-H DIR " when -H was given, for the next command to run. */
+static const char *
+import_hflag(struct ptvm_ctx *ctx, char *buf, size_t len)
+{
+
+	if (ctx->eng.hostdir == NULL)
+		return ("");
+	(void)snprintf(buf, len, "-H %s ", ctx->eng.hostdir);
+	return (buf);
+}
+
 int
 cmd_import(struct ptvm_ctx *ctx, int argc, char **argv)
 {
 	struct bhyve_argv av;
+	struct bhyve_script_info info;
+	struct vm_import_opts io;
 	struct bcfg cfg;
 	struct strbuf sb;
 	struct host_stat st;
-	const char *out, *src;
-	char *buf;
+	struct host *h;
+	const char *out, *src, *cdir;
+	char *buf, base[PATH_MAX], why[PATH_MAX + 64], hf[PATH_MAX + 8];
+	char name[VM_NAMEMAX + 1], cdirp[PATH_MAX];
 	size_t len;
 	static const struct optdef defs[] = {
 		{ 'f', 'f', "overwrite", false, NULL },
 		{ 'o', 'o', "output", true, NULL },
+		{ 'C', 'C', "directory", true, NULL },
 		OPTDEF_END
 	};
 	struct opts o;
-	bool force;
+	bool force, named;
 	int ch, rv, e;
 
-	out = NULL;
+	out = cdir = NULL;
 	force = false;
 	opt_init(&o, ctx->cmdname, argc, argv, defs);
 	while ((ch = opt_next(&o)) != OPT_END) {
@@ -593,6 +726,9 @@ cmd_import(struct ptvm_ctx *ctx, int argc, char **argv)
 		case 'o':
 			out = o.arg;
 			break;
+		case 'C':
+			cdir = o.arg;
+			break;
 		default:
 			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
@@ -602,35 +738,84 @@ cmd_import(struct ptvm_ctx *ctx, int argc, char **argv)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one script "
 		    "(or - for standard input) expected"));
 	src = strcmp(argv[0], "-") == 0 ? "<stdin>" : argv[0];
-	if (out != NULL && !force &&
-	    LH->ops->lf_stat(LH, out, false, &st) == 0) {
+	h = NULL;
+	if (out != NULL && ctx->eng.hostdir != NULL) {
+		if (out[0] != '/') {
+			diag_err(&ctx->diags, out, 0, "under -H, -o names a "
+			    "file of the captured host: give its absolute "
+			    "path (it is written as %s/root/PATH)",
+			    ctx->eng.hostdir);
+			return (EXIT_FAIL);
+		}
+		if (ctx_host(ctx, &h) != 0)
+			return (EXIT_FAIL);
+	}
+	if (out != NULL && !force && (h != NULL ? h->ops->file_stat(h, out,
+	    &st) : LH->ops->lf_stat(LH, out, false, &st)) == 0) {
 		diag_err(&ctx->diags, out, 0, "exists; -f replaces it");
 		return (EXIT_FAIL);
 	}
+	if (import_basedir(ctx, argv[0], cdir, base, sizeof(base)) != 0)
+		return (EXIT_FAIL);
 	if (import_read(ctx, argv[0], &buf, &len) != 0)
 		return (EXIT_FAIL);
+	memset(&io, 0, sizeof(io));
+	io.basedir = base[0] != '\0' ? base : NULL;
+	if (cdir != NULL)
+		(void)snprintf(why, sizeof(why), "-C %s", cdir);
+	else
+		(void)snprintf(why, sizeof(why), "the script's directory; "
+		    "-C DIR gives another");
+	io.basewhy = why;
+	io.script = &info;
+	io.exists = import_exists;
+	io.arg = ctx;
 	bhyve_argv_init(&av);
 	bcfg_init(&cfg);
 	sb_init(&sb);
 	rv = EXIT_FAIL;
-	if (bhyve_script_argv(buf, len, src, &av, &ctx->diags) != 0 ||
+	if (bhyve_script_argv_info(buf, len, src, &av, &info,
+	    &ctx->diags) != 0 ||
 	    bhyve_argv_to_cfg((int)av.n, av.v, &cfg, src, av.line,
 	    &ctx->diags) != 0)
 		goto done;
-	if (vm_import(&cfg, src, &sb, &ctx->diags) != 0 || sb.oom)
+	if (vm_import_with(&cfg, src, &io, &sb, &ctx->diags) != 0 || sb.oom)
 		goto done;
-	if (out == NULL)
+	(void)import_hflag(ctx, hf, sizeof(hf));
+	if (out == NULL) {
 		fputs(sb_str(&sb), stdout);
-	else if ((e = LH->ops->lf_write(LH, out, sb_str(&sb), sb.len, 0644,
-	    0)) != 0) {
-		diag_err(&ctx->diags, out, 0, "cannot write it: %s",
-		    sys_strerror(e));
+		rv = EXIT_OK;
 		goto done;
-	} else
+	}
+	e = h != NULL ? h->ops->file_write(h, out, sb_str(&sb), sb.len,
+	    0644) : LH->ops->lf_write(LH, out, sb_str(&sb), sb.len, 0644, 0);
+	if (e != 0) {
+		diag_err(&ctx->diags, out, 0, "cannot write it: %s%s%s%s",
+		    sys_strerror(e), e == ENOENT ? "; its directory does not "
+		    "exist: create it (mkdir -p" : "", e == ENOENT ? (h !=
+		    NULL ? " DIR/root/...)" : " ...)") : "", e == ENOENT ?
+		    ", or give -o another path" : "");
+		goto done;
+	}
+	/* A VM file where ptvm finds VMs by name is checked by its name. */
+	named = vm_name_of_path(out, name, sizeof(name)) == 0 &&
+	    (snprintf(cdirp, sizeof(cdirp), "%s/%s.conf", ctx->eng.confdir !=
+	    NULL ? ctx->eng.confdir : PTVM_CONFDIR, name) < (int)sizeof(cdirp)) &&
+	    strcmp(cdirp, out) == 0;
+	if (named)
+		printf("%s%s%s: written; next: ptvm %scheck %s\n", h != NULL ?
+		    ctx->eng.hostdir : "", h != NULL ? "/root" : "", out,
+		    import_hflag(ctx, hf, sizeof(hf)), name);
+	else if (h != NULL)
+		printf("%s/root%s: written; next: ptvm %sshow %s/root%s\n",
+		    ctx->eng.hostdir, out, import_hflag(ctx, hf, sizeof(hf)),
+		    ctx->eng.hostdir, out);
+	else
 		printf("%s: written; check it with: ptvm show %s\n", out,
 		    strchr(out, '/') != NULL ? out : "./VMFILE");
 	rv = EXIT_OK;
 done:
+	bhyve_script_info_free(&info);
 	sb_free(&sb);
 	bcfg_free(&cfg);
 	bhyve_argv_free(&av);

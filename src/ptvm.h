@@ -86,5 +86,15 @@ int	cmd_cdrom(struct ptvm_ctx *, int, char **);
 int	cmd_snapshot(struct ptvm_ctx *, int, char **);
 int	cmd_snapshots(struct ptvm_ctx *, int, char **);
 int	cmd_rollback(struct ptvm_ctx *, int, char **);
+/* cmd_vmset.c: keys of a VM file set in place; pin --set. */
+struct vmedit_pair;
+struct pin_req;
+int	vm_set_keys(struct ptvm_ctx *, const char *, const struct vmedit_pair *,
+	    size_t, const char *);
+int	pin_set(struct ptvm_ctx *, const char *, const struct pin_req *);
+int	cmd_smbios(struct ptvm_ctx *, int, char **);
+/* cmd_autostart.c: rc.conf's ptvm_list and ptvm_enable. */
+int	cmd_autostart(struct ptvm_ctx *, int, char **);
+void	autostart_print(struct ptvm_ctx *);
 
 #endif /* PTVM_PTVM_H */

@@ -8,6 +8,7 @@ devices_navi_switch_table_body()
 	    -o match:'pci0:45:0:0 +pcib11 +PCIe switch bridge +never' \
 	    -o match:'pci0:47:0:1 +hdac0 +HDMI/DP audio +yes' \
 	    -o match:'pass: 47/0/0 47/0/1$' \
+	    -o match:'^    note: 47/0/1 \(HDMI/DP audio\) gives the guest sound over the monitor.s cable, but on AMD passing it can make the reset bug worse \(Error 43 in Windows\); to pass the GPU alone write passthru=47/0/0,audio=host$' \
 	    "$PTVM" -H h devices
 }
 

@@ -77,6 +77,39 @@ disk=/dev/zvol/zroot/vm/data' "$GUIDE/$VMF" > want
 	    "$PTVM" -H h check winpt
 }
 
+atf_test_case disk_create_makes_the_missing_volume_of_a_disk_line
+disk_create_makes_the_missing_volume_of_a_disk_line_head()
+{
+	atf_set descr "a disk= line whose zvol does not exist yet (an" \
+	    "imported script's): check's fix names ptvm disk create, which" \
+	    "creates that volume and leaves the VM file as it is"
+}
+disk_create_makes_the_missing_volume_of_a_disk_line_body()
+{
+	cp -R "$GUIDE" h
+	rm -f h/root/dev/zvol/zroot/opt/windows
+	mkdir -p h/bin h/run
+	cp "$TESTBIN/zfs" h/bin/zfs
+	keep h/$VMF
+	atf_check -s exit:1 -o match:'^FAIL  disk      /dev/zvol/zroot/opt/windows: No such file or directory' \
+	    -o match:'fix: create it: ptvm disk create winpt SIZE --dataset zroot/opt/windows' \
+	    "$PTVM" -H h check winpt
+	atf_check -o match:'^created zroot/opt/windows: 256G, volblocksize=16K, volmode=dev, its space reserved$' \
+	    -o match:'winpt.conf:[0-9]+: disk=/dev/zvol/zroot/opt/windows \(already there: its volume is created\)$' \
+	    "$PTVM" -H h disk create winpt 256G --dataset zroot/opt/windows
+	unchanged h/$VMF
+	atf_check -s exit:1 -o match:'^PASS  disk      /dev/zvol/zroot/opt/windows present' \
+	    "$PTVM" -H h check winpt
+	# Now it exists: a second create is refused.
+	atf_check -s exit:1 -e match:'is already a disk of this VM, and its volume exists' \
+	    "$PTVM" -H h disk create winpt 256G --dataset zroot/opt/windows
+	# Without --dataset, the one line whose volume is missing is it.
+	rm -f h/root/dev/zvol/zroot/opt/windows
+	h/bin/zfs destroy zroot/opt/windows
+	atf_check -o match:'already there: its volume is created' \
+	    "$PTVM" -H h disk create winpt 256G
+}
+
 atf_test_case disk_create_sizes_guide_forms
 disk_create_sizes_guide_forms_body()
 {
@@ -189,7 +222,7 @@ disk_create_refusals_body()
 {
 	zfshost h
 	keep h/$VMF
-	atf_check -s exit:1 -e match:'zroot/opt/windows already exists; to use it, add disk=/dev/zvol/zroot/opt/windows' \
+	atf_check -s exit:1 -e match:'winpt.conf:[0-9]+: error: /dev/zvol/zroot/opt/windows is already a disk of this VM, and its volume exists' \
 	    "$PTVM" -H h disk create winpt 1G --dataset zroot/opt/windows
 	atf_check -s exit:1 -e match:'--dataset "zroot": a volume lives inside a pool' \
 	    "$PTVM" -H h disk create winpt 1G --dataset zroot
@@ -656,6 +689,7 @@ start_refuses_disk_of_another_vm_body()
 atf_init_test_cases()
 {
 	atf_add_test_case disk_create_adds_zvol_and_line
+	atf_add_test_case disk_create_makes_the_missing_volume_of_a_disk_line
 	atf_add_test_case disk_create_sizes_guide_forms
 	atf_add_test_case disk_create_default_dataset
 	atf_add_test_case disk_create_refusals

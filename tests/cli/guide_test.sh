@@ -78,6 +78,26 @@ check_console_gpu_body()
 	    "$PTVM" -H h check winpt
 }
 
+atf_test_case check_audio_left_on_purpose
+check_audio_left_on_purpose_head()
+{
+	atf_set descr "the guide passes only the VGA function on purpose:" \
+	    "the warning about 6/0/1 names audio=host, which makes it a pass"
+}
+check_audio_left_on_purpose_body()
+{
+	guidehost boot
+	atf_check -o match:'^WARN  passthru  6/0/1 \(HDMI/DP audio\) of the same GPU stays with the host$' \
+	    -o match:'fix: add passthru=6/0/1, or add ,audio=host to the passthru=6/0/0 line to leave it out on purpose' \
+	    "$PTVM" -H h check winpt
+	sed -i.orig 's|^passthru=6/0/0$|passthru=6/0/0,audio=host|' h/root/usr/local/etc/ptvm/winpt.conf
+	atf_check -o match:'^PASS  passthru  6/0/1 \(HDMI/DP audio\) of the same GPU stays with the host, as audio=host says$' \
+	    -o not-match:'^WARN  passthru' "$PTVM" -H h check winpt
+	sed -i.orig 's|audio=host|audio=guest|' h/root/usr/local/etc/ptvm/winpt.conf
+	atf_check -s exit:1 -e match:'passthru: audio=guest: give audio=host' \
+	    "$PTVM" -H h check winpt
+}
+
 atf_test_case check_on_the_console_tty
 check_on_the_console_tty_head()
 {
@@ -232,6 +252,7 @@ lifecycle_cleanup()
 atf_init_test_cases()
 {
 	atf_add_test_case check_console_gpu
+	atf_add_test_case check_audio_left_on_purpose
 	atf_add_test_case check_on_the_console_tty
 	atf_add_test_case check_iommu_lazy
 	atf_add_test_case vmm_not_loaded

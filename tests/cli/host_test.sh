@@ -32,6 +32,30 @@ host_setup_persistent_dropin_body()
 	    cat h/root/boot/loader.conf.d/ptvm.conf
 }
 
+atf_test_case unbind_says_the_dropin_binds_again_at_boot
+unbind_says_the_dropin_binds_again_at_boot_head()
+{
+	atf_set descr "unbind of a function the loader.conf drop-in names" \
+	    "says the next boot binds it again, and how to stop that"
+}
+unbind_says_the_dropin_binds_again_at_boot_body()
+{
+	amdhost h msi-ms7c37-x570-rx5700-navi10-switch-fbsd13.1.txt
+	mkdir -p h/root/etc h/root/boot
+	atf_check -o ignore -e ignore "$PTVM" -H h host setup --persistent 47/0/0 47/0/1
+	atf_check -o ignore -e ignore "$PTVM" -H h bind -f 47/0/0 47/0/1
+	atf_check -o match:'^note: /boot/loader.conf.d/ptvm.conf sets pptdevs="47/0/0 47/0/1": the loader binds 47/0/1 to ppt again at the next boot; to keep it with the host, rewrite the drop-in without it: ptvm host setup --persistent 47/0/0$' \
+	    -e ignore "$PTVM" -H h unbind 47/0/1
+	printf 'pptdevs="47/0/0"\n' > h/root/boot/loader.conf
+	atf_check -o match:'^note: /boot/loader.conf sets pptdevs="47/0/0": the loader binds 47/0/0 to ppt again at the next boot; remove 47/0/0 from that line' \
+	    -o match:'rewrite the drop-in without it: ptvm host setup --persistent 47/0/1$' \
+	    -e ignore "$PTVM" -H h unbind 47/0/0
+	# Nothing names it: nothing said.
+	rm h/root/boot/loader.conf h/root/boot/loader.conf.d/ptvm.conf
+	atf_check -o ignore -e ignore "$PTVM" -H h bind 47/0/1
+	atf_check -o not-match:'next boot' -e ignore "$PTVM" -H h unbind 47/0/1
+}
+
 atf_test_case host_setup_runtime
 host_setup_runtime_body()
 {
@@ -85,5 +109,6 @@ atf_init_test_cases()
 {
 	atf_add_test_case captured_programs_need_standins
 	atf_add_test_case host_setup_persistent_dropin
+	atf_add_test_case unbind_says_the_dropin_binds_again_at_boot
 	atf_add_test_case host_setup_runtime
 }

@@ -35,6 +35,8 @@ snapshot;--live;t1 s1
 snapshots;--json;t1
 rollback;-y;t1 s1
 cdrom;--eject;t1
+autostart;--order 1;t1 on
+smbios;--show;t1
 rom inspect;--json;$R/vgabios-stdvga.bin
 rom trim;-f;$R/fwupd-header-data-payload.rom out.rom
 rom extract;-f;$R/synthetic-vfct-2images.dat out

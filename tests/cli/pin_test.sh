@@ -19,6 +19,37 @@ pin_guide_machine_flags_config_and_picture_body()
 	    "$PTVM" -H h pin 4
 }
 
+atf_test_case pin_says_the_vm_file_line_and_sets_it
+pin_says_the_vm_file_line_and_sets_it_head()
+{
+	atf_set descr "pin prints the VM-file line of its plan; pin --set" \
+	    "VM N edits the VM file in place, as the disk commands do"
+}
+pin_says_the_vm_file_line_and_sets_it_body()
+{
+	topohost t ptnotes-blog-12cpu-6core-smt-beautified.xml
+	atf_check -o match:'^VM file: cpus=4 pin=threads \(ptvm pin --set VM 4 writes them\)$' \
+	    "$PTVM" -H t pin 4
+	atf_check -o match:'^VM file: cpus=4 pin=cores pin.reserve=0,1 \(ptvm pin --set VM 4 --policy cores --reserve 0,1 writes them\)$' \
+	    "$PTVM" -H t pin 4 --policy cores --reserve 0-1
+	cp -R "$DATA/../../examples/hosts/guide-rx7600" h
+	f=h/root/usr/local/etc/ptvm/winpt.conf
+	atf_check -o match:'winpt.conf:2: cpus=4 \(was cpus=8\)$' \
+	    -o match:'winpt.conf:[0-9]+: pin=threads \(added\)$' \
+	    -o match:'^next: ptvm -H h check winpt$' "$PTVM" -H h pin --set winpt 4
+	atf_check -o match:'^cpus=4$' -o match:'^pin=threads$' \
+	    -o match:'^# winpt: the guide' cat "$f"
+	atf_check -o match:'already says so' "$PTVM" -H h pin --set winpt 4
+	atf_check -o match:'winpt.conf:[0-9]+: pin=cores \(was pin=threads\)$' \
+	    "$PTVM" -H h pin --set winpt 4 --policy cores
+	atf_check -o match:'-p 0:2' "$PTVM" -H h show --argv winpt
+	# A plan that cannot be made changes nothing.
+	cp "$f" kept
+	atf_check -s not-exit:0 -e match:'vCPU' "$PTVM" -H h pin --set winpt 99
+	atf_check cmp kept "$f"
+	atf_check -s exit:2 -e match:'usage: ptvm topology' "$PTVM" -H h topology --set winpt
+}
+
 atf_test_case pin_json_is_the_documented_object
 pin_json_is_the_documented_object_body()
 {
@@ -101,6 +132,7 @@ atf_init_test_cases()
 {
 	atf_add_test_case pin_guide_machine_flags_config_and_picture
 	atf_add_test_case pin_json_is_the_documented_object
+	atf_add_test_case pin_says_the_vm_file_line_and_sets_it
 	atf_add_test_case pin_shared_core_is_marked_in_the_picture
 	atf_add_test_case pin_reserve_none_and_list
 	atf_add_test_case pin_impossible_requests_fail_clearly

@@ -315,11 +315,211 @@ import_round_trip_body()
 	atf_check -s exit:1 grep -e '^vcpu\.\|^lpc.bootvars' shown
 }
 
+atf_test_case import_guide_script_as_printed
+import_guide_script_as_printed_head()
+{
+	atf_set descr "the guide's script exactly as the guide prints it:" \
+	    "its literal variables expanded (a note each), its relative" \
+	    "paths made absolute, the GPU it binds but never passes" \
+	    "commented out with the reason"
+}
+import_guide_script_as_printed_body()
+{
+	mkdir -p vm/rom vm/disk
+	cp "$DATA/vm/guide-script.sh" vm/winpt.sh
+	: > vm/rom/rx7600-techpowerup.bin
+	d=$(cd vm && pwd -P)
+	atf_check -s exit:0 -o save:out -e save:err "$PTVM" import vm/winpt.sh
+	atf_check -o match:'winpt.sh:32: note: \$_fbuf expanded to "-s 5:0,fbuf,tcp=0.0.0.0:5900 -s 5:1,xhci,tablet", the value line 11 assigns' \
+	    -o match:'winpt.sh:34: note: \$vm_name expanded to "winpt", the value line 3 assigns' \
+	    -o match:"winpt.sh:29: note: cdrom disk/windows11.iso is relative: .* written as $d/disk/windows11.iso \\(relative to the script's directory" \
+	    -o match:"winpt.sh:29: warning: cdrom $d/disk/windows11.iso: no such file on this host" \
+	    -o match:"winpt.sh:7: note: rom rom/rx7600-techpowerup.bin is relative" \
+	    -o match:'winpt.sh:17: warning: the script binds 6/0/0 to ppt \(pptdevs, for bind.sh\), but its bhyve command passes nothing of it: _gpu \(line 6\) is defined and never used' \
+	    -o not-match:'error' cat err
+	# The rom exists: no warning about it.
+	atf_check -s exit:1 grep 'warning: rom' err
+	atf_check -o match:"^cdrom=$d/disk/windows11.iso\$" \
+	    -o match:"^#passthru=6/0/0,rom=$d/rom/rx7600-techpowerup.bin\$" \
+	    -o match:'^# bhyve command never passes it: \$_gpu \(line 6\) is defined and never' \
+	    -o match:'^disk=/dev/zvol/zroot/opt/windows$' -o match:'^vnc=0.0.0.0:5900$' \
+	    -o match:'^net=tap0$' -o not-match:'slot=' cat out
+	# -C DIR: the directory bhyve ran in.
+	atf_check -s exit:0 -o match:'^cdrom=/vm/disk/windows11.iso$' \
+	    -e match:'relative to -C /vm' "$PTVM" import -C /vm vm/winpt.sh
+	atf_check -s exit:1 -e match:'-C vm: give the absolute directory' \
+	    "$PTVM" import -C vm vm/winpt.sh
+	# The output reads back as the guide's VM, GPU left out.
+	cp out winpt.conf
+	atf_check -s exit:0 -o match:'	-s 1,nvme,/dev/zvol/zroot/opt/windows' \
+	    -o match:"	-s 1:1,ahci-cd,$d/disk/windows11.iso" \
+	    -o match:'	-s 5,fbuf,tcp=0.0.0.0:5900' -o match:'	-s 5:1,xhci,tablet' \
+	    -o not-match:'passthru' "$PTVM" -H "$GUIDE" show --argv ./winpt.conf
+}
+
+atf_test_case import_slots_laid_out_by_ptvm
+import_slots_laid_out_by_ptvm_head()
+{
+	atf_set descr "import keeps a guest address only where it matters" \
+	    "(a passthru function number, another bus); ptvm lays out the" \
+	    "rest and says where that differs from the script"
+}
+import_slots_laid_out_by_ptvm_body()
+{
+	printf 'bhyve -DSHAw -c 2 -m 1G -s 0,hostbridge -s 3,nvme,/dev/zvol/t/d -s 6:1,passthru,6/0/1 -s 31,lpc -l bootrom,/fw.fd vm1\n' > s.sh
+	atf_check -s exit:0 -o save:out -e save:err "$PTVM" import s.sh
+	atf_check -o match:'^disk=/dev/zvol/t/d$' -o match:'^passthru=6/0/1,slot=6:1$' cat out
+	atf_check -o match:'s.sh:1: note: disk: ptvm places it at guest PCI address 0:1:0, the script at 0:3:0; add slot=3:0' \
+	    cat err
+	# A disk added later goes around the placed devices.
+	cp out vm1.conf
+	echo disk=/dev/zvol/t/e >> vm1.conf
+	atf_check -s exit:0 -o match:'	-s 1:1,nvme,/dev/zvol/t/e' \
+	    -o match:'	-s 6:1,passthru,6/0/1' -e ignore \
+	    "$PTVM" -H "$GUIDE" show --argv ./vm1.conf
+	# A line without slot= before fixed ones goes around them.
+	printf 'memory=1G\ncpus=2\nconsole=none\nfirmware.vars=none\ndisk=/dev/zvol/b\ndisk=/dev/zvol/a,slot=1:0\ncdrom=/x.iso,slot=1:1\n' > t.conf
+	atf_check -o match:'	-s 1,nvme,/dev/zvol/a' -o match:'	-s 1:1,ahci-cd,/x.iso' \
+	    -o match:'	-s 1:2,nvme,/dev/zvol/b' "$PTVM" -H "$GUIDE" show --argv ./t.conf
+}
+
+atf_test_case import_o_under_H
+import_o_under_H_head()
+{
+	atf_set descr "import -o PATH under -H writes DIR/root/PATH; each" \
+	    "message gives the real reason and the next command, with -H"
+}
+import_o_under_H_body()
+{
+	guidehost h
+	rm h/root/usr/local/etc/ptvm/winpt.conf
+	cp "$DATA/vm/guide-script.sh" winpt.sh
+	atf_check -s exit:0 -o inline:"h/root/usr/local/etc/ptvm/winpt.conf: written; next: ptvm -H h check winpt\n" \
+	    -e ignore "$PTVM" -H h import -o /usr/local/etc/ptvm/winpt.conf winpt.sh
+	atf_check -o match:'^vnc=0.0.0.0:5900$' cat h/root/usr/local/etc/ptvm/winpt.conf
+	atf_check -s exit:1 test -e /usr/local/etc/ptvm/winpt.conf.new
+	atf_check -s exit:1 -e match:'/usr/local/etc/ptvm/winpt.conf: error: exists; -f replaces it' \
+	    "$PTVM" -H h import -o /usr/local/etc/ptvm/winpt.conf winpt.sh
+	atf_check -s exit:0 -o inline:"h/root/vm/x.conf: written; next: ptvm -H h show h/root/vm/x.conf\n" \
+	    -e ignore "$PTVM" -H h import -o /vm/x.conf winpt.sh
+	atf_check -s exit:1 -e match:'under -H, -o names a file of the captured host: give its absolute path' \
+	    "$PTVM" -H h import -o x.conf winpt.sh
+	# The script inside the captured host: its paths are the host's.
+	mkdir -p h/root/home/alex
+	cp winpt.sh h/root/home/alex/
+	atf_check -s exit:0 -o match:'^cdrom=/home/alex/disk/windows11.iso$' \
+	    -e match:'warning: cdrom /home/alex/disk/windows11.iso: no such file on this host' \
+	    "$PTVM" -H h import h/root/home/alex/winpt.sh
+}
+
+atf_test_case smbios_host_file_and_show
+smbios_host_file_and_show_head()
+{
+	atf_set descr "smbios VM FILE merges the guide's -o lines (chasis.*" \
+	    "corrected), smbios VM host copies kenv smbios.*, --show says" \
+	    "what the guest sees"
+}
+smbios_host_file_and_show_body()
+{
+	guidehost h
+	f=h/root/usr/local/etc/ptvm/winpt.conf
+	# The guide's block, pasted as it is.
+	cat > smb.txt <<'EOF'
+-o bios.vendor="American Megatrends Inc."
+-o bios.family_name="To be filled with Skymont"
+-o chasis.serial_number="C444444789"
+-o pci.0.31.0.pcireg.vendor=host
+EOF
+	atf_check -o match:'winpt.conf:[0-9]+: bios.vendor=American Megatrends Inc. \(added\)' \
+	    -o match:'winpt.conf:[0-9]+: system.family_name=To be filled with Skymont \(added\)' \
+	    -o match:'winpt.conf:[0-9]+: chassis.serial_number=C444444789 \(added\)' \
+	    -e match:'smb.txt:3: warning: chasis.serial_number: bhyve has no such key' \
+	    -e match:'smb.txt:2: warning: bios.family_name: bhyve has no such key' \
+	    "$PTVM" -H h smbios winpt smb.txt
+	atf_check -o match:'^# SMBIOS strings \(ptvm smbios\)$' \
+	    -o match:'^bios.vendor=American Megatrends Inc.$' cat "$f"
+	atf_check -o match:'^  bios.vendor            American Megatrends Inc.$' \
+	    -o match:"^  system.product_name    \(bhyve's default\)$" \
+	    -o match:'^  pcireg.vendor +host$' \
+	    "$PTVM" -H h smbios --show winpt
+	# Merged again: replaced in place, nothing added.
+	printf 'bios.vendor=Other\n' > smb2.txt
+	atf_check -o match:'bios.vendor=Other \(was bios.vendor=American Megatrends Inc.\)' \
+	    "$PTVM" -H h smbios winpt smb2.txt
+	printf 'bios.vendr=X\n' > bad.txt
+	cp "$f" kept
+	atf_check -s exit:1 -e match:'bad.txt:1: error: bios.vendr: not one of bhyve.s SMBIOS keys' \
+	    "$PTVM" -H h smbios winpt bad.txt
+	atf_check cmp kept "$f"
+	# host: the loader's smbios.* kenv strings.
+	atf_check -s exit:1 -e match:'no smbios.\* strings' "$PTVM" -H h smbios winpt host
+	printf 'smbios.system.maker="Micro-Star International Co., Ltd."\nsmbios.planar.product="MAG X570 TOMAHAWK WIFI (MS-7C84)"\n' >> h/kenv.txt
+	atf_check -o match:'system.manufacturer="?Micro-Star International Co., Ltd."? \(added\)' \
+	    -o match:'board.product_name=' "$PTVM" -H h smbios winpt host
+	atf_check -s exit:2 -e match:'usage: ptvm smbios' "$PTVM" -H h smbios winpt
+}
+
+atf_test_case autostart_edits_rc_conf_as_sysrc
+autostart_edits_rc_conf_as_sysrc_head()
+{
+	atf_set descr "autostart VM on|off [--order N] edits ptvm_enable and" \
+	    "ptvm_list of DIR/root/etc/rc.conf in place, as sysrc(8) does;" \
+	    "list shows the boot order, check --boot says what boot does"
+}
+autostart_edits_rc_conf_as_sysrc_body()
+{
+	guidehost h
+	rc=h/root/etc/rc.conf
+	# No rc.conf yet: both lines are added.
+	atf_check -o match:'^h/root/etc/rc.conf:1: ptvm_list="winpt" \(added\)$' \
+	    -o match:'^h/root/etc/rc.conf:2: ptvm_enable="YES" \(added\)$' \
+	    -o match:'^boot order: 1. winpt$' -o match:'^next: ptvm -H h check --boot winpt$' \
+	    "$PTVM" -H h autostart winpt on
+	atf_check -o inline:'ptvm_list="winpt"\nptvm_enable="YES"\n' cat $rc
+	# sysrc's rules: the last assignment is the one changed, its
+	# indentation and comment kept; other lines untouched.
+	printf '# host\nptvm_list="old"\nhostname="bsd"\n  ptvm_list="a b" # boot these\nptvm_enable="NO"\n' > $rc
+	cp h/root/usr/local/etc/ptvm/winpt.conf h/root/usr/local/etc/ptvm/a.conf
+	atf_check -o match:'rc.conf:4: ptvm_list="a winpt b" \(was ptvm_list="a b"\)' \
+	    -o match:'rc.conf:5: ptvm_enable="YES" \(was ptvm_enable="NO"\)' \
+	    -o match:'^boot order: 1. a 2. winpt 3. b$' \
+	    "$PTVM" -H h autostart --order 2 winpt on
+	atf_check -o inline:'# host\nptvm_list="old"\nhostname="bsd"\n  ptvm_list="a winpt b" # boot these\nptvm_enable="YES"\n' cat $rc
+	atf_check -o match:'already says so' "$PTVM" -H h autostart winpt on
+	atf_check -o match:'^boot order \(rc.conf ptvm_list\): 1. a 2. winpt 3. b$' \
+	    "$PTVM" -H h list
+	atf_check -s exit:1 -o match:'^PASS  boot      boot starts winpt \(2 of 3 in ptvm_list\)' \
+	    "$PTVM" -H h check --boot winpt
+	echo console_gpu=take >> h/root/usr/local/etc/ptvm/winpt.conf
+	atf_check -s exit:1 -o match:'^PASS  boot      its GPU drives the console: console_gpu=take binds it at that start' \
+	    "$PTVM" -H h check --boot winpt
+	atf_check -o match:'ptvm_list="a b" \(was ptvm_list="a winpt b"\)' \
+	    "$PTVM" -H h autostart winpt off
+	atf_check -s exit:1 -o match:'^WARN  boot      winpt is not in ptvm_list of /etc/rc.conf: boot does not start it' \
+	    -o match:'fix: ptvm autostart winpt on' "$PTVM" -H h check --boot winpt
+	atf_check -o match:'not in ptvm_list' "$PTVM" -H h autostart winpt off
+	atf_check -o match:'install -m 0644 root/etc/rc.conf /etc/rc.conf' cat h/journal
+	# sysrc keeps single quotes, and leaves a $ value alone, appending.
+	printf "ptvm_list='a'\nptvm_enable=\$yes\n" > $rc
+	atf_check -o match:"rc.conf:1: ptvm_list=\"a winpt\"" \
+	    -o match:'rc.conf:3: ptvm_enable="YES" \(added\)' \
+	    "$PTVM" -H h autostart winpt on
+	atf_check -o inline:"ptvm_list='a winpt'\nptvm_enable=\$yes\nptvm_enable=\"YES\"\n" cat $rc
+	# What ptvm does not edit, it says so and leaves alone.
+	printf 'ptvm_list="$vms"\n' > $rc
+	atf_check -s exit:1 -e match:'ptvm_list is not a plain value' \
+	    "$PTVM" -H h autostart winpt on
+	atf_check -s exit:1 -e match:'nope' "$PTVM" -H h autostart nope on
+	atf_check -s exit:2 -e match:'usage: ptvm autostart' "$PTVM" -H h autostart winpt
+	atf_check -s exit:2 -e match:'--order 0: give a place' "$PTVM" -H h autostart --order 0 winpt on
+}
+
 atf_test_case import_reports_variables_and_mistakes
 import_reports_variables_and_mistakes_body()
 {
-	atf_check -s exit:1 -e match:'guide-script.sh:34: error: shell variable \$vm_name' \
-	    "$PTVM" import "$DATA/vm/guide-script.sh"
+	printf 'n=$(hostname)\nbhyve -c 1 -m 1G $n\n' > v.sh
+	atf_check -s exit:1 -e match:'v.sh:2: error: shell variable \$n: line 1 gives it a value ptvm cannot know' \
+	    "$PTVM" import v.sh
 	printf 'bhyve -c 2 -m 1G -o chasis.version=1.0 -o bios.family_name=X -s 0,hostbridge -l bootrom,/fw.fd vm1\n' > s.sh
 	atf_check -s exit:0 -o match:'^chassis.version=1.0' \
 	    -o match:'^system.family_name=X' \
@@ -426,9 +626,19 @@ create_writes_a_checked_file_body()
 	guidehost host
 	atf_check -s exit:0 -o match:'written' "$PTVM" -H host create win2
 	f=host/root/usr/local/etc/ptvm/win2.conf
-	# The guide's only GPU drives the host console: offered, commented.
-	atf_check -o match:'^#passthru=6/0/0' -o match:'host console' \
-	    -o match:'^cpus=5' -o match:'^pin=threads' cat "$f"
+	# The guide's only GPU drives the host console: passed, with
+	# console_gpu=take and why; its audio left out as the guide does.
+	atf_check -o match:'^passthru=6/0/0,audio=host$' -o match:'^#passthru=6/0/1$' \
+	    -o match:'^console_gpu=take$' -o match:'^# It is the only GPU and drives the host console' \
+	    -o match:'^#   ptvm rom dump 6/0/0 /vm/rom/win2.rom$' \
+	    -o match:'ptvm rom inspect --for 6/0/0 FILE' \
+	    -o match:'1002:7480 subsystem 1da2:e452' \
+	    -o match:'^# The host has 6 cores and keeps the first; more than 5 puts vCPUs on$' \
+	    -o match:'^cpus=4$' -o match:'^pin=threads' \
+	    -o match:'ptvm disk create win2 128G' cat "$f"
+	# What it writes passes check on the guide's host (no disk yet).
+	atf_check -s exit:0 -o match:' 0 failed$' -o not-match:'^WARN' \
+	    "$PTVM" -H host check win2
 	atf_check -s exit:0 -o match:'^win2 ' -o match:'nmdm1A' \
 	    "$PTVM" -H host show win2
 	atf_check -s exit:1 -e match:'exists' "$PTVM" -H host create win2
@@ -470,6 +680,11 @@ atf_init_test_cases()
 {
 	atf_add_test_case console_auto_units_one_read
 	atf_add_test_case show_guide_argv
+	atf_add_test_case import_guide_script_as_printed
+	atf_add_test_case import_slots_laid_out_by_ptvm
+	atf_add_test_case smbios_host_file_and_show
+	atf_add_test_case autostart_edits_rc_conf_as_sysrc
+	atf_add_test_case import_o_under_H
 	atf_add_test_case show_config_and_json
 	atf_add_test_case typos_located_with_suggestions
 	atf_add_test_case value_types_checked

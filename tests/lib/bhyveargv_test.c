@@ -179,29 +179,129 @@ ATF_TC_BODY(guide_script_parses, tc)
 	diags_free(&d);
 }
 
-ATF_TC_WITHOUT_HEAD(guide_script_variables_reported);
-ATF_TC_BODY(guide_script_variables_reported, tc)
+ATF_TC_WITHOUT_HEAD(guide_script_variables_expanded);
+ATF_TC_BODY(guide_script_variables_expanded, tc)
 {
 	struct bhyve_argv a;
+	struct bhyve_script_info in;
 	struct diags d;
-	const struct diag *x;
-	int n;
+	char *buf;
+	size_t len, i;
 
 	bhyve_argv_init(&a);
 	diags_init(&d);
-	read_script("vm/guide-script.sh", &a, &d, -1);
-	n = 0;
-	STAILQ_FOREACH(x, &d.head, entry)
-		n++;
-	ATF_CHECK_EQ(n, 2);
-	ATF_CHECK(tu_diag_has(&d, "shell variable $_fbuf: ptvm does not "
-	    "guess its value; expand it by hand"));
+	buf = tu_read("vm/guide-script.sh", &len);
+	ATF_CHECK_EQ(bhyve_script_argv_info(buf, len, "vm/guide-script.sh",
+	    &a, &in, &d), 0);
+	free(buf);
+	ATF_CHECK_EQ(d.nerrors, 0);
+	/* Each expansion is a note at its use, naming its assignment. */
+	ATF_CHECK(tu_diag_has(&d, "$_fbuf expanded to \"-s 5:0,fbuf,"
+	    "tcp=0.0.0.0:5900 -s 5:1,xhci,tablet\", the value line 11 "
+	    "assigns"));
 	ATF_CHECK_EQ(tu_diag_line(&d, "$_fbuf"), 32);
-	ATF_CHECK(tu_diag_has(&d, "shell variable $vm_name"));
+	ATF_CHECK(tu_diag_has(&d, "$vm_name expanded to \"winpt\", the value "
+	    "line 3 assigns"));
 	ATF_CHECK_EQ(tu_diag_line(&d, "$vm_name"), 34);
 	/* The variables of other commands are not the invocation's. */
 	ATF_CHECK(!tu_diag_has(&d, "$pptdevs"));
-	ATF_CHECK_STREQ(a.v[a.n - 1], "$vm_name");
+	ATF_CHECK_STREQ(a.v[a.n - 1], "winpt");
+	/* Unquoted $_fbuf is split into four words, at their own lines. */
+	for (i = 0; i < a.n && strcmp(a.v[i], "5:0,fbuf,tcp=0.0.0.0:5900") !=
+	    0; i++)
+		;
+	ATF_REQUIRE(i > 0 && i + 2 < a.n);
+	ATF_CHECK_STREQ(a.v[i - 1], "-s");
+	ATF_CHECK_EQ(a.line[i], 12);
+	ATF_CHECK_STREQ(a.v[i + 1], "-s");
+	ATF_CHECK_STREQ(a.v[i + 2], "5:1,xhci,tablet");
+	ATF_CHECK_EQ(a.line[i + 2], 13);
+	/* What the script binds and the variable it never uses. */
+	ATF_CHECK_STREQ(in.pptdevs, "6/0/0");
+	ATF_CHECK_EQ(in.pptline, 17);
+	ATF_REQUIRE(in.pptvia != NULL);
+	ATF_CHECK(strstr(in.pptvia, "bind.sh") != NULL);
+	ATF_REQUIRE_EQ(in.nunused, 1);
+	ATF_CHECK_STREQ(in.unused[0].name, "_gpu");
+	ATF_CHECK_EQ(in.unused[0].line, 6);
+	ATF_CHECK(strstr(in.unused[0].val, "7:0,passthru,6/0/0,rom=") != NULL);
+	bhyve_script_info_free(&in);
+	bhyve_argv_free(&a);
+	diags_free(&d);
+}
+
+/* One script, its bhyve invocation's diagnostics; the argv in *a. */
+static int
+script_diags(const char *s, struct bhyve_argv *a, struct diags *d)
+{
+
+	bhyve_argv_free(a);
+	diags_free(d);
+	diags_init(d);
+	return (bhyve_script_argv(s, strlen(s), "s.sh", a, d));
+}
+
+ATF_TC_WITHOUT_HEAD(script_refuses_only_the_unknowable);
+ATF_TC_BODY(script_refuses_only_the_unknowable, tc)
+{
+	struct bhyve_argv a;
+	struct diags d;
+
+	bhyve_argv_init(&a);
+	diags_init(&d);
+	/* Quoted: one word; ${x}; a variable built from a known one. */
+	ATF_CHECK_EQ(script_diags("o='a b'\np=${o}/x\nbhyve -o \"$o\" "
+	    "-o \"${p}\" $o vm\n", &a, &d), 0);
+	ATF_REQUIRE_EQ(a.n, 8);
+	ATF_CHECK_STREQ(a.v[2], "a b");
+	ATF_CHECK_STREQ(a.v[4], "a b/x");
+	ATF_CHECK_STREQ(a.v[5], "a");
+	ATF_CHECK_STREQ(a.v[6], "b");
+	/* The latest top-level assignment before the use is the one. */
+	ATF_CHECK_EQ(script_diags("n=a\nn=b\nbhyve -c 1 $n\nn=c\n", &a, &d),
+	    0);
+	ATF_CHECK_STREQ(a.v[3], "b");
+	ATF_CHECK(tu_diag_has(&d, "the value line 2 assigns"));
+	/* An empty unquoted expansion leaves no word; quoted, an empty one. */
+	ATF_CHECK_EQ(script_diags("e=\nbhyve -c 1 $e \"$e\" vm\n", &a, &d), 0);
+	ATF_REQUIRE_EQ(a.n, 5);
+	ATF_CHECK_STREQ(a.v[3], "");
+	/* What cannot be known stays refused, each with its reason. */
+	ATF_CHECK_EQ(script_diags("if [ -e x ]; then n=a; else n=b; fi\n"
+	    "bhyve -c 1 $n\n", &a, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "shell variable $n: assigned at line 1 in "
+	    "a branch"));
+	ATF_CHECK_EQ(tu_diag_line(&d, "$n"), 2);
+	ATF_CHECK_EQ(script_diags("[ -e x ] && n=a\nbhyve -c 1 $n\n", &a, &d),
+	    -1);
+	ATF_CHECK(tu_diag_has(&d, "in a branch"));
+	ATF_CHECK_EQ(script_diags("f() { n=a; }\nbhyve -c 1 $n\n", &a, &d),
+	    -1);
+	ATF_CHECK(tu_diag_has(&d, "in a branch"));
+	ATF_CHECK_EQ(script_diags("n=$(hostname)\nbhyve -c 1 $n\n", &a, &d),
+	    -1);
+	ATF_CHECK(tu_diag_has(&d, "line 1 gives it a value ptvm cannot know"));
+	ATF_CHECK_EQ(script_diags("read n\nbhyve -c 1 $n\n", &a, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "gives it a value ptvm cannot know"));
+	ATF_CHECK_EQ(script_diags("for n in a b; do :; done\nbhyve -c 1 $n\n",
+	    &a, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "gives it a value ptvm cannot know"));
+	ATF_CHECK_EQ(script_diags("bhyve -c 1 $1\n", &a, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "$1: a script argument"));
+	ATF_CHECK_EQ(script_diags("bhyve -c 1 $HOME\n", &a, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "shell variable $HOME: not assigned in the "
+	    "script"));
+	ATF_CHECK_EQ(script_diags("n=a\nbhyve -c 1 ${n:-b}\n", &a, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "${n:-b}: ptvm expands $NAME and ${NAME} "
+	    "only"));
+	ATF_CHECK_EQ(script_diags("g='*'\nbhyve -c 1 $g\n", &a, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "which sh(1) matches against file names"));
+	/* A prefix assignment is the command's environment, not the shell's. */
+	ATF_CHECK_EQ(script_diags("n=a true\nbhyve -c 1 $n\n", &a, &d), -1);
+	ATF_CHECK(tu_diag_has(&d, "not assigned in the script"));
+	/* After the branch closes, assignments are known again. */
+	ATF_CHECK_EQ(script_diags("if true; then :; fi\nn=a\nbhyve -c 1 $n\n",
+	    &a, &d), 0);
 	bhyve_argv_free(&a);
 	diags_free(&d);
 }
@@ -808,7 +908,8 @@ ATF_TP_ADD_TCS(tp)
 
 	ATF_TP_ADD_TC(tp, p_comma_form_refused);
 	ATF_TP_ADD_TC(tp, guide_script_parses);
-	ATF_TP_ADD_TC(tp, guide_script_variables_reported);
+	ATF_TP_ADD_TC(tp, guide_script_variables_expanded);
+	ATF_TP_ADD_TC(tp, script_refuses_only_the_unknowable);
 	ATF_TP_ADD_TC(tp, script_quoting_and_invocations);
 	ATF_TP_ADD_TC(tp, flags_and_options_map_to_keys);
 	ATF_TP_ADD_TC(tp, slot_forms_and_legacy_parsers);
