@@ -28,18 +28,20 @@ eng_host(struct eng *eng, struct host **hp)
 	return (0);
 }
 
+/* The VM files' part of the cache: the host's (the topology) stays. */
 void
 eng_forget(struct eng *eng)
 {
 	struct eng_cache *c = &eng->cache;
 	size_t i;
 
-	if (c->topo_state == 1)
-		topo_free(&c->topo);
 	for (i = 0; i < c->nmdm_n; i++)
 		free(c->nmdm[i].name);
 	free(c->nmdm);
-	memset(c, 0, sizeof(*c));
+	c->nmdm = NULL;
+	c->nmdm_n = 0;
+	c->nmdm_read = false;
+	memset(c->nmdm_used, 0, sizeof(c->nmdm_used));
 }
 
 void
@@ -47,6 +49,9 @@ eng_close(struct eng *eng)
 {
 
 	eng_forget(eng);
+	if (eng->cache.topo_state == 1)
+		topo_free(&eng->cache.topo);
+	eng->cache.topo_state = 0;
 	host_close(eng->host);
 	eng->host = NULL;
 }

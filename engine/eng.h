@@ -32,8 +32,8 @@
 /*
  * What one command reads of the host and the VM files once, however
  * many VMs it loads ("ptvm list" of 1000 VMs parsed the topology and read
- * every VM file again for each VM, issue 17).  Filled on first use,
- * dropped by eng_forget() and eng_close().
+ * every VM file again for each VM, issue 17).  Filled on first use;
+ * eng_forget() drops the VM files' part, eng_close() all of it.
  */
 struct eng_cache {
 	int		 topo_state;	/* 0: not read; 1: topo; -1: none */
@@ -69,7 +69,10 @@ typedef void eng_report_fn(void *, const char *, enum diag_level,
 int	eng_host(struct eng *, struct host **);
 /* Closes the host and drops the cache. */
 void	eng_close(struct eng *);
-/* Drops what was read once (after a command changed the VM files). */
+/*
+ * Drops what was read of the VM files (after a command changed one);
+ * the host's part (eng_topo's topology) stays valid until eng_close.
+ */
 void	eng_forget(struct eng *);
 /*
  * The host's CPU topology (kern.sched.topology_spec), parsed once per

@@ -62,10 +62,8 @@ vm_set_keys(struct ptvm_ctx *ctx, const char *vm, const struct vmedit_pair *p,
 	if (vm_load(&ctx->eng, vm, &ld) != 0)
 		goto out;
 	/* pin=none loads no topology; the new pin= may need it. */
-	if (!ld.have_topo && ctx_topo(ctx, &ld.topo) == 0) {
-		ld.have_topo = true;
-		ld.env.topo = &ld.topo;
-	}
+	if (ld.topo == NULL && eng_topo(&ctx->eng, &ld.topo) == 0)
+		ld.env.topo = ld.topo;
 	if (vmedit_set(ld.buf, ld.len, ld.path, p, n, comment, &e,
 	    &ctx->diags) != 0 ||
 	    vm_recompile(&ctx->eng, &ld, e.out.s, e.out.len) != 0)
