@@ -1063,7 +1063,16 @@ vm_import_with(const struct bcfg *cfg, const char *src,
 			pair_c(&im, c, fix, cv->val, cv);
 			continue;
 		}
-		pair(&im, cv->key, cv->val, cv);
+		/*
+		 * In a VM file "bhyve.KEY" means the bhyve key KEY: a bhyve
+		 * key that itself starts "bhyve." keeps it only behind one
+		 * more (found by fuzz_import).
+		 */
+		if (strncmp(cv->key, "bhyve.", 6) == 0) {
+			(void)snprintf(buf, sizeof(buf), "bhyve.%s", cv->key);
+			pair(&im, buf, cv->val, cv);
+		} else
+			pair(&im, cv->key, cv->val, cv);
 	}
 	if (!im.bad && !im.oom)
 		verify(&im);

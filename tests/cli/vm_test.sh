@@ -620,6 +620,18 @@ console_auto_units_one_read_body()
 	    sed -n 's/^  console  \([^ ]*\) (ptvm console \(.*\))$/\2 \1/p' all
 }
 
+# A bhyve key that starts "bhyve." is written behind one more "bhyve."
+# (a VM file's "bhyve.KEY" is the bhyve key KEY); found by fuzz_import.
+atf_test_case import_keeps_a_bhyve_dot_key
+import_keeps_a_bhyve_dot_key_body()
+{
+	printf '#!/bin/sh\nbhyve -c 4 -m 2G -o bhyve.0.x=1-3 -s 0,hostbridge -s 31,lpc v1\n' > s.sh
+	atf_check -e ignore -o match:'written' "$PTVM" import -o v1.conf s.sh
+	atf_check -o match:'^bhyve\.bhyve\.0\.x=1-3$' cat v1.conf
+	atf_check -o match:'^bhyve\.0\.x=1-3$' -e ignore \
+	    "$PTVM" -H "$GUIDE" show "$PWD/v1.conf" --config
+}
+
 atf_test_case create_writes_a_checked_file
 create_writes_a_checked_file_body()
 {
@@ -678,6 +690,7 @@ check_fifo_rom_returns_at_once_body()
 
 atf_init_test_cases()
 {
+	atf_add_test_case import_keeps_a_bhyve_dot_key
 	atf_add_test_case console_auto_units_one_read
 	atf_add_test_case show_guide_argv
 	atf_add_test_case import_guide_script_as_printed
