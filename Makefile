@@ -30,7 +30,7 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/pcicfg_restore.c lib/pcicfg_json.c lib/zfs.c lib/vmedit.c \
 		lib/hostuse.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
-HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c \
+HOST_SRCS=	host/host.c host/kmodel.c host/host_capture.c host/sysutil.c \
 		$(HOST_LIVE_SRCS)
 # The command front end: one file per command family.
 CMD_SRCS=	src/main.c src/ctx.c src/output.c src/cmd_devices.c \
@@ -92,7 +92,7 @@ $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 		lib/bhyvekeys.h lib/bhyveargv.h lib/vmconf.h src/vmload.h src/check.h \
 		lib/sup.h lib/bhyvelog.h lib/undo.h src/life.h lib/pcicfg.h \
 		lib/zfs.h lib/vmedit.h src/disk.h lib/ctlmsg.h \
-		lib/bindrec.h lib/capfile.h lib/bhyveproc.h
+		lib/bindrec.h lib/capfile.h lib/bhyveproc.h host/kmodel.h
 
 # atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
 # (tests/cli/X from X.sh, with the interpreter and paths set), built with
@@ -152,7 +152,7 @@ lint:
 FREEBSD_CC?=	../shared/tools/freebsd-cc
 freebsd-check:
 	$(FREEBSD_CC) -std=gnu11 $(WARNS) -Ilib -Ihost -Isrc -o ptvm.freebsd \
-	    $(LIB_SRCS) host/host.c host/host_capture.c host/sysutil.c \
+	    $(LIB_SRCS) host/host.c host/kmodel.c host/host_capture.c host/sysutil.c \
 	    host/host_freebsd.c $(CMD_SRCS) -ldevctl -lutil -lbsdxml
 
 install: ptvm
