@@ -104,6 +104,7 @@ $(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
 .sh:
 	(echo "#! $(ATF_SH)"; \
 	 echo "PTVM=\"$(TOP)/ptvm\"; DATA=\"$(TOP)/tests/data\";" \
+	     "PTVM_LIVE_SHIM=\"$(LIVE_SHIM)\";" \
 	     "TESTBIN=\"$(TOP)/tests/bin\"; . \"$(TOP)/tests/cli/common.subr\""; \
 	 cat $<) > $@.tmp
 	chmod +x $@.tmp

@@ -40,12 +40,38 @@ shim_fail(int e)
 	return (-1);
 }
 
+/*
+ * The live host opened without -H (host_open_live: root "/") finds its
+ * model in PTVM_SHIM_DIR, a captured host directory, on its first kernel
+ * call; without it the kernel has nothing (ENOENT).
+ */
 struct kmodel *
 shim_km(void)
 {
+	struct diags d;
+	const char *dir;
+	char *real, *run;
 
-	if (shim.km == NULL)
+	if (shim.km != NULL)
+		return (shim.km);
+	errno = ENOENT;
+	if ((dir = getenv("PTVM_SHIM_DIR")) == NULL ||
+	    (real = realpath(dir, NULL)) == NULL)
+		return (NULL);
+	run = NULL;
+	diags_init(&d);
+	if (asprintf(&run, "%s/run", real) < 0 ||
+	    asprintf(&shim.root, "%s/root", real) < 0 ||
+	    km_open(&shim.km, real, run, &d) != 0) {
+		free(real);
+		free(shim.root);
+		shim.root = NULL;
+		shim.km = NULL;
 		errno = ENOENT;
+	} else
+		shim.dir = real;
+	free(run);
+	diags_free(&d);
 	return (shim.km);
 }
 
@@ -138,6 +164,9 @@ shim_open(const char *path, int flags, ...)
 		return (open(path, flags, mode));
 	if (shim_km() == NULL || (kind == SFD_PCI && !shim.km->have_pci))
 		return (shim_fail(ENOENT));
+	/* A pciconf.txt that does not parse stands for no kernel. */
+	if (kind == SFD_PCI && shim.km->pci_err != 0)
+		return (shim_fail(EIO));
 	if (kind == SFD_MEM && (flags & O_ACCMODE) != O_RDONLY)
 		return (shim_fail(EACCES));
 	for (i = 0, s = NULL; i < SHIM_NFD && s == NULL; i++)
@@ -237,7 +266,7 @@ shim_standin(const char *argv0, char *path, size_t sz)
 	const char *base, *v;
 	struct stat sb;
 
-	if (shim.km == NULL || (v = getenv("PTVM_STANDINS")) == NULL ||
+	if (shim_km() == NULL || (v = getenv("PTVM_STANDINS")) == NULL ||
 	    strcmp(v, "1") != 0)
 		return (false);
 	base = strrchr(argv0, '/');
@@ -264,10 +293,55 @@ shim_access(const char *path, int mode)
 	for (i = 0; i < nitems(dirs); i++) {
 		n = strlen(dirs[i]);
 		if (strncmp(path, dirs[i], n) == 0 &&
-		    strchr(path + n, '/') == NULL && shim.km != NULL)
+		    strchr(path + n, '/') == NULL && shim_km() != NULL)
 			return (0);
 	}
 	return (access(path, mode));
+}
+
+/*
+ * The programs whose output a captured host holds (ptvm(8) FILES; host
+ * capture writes them so): their output is that file, unchanged by the
+ * journal.  The host_tools[] programs are the others (host.h).
+ */
+static const struct {
+	const char	*file;
+	const char	*argv[4];
+} shim_outputs[] = {
+	{ "pciconf.txt",  { "/usr/sbin/pciconf", "-lbcv", NULL } },
+	{ "pciconf.txt",  { "/usr/sbin/pciconf", "-lv", NULL } },
+	{ "sysctl.txt",   { "/sbin/sysctl", "-a", NULL } },
+	{ "topology.xml", { "/sbin/sysctl", "-n", "kern.sched.topology_spec",
+	    NULL } },
+	{ "kenv.txt",     { "/bin/kenv", NULL } },
+	{ "kldstat.txt",  { "/sbin/kldstat", NULL } },
+};
+
+static bool
+shim_argv_eq(char *const *a, const char *const *b)
+{
+	size_t k;
+
+	for (k = 0; a[k] != NULL && b[k] != NULL && strcmp(a[k], b[k]) == 0;
+	    k++)
+		;
+	return (a[k] == NULL && b[k] == NULL);
+}
+
+/* The captured output of argv (DIR/FILE); ENOENT when none. */
+static int
+shim_output(char *const *argv, char **out, size_t *len)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(shim_outputs); i++)
+		if (shim_argv_eq(argv, shim_outputs[i].argv))
+			return (km_read(shim.km, shim_outputs[i].file, out,
+			    len));
+	for (i = 0; i < HT_NTOOLS; i++)
+		if (shim_argv_eq(argv, (const char *const *)host_tools[i].argv))
+			return (km_read(shim.km, host_tools[i].file, out, len));
+	return (ENOENT);
 }
 
 /* A program the live host runs: journaled, as the captured host does. */
@@ -289,13 +363,23 @@ shim_spawn_wait(const char *path, char *const *argv, int outfd,
 	char sp[PATH_MAX];
 	int e;
 
+	char *out;
+	size_t len;
+
 	memset(pr, 0, sizeof(*pr));
 	if ((e = shim_exec(argv)) != 0)
 		return (e);
-	/* No stand-in: the change is only journaled, as under -H. */
-	if (!shim_standin(path, sp, sizeof(sp)))
-		return (0);
-	return (sys_spawn_wait(sp, argv, outfd, secs, pr));
+	if (shim_standin(path, sp, sizeof(sp)))
+		return (sys_spawn_wait(sp, argv, outfd, secs, pr));
+	/* What the capture holds of it is its output. */
+	if (shim_output(argv, &out, &len) == 0) {
+		e = outfd >= 0 && len > 0 && write(outfd, out, len) !=
+		    (ssize_t)len ? EIO : 0;
+		free(out);
+		return (e);
+	}
+	/* Else the change is only journaled, as under -H. */
+	return (0);
 }
 
 int
@@ -321,7 +405,6 @@ shim_spawn_output(const char *path, char *const *argv, size_t max,
     unsigned secs, struct host_proc *pr, char **out, size_t *len)
 {
 	char sp[PATH_MAX];
-	size_t t, k;
 	int e;
 
 	memset(pr, 0, sizeof(*pr));
@@ -329,17 +412,8 @@ shim_spawn_output(const char *path, char *const *argv, size_t max,
 	*len = 0;
 	if (shim_km() == NULL)
 		return (ENOENT);
-	for (t = 0; t < HT_NTOOLS; t++) {
-		for (k = 0; argv[k] != NULL && host_tools[t].argv[k] != NULL &&
-		    strcmp(argv[k], host_tools[t].argv[k]) == 0; k++)
-			;
-		if (argv[k] == NULL && host_tools[t].argv[k] == NULL) {
-			e = km_read(shim.km, host_tools[t].file, out, len);
-			return (e == ENOENT && shim_standin(path, sp,
-			    sizeof(sp)) ? sys_spawn_output(sp, argv, max, secs,
-			    pr, out, len) : e);
-		}
-	}
+	if ((e = shim_output(argv, out, len)) != ENOENT)
+		return (e);
 	if (!shim_standin(path, sp, sizeof(sp)))
 		return (ENOENT);
 	return (sys_spawn_output(sp, argv, max, secs, pr, out, len));

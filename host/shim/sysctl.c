@@ -210,6 +210,26 @@ shim_args(struct shim_proc *p, struct strbuf *sb)
 }
 
 /*
+ * How a bhyve names a passthru function: "pptN" when it is attached to
+ * ppt (as vm-bhyve writes it), else B/S/F (pci_passthru.c takes both).
+ */
+static void
+shim_passthru(const struct pci_sel *sel, char *buf, size_t len)
+{
+	const struct kmodel *km = shim.km;
+	size_t i;
+
+	for (i = 0; i < km->pci.n; i++)
+		if (pci_sel_eq(&km->pci.dev[i].sel, sel) &&
+		    km->sim[i].attached && pci_is_ppt(&km->pci.dev[i]) &&
+		    km->pci.dev[i].unit >= 0) {
+			snprintf(buf, len, "ppt%d", km->pci.dev[i].unit);
+			return;
+		}
+	pci_sel_fmt(sel, SEL_BHYVE, buf, len);
+}
+
+/*
  * The bhyve processes: one per VM of the model.  A VM the bhyve
  * stand-in runs (DIR/run/vmm/NAME, pid=N of a live process) is that
  * process: running, it has the title "bhyve: NAME" (setproctitle, #P2);
@@ -262,7 +282,7 @@ shim_procs(struct shim_proc **pp, size_t *np)
 		else {
 			sb_puts(&sb, "bhyve");
 			for (k = 0; k < l.vm[i].ndevs; k++) {
-				pci_sel_fmt(&l.vm[i].devs[k], SEL_BHYVE, sel,
+				shim_passthru(&l.vm[i].devs[k], sel,
 				    sizeof(sel));
 				sb_putc(&sb, '\0');
 				sb_puts(&sb, "-s");
