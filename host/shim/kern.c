@@ -33,7 +33,7 @@ shim_op(const struct hostop *op)
 }
 
 /*
- * kern_environment.c (#K1): KENV_GET copies at most len bytes of the
+ * kern_environment.c (#K1, #K2): KENV_GET copies at most len bytes of the
  * value and its NUL and returns the length copied, ENOENT when unset;
  * KENV_SET and KENV_UNSET change the model.
  */
@@ -75,7 +75,7 @@ kenv(int what, const char *name, char *value, int len)
 }
 
 /*
- * kern_linker.c (#L1): a file is found by "vmm.ko" or by "vmm" (the
+ * kern_linker.c (#L5, #L4): a file is found by "vmm.ko" or by "vmm" (the
  * name with ".ko" added); its id here is its place in the model's list,
  * from 1.
  */
@@ -138,7 +138,7 @@ modfind(const char *name)
 	return (shim_fail(ENOENT));
 }
 
-/* libdevctl (subr_bus.c devctl2_ioctl, #D1 to #D5). */
+/* libdevctl (subr_bus.c devctl2_ioctl, #D1 to #D4). */
 int
 devctl_attach(const char *device)
 {

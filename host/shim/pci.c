@@ -1,7 +1,7 @@
 /*
  * pci.c: pci(4) for the FreeBSD shim, the ioctls of /dev/pci over the
  * kernel model, as sys/dev/pci/pci_user.c pci_ioctl() answers them
- * (docs/freebsd.md D8, D9, D10), and /dev/mem reads of ROM windows.
+ * (docs/freebsd.md D10, D-ROM5), and /dev/mem reads of ROM windows.
  */
 #include "compat.h"
 
@@ -42,7 +42,7 @@ shim_conf(const struct kmodel *km, size_t i, struct pci_conf *pc)
 	pc->pc_subclass = (uint8_t)(d->class >> 8);
 	pc->pc_progif = (uint8_t)d->class;
 	pc->pc_revid = d->rev;
-	/* No driver: pd_name empty, pd_unit 0 (pci_ioctl, #D9). */
+	/* No driver: pd_name empty, pd_unit 0 (pci_ioctl, #D10). */
 	if (km->sim[i].attached && strcmp(d->driver, "none") != 0 &&
 	    d->unit >= 0) {
 		strlcpy(pc->pd_name, d->driver, sizeof(pc->pd_name));
@@ -86,7 +86,7 @@ shim_conf_match(const struct pci_match_conf *m, unsigned n,
 }
 
 /*
- * PCIOCGETCONF (#D9): as many records as fit the buffer from offset on;
+ * PCIOCGETCONF (#D10): as many records as fit the buffer from offset on;
  * status MORE_DEVS when the walk stopped before the list's end (a full
  * buffer), LAST_DEVICE otherwise; an offset with another generation is
  * LIST_CHANGED; a pattern buffer whose length is not num_patterns
@@ -204,7 +204,7 @@ shim_cfg_synth(const struct pci_dev *d, struct pcicfg *img)
 	}
 }
 
-/* The function at sel; ENODEV when the model has none (#D10). */
+/* The function at sel; ENODEV when the model has none (#D-ROM5). */
 static int
 shim_cfg(struct kmodel *km, const struct pcisel *ps, struct pci_sel *sel,
     struct pcicfg *img)
@@ -238,7 +238,7 @@ shim_cfg(struct kmodel *km, const struct pcisel *ps, struct pci_sel *sel,
 }
 
 /*
- * PCIOCREAD and PCIOCWRITE (#D10): need /dev/pci open for writing
+ * PCIOCREAD and PCIOCWRITE (#D-ROM5): need /dev/pci open for writing
  * (EPERM), a width of 1, 2 or 4 and a register aligned to it (EINVAL);
  * ENODEV when no function has the selector.  Beyond what was captured a
  * read gets all ones, as beyond the space the bridge decodes.
@@ -290,7 +290,7 @@ shim_pci_ioctl(bool rw, unsigned long req, void *arg)
 }
 
 /*
- * /dev/mem (memrw(), D-ROM2): the physical address answers from the ROM
+ * /dev/mem (memrw(), D-ROM7): the physical address answers from the ROM
  * window of the function whose ROM BAR holds it (kmodel.c
  * km_rom_window: all ones unless decoding); no function: all ones.
  */

@@ -19,6 +19,7 @@
 #include "host.h"
 #include "hostop.h"
 #include "kmodel.h"
+#include "util.h"
 
 struct shim shim;
 
@@ -138,9 +139,25 @@ shim_fd_find(int fd)
 	return (NULL);
 }
 
+/* kern.securelevel as the capture says it (sysctl.txt), else -1. */
+static long long
+shim_securelevel(void)
+{
+	long long n;
+	size_t len;
+	char *v;
+
+	if (km_sysctl_get(shim.km, "kern.securelevel", &v, &len) != 0)
+		return (-1);
+	if (util_strtonum(v, -1, 3, &n) != 0)
+		n = -1;
+	free(v);
+	return (n);
+}
+
 /*
  * /dev/pci (pci(4)): open for writing needs securelevel 0 or less
- * (pci_open, #D8); the model's host has it.  /dev/mem (mem(4)) read-only.
+ * (pci_open, #D-ROM5); the model's host has it.  /dev/mem (mem(4)) read-only.
  */
 int
 shim_open(const char *path, int flags, ...)
@@ -169,6 +186,10 @@ shim_open(const char *path, int flags, ...)
 		return (shim_fail(EIO));
 	if (kind == SFD_MEM && (flags & O_ACCMODE) != O_RDONLY)
 		return (shim_fail(EACCES));
+	/* pci_open: writing needs securelevel 0 or less (EPERM). */
+	if (kind == SFD_PCI && (flags & O_ACCMODE) != O_RDONLY &&
+	    shim_securelevel() > 0)
+		return (shim_fail(EPERM));
 	for (i = 0, s = NULL; i < SHIM_NFD && s == NULL; i++)
 		if (shim_fds[i].kind == 0)
 			s = &shim_fds[i];
@@ -419,7 +440,14 @@ shim_spawn_output(const char *path, char *const *argv, size_t max,
 	return (sys_spawn_output(sp, argv, max, secs, pr, out, len));
 }
 
-/* /dev/vmm: the model's VMs (kmodel.c km_vm_list). */
+static int
+shim_name_cmp(const void *a, const void *b)
+{
+
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+/* /dev/vmm: the model's VMs (kmodel.c km_vm_list), sorted as sys_dir_list. */
 int
 shim_dir_list(const char *path, char ***names, size_t *n)
 {
@@ -448,6 +476,7 @@ shim_dir_list(const char *path, char ***names, size_t *n)
 		}
 	}
 	if (l.n > 0) {
+		qsort(v, l.n, sizeof(*v), shim_name_cmp);
 		*names = v;
 		*n = l.n;
 	}

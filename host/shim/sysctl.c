@@ -1,8 +1,8 @@
 /*
  * sysctl.c: sysctl(3) for the FreeBSD shim over the kernel model
- * (sys/kern/kern_sysctl.c; docs/freebsd.md S1, S2) and the kern.proc
+ * (sys/kern/kern_sysctl.c; docs/freebsd.md S1) and the kern.proc
  * nodes of the bhyve processes the model's VMs stand for
- * (sys/kern/kern_proc.c; P1 to P4).
+ * (sys/kern/kern_proc.c; P1, P2).
  */
 #include "compat.h"
 
@@ -232,7 +232,7 @@ shim_passthru(const struct pci_sel *sel, char *buf, size_t len)
 /*
  * The bhyve processes: one per VM of the model.  A VM the bhyve
  * stand-in runs (DIR/run/vmm/NAME, pid=N of a live process) is that
- * process: running, it has the title "bhyve: NAME" (setproctitle, #P2);
+ * process: running, it has the title "bhyve: NAME" (setproctitle, #P1);
  * not yet, its arguments are not known (an argv of "bhyve" alone).  A
  * VM of vmm.txt is a process of its own that no signal reaches, with the
  * arguments of a bhyve passing its functions through, or the title when
@@ -322,7 +322,7 @@ shim_kinfo(const struct shim_proc *p, struct kinfo_proc *kp)
 
 /*
  * kern.proc.proc, kern.proc.pid.N, kern.proc.args.N, kern.proc.cwd.N
- * (#P1 to #P4): ESRCH for a pid that is no process (or a stand-in's
+ * (#P1, #P2): ESRCH for a pid that is no process (or a stand-in's
  * that ended).
  */
 static int

@@ -308,8 +308,31 @@ usage_errors_body()
 	atf_check -s exit:2 -e ignore "$PTVM" rom nosuch
 }
 
+atf_test_case securelevel_live
+securelevel_live_head()
+{
+	atf_set descr "at securelevel 1 the live host opens /dev/pci" \
+	    "read-only: no capabilities, no configuration space, no ROM"
+}
+securelevel_live_body()
+{
+	[ "${PTVM_LIVE_SHIM:-}" = 1 ] ||
+	    atf_skip "the live host's /dev/pci: make check-live runs it"
+	romhost h ppt
+	printf 'hostb0@pci0:0:0:0:\tclass=0x060000 rev=0x00 hdr=0x00 vendor=0x1022 device=0x1480 subvendor=0x1022 subdevice=0x1480\n' >> h/pciconf.txt
+	echo 'kern.securelevel: 1' > h/sysctl.txt
+	atf_check -o ignore -e match:'opened read-only' "$PTVM" -H h devices -a
+	atf_check -s exit:1 -o match:"did not read the ROM" \
+	    -e match:"securelevel 0 or less" \
+	    "$PTVM" -H h rom dump 6/0/0 out.rom
+	atf_check -s exit:1 -e match:'configuration space needs root' \
+	    "$PTVM" -H h pci show 6/0/0
+	atf_check -s exit:1 test -e h/journal
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case securelevel_live
 	atf_add_test_case inspect_usable_rom
 	atf_add_test_case dump_captured_rom
 	atf_add_test_case dump_sets_reads_restores_in_order

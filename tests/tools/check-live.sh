@@ -15,8 +15,14 @@ start=$(date +%s)
 
 rm -rf "$obj"
 mkdir -p "$obj" || exit 1
-# The sources as they are now, tracked or new, without build products.
-(cd "$top" && git ls-files -co --exclude-standard) | grep -v '^obj-live/' |
+# The sources as they are now, tracked or new, without build products
+# (outside a git checkout: every file but objects and coverage data).
+if (cd "$top" && git rev-parse --is-inside-work-tree) >/dev/null 2>&1; then
+	(cd "$top" && git ls-files -co --exclude-standard)
+else
+	(cd "$top" && find . -path ./obj-live -prune -o -type f ! -name '*.o' \
+	    ! -name '*.a' ! -name '*.gc*' -print)
+fi | grep -v '^obj-live/' |
     (cd "$top" && tar cf - -T -) | (cd "$obj" && tar xf -) || exit 1
 
 # The live host and the shim instead of the captured front end.
