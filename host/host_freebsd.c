@@ -1,5 +1,7 @@
 /*
- * host_freebsd.c: the live FreeBSD host.  Compiled only on FreeBSD.
+ * host_freebsd.c: the live FreeBSD host.  Compiled on FreeBSD, and for the
+ * tests on Linux over the FreeBSD shim (host/shim/, "make check-live"),
+ * which answers its kernel calls from a captured host's kernel model.
  *
  * Every function returns 0 or an errno value and never prints; messages
  * go to the caller's struct diags where the signature has one.

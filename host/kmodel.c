@@ -80,6 +80,10 @@ guess_driver(const struct kmodel *c, const struct pci_dev *d)
 	return ("");
 }
 
+/*
+ * The kernel as captured: what pciconf shows attached is attached; a
+ * function on ppt or on none releases to guess_driver()'s (#D3, #V6).
+ */
 static void
 sim_init(struct kmodel *c)
 {
@@ -226,6 +230,7 @@ km_vmm_loaded(struct kmodel *c)
 	return (sim_vmm(c));
 }
 
+/* pciconf -l numbers the unattached functions afresh each run (#D8). */
 static void
 sim_renumber_none(struct kmodel *c)
 {
@@ -237,6 +242,7 @@ sim_renumber_none(struct kmodel *c)
 			c->pci.dev[i].unit = n++;
 }
 
+/* An attaching driver gets its lowest free unit (newbus; #D3). */
 static void
 sim_set_name(struct kmodel *c, size_t i, const char *drv)
 {
@@ -258,6 +264,7 @@ sim_set_name(struct kmodel *c, size_t i, const char *drv)
 	c->pci.dev[i].unit = unit;
 }
 
+/* kenv pptdevs, pptdevs2, pptdevs3 list the function (#V6). */
 static bool
 sim_ppt_listed(struct kmodel *c, const struct pci_sel *s)
 {
@@ -269,7 +276,11 @@ sim_ppt_listed(struct kmodel *c, const struct pci_sel *s)
 	return (pptdevs_has(v, s));
 }
 
-/* device_probe_and_attach() of function i. */
+/*
+ * device_probe_and_attach() of function i: a fixed class probes only its
+ * driver (ppt: vmm loaded, type-0 header); else ppt bids first for a
+ * function pptdevs lists, then the host's driver (#V6, #D3).
+ */
 static int
 sim_probe(struct kmodel *c, size_t i)
 {
@@ -296,6 +307,7 @@ sim_probe(struct kmodel *c, size_t i)
 	return (0);
 }
 
+/* ppt_detach is EBUSY while a VM owns the function (#V-PPT1, #D2). */
 static bool
 sim_vm_owned(struct kmodel *c, size_t i)
 {
@@ -311,6 +323,7 @@ sim_vm_owned(struct kmodel *c, size_t i)
 	return (false);
 }
 
+/* DEV_DETACH: ENXIO when not attached, the driver's error (#D2). */
 static int
 sim_detach(struct kmodel *c, size_t i)
 {
@@ -328,6 +341,10 @@ sim_detach(struct kmodel *c, size_t i)
 	return (0);
 }
 
+/*
+ * DEV_SET_DRIVER: ENOENT for a driver the bus lacks (ppt without vmm),
+ * EBUSY when attached without -f, then fix the class and probe (#D3).
+ */
 static int
 sim_set_driver(struct kmodel *c, size_t i, const char *drv, bool force)
 {
@@ -348,6 +365,7 @@ sim_set_driver(struct kmodel *c, size_t i, const char *drv, bool force)
 	return (sim_probe(c, i));
 }
 
+/* DEV_CLEAR_DRIVER: nothing unless fixed; EBUSY without -f (#D3). */
 static int
 sim_clear_driver(struct kmodel *c, size_t i, bool force)
 {
@@ -371,6 +389,7 @@ sim_clear_driver(struct kmodel *c, size_t i, bool force)
 	return (sim_probe(c, i));
 }
 
+/* A driver module loading probes every unattached function (#V6). */
 static void
 sim_probe_unattached(struct kmodel *c)
 {
@@ -381,7 +400,7 @@ sim_probe_unattached(struct kmodel *c)
 			(void)sim_probe(c, i);
 }
 
-/* A tunable as the kernel reads an integer one: base 0, non-zero on. */
+/* A tunable as the kernel reads an integer one: base 0, non-zero on (#L4). */
 static bool
 sim_tunable_on(const struct kmodel *c, const char *name, const char *legacy)
 {
@@ -415,6 +434,7 @@ sim_vms_exist(struct kmodel *c)
 	return (any);
 }
 
+/* kldload and kldunload (#L3, #L4, #V2, #V7). */
 static int
 sim_kld(struct kmodel *c, const char *name, bool load)
 {
@@ -458,6 +478,7 @@ sim_kld(struct kmodel *c, const char *name, bool load)
 	return (kv_set(&c->kld, file, NULL) == 0 ? 0 : ENOMEM);
 }
 
+/* devctl2 finds a device by name or by pciD:B:S:F (#D4). */
 int
 km_dev(struct kmodel *c, const char *name, size_t *ip)
 {
@@ -474,6 +495,7 @@ km_dev(struct kmodel *c, const char *name, size_t *ip)
 
 #define KM_MAXCFGW	(1024 * 1024)
 
+/* PCIOCWRITE goes through with no ownership check (#D-ROM5). */
 static int
 sim_cfg_write(struct kmodel *c, size_t i, const struct hostop *op)
 {
@@ -694,7 +716,7 @@ kv_dup(const struct kv_list *l, const char *name, char **val)
 	return ((*val = strdup(v)) == NULL ? ENOMEM : 0);
 }
 
-/* sysctl by name: a journaled change, else the capture. */
+/* sysctl by name: a journaled change, else the capture (#V2, #S1). */
 int
 km_sysctl_get(struct kmodel *c, const char *name, char **val,
     size_t *vlen)
@@ -731,6 +753,7 @@ out:
 	return (e);
 }
 
+/* KENV_GET: ENOENT when unset (#K1). */
 int
 km_kenv_get(struct kmodel *c, const char *name, char **val)
 {
@@ -739,6 +762,7 @@ km_kenv_get(struct kmodel *c, const char *name, char **val)
 	return (kv_dup(&c->kenv, name, val));
 }
 
+/* kldfind by "vmm" or "vmm.ko" (#L5). */
 int
 km_kld_loaded(struct kmodel *c, const char *name, bool *loaded)
 {
@@ -754,7 +778,7 @@ km_kld_loaded(struct kmodel *c, const char *name, bool *loaded)
 /*
  * vmm.txt, plus the VMs the bhyve stand-in created in DIR/run/vmm (it
  * removes them as the kernel would, on a -D power-off or bhyvectl
- * --destroy).
+ * --destroy).  Each VM is a /dev/vmm node (#V7).
  */
 int
 km_vm_list(struct kmodel *c, struct host_vm_list *out)
@@ -814,20 +838,7 @@ km_vm_list(struct kmodel *c, struct host_vm_list *out)
 }
 
 /* DIR/root + an absolute path without ".." components. */
-/*
- * The ROM BAR (docs/freebsd.md D-ROM1 to D-ROM8).  DIR/rom/pci0:B:S:F.rom
- * is what the function's ROM window holds.  The window is the file's size
- * rounded up to a power of two, at least 2 KiB, and the ROM BAR keeps only
- * the address bits above it, so sizing reads back the mask (D-ROM4).  The
- * window answers physical reads at the BAR's address only while memory
- * decoding (0x04 bit 1) and the ROM enable bit (0x30 bit 0) are both on;
- * otherwise a read gets all ones, as an undecoded address does (D-ROM3).
- * rom dump runs lib/rombar.c over this model: reads are the capture with
- * the journaled writes applied, writes are journaled (and DIR/fail can
- * fail them), and each physical read leaves a comment in the journal.
- */
-
-
+/* DIR/rom/pci0:B:S:F.rom: what the function's ROM window holds. */
 int
 km_rom_file(struct kmodel *c, const struct pci_sel *sel, char *p, size_t n)
 {
@@ -967,7 +978,6 @@ km_cfg_write(struct kmodel *c, const struct pci_sel *sel, unsigned reg,
 	op.a = name;
 	return (km_change(c, &op));
 }
-
 
 void
 km_close(struct kmodel *c)

@@ -80,15 +80,26 @@ sysctlnametomib(const char *name, int *mib, size_t *sizep)
 /*
  * The type of a value: sysctl.txt has text only, so one decimal integer
  * is taken for an int (an int64_t beyond int's range), anything else for
- * a string.
+ * a string, but where a row of docs/freebsd.md gives the OID's type.
  */
+static const struct {
+	const char	*name;
+	unsigned	 kind;
+} shim_kinds[] = {
+	{ "vm.max_user_wired",	CTLTYPE_ULONG },	/* #V-MEM4 */
+};
+
 static unsigned
-shim_kind(const char *v)
+shim_kind(const char *name, const char *v)
 {
 	long long n;
+	size_t i;
 
 	if (util_strtonum(v, LLONG_MIN, LLONG_MAX, &n) != 0)
 		return (CTLTYPE_STRING);
+	for (i = 0; i < nitems(shim_kinds); i++)
+		if (strcmp(shim_kinds[i].name, name) == 0 && n >= 0)
+			return (shim_kinds[i].kind);
 	return (n >= INT_MIN && n <= INT_MAX ? CTLTYPE_INT : CTLTYPE_S64);
 }
 
@@ -126,13 +137,14 @@ shim_oid(const char *name, void *old, size_t *oldlenp, const void *new,
 
 	if ((e = shim_value(name, &v, &len)) != 0)
 		return (shim_fail(e));
-	kind = shim_kind(v);
+	kind = shim_kind(name, v);
 	if (kind == CTLTYPE_STRING)
 		e = shim_out(old, oldlenp, v, len + 1);
 	else if (kind == CTLTYPE_INT) {
 		n = (int)strtoll(v, NULL, 10);
 		e = shim_out(old, oldlenp, &n, sizeof(n));
 	} else {
+		/* S64 and ULONG: 8 bytes on amd64. */
 		n64 = strtoll(v, NULL, 10);
 		e = shim_out(old, oldlenp, &n64, sizeof(n64));
 	}
@@ -177,7 +189,7 @@ shim_oidfmt(const int *mib, u_int len, void *old, size_t *oldlenp)
 		return (shim_fail(ENOENT));
 	if ((e = shim_value(shim_names[mib[3]], &v, &vl)) != 0)
 		return (shim_fail(e));
-	kind = shim_kind(v);
+	kind = shim_kind(shim_names[mib[3]], v);
 	free(v);
 	memcpy(buf, &kind, sizeof(kind));
 	buf[sizeof(u_int)] = kind == CTLTYPE_STRING ? 'A' : 'I';
