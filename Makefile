@@ -156,11 +156,20 @@ lint:
 
 # Compile the whole tree, live-host code included, for FreeBSD with the
 # cross toolchain of ../shared/tools (see README).
+# Then the FreeBSD shim's declarations (host/shim/include, what make
+# check-live builds host_freebsd.c against on Linux) are held against the
+# sysroot's real headers: tests/tools/shim-abi.c prints them as
+# _Static_assert lines, which must compile for FreeBSD.
 FREEBSD_CC?=	../shared/tools/freebsd-cc
 freebsd-check:
 	$(FREEBSD_CC) -std=gnu11 $(WARNS) -Ilib -Ihost -Isrc -o ptvm.freebsd \
 	    $(LIB_SRCS) host/host.c host/kmodel.c host/host_capture.c host/sysutil.c \
 	    host/host_freebsd.c $(CMD_SRCS) -ldevctl -lutil -lbsdxml
+	$(CC) -std=gnu11 $(WARNS) $(PLATFORM_CFLAGS) -Ihost/shim/include -Ilib \
+	    -o tests/tools/shim-abi tests/tools/shim-abi.c
+	tests/tools/shim-abi > tests/tools/shim-abi-check.c
+	$(FREEBSD_CC) -std=gnu11 $(WARNS) -fsyntax-only tests/tools/shim-abi-check.c
+	rm -f tests/tools/shim-abi tests/tools/shim-abi-check.c
 
 install: ptvm
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
@@ -180,6 +189,7 @@ install: ptvm
 clean:
 	rm -f ptvm ptvm.freebsd $(LIBPTVM) $(LIB_OBJS) $(HOST_OBJS) \
 	    $(CMD_OBJS) host/host_freebsd.o host/host_live_none.o \
+	    tests/tools/shim-abi tests/tools/shim-abi-check.c \
 	    $(ATF_C_TESTS) $(ATF_SH_TESTS) $(FUZZERS)
 	rm -rf tests/results.db tests/work fuzz/obj obj-live
 

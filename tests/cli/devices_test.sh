@@ -54,8 +54,29 @@ devices_bad_capture_is_located_body()
 	atf_check -s exit:1 -e match:'error' "$PTVM" -H h devices
 }
 
+atf_test_case devices_caps_of_every_capture
+devices_caps_of_every_capture_head()
+{
+	atf_set descr "the capabilities of every function of every capture" \
+	    "(PCI Express type, MSI, MSI-X, FLR), as the captured host" \
+	    "parses them and as the live host walks their lists"
+}
+devices_caps_of_every_capture_body()
+{
+	ex='s/.*"selector":"\([^"]*\)".*"pcie":\([^,]*\),"msi":\([^,]*\),"msix":\([^,]*\),"flr":\([^,}]*\)}.*/\1 \2 \3 \4 \5/p'
+	for f in "$DATA"/pciconf/*.txt; do
+		b=$(basename "$f" .txt)
+		rm -rf h
+		mkhost h "$b.txt"
+		atf_check -o save:out.json "$PTVM" -H h devices -a --json
+		tr '{' '\n' < out.json | sed -n "$ex" > caps
+		atf_check -o file:"$DATA/caps/$b.txt" cat caps
+	done
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case devices_caps_of_every_capture
 	atf_add_test_case devices_navi_switch_table
 	atf_add_test_case devices_json_schema
 	atf_add_test_case devices_turing_and_ppt

@@ -3,8 +3,10 @@
  * host/host_freebsd.c when it is built for Linux by "make check-live".
  * The headers beside it mirror the FreeBSD declarations host_freebsd.c
  * uses (shapes copied from FreeBSD 13.5's /usr/include, the sysroot of
- * "make freebsd-check"; each names its source); the files of host/shim/ implement
- * them over the kernel model (host/kmodel.h) of a captured host.
+ * "make freebsd-check", which also holds them against it through
+ * tests/tools/shim-abi.c; each names its source); the files of host/shim/
+ * implement them over the kernel model (host/kmodel.h) of a captured
+ * host.
  *
  * The calls below exist on Linux too but must reach the model: they are
  * renamed here, before any system header, so that their declarations and
