@@ -133,6 +133,18 @@ host_capture_live_body()
 	atf_check -o match:'pci0:6:0:0 +ppt0' "$PTVM" -H h devices -a
 	atf_check -o ignore -e ignore "$PTVM" host capture out3
 	atf_check -o inline:'other ?\nwinpt 6/0/0 6/0/1\n' cat out3/vmm.txt
+	# A command that fails but printed keeps its output, with a warning;
+	# one that printed nothing fails the capture (the stand-ins run).
+	mkdir h/bin
+	printf '#!/bin/sh\necho "kern.ostype: FreeBSD"\nexit 1\n' > h/bin/sysctl
+	printf '#!/bin/sh\nexit 1\n' > h/bin/kldstat
+	chmod +x h/bin/sysctl h/bin/kldstat
+	atf_check -s exit:1 -o empty \
+	    -e match:'out4/sysctl.txt: warning: /sbin/sysctl -a failed with exit status 1' \
+	    -e match:'out4/kldstat.txt: error: /sbin/kldstat failed with exit status 1' \
+	    "$PTVM" host capture out4
+	atf_check -o inline:'kern.ostype: FreeBSD\n' cat out4/sysctl.txt
+	atf_check -s exit:1 test -e out4/kldstat.txt
 }
 
 atf_init_test_cases()
