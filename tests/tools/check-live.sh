@@ -13,6 +13,12 @@ min=${LIVE_MIN_COVERAGE:-85}
 MAKE=${MAKE:-make}
 start=$(date +%s)
 
+case "$obj" in
+/|"$top"|"$top"/|"$HOME"|"")
+	echo "check-live: LIVE_OBJ=$obj would remove too much" >&2
+	exit 1
+	;;
+esac
 rm -rf "$obj"
 mkdir -p "$obj" || exit 1
 # The sources as they are now, tracked or new, without build products
@@ -22,13 +28,15 @@ if (cd "$top" && git rev-parse --is-inside-work-tree) >/dev/null 2>&1; then
 else
 	(cd "$top" && find . -path ./obj-live -prune -o -type f ! -name '*.o' \
 	    ! -name '*.a' ! -name '*.gc*' -print)
-fi | grep -v '^obj-live/' |
+fi | grep -v -e '^obj-live/' -e "^${obj#"$top"/}/" |
     (cd "$top" && tar cf - -T -) | (cd "$obj" && tar xf -) || exit 1
 
 # The live host and the shim instead of the captured front end.
 hsrcs="host/host.c host/kmodel.c host/sysutil.c host/host_freebsd.c \
 host/shim/shim.c host/shim/pci.c host/shim/sysctl.c host/shim/kern.c"
-cflags="--coverage -Ihost/shim/include"
+# LIVE_CFLAGS, LIVE_LDFLAGS: more flags (the sanitizers, say).
+cflags="--coverage -Ihost/shim/include ${LIVE_CFLAGS:-}"
+ldflags="--coverage ${LIVE_LDFLAGS:-}"
 cd "$obj" || exit 1
 # host_freebsd.c alone gets include/shim.h first (it renames the calls
 # that must reach the model); built first, make then takes it as done.
@@ -36,7 +44,7 @@ $MAKE -s EXTRA_CFLAGS="$cflags -include host/shim/include/shim.h" \
     HOST_SRCS="$hsrcs" host/host_freebsd.o >/dev/null || exit 1
 # LIVE_SHIM=1: the cases of the captured host's own behaviour skip
 # (common.subr captured_only).
-$MAKE -s EXTRA_CFLAGS="$cflags" EXTRA_LDFLAGS="--coverage" LIVE_SHIM=1 \
+$MAKE -s EXTRA_CFLAGS="$cflags" EXTRA_LDFLAGS="$ldflags" LIVE_SHIM=1 \
     HOST_SRCS="$hsrcs" all tests >/dev/null || exit 1
 sh tests/tools/run-kyua.sh "$obj/tests"
 rc=$?
