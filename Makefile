@@ -14,7 +14,7 @@ AR?=		ar
 WARNS=		-Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		-Wshadow -Wpointer-arith -Wcast-qual -Werror
 CFLAGS=		-std=gnu11 -O2 -g $(WARNS) $(PLATFORM_CFLAGS) \
-		-Ilib -Ihost -Isrc $(EXTRA_CFLAGS)
+		-Ilib -Ihost -Iengine -Isrc $(EXTRA_CFLAGS)
 LDFLAGS=	$(EXTRA_LDFLAGS)
 
 # The core library: parsers, models, planners.  No OS calls, no printing.
@@ -31,16 +31,25 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/hostuse.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
 HOST_SRCS=	host/host.c host/kmodel.c host/host_capture.c host/sysutil.c \
+		host/hostsys.c \
 		$(HOST_LIVE_SRCS)
+# The lifecycle engine: bind with rollback, start, stop, status, host
+# restore, disks, the supervisor.  Never prints; OS calls only through
+# the host (tests/cli/boundary_test).
+ENGINE_SRCS=	engine/eng.c engine/bind.c engine/life.c engine/vmload.c \
+		engine/disk.c engine/supervise.c engine/start.c \
+		engine/stop.c engine/status.c engine/restore.c engine/snap.c
 # The command front end: one file per command family.
-CMD_SRCS=	src/main.c src/ctx.c src/output.c src/cmd_devices.c \
-		src/cmd_bind.c src/cmd_host.c src/bind.c \
+CMD_SRCS=	src/main.c src/ctx.c src/opt.c src/output.c src/cmd_devices.c \
+		src/cmd_bind.c src/cmd_host.c \
 		src/cmd_topo.c src/cmd_rom.c src/cmd_vm.c src/cmd_check.c \
-		src/vmload.c src/life.c src/supervise.c src/cmd_life.c \
-		src/cmd_pci.c src/disk.c src/cmd_disk.c src/cmd_snap.c
+		src/cmd_start.c src/cmd_stop.c src/cmd_status.c \
+		src/cmd_console.c \
+		src/cmd_pci.c src/cmd_disk.c src/cmd_snap.c
 
 LIB_OBJS=	$(LIB_SRCS:.c=.o)
 HOST_OBJS=	$(HOST_SRCS:.c=.o)
+ENGINE_OBJS=	$(ENGINE_SRCS:.c=.o)
 CMD_OBJS=	$(CMD_SRCS:.c=.o)
 LIBPTVM=	libptvm.a
 LIBS=		$(PLATFORM_LIBS) $(XML_LIBS)
@@ -59,7 +68,8 @@ ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/pin_test tests/cli/rom_test tests/cli/vm_test \
 		tests/cli/fakebhyve_test tests/cli/life_test tests/cli/rcd_test \
 		tests/cli/pci_test tests/cli/disk_test tests/cli/fakezfs_test \
-		tests/cli/guide_test tests/cli/hostuse_test
+		tests/cli/guide_test tests/cli/hostuse_test \
+		tests/cli/opt_test tests/cli/boundary_test
 
 FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_hostop fuzz/fuzz_pciids \
@@ -82,17 +92,20 @@ $(LIBPTVM): $(LIB_OBJS) $(HOST_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJS) $(HOST_OBJS)
 
-ptvm: $(CMD_OBJS) $(LIBPTVM)
-	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIBPTVM) $(LIBS)
+ptvm: $(CMD_OBJS) $(ENGINE_OBJS) $(LIBPTVM)
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJS) $(ENGINE_OBJS) $(LIBPTVM) $(LIBS)
 
-$(LIB_OBJS) $(HOST_OBJS) $(CMD_OBJS): lib/compat.h lib/diag.h lib/strbuf.h \
+$(LIB_OBJS) $(HOST_OBJS) $(ENGINE_OBJS) $(CMD_OBJS): lib/compat.h \
+		lib/diag.h lib/strbuf.h \
 		lib/pci.h lib/kv.h lib/hostop.h lib/bindplan.h host/host.h \
-		src/ptvm.h src/bind.h lib/pciids.h lib/loaderconf.h lib/util.h \
+		src/ptvm.h src/opt.h engine/bind.h lib/pciids.h lib/loaderconf.h lib/util.h \
 		lib/topo.h lib/topo_impl.h lib/pin.h lib/rom.h lib/bcfg.h \
-		lib/bhyvekeys.h lib/bhyveargv.h lib/vmconf.h src/vmload.h src/check.h \
-		lib/sup.h lib/bhyvelog.h lib/undo.h src/life.h lib/pcicfg.h \
-		lib/zfs.h lib/vmedit.h src/disk.h lib/ctlmsg.h \
-		lib/bindrec.h lib/capfile.h lib/bhyveproc.h host/kmodel.h
+		lib/bhyvekeys.h lib/bhyveargv.h lib/vmconf.h engine/vmload.h \
+		src/check.h \
+		lib/sup.h lib/bhyvelog.h lib/undo.h engine/life.h lib/pcicfg.h \
+		lib/zfs.h lib/vmedit.h engine/disk.h lib/ctlmsg.h \
+		lib/bindrec.h lib/capfile.h lib/bhyveproc.h engine/eng.h \
+		engine/engine.h host/sysutil.h host/hostsys.h host/kmodel.h
 
 # atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
 # (tests/cli/X from X.sh, with the interpreter and paths set), built with
@@ -120,8 +133,11 @@ check: all tests
 
 # Rewrites tests/data/vm/golden/CASE.{bhyve.conf,argv,vm,diag} from what
 # the compiler gives now; review the change with git diff.
-golden: tests/lib/golden_test
+# Also rewrites the synthetic ROMs of tests/data/roms/ (SOURCES) and the
+# ROM fuzzer's seed from their generators in tests/lib/rom_test.c.
+golden: tests/lib/golden_test tests/lib/rom_test
 	PTVM_GOLDEN_WRITE=1 tests/lib/golden_test golden_cases
+	PTVM_ROMGEN_WRITE=1 tests/lib/rom_test synthetic_roms_current
 
 # Every parser has a libFuzzer target; "make fuzz" builds and runs each
 # for FUZZ_SECONDS (clang only).
@@ -148,7 +164,11 @@ fuzz: fuzzers
 check-live:
 	sh tests/tools/check-live.sh
 
+# The budgets are ratios to an empty process's start (tests/tools/bench.sh).
 bench: ptvm
+	$(CC) $(CFLAGS) -o tests/tools/benchrun tests/tools/benchrun.c $(LDFLAGS)
+	$(CC) $(CFLAGS) -o tests/tools/empty tests/tools/empty.c $(LIBS) \
+	    $(LDFLAGS)
 	sh tests/tools/bench.sh "$(TOP)"
 
 lint:
@@ -162,9 +182,11 @@ lint:
 # _Static_assert lines, which must compile for FreeBSD.
 FREEBSD_CC?=	../shared/tools/freebsd-cc
 freebsd-check:
-	$(FREEBSD_CC) -std=gnu11 $(WARNS) -Ilib -Ihost -Isrc -o ptvm.freebsd \
-	    $(LIB_SRCS) host/host.c host/kmodel.c host/host_capture.c host/sysutil.c \
-	    host/host_freebsd.c $(CMD_SRCS) -ldevctl -lutil -lbsdxml
+	$(FREEBSD_CC) -std=gnu11 $(WARNS) -Ilib -Ihost -Iengine -Isrc -o ptvm.freebsd \
+	    $(LIB_SRCS) host/host.c host/kmodel.c host/host_capture.c \
+	    host/sysutil.c host/hostsys.c \
+	    host/host_freebsd.c $(ENGINE_SRCS) $(CMD_SRCS) -ldevctl -lutil \
+	    -lbsdxml
 	$(CC) -std=gnu11 $(WARNS) $(PLATFORM_CFLAGS) -Ihost/shim/include -Ilib \
 	    -o tests/tools/shim-abi tests/tools/shim-abi.c
 	tests/tools/shim-abi > tests/tools/shim-abi-check.c
@@ -188,9 +210,9 @@ install: ptvm
 
 clean:
 	rm -f ptvm ptvm.freebsd $(LIBPTVM) $(LIB_OBJS) $(HOST_OBJS) \
-	    $(CMD_OBJS) host/host_freebsd.o host/host_live_none.o \
-	    tests/tools/shim-abi tests/tools/shim-abi-check.c \
-	    $(ATF_C_TESTS) $(ATF_SH_TESTS) $(FUZZERS)
+	    $(ENGINE_OBJS) $(CMD_OBJS) host/host_freebsd.o host/host_live_none.o \
+	    $(ATF_C_TESTS) $(ATF_SH_TESTS) $(FUZZERS) tests/tools/benchrun \
+	    tests/tools/empty tests/tools/shim-abi tests/tools/shim-abi-check.c
 	rm -rf tests/results.db tests/work fuzz/obj obj-live
 
 .PHONY: all tests check check-live fuzz fuzzers bench lint freebsd-check install clean

@@ -25,8 +25,8 @@ demo)
 	echo "\$ ptvm -H $h devices"
 	./ptvm -H "$h" devices
 	echo
-	echo "\$ ptvm -H $h bind -n -f 47/0/0 47/0/1"
-	./ptvm -H "$h" bind -n -f 47/0/0 47/0/1
+	echo "\$ ptvm -H $h bind -n --console-gpu=take 47/0/0 47/0/1"
+	./ptvm -H "$h" bind -n --console-gpu=take 47/0/0 47/0/1
 	;;
 check)
 	need_debian mandoc

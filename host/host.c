@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "sysutil.h"
 #include "hostuse.h"
 #include "hostop.h"
 #include "strbuf.h"

@@ -1,15 +1,23 @@
 /*
  * host.h: the host boundary.  Every read and change of the host goes
- * through these functions.  Two implementations exist: the live FreeBSD
- * host (host_freebsd.c, compiled only on FreeBSD) and a captured host
- * directory (host_capture.c, "ptvm -H DIR").
+ * through these functions, and every other OS call of ptvm too (the
+ * runtime files, processes, sockets and the clock of engine/; README,
+ * Layout, says the rule and tests/cli/boundary_test checks it).  Two
+ * implementations exist: the live FreeBSD host (host_freebsd.c,
+ * compiled only on FreeBSD) and a captured host directory
+ * (host_capture.c, "ptvm -H DIR"); they share host/hostsys.c.
  *
- * Functions return 0 or an errno value; none of them prints.
+ * Functions return 0 or an errno value (the descriptor operations fd_*,
+ * sock_send and sock_recv, as the system calls, -1 with errno); none of
+ * them prints.
  */
 #ifndef PTVM_HOST_H
 #define PTVM_HOST_H
 
 #include "compat.h"
+
+#include <poll.h>
+#include <sys/types.h>
 #include "diag.h"
 #include "pci.h"
 #include "pcicfg.h"
@@ -81,6 +89,9 @@ struct host_stat {
 	enum host_ftype	 type;
 	uint64_t	 size;
 	int		 mode;		/* permission bits */
+	uint64_t	 dev;		/* st_dev and st_ino */
+	uint64_t	 ino;
+	int64_t		 mtime_ms;	/* st_mtim */
 };
 
 /* The most a program's output may be (run_output). */
@@ -203,7 +214,152 @@ struct host_ops {
 	 * (it would load it): no pools, an empty output.
 	 */
 	int	(*tool_output)(struct host *, enum host_tool, char **, size_t *);
+
+	/*
+	 * The engine's own operations (engine/: the runtime files, the
+	 * supervisor, the clock).  Both hosts run the engine on a real
+	 * kernel, so both implement them with the same POSIX code
+	 * (host/hostsys.c); the captured host's clock can be replaced by a
+	 * test (host_capture_clock()).
+	 *
+	 * Paths.  st_*: ptvm's runtime files, which must be under the run
+	 * or the log directory the host chose (h->rundir, h->logdir; EXDEV
+	 * otherwise), so that -H relocates them as it relocates file_*.
+	 * lf_*: the local files the user names (a VM file given as a path
+	 * or in -c DIR, the files rom and pci write, pci.ids), not
+	 * relocated.  Neither follows a symbolic link where it writes.
+	 * read: at most max bytes (EFBIG beyond), NUL-terminated; write:
+	 * atomic (a temporary file, fsync, rename), flags SYS_WF_*.
+	 */
+	int	(*st_read)(struct host *, const char *, size_t, char **,
+		    size_t *);
+	int	(*st_write)(struct host *, const char *, const void *, size_t,
+		    int, int);
+	int	(*st_list)(struct host *, const char *, char ***, size_t *);
+	int	(*st_stat)(struct host *, const char *, struct host_stat *);
+	int	(*st_mkdir)(struct host *, const char *, int);
+	int	(*st_remove)(struct host *, const char *);
+	/*
+	 * open(2) of a runtime file, close-on-exec, never through a link;
+	 * with O_CREAT mode is its permissions.  A FIFO or other non-regular
+	 * file is refused (SYS_EFIFO, ...) without blocking.  st_append: for
+	 * appending to a log (made when missing).
+	 */
+	int	(*st_open)(struct host *, const char *, int, int, int *);
+	int	(*st_append)(struct host *, const char *, int, int *);
+	/*
+	 * Locks.  st_lock: an exclusive flock(2) of path (made when
+	 * missing), waiting for it; *fd holds it until fd_close.
+	 * pid_open/pid_write/pid_close: pidfile(3) (EEXIST with *other the
+	 * pid holding it); pid_held: whether the pidfile path is locked
+	 * (ENOENT: not), *pid the pid in it or 0; pid_wait: waits up to
+	 * secs for its lock to go.
+	 */
+	int	(*st_lock)(struct host *, const char *, int *);
+	int	(*pid_open)(struct host *, const char *, int, void **, int *);
+	int	(*pid_write)(struct host *, void *);
+	void	(*pid_close)(struct host *, void *, bool);
+	int	(*pid_held)(struct host *, const char *, int *);
+	void	(*pid_wait)(struct host *, const char *, unsigned);
+	/*
+	 * Descriptors these give, as the system calls: -1 with errno.
+	 * fd_stat fills dev and ino too (a log renamed away is seen).
+	 */
+	ssize_t	(*fd_read)(struct host *, int, void *, size_t);
+	ssize_t	(*fd_write)(struct host *, int, const void *, size_t);
+	ssize_t	(*fd_pread)(struct host *, int, void *, size_t, int64_t);
+	ssize_t	(*fd_pwrite)(struct host *, int, const void *, size_t,
+		    int64_t);
+	int	(*fd_stat)(struct host *, int, struct host_stat *);
+	int	(*fd_truncate)(struct host *, int, int64_t);
+	int	(*fd_close)(struct host *, int);
+	/* A pipe, close-on-exec, its ends non-blocking when asked. */
+	int	(*fd_pipe)(struct host *, int [2], bool);
+	/* poll(2); -1 with errno. */
+	int	(*fd_poll)(struct host *, struct pollfd *, size_t, int);
+	/*
+	 * Processes.  proc_signal: kill(2) (0 or the errno; signal 0 asks
+	 * whether it lives).  proc_reap: waitpid(-1, WNOHANG): *pid 0 when
+	 * no child ended, else its wait(2) status.  proc_self: getpid(2).
+	 * sig_catch: the signals of sigs are caught from now on, each
+	 * writing its number as a byte to *fd's pipe (read it with fd_read);
+	 * SIGPIPE is ignored.
+	 */
+	int	(*proc_signal)(struct host *, int, int);
+	int	(*proc_reap)(struct host *, int *, int *);
+	int	(*proc_self)(struct host *);
+	int	(*sig_catch)(struct host *, const int *, size_t, int *);
+	/*
+	 * daemonize: fork(2); the child leaves the terminal (setsid, its
+	 * standard descriptors /dev/null), runs fn(arg, wfd) and exits with
+	 * what it returned; the parent gets *rfd, the reading end of a pipe
+	 * whose writing end is the child's wfd.  exec: replaces ptvm by the
+	 * program (an absolute path) with argv; returns only on error.
+	 */
+	int	(*daemonize)(struct host *, int (*)(void *, int), void *,
+		    int *);
+	int	(*exec)(struct host *, const char *, char *const *);
+	/*
+	 * The supervisor's control socket (a stream socket at path, mode
+	 * 0600, the old one removed first), its clients, and the stop
+	 * command's connection to it.  send and recv: -1 with errno.
+	 */
+	int	(*sock_listen)(struct host *, const char *, int *);
+	int	(*sock_accept)(struct host *, int, int *);
+	int	(*sock_connect)(struct host *, const char *, int *);
+	ssize_t	(*sock_send)(struct host *, int, const void *, size_t);
+	ssize_t	(*sock_recv)(struct host *, int, void *, size_t);
+	/*
+	 * The clock: now, monotonic ms; wall, ms since the epoch; tzoff, the
+	 * local offset from UTC in minutes at wall ms; sleep, ms.  The
+	 * captured host's now and sleep go through host_capture_clock().
+	 */
+	int64_t	(*now)(struct host *);
+	int64_t	(*wall)(struct host *);
+	int	(*tzoff)(struct host *, int64_t);
+	void	(*sleep)(struct host *, unsigned);
+	/* The local files (see above). */
+	int	(*lf_read)(struct host *, const char *, size_t, char **,
+		    size_t *);
+	int	(*lf_write)(struct host *, const char *, const void *, size_t,
+		    int, int);
+	/* With nofollow, a symbolic link is SYS_ESYMLINK. */
+	int	(*lf_stat)(struct host *, const char *, bool,
+		    struct host_stat *);
+	int	(*lf_list)(struct host *, const char *, char ***, size_t *);
+	/*
+	 * mkdir(2), an existing directory being no error (ENOTDIR: it
+	 * exists and is something else); parents: as mkdir -p.
+	 */
+	int	(*lf_mkdir)(struct host *, const char *, int, bool);
+	/*
+	 * A whole regular file of at most max bytes mapped read-only (no
+	 * copy); EFBIG when larger.  lf_unmap gives it back.
+	 */
+	int	(*lf_map)(struct host *, const char *, size_t,
+		    const uint8_t **, size_t *);
+	void	(*lf_unmap)(struct host *, const uint8_t *, size_t);
+	/* realpath(3) into buf of size sz (ENAMETOOLONG beyond). */
+	int	(*lf_realpath)(struct host *, const char *, char *, size_t);
 };
+
+/*
+ * A host for what needs none opened: the lf_* local files, the clock,
+ * descriptors and processes (its st_* refuse every path).  Never closed.
+ */
+struct host *host_local(void);
+
+/*
+ * The captured host's clock, for a test harness: now and sleep of the
+ * ops table call these (NULL: the real ones).  The previous clock is
+ * returned.
+ */
+struct host_clock {
+	int64_t	(*now)(void *);
+	void	(*sleep)(void *, unsigned);
+	void	*arg;
+};
+struct host_clock host_capture_clock(const struct host_clock *);
 
 #define HOST_ROM_MAX	(16 * 1024 * 1024)
 
@@ -275,30 +431,7 @@ const char *sys_strerror(int);
 #define SYS_WF_EXCL	0x01	/* never replace: EEXIST when path exists */
 #define SYS_WF_KEEPMODE	0x02	/* a replaced file keeps its permissions */
 
-/*
- * Portable helpers (host/sysutil.c), used by both implementations.
- * Every file ptvm writes goes through sys_write_file() (or
- * sys_atomic_open() and sys_atomic_commit()), every log it appends to
- * through sys_open_append(), every file it reads through sys_open_read()
- * or sys_read_file().
- */
-int	sys_open_read(const char *, int *);
-int	sys_read_file(const char *, size_t, char **, size_t *);
-int	sys_open_append(const char *, int, int *);
-int	sys_write_file(const char *, const void *, size_t, int, int);
-int	sys_write_atomic(const char *, const char *, size_t, int);
-int	sys_atomic_open(const char *, char *, size_t, int *);
-int	sys_atomic_commit(int, const char *, const char *, int, int, int);
-int	sys_mkdir_p(const char *, int);
-unsigned sys_timeout_ms(unsigned);
-int	sys_spawn_wait(const char *, char *const *, int, unsigned,
-	    struct host_proc *);
-int	sys_spawn_output(const char *, char *const *, size_t, unsigned,
-	    struct host_proc *, char **, size_t *);
-int	sys_spawn_fd(const char *, char *const *, int, int *);
-bool	sys_pid_alive(int);
-int	sys_stat(const char *, bool, struct host_stat *);
-int	sys_dir_list(const char *, char ***, size_t *);
+/* Frees what dir_list, st_list and lf_list give. */
 void	host_names_free(char **, size_t);
 
 #endif /* PTVM_HOST_H */

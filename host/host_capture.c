@@ -42,6 +42,8 @@
 #include "bindplan.h"
 #include "capfile.h"
 #include "host.h"
+#include "hostsys.h"
+#include "sysutil.h"
 #include "hostop.h"
 #include "kmodel.h"
 #include "kv.h"
@@ -561,6 +563,10 @@ cap_tool_output(struct host *h, enum host_tool t, char **out, size_t *len)
 	return (cap_read(h, host_tools[t].file, out, len));
 }
 
+/* The engine's operations: HOSTSYS_OPS and the clock, at the end. */
+static int64_t	cap_now(struct host *);
+static void	cap_sleep(struct host *, unsigned);
+
 static const struct host_ops cap_ops = {
 	.name = "captured",
 	.close = cap_close,
@@ -594,6 +600,9 @@ static const struct host_ops cap_ops = {
 	.pci_cfg_write = cap_pci_cfg_write,
 	.tty_name = cap_tty_name,
 	.tool_output = cap_tool_output,
+	HOSTSYS_OPS
+	.now = cap_now,
+	.sleep = cap_sleep,
 };
 
 static char *
@@ -638,4 +647,46 @@ host_open_captured(struct host **hp, const char *dir, struct diags *d)
 	h->priv = c;
 	*hp = h;
 	return (0);
+}
+
+/*
+ * The engine's operations (host.h, from st_read on).  The runtime files,
+ * locks, processes and sockets are hostsys.c's, as on the live host: the
+ * captured host's run and log directories (DIR/run, DIR/log) are real
+ * directories, and its supervisor and stand-ins real processes.  Its
+ * clock goes through cap_clock, which a test harness may replace
+ * (host_capture_clock) to run the supervisor's timers without waiting.
+ */
+static struct host_clock cap_clock;
+
+struct host_clock
+host_capture_clock(const struct host_clock *c)
+{
+	struct host_clock old = cap_clock;
+
+	if (c != NULL)
+		cap_clock = *c;
+	else
+		memset(&cap_clock, 0, sizeof(cap_clock));
+	return (old);
+}
+
+static int64_t
+cap_now(struct host *h)
+{
+
+	(void)h;
+	return (cap_clock.now != NULL ? cap_clock.now(cap_clock.arg) :
+	    hs_mono_ms());
+}
+
+static void
+cap_sleep(struct host *h, unsigned ms)
+{
+
+	(void)h;
+	if (cap_clock.sleep != NULL)
+		cap_clock.sleep(cap_clock.arg, ms);
+	else
+		hs_sleep_ms(ms);
 }

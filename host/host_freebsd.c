@@ -83,6 +83,8 @@
 
 #include "bhyveproc.h"
 #include "host.h"
+#include "hostsys.h"
+#include "sysutil.h"
 #include "kv.h"
 #include "pci.h"
 #include "rombar.h"
@@ -1543,6 +1545,10 @@ hfb_tool_output(struct host *h, enum host_tool t, char **out, size_t *len)
 	return (0);
 }
 
+/* The engine's operations: HOSTSYS_OPS and the clock, at the end. */
+static int64_t	hfb_now(struct host *);
+static void	hfb_sleep(struct host *, unsigned);
+
 static const struct host_ops hfb_ops = {
 	.name = "live",
 	.close = hfb_close,
@@ -1576,6 +1582,9 @@ static const struct host_ops hfb_ops = {
 	.pci_cfg_write = hfb_pci_cfg_write,
 	.tty_name = hfb_tty_name,
 	.tool_output = hfb_tool_output,
+	HOSTSYS_OPS
+	.now = hfb_now,
+	.sleep = hfb_sleep,
 };
 
 int
@@ -1779,4 +1788,26 @@ host_capture_live(struct host *h, const char *dir, struct diags *dg)
 		    first == 0)
 			first = e;
 	return (first);
+}
+
+/*
+ * The engine's operations (host.h, from st_read on): hostsys.c's, the
+ * same POSIX code as the captured host's, with FreeBSD's run and log
+ * directories (HFB_RUNDIR, HFB_LOGDIR) as the only roots of st_*; the
+ * real clock.
+ */
+static int64_t
+hfb_now(struct host *h)
+{
+
+	(void)h;
+	return (hs_mono_ms());
+}
+
+static void
+hfb_sleep(struct host *h, unsigned ms)
+{
+
+	(void)h;
+	hs_sleep_ms(ms);
 }

@@ -24,6 +24,7 @@
 #include "pci.h"
 #include "rombar.h"
 #include "strbuf.h"
+#include "sysutil.h"
 #include "util.h"
 
 static char *

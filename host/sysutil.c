@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "sysutil.h"
 
 extern char **environ;
 
@@ -770,6 +771,10 @@ sys_stat(const char *path, bool reg_as_dev, struct host_stat *hs)
 		hs->type = HOST_F_OTHER;
 	hs->size = (uint64_t)st.st_size;
 	hs->mode = (int)(st.st_mode & 07777);
+	hs->dev = (uint64_t)st.st_dev;
+	hs->ino = (uint64_t)st.st_ino;
+	hs->mtime_ms = (int64_t)st.st_mtim.tv_sec * 1000 +
+	    st.st_mtim.tv_nsec / 1000000;
 	return (0);
 }
 

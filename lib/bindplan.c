@@ -329,11 +329,12 @@ bind_check(const struct bind_state *st, const struct pci_dev *dv,
 			diag_err(d, NULL, 0, "%s (%s) drives the host console: "
 			    "binding it leaves this machine without a "
 			    "screen; run from another machine over ssh and "
-			    "add -f to take it", sel, name);
+			    "add --console-gpu=take to take it", sel, name);
 			return (false);
 		}
 		diag_warn(d, NULL, 0, "%s (%s) drives the host console; it is "
-		    "taken (bind -f, or console_gpu=take): keep the console "
+		    "taken (--console-gpu=take, or console_gpu=take in the VM "
+		    "file): keep the console "
 		    "quiet with kern.consmute=1", sel, name);
 	}
 	return (true);

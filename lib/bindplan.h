@@ -1,7 +1,7 @@
 /*
  * bindplan.h: plans for moving PCI functions onto ppt(4) and back, as a
  * list of host operations.  Pure: the caller reads the host state and
- * runs the plan (src/bind.c).
+ * runs the plan (engine/bind.c).
  */
 #ifndef PTVM_BINDPLAN_H
 #define PTVM_BINDPLAN_H

@@ -9,14 +9,6 @@
 
 #include "pci.h"
 
-static bool
-same_slot(const struct pci_dev *a, const struct pci_dev *b)
-{
-
-	return (a->sel.domain == b->sel.domain && a->sel.bus == b->sel.bus &&
-	    a->sel.slot == b->sel.slot);
-}
-
 static int
 idx_push(size_t **v, size_t *n, size_t x)
 {
@@ -30,16 +22,160 @@ idx_push(size_t **v, size_t *n, size_t x)
 }
 
 /*
+ * The functions of the list in an order that makes a slot, and a bus,
+ * one run: by domain, bus, slot, then list order (so that each run keeps
+ * the order of the list).  Built once per gpu_group() call, which makes
+ * grouping O(n log n) instead of a scan of the list for every GPU.
+ */
+struct gpu_index {
+	const struct pci_list *l;
+	size_t		*slot;		/* by domain, bus, slot, list order */
+	size_t		*bus;		/* by domain, bus, list order */
+};
+
+static int
+cmp_slot(const void *a, const void *b, const void *arg)
+{
+	const struct pci_list *l = arg;
+	const struct pci_dev *x, *y;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+
+	x = &l->dev[i];
+	y = &l->dev[j];
+	if (x->sel.domain != y->sel.domain)
+		return (x->sel.domain < y->sel.domain ? -1 : 1);
+	if (x->sel.bus != y->sel.bus)
+		return (x->sel.bus < y->sel.bus ? -1 : 1);
+	if (x->sel.slot != y->sel.slot)
+		return (x->sel.slot < y->sel.slot ? -1 : 1);
+	return (i < j ? -1 : i > j);
+}
+
+static int
+cmp_bus(const void *a, const void *b, const void *arg)
+{
+	const struct pci_list *l = arg;
+	const struct pci_dev *x, *y;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+
+	x = &l->dev[i];
+	y = &l->dev[j];
+	if (x->sel.domain != y->sel.domain)
+		return (x->sel.domain < y->sel.domain ? -1 : 1);
+	if (x->sel.bus != y->sel.bus)
+		return (x->sel.bus < y->sel.bus ? -1 : 1);
+	return (i < j ? -1 : i > j);
+}
+
+/*
+ * A stable merge sort of our own: qsort(3) is not stable, and qsort_r's
+ * argument order differs between glibc and FreeBSD before 14.
+ */
+static void
+msort(size_t *v, size_t *tmp, size_t n,
+    int (*cmp)(const void *, const void *, const void *), const void *arg)
+{
+	size_t h, i, j, k;
+
+	if (n < 2)
+		return;
+	h = n / 2;
+	msort(v, tmp, h, cmp, arg);
+	msort(v + h, tmp, n - h, cmp, arg);
+	for (i = 0, j = h, k = 0; i < h && j < n; )
+		tmp[k++] = cmp(&v[j], &v[i], arg) < 0 ? v[j++] : v[i++];
+	while (i < h)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof(*v));
+}
+
+static void
+gpu_index_free(struct gpu_index *x)
+{
+
+	free(x->slot);
+	free(x->bus);
+}
+
+static int
+gpu_index_build(struct gpu_index *x, const struct pci_list *l)
+{
+	size_t i, *tmp;
+
+	x->l = l;
+	x->slot = reallocarray(NULL, l->n + 1, sizeof(*x->slot));
+	x->bus = reallocarray(NULL, l->n + 1, sizeof(*x->bus));
+	tmp = reallocarray(NULL, l->n + 1, sizeof(*tmp));
+	if (x->slot == NULL || x->bus == NULL || tmp == NULL) {
+		free(tmp);
+		gpu_index_free(x);
+		return (-1);
+	}
+	for (i = 0; i < l->n; i++)
+		x->slot[i] = x->bus[i] = i;
+	msort(x->slot, tmp, l->n, cmp_slot, l);
+	msort(x->bus, tmp, l->n, cmp_bus, l);
+	free(tmp);
+	return (0);
+}
+
+/*
+ * The run of v (sorted by key) whose devices match d by domain and bus,
+ * and by slot when slot is true: [*lo, *hi).
+ */
+static void
+gpu_index_run(const struct gpu_index *x, const size_t *v, unsigned domain,
+    unsigned bus, int slot, size_t *lo, size_t *hi)
+{
+	const struct pci_dev *e;
+	size_t a, b, m;
+	int c;
+
+#define	KEYCMP(e) ((e)->sel.domain != domain ?			\
+	((e)->sel.domain < domain ? -1 : 1) :				\
+	(e)->sel.bus != bus ? ((e)->sel.bus < bus ? -1 : 1) :		\
+	slot < 0 || (int)(e)->sel.slot == slot ? 0 :			\
+	((int)(e)->sel.slot < slot ? -1 : 1))
+	a = 0;
+	b = x->l->n;
+	while (a < b) {			/* first element not below the key */
+		m = a + (b - a) / 2;
+		e = &x->l->dev[v[m]];
+		c = KEYCMP(e);
+		if (c < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*lo = a;
+	b = x->l->n;
+	while (a < b) {			/* first element above the key */
+		m = a + (b - a) / 2;
+		e = &x->l->dev[v[m]];
+		c = KEYCMP(e);
+		if (c <= 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*hi = a;
+#undef KEYCMP
+}
+
+/*
  * A card with its own PCIe switch (AMD Navi and later) shows an upstream
  * port on bus B-2 and a downstream port on bus B-1 of the same vendor as
  * the GPU on bus B.  Those bridges can never be passed through.
  */
 static int
-find_switch(struct pci_list *l, struct gpu_group *g)
+find_switch(const struct gpu_index *x, struct gpu_group *g)
 {
+	const struct pci_list *l = x->l;
 	const struct pci_dev *gpu, *d;
 	unsigned bus;
-	size_t i;
+	size_t i, lo, hi;
 	int depth;
 	bool found;
 
@@ -48,10 +184,11 @@ find_switch(struct pci_list *l, struct gpu_group *g)
 	for (depth = 0; depth < 2 && bus > 0; depth++) {
 		bus--;
 		found = false;
-		for (i = 0; i < l->n; i++) {
+		gpu_index_run(x, x->bus, gpu->sel.domain, bus, -1, &lo, &hi);
+		for (; lo < hi; lo++) {
+			i = x->bus[lo];
 			d = &l->dev[i];
-			if (d->sel.domain != gpu->sel.domain ||
-			    d->sel.bus != bus || !pci_is_bridge(d) ||
+			if (!pci_is_bridge(d) ||
 			    (d->class >> 8) != 0x0604 ||
 			    d->vendor != gpu->vendor)
 				continue;
@@ -78,59 +215,93 @@ find_switch(struct pci_list *l, struct gpu_group *g)
 	return (0);
 }
 
-bool
-gpu_is_console(struct pci_list *l, const struct pci_dev *gpu, int console_unit,
-    bool *guess)
+/*
+ * With the console's vgapci unit unknown, FreeBSD takes the first VGA
+ * adapter it finds.  With a single display device that is certain;
+ * otherwise it is the lowest vgapci unit, which is only a guess.  Counted
+ * once for the list.
+ */
+struct gpu_console {
+	size_t			 ndisp;
+	const struct pci_dev	*first;
+};
+
+static void
+console_scan(const struct pci_list *l, struct gpu_console *cc)
 {
-	const struct pci_dev *d, *first;
-	size_t i, ndisp;
+	const struct pci_dev *d;
+	size_t i;
+
+	cc->ndisp = 0;
+	cc->first = NULL;
+	for (i = 0; i < l->n; i++) {
+		d = &l->dev[i];
+		if (!pci_is_display(d) || pci_is_bridge(d))
+			continue;
+		cc->ndisp++;
+		if (strcmp(d->driver, "vgapci") == 0 &&
+		    (cc->first == NULL || d->unit < cc->first->unit))
+			cc->first = d;
+	}
+}
+
+static bool
+console_is(const struct gpu_console *cc, const struct pci_dev *gpu,
+    int console_unit, bool *guess)
+{
 
 	*guess = false;
 	if (console_unit >= 0)
 		return (strcmp(gpu->driver, "vgapci") == 0 &&
 		    gpu->unit == console_unit);
-	/*
-	 * Unknown: FreeBSD takes the first VGA adapter it finds.  With a
-	 * single display device that is certain; otherwise it is the
-	 * lowest vgapci unit, which is only a guess.
-	 */
-	ndisp = 0;
-	first = NULL;
-	for (i = 0; i < l->n; i++) {
-		d = &l->dev[i];
-		if (!pci_is_display(d) || pci_is_bridge(d))
-			continue;
-		ndisp++;
-		if (strcmp(d->driver, "vgapci") == 0 &&
-		    (first == NULL || d->unit < first->unit))
-			first = d;
-	}
-	if (ndisp == 1)
+	if (cc->ndisp == 1)
 		return (true);
 	*guess = true;
-	return (first == gpu);
+	return (cc->first == gpu);
+}
+
+bool
+gpu_is_console(struct pci_list *l, const struct pci_dev *gpu, int console_unit,
+    bool *guess)
+{
+	struct gpu_console cc;
+
+	cc.ndisp = 0;
+	cc.first = NULL;
+	if (console_unit < 0)
+		console_scan(l, &cc);
+	return (console_is(&cc, gpu, console_unit, guess));
 }
 
 int
 gpu_group(struct pci_list *l, int console_unit, struct gpu_list *out)
 {
+	struct gpu_index x;
+	struct gpu_console cc;
 	struct gpu_group *g, *ng;
 	struct pci_dev *d, *f;
-	size_t i, j, k, nppt;
-	bool guess, seen;
+	size_t i, j, lo, hi, nppt;
+	bool guess, *done;
 
 	out->g = NULL;
 	out->n = 0;
+	if (gpu_index_build(&x, l) != 0)
+		return (-1);
+	/* done[p]: the slot run starting at x.slot[p] has its group. */
+	if ((done = calloc(l->n + 1, sizeof(*done))) == NULL) {
+		gpu_index_free(&x);
+		return (-1);
+	}
+	console_scan(l, &cc);
 	for (i = 0; i < l->n; i++) {
 		d = &l->dev[i];
 		if (!pci_is_display(d) || pci_is_bridge(d))
 			continue;
-		seen = false;
-		for (k = 0; k < out->n; k++)
-			if (same_slot(&l->dev[out->g[k].gpu], d))
-				seen = true;
-		if (seen)
+		gpu_index_run(&x, x.slot, d->sel.domain, d->sel.bus,
+		    (int)d->sel.slot, &lo, &hi);
+		if (done[lo])
 			continue;
+		done[lo] = true;
 		ng = reallocarray(out->g, out->n + 1, sizeof(*ng));
 		if (ng == NULL)
 			goto fail;
@@ -139,10 +310,9 @@ gpu_group(struct pci_list *l, int console_unit, struct gpu_list *out)
 		memset(g, 0, sizeof(*g));
 		g->gpu = i;
 		nppt = 0;
-		for (j = 0; j < l->n; j++) {
+		for (; lo < hi; lo++) {
+			j = x.slot[lo];
 			f = &l->dev[j];
-			if (!same_slot(f, d))
-				continue;
 			if (idx_push(&g->funcs, &g->nfuncs, j) != 0)
 				goto fail;
 			if (pci_is_bridge(f))
@@ -160,14 +330,18 @@ gpu_group(struct pci_list *l, int console_unit, struct gpu_list *out)
 			g->flags |= GPU_ALL_PPT;
 		if (d->sel.domain != 0)
 			g->flags |= GPU_NONZERO_DOMAIN;
-		if (gpu_is_console(l, d, console_unit, &guess))
+		if (console_is(&cc, d, console_unit, &guess))
 			g->flags |= GPU_CONSOLE | (guess ? GPU_CONSOLE_GUESS :
 			    0);
-		if (find_switch(l, g) != 0)
+		if (find_switch(&x, g) != 0)
 			goto fail;
 	}
+	free(done);
+	gpu_index_free(&x);
 	return (0);
 fail:
+	free(done);
+	gpu_index_free(&x);
 	gpu_list_free(out);
 	return (-1);
 }

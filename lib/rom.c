@@ -9,10 +9,28 @@
  * chain, linked by its "NPDE" extension.  AMD boards carry an ATOMBIOS
  * header found through the word at 0x48.
  *
+ * NVIDIA's NPDE ("NVIDIA PCI data extension"), as Linux reads it
+ * (nouveau nvkm/subdev/bios/npde.c nvbios_npdeTe/Tp, image.c
+ * nvbios_imagen; nova-core vbios.rs NpdeStruct): 16-byte aligned after the
+ * PCIR (PCIR offset + PCIR length 0x0A, rounded up), "NPDE", revision (16
+ * bits) at 4, length at 6, sub-image length in 512-byte units at 8 and
+ * the last-image flag (bit 7) at 0x0A.  When present, its length and flag
+ * chain the images, whatever the image's vendor: on Ampere, Ada and
+ * Blackwell boards the EFI image's PCIR says 0000:0000 and its NPDE links
+ * the FwSec images (code type 0xE0) that follow.  An NBSI image (0x70)
+ * ends the chain.  nouveau's nvkm_bios_new (base.c) takes image0_size
+ * from the first image and imaged_addr from the first 0xE0 image after it:
+ * the PC-AT image is at offset 0 of what the GPU exposes.
+ *
+ * A full-flash dump (nvflash, flashrom) of those boards holds the IFR
+ * area and FwSec images first, then that ROM: the ROM is where "ptvm rom
+ * trim" cuts, the first x86 image on a 512-byte boundary.
+ *
  * Every read goes through rom_has() first.
  */
 #include "compat.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -77,7 +95,7 @@ rom_code_type_desc(uint8_t t)
 
 	switch (t) {
 	case ROM_CODE_X86:
-		return ("x86 PC-AT (legacy VGA BIOS)");
+		return ("x86 PC-AT (legacy BIOS code)");
 	case ROM_CODE_OF:
 		return ("Open Firmware");
 	case ROM_CODE_HPPA:
@@ -91,6 +109,80 @@ rom_code_type_desc(uint8_t t)
 	default:
 		return ("unknown");
 	}
+}
+
+const char *
+rom_class_name(uint32_t class)
+{
+
+	switch (class >> 16) {
+	case 0x00:
+		return (class == 0 ? NULL : "unclassified");
+	case 0x01:
+		return ("storage");
+	case 0x02:
+		return ("network");
+	case 0x03:
+		return ("display");
+	case 0x04:
+		return ("multimedia");
+	case 0x05:
+		return ("memory");
+	case 0x06:
+		return ("bridge");
+	case 0x07:
+		return ("communication");
+	case 0x08:
+		return ("system peripheral");
+	case 0x09:
+		return ("input");
+	case 0x0B:
+		return ("processor");
+	case 0x0C:
+		return ("serial bus");
+	case 0x0D:
+		return ("wireless");
+	case 0x12:
+		return ("processing accelerator");
+	default:
+		return ("other");
+	}
+}
+
+/* What the code of an image is, by its code type and the class it names. */
+static const char *
+rom_code_role(uint8_t type, uint32_t class)
+{
+	unsigned base;
+
+	base = class >> 16;
+	if (type == ROM_CODE_X86)
+		return (base == 0x03 ? "legacy VGA BIOS" : base == 0x02 ?
+		    "legacy PXE boot ROM" : base == 0x01 ? "legacy boot ROM" :
+		    "legacy BIOS code");
+	if (type == ROM_CODE_EFI)
+		return (base == 0x03 ? "UEFI GOP driver" : base == 0x02 ?
+		    "UEFI network driver" : base == 0x01 ?
+		    "UEFI storage driver" : "UEFI driver");
+	return (NULL);
+}
+
+void
+rom_image_desc(const struct rom_image *im, char *buf, size_t n)
+{
+	const char *cls, *role;
+
+	cls = rom_class_name(im->class);
+	role = rom_code_role(im->code_type, im->class);
+	if (role == NULL)
+		(void)snprintf(buf, n, "%s%s%s%s", rom_code_type_desc(
+		    im->code_type), cls != NULL ? ", " : "",
+		    cls != NULL ? cls : "", cls != NULL ? " controller" : "");
+	else
+		(void)snprintf(buf, n, "%s, %s%s (%s)",
+		    im->code_type == ROM_CODE_X86 ? "x86 PC-AT" : "EFI",
+		    cls != NULL ? cls : "no class in its PCIR",
+		    cls != NULL ? " controller" : "", role);
 }
 
 const char *
@@ -174,51 +266,150 @@ rom_header_ok(const uint8_t *buf, size_t len, size_t off, uint8_t *type)
 	return (true);
 }
 
-/* Finds the first valid image header at or after off, or len if none. */
+/* rom_header_ok, counted: the work a parse does is bounded (rom_info). */
+static bool
+rom_probe(const uint8_t *buf, size_t len, size_t off, uint8_t *type,
+    size_t *probes)
+{
+
+	(*probes)++;
+	return (rom_header_ok(buf, len, off, type));
+}
+
+/*
+ * The first valid image header: at any offset of the first
+ * ROM_SCAN_UNALIGNED bytes (a dump tool's header has any length), then
+ * on 512-byte boundaries only (images are 512-byte aligned).  Only a
+ * 55 AA pair is probed.  Returns len if there is none.
+ */
 static size_t
-rom_scan(const uint8_t *buf, size_t len, size_t off)
+rom_scan(const uint8_t *buf, size_t len, size_t *probes)
 {
 	const uint8_t *q;
+	size_t off, lim;
 
-	while (off + 1 < len) {
-		q = memchr(buf + off, 0x55, len - off - 1);
+	lim = len < ROM_SCAN_UNALIGNED ? len : ROM_SCAN_UNALIGNED;
+	for (off = 0; off + 1 < lim; off++) {
+		q = memchr(buf + off, 0x55, lim - off - 1);
 		if (q == NULL)
 			break;
 		off = (size_t)(q - buf);
-		if (rom_header_ok(buf, len, off, NULL))
+		if (buf[off + 1] == 0xAA && rom_probe(buf, len, off, NULL,
+		    probes))
 			return (off);
-		off++;
 	}
+	for (off = (lim + ROM_UNIT - 1) / ROM_UNIT * ROM_UNIT; off < len;
+	    off += ROM_UNIT)
+		if (rom_probe(buf, len, off, NULL, probes))
+			return (off);
+	return (len);
+}
+
+/* An "NVGI" (NVIDIA IFR) header's length (big-endian, at 0x15), or 0. */
+static size_t
+rom_nvgi(const uint8_t *buf, size_t len)
+{
+	size_t j;
+
+	if (!rom_has(len, 0, 0x17) || memcmp(buf, "NVGI", 4) != 0)
+		return (0);
+	j = (size_t)buf[0x15] << 8 | buf[0x16];
+	return (j > 0 && rom_sig(buf, len, j) != 0 ? j : 0);
+}
+
+/* The first x86 image with a valid PCIR at base + k * 512, or len. */
+static size_t
+rom_x86_from(const uint8_t *buf, size_t len, size_t base, size_t *probes)
+{
+	size_t o;
+	uint8_t t;
+
+	for (o = base; o < len; o += ROM_UNIT)
+		if (rom_probe(buf, len, o, &t, probes) && t == ROM_CODE_X86)
+			return (o);
 	return (len);
 }
 
 /*
- * Leading junk: an "NVGI" (NVIDIA IFR) header whose big-endian length is
- * at 0x15, or any header (nvflash, GPU-Z) before the first valid image.
+ * Where "ptvm rom trim" cuts: the first x86 image on a 512-byte boundary
+ * of the file, or of the first header found (after an NVGI header or a
+ * dump tool's header of any length).  *first gets that header, or len.
  */
 static size_t
-rom_find_start(const uint8_t *buf, size_t len, const char **kind)
+rom_x86_start(const uint8_t *buf, size_t len, size_t *first, size_t *probes)
 {
-	size_t j;
+	size_t a, b;
+
+	*first = rom_nvgi(buf, len);
+	if (*first == 0)
+		*first = rom_scan(buf, len, probes);
+	a = rom_x86_from(buf, len, 0, probes);
+	if (*first < len && *first % ROM_UNIT != 0) {
+		b = rom_x86_from(buf, len, *first % ROM_UNIT, probes);
+		if (b < a)
+			a = b;
+	}
+	return (a);
+}
+
+/* The image headers on 512-byte boundaries before the ROM. */
+static void
+rom_prefix(const uint8_t *buf, size_t len, struct rom_info *ri)
+{
+	struct rom_prefix *p;
+	const uint8_t *r;
+	size_t o;
+	uint8_t t;
+
+	for (o = ri->junk % ROM_UNIT; o < ri->junk; o += ROM_UNIT) {
+		if (!rom_probe(buf, len, o, &t, &ri->probes))
+			continue;
+		if (t == ROM_CODE_NVE0 && !ri->nv_flash) {
+			ri->nv_flash = true;
+			ri->ifr_end = o;
+		}
+		if (ri->npre == ROM_MAXPREFIX) {
+			ri->npre_more++;
+			continue;
+		}
+		p = &ri->pre[ri->npre++];
+		r = buf + o + rd16(buf + o + 0x18);
+		p->offset = o;
+		p->code_type = t;
+		p->vendor = rd16(r + 0x04);
+		p->device = rd16(r + 0x06);
+		p->length = (size_t)rd16(r + 0x10) * ROM_UNIT;
+	}
+}
+
+/*
+ * Where the ROM starts.  At 0 when a 55 AA image is there (its errors are
+ * reported), unless it is a FwSec image: a full NVIDIA flash starts with
+ * its IFR area and FwSec images, and the ROM is the x86 image after them.
+ * Otherwise the x86 image trim would cut at, else the first valid header
+ * (an EFI-only ROM after a header).
+ */
+static void
+rom_find_start(const uint8_t *buf, size_t len, struct rom_info *ri)
+{
+	size_t first, x86;
+	uint8_t t;
 	bool nvgi;
 
-	*kind = NULL;
-	if (rom_sig(buf, len, 0) == ROM_SIG_PC)
-		return (0);
-	nvgi = rom_has(len, 0, 4) && memcmp(buf, "NVGI", 4) == 0;
-	if (nvgi && rom_has(len, 0, 0x17)) {
-		j = (size_t)buf[0x15] << 8 | buf[0x16];
-		if (j > 0 && rom_sig(buf, len, j) != 0) {
-			*kind = "NVIDIA IFR (NVGI) header";
-			return (j);
-		}
-	}
-	j = rom_scan(buf, len, 0);
-	if (j == len)
-		return (0);
-	*kind = nvgi ? "NVIDIA IFR (NVGI) header" :
+	ri->junk = 0;
+	ri->junk_kind = NULL;
+	if (rom_sig(buf, len, 0) == ROM_SIG_PC && !(rom_probe(buf, len, 0,
+	    &t, &ri->probes) && t == ROM_CODE_NVE0))
+		return;
+	nvgi = rom_nvgi(buf, len) != 0;
+	x86 = rom_x86_start(buf, len, &first, &ri->probes);
+	ri->junk = x86 < len ? x86 : first < len ? first : 0;
+	if (ri->junk == 0)
+		return;
+	rom_prefix(buf, len, ri);
+	ri->junk_kind = nvgi ? "NVIDIA IFR (NVGI) header" : ri->nv_flash ?
+	    "NVIDIA flash data: IFR area and FwSec images" :
 	    "unknown header (nvflash or dump tool)";
-	return (j);
 }
 
 /* PCI 3.0 device list: 16-bit IDs ending with 0. */
@@ -381,6 +572,7 @@ rom_read_npde(const uint8_t *buf, size_t len, struct rom_image *im)
 	if (!rom_has(len, p, 0x0B) || memcmp(buf + p, "NPDE", 4) != 0)
 		return;
 	im->npde = true;
+	im->npde_rev = rd16(buf + p + 0x04);
 	im->npde_length = (size_t)rd16(buf + p + 0x08) * ROM_UNIT;
 	im->npde_last = (buf[p + 0x0A] & 0x80) != 0;
 }
@@ -422,8 +614,8 @@ rom_read_image(const uint8_t *buf, size_t len, const char *file, size_t off,
 		rom_read_x86(buf, len, file, im, d);
 	else if (im->code_type == ROM_CODE_EFI)
 		rom_read_efi(buf, len, file, im, d);
-	if (im->vendor == 0x10DE)
-		rom_read_npde(buf, len, im);
+	/* Any vendor: the EFI image of a GeForce says 0000 (see above). */
+	rom_read_npde(buf, len, im);
 	return (0);
 }
 
@@ -459,6 +651,8 @@ rom_step(struct rom_info *ri, const struct rom_image *im, bool *visible,
 		*step = im->npde_length;
 		return (true);
 	}
+	if (im->code_type == ROM_CODE_NV70)
+		return (false);		/* NBSI ends the chain (nouveau) */
 	if (im->npde && im->npde_length > 0) {
 		*step = im->npde_length;
 		return (!im->npde_last);
@@ -536,31 +730,46 @@ rom_trailing(const uint8_t *buf, size_t len, const char *file,
 		diag_add_off(d, DIAG_NOTE, file, (long long)ri->end,
 		    "%zu bytes of 0x%02X padding after the last image",
 		    ri->trailing, c);
+	else if (ri->nv_flash)
+		diag_add_off(d, DIAG_NOTE, file, (long long)ri->end,
+		    "%zu bytes of flash data after the last image of the ROM "
+		    "(the rest of a full-flash dump; the firmware does not "
+		    "read it)", ri->trailing);
 	else
 		diag_add_off(d, DIAG_WARN, file, (long long)ri->end,
 		    "%zu bytes of trailing data after the last image "
 		    "(not part of the ROM the firmware sees)", ri->trailing);
 }
 
+static bool
+rom_space(uint8_t c)
+{
+
+	return (c == ' ' || c == '\t' || c == '\r' || c == '\n');
+}
+
 /*
- * Copies the NUL-terminated string at off (printable ASCII, others as '?')
- * and returns the offset after its NUL, or len when it has none.
+ * Copies the NUL-terminated string at off (at most 256 bytes) without
+ * its leading and trailing white space (CR and LF included: AMD's board
+ * names end in spaces and CR LF), then with bytes other than printable
+ * ASCII as '?'.  Returns the offset after its NUL, or len when it has none.
  */
 static size_t
 rom_cstr(const uint8_t *b, size_t len, size_t off, char *dst, size_t dstlen)
 {
-	size_t i, n;
+	size_t end, e, s, n;
 
-	dst[0] = '\0';
-	for (i = off, n = 0; i < len && i - off < 256; i++) {
-		if (b[i] == '\0')
-			return (i + 1);
-		if (n + 1 < dstlen) {
-			dst[n++] = b[i] >= 0x20 && b[i] < 0x7F ? (char)b[i] : '?';
-			dst[n] = '\0';
-		}
-	}
-	return (len);
+	for (end = off; end < len && end - off < 256 && b[end] != '\0'; end++)
+		;
+	for (s = off; s < end && rom_space(b[s]); s++)
+		;
+	for (e = end; e > s && rom_space(b[e - 1]); e--)
+		;
+	for (n = 0; s < e && n + 1 < dstlen; s++)
+		dst[n++] = b[s] >= 0x20 && b[s] < 0x7F ? (char)b[s] : '?';
+	dst[n] = '\0';
+	return (end < len && end - off < 256 && b[end] == '\0' ? end + 1 :
+	    len);
 }
 
 /* The ATOMBIOS strings: part number, ASIC, bus, memory, then the name. */
@@ -580,13 +789,9 @@ rom_atom_strings(const uint8_t *b, size_t len, struct rom_atom *a)
 	for (i = 0; i < n && i < 16 && p < len; i++)
 		p = i < 4 ? rom_cstr(b, len, p, dst[i], dlen[i]) :
 		    rom_cstr(b, len, p, skip, sizeof(skip));
-	for (n = 0; n < 2 && p < len && (b[p] == '\r' || b[p] == '\n'); n++)
-		p++;
 	if (p >= len)
 		return;
 	(void)rom_cstr(b, len, p, a->name, sizeof(a->name));
-	for (n = strlen(a->name); n > 0 && a->name[n - 1] == ' '; n--)
-		a->name[n - 1] = '\0';
 }
 
 /* AMD ATOMBIOS, relative to the first image at base. */
@@ -638,6 +843,7 @@ rom_reason(struct rom_info *ri, const char *why)
 static void
 rom_verdict(struct rom_info *ri)
 {
+	unsigned cls;
 	size_t i;
 	bool efi;
 
@@ -650,17 +856,27 @@ rom_verdict(struct rom_info *ri)
 	}
 	if (ri->nimg == 0)
 		rom_reason(ri, "no valid option ROM image was found");
+	else if (ri->junk > 0 && ri->nv_flash)
+		rom_reason(ri, "this is a full-flash dump: the IFR area and "
+		    "FwSec images come before the ROM, and the firmware looks "
+		    "only at offset 0; \"ptvm rom trim\" cuts the file where "
+		    "the ROM starts");
 	else if (ri->junk > 0)
 		rom_reason(ri, "the ROM does not start at offset 0 (a header "
 		    "precedes it) and the firmware looks only there; "
 		    "\"ptvm rom trim\" removes the header");
 	else if (ri->nvisible == 0)
 		rom_reason(ri, "the first image does not start with 55 AA");
+	cls = ri->nvisible > 0 ? ri->img[0].class >> 16 : 0;
 	if (ri->nimg > 0 && ri->efi_x64 < 0)
 		rom_reason(ri, efi ? "no EFI image the firmware can load on "
 		    "X64 (see the EFI machine type, subsystem and compression)" :
-		    "no EFI (GOP) image: bhyve's UEFI runs only EFI drivers, "
-		    "not the legacy x86 VGA BIOS");
+		    cls == 0x03 ? "no EFI (GOP) image: bhyve's UEFI runs only "
+		    "EFI drivers, not the legacy x86 VGA BIOS" : cls == 0x02 ?
+		    "no EFI image (UEFI network driver): bhyve's UEFI runs only "
+		    "EFI drivers, not a legacy x86 PXE boot ROM" :
+		    "no EFI image: bhyve's UEFI runs only EFI drivers, not "
+		    "legacy x86 code");
 	ri->usable = ri->nreasons == 0;
 }
 
@@ -677,7 +893,7 @@ rom_parse(const uint8_t *buf, size_t len, const char *file,
 	if (len == 0)
 		diag_add_off(d, DIAG_ERROR, file, 0, "the file is empty");
 	else {
-		ri->junk = rom_find_start(buf, len, &ri->junk_kind);
+		rom_find_start(buf, len, ri);
 		if (ri->junk > 0)
 			diag_add_off(d, DIAG_WARN, file, 0,
 			    "%zu bytes of %s before the ROM at 0x%zx; "
@@ -709,22 +925,55 @@ rom_image_matches(const struct rom_image *im, uint16_t vendor,
 	return (false);
 }
 
+/* Whether an image names a device: 0000:0000 without a list does not. */
+static bool
+rom_names_ids(const struct rom_image *im)
+{
+
+	return (im->vendor != 0 || im->device != 0 || im->ndevlist > 0);
+}
+
 int
 rom_check_device(const struct rom_info *ri, const struct pci_dev *dev,
-    const char *file, struct diags *d)
+    const char *file, struct rom_match *m, struct diags *d)
 {
 	const struct rom_image *im;
 	const struct rom_atom *a;
 	size_t i;
-	int bad;
+	bool x86;
 
-	for (bad = 0, i = 0; i < ri->nvisible; i++) {
+	memset(m, 0, sizeof(*m));
+	for (x86 = false, i = 0; i < ri->nvisible; i++)
+		if (ri->img[i].code_type == ROM_CODE_X86)
+			x86 = true;
+	for (i = 0; i < ri->nvisible; i++) {
 		im = &ri->img[i];
+		if ((im->code_type != ROM_CODE_X86 &&
+		    im->code_type != ROM_CODE_EFI) || !rom_names_ids(im))
+			continue;
+		if (im->code_type == ROM_CODE_EFI && x86) {
+			if (rom_image_matches(im, dev->vendor, dev->device))
+				continue;
+			m->efi_ids++;
+			diag_add_off(d, DIAG_WARN, file, (long long)im->pcir,
+			    "the EFI image's PCIR names %04x:%04x, the device "
+			    "is %04x:%04x; bhyve's UEFI loads it without "
+			    "comparing IDs (EDK2 ProcessOpRomImage), the driver "
+			    "in it decides", im->vendor, im->device,
+			    dev->vendor, dev->device);
+			continue;
+		}
+		if (!m->stated) {
+			m->stated = true;
+			m->vendor = im->vendor;
+			m->device = im->device;
+		}
 		if (rom_image_matches(im, dev->vendor, dev->device))
 			continue;
-		bad++;
-		diag_add_off(d, DIAG_WARN, file, (long long)im->pcir,
-		    "%s image is for %04x:%04x%s, the device is %04x:%04x",
+		m->ids++;
+		diag_add_off(d, DIAG_ERROR, file, (long long)im->pcir,
+		    "%s image is for %04x:%04x%s, the device is %04x:%04x: "
+		    "the ROM is not for this device",
 		    rom_code_type_name(im->code_type), im->vendor, im->device,
 		    im->ndevlist > 0 ? " (and its device list)" : "",
 		    dev->vendor, dev->device);
@@ -732,44 +981,25 @@ rom_check_device(const struct rom_info *ri, const struct pci_dev *dev,
 	a = &ri->atom;
 	if (!a->present || dev->vendor != 0x1002 || dev->subvendor == 0 ||
 	    (a->subvendor == 0x1002 && a->subdevice == 0x1002))
-		return (bad);
+		return (m->ids);
 	if (a->subvendor != dev->subvendor || a->subdevice != dev->subdevice) {
-		bad++;
+		m->subsys++;
 		diag_add_off(d, DIAG_WARN, file,
 		    (long long)(ri->junk + a->hdr + 0x18),
 		    "ATOM subsystem %04x:%04x differs from the board's "
 		    "%04x:%04x: a VBIOS of another board", a->subvendor,
 		    a->subdevice, dev->subvendor, dev->subdevice);
 	}
-	return (bad);
-}
-
-/* The first x86 image with a valid PCIR at base + k * 512. */
-static size_t
-rom_trim_from(const uint8_t *buf, size_t len, size_t base)
-{
-	size_t o;
-	uint8_t t;
-
-	for (o = base; o < len; o += ROM_UNIT)
-		if (rom_header_ok(buf, len, o, &t) && t == ROM_CODE_X86)
-			return (o);
-	return (len);
+	return (m->ids);
 }
 
 int
 rom_trim_offset(const uint8_t *buf, size_t len, size_t *off)
 {
-	const char *kind;
-	size_t a, b;
+	size_t first, probes, a;
 
-	a = rom_trim_from(buf, len, 0);
-	b = rom_find_start(buf, len, &kind) % ROM_UNIT;
-	if (b != 0) {
-		b = rom_trim_from(buf, len, b);
-		if (b < a)
-			a = b;
-	}
+	probes = 0;
+	a = rom_x86_start(buf, len, &first, &probes);
 	if (a >= len)
 		return (-1);
 	*off = a;

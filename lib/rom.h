@@ -14,6 +14,13 @@
 #define ROM_MAXIMAGES	32
 #define ROM_MAXDEVLIST	32
 #define ROM_MAXREASONS	8
+#define ROM_MAXPREFIX	8	/* image headers listed before the ROM */
+/*
+ * A header that precedes the ROM at an offset that is not a multiple of
+ * 512 (nvflash, dump tools) ends within this many bytes; past them only
+ * 512-byte boundaries are probed, so hostile input costs O(len / 512).
+ */
+#define ROM_SCAN_UNALIGNED	0x10000
 
 /* PCI Firmware Specification 3.0 code types, plus NVIDIA's private ones. */
 #define ROM_CODE_X86	0x00
@@ -61,7 +68,8 @@ struct rom_image {
 	bool		 truncated;	/* the file ends inside the image */
 	bool		 hidden;	/* after the PCIR chain, found by NPDE */
 	bool		 npde;		/* NVIDIA PCI data extension present */
-	size_t		 npde_length;
+	uint16_t	 npde_rev;
+	size_t		 npde_length;	/* sub-image length, 512-byte units */
 	bool		 npde_last;
 	/* x86 images: checksum over the initialization size. */
 	size_t		 init_size;
@@ -85,10 +93,25 @@ struct rom_atom {
 	char		 name[80];	/* and the board name */
 };
 
+/* An image header found before the ROM (NVIDIA's IFR/FwSec flash area). */
+struct rom_prefix {
+	size_t		 offset;
+	size_t		 length;	/* from its PCIR */
+	uint8_t		 code_type;
+	uint16_t	 vendor;
+	uint16_t	 device;
+};
+
 struct rom_info {
 	size_t		 size;
 	size_t		 junk;		/* bytes before the first image */
 	const char	*junk_kind;	/* NULL, or what they look like */
+	bool		 nv_flash;	/* a full NVIDIA flash: IFR, FwSec, ROM */
+	size_t		 ifr_end;	/* end of its IFR area (first FwSec) */
+	struct rom_prefix pre[ROM_MAXPREFIX];	/* images before the ROM */
+	size_t		 npre;
+	size_t		 npre_more;	/* found past ROM_MAXPREFIX */
+	size_t		 probes;	/* image headers tested (work bound) */
 	struct rom_image img[ROM_MAXIMAGES];
 	size_t		 nimg;
 	size_t		 nvisible;	/* images the firmware sees */
@@ -113,17 +136,38 @@ int	rom_parse(const uint8_t *, size_t, const char *, struct rom_info *,
 	    struct diags *);
 const char *rom_code_type_name(uint8_t);
 const char *rom_code_type_desc(uint8_t);
+/* "display", "network", ... from the PCIR base class; NULL for 0. */
+const char *rom_class_name(uint32_t);
+/* "x86 PC-AT, display controller (legacy VGA BIOS)" and the like. */
+void	rom_image_desc(const struct rom_image *, char *, size_t);
 const char *rom_efi_machine_name(uint16_t);
 const char *rom_efi_subsystem_name(uint16_t);
 bool	rom_image_matches(const struct rom_image *, uint16_t, uint16_t);
 
 /*
- * Compares a ROM with a device: vendor/device (0xFFFF wildcard and device
- * lists accepted) and, for discrete AMD boards, the ATOM subsystem IDs.
- * Mismatches are warnings.  Returns the number of mismatches.
+ * Compares a ROM with a device, as firmware would.  The IDs that count are
+ * those of the firmware-visible x86 images: a legacy BIOS runs only the x86
+ * image whose PCIR IDs are the device's (SeaBIOS src/optionroms.c
+ * map_pcirom; FreeBSD's sys/compat/x86bios/x86bios.c x86bios_match_device
+ * likewise); ptvm also accepts the PCI 3.0 device list and 0xFFFF.  Or
+ * those of the EFI images when the ROM has no x86 image.  EDK2, bhyve's
+ * UEFI, compares no IDs (MdeModulePkg/Bus/Pci/PciBusDxe/
+ * PciOptionRomSupport.c LoadOpRomImage and ProcessOpRomImage, read at
+ * tianocore/edk2 0176af14): an EFI image's 0000:0000 is never a mismatch,
+ * and other IDs of an EFI image beside a matching x86 image are a warning.  An ID mismatch is an
+ * error ("not for this device"); the ATOM subsystem IDs of a discrete AMD
+ * board that differ are a warning with both values.  Returns m->ids.
  */
+struct rom_match {
+	int		 ids;		/* vendor/device mismatches: errors */
+	int		 subsys;	/* subsystem mismatches: warnings */
+	int		 efi_ids;	/* EFI images naming other IDs: warnings */
+	bool		 stated;	/* some counted image names IDs */
+	uint16_t	 vendor;	/* those of the first counted image */
+	uint16_t	 device;
+};
 int	rom_check_device(const struct rom_info *, const struct pci_dev *,
-	    const char *, struct diags *);
+	    const char *, struct rom_match *, struct diags *);
 
 /*
  * Where "ptvm rom trim" starts: the first x86 image with a valid PCIR on a

@@ -534,7 +534,7 @@ ended(struct sup *s, const struct sup_event *ev, struct sup_actions *out)
 		restart = false;
 		(void)snprintf(o->why, sizeof(o->why), "not restarting: bhyve "
 		    "%s, which left the passed-through devices dirty (reboot "
-		    "the host, or start with --force)",
+		    "the host, or start with --ignore-dirty)",
 		    sup_exit_meaning(&ev->exit, s->ran));
 	}
 	say(out, o->dirty || bad ? DIAG_WARN : DIAG_NOTE, "%s", o->why);
@@ -590,7 +590,7 @@ timer(struct sup *s, const struct sup_event *ev, struct sup_actions *out)
 			} else {
 				say(out, DIAG_WARN, "the guest did not power "
 				    "off within %d s; it still runs (stop "
-				    "--force kills it)", s->timeout);
+				    "--kill kills it)", s->timeout);
 				s->state = s->ran ? SUP_RUNNING :
 				    SUP_STARTING;
 				s->by_signal = false;

@@ -114,7 +114,7 @@ struct sup_conf {
 	int		 loop_max;	/* more restarts than this ... */
 	int		 loop_window;	/* ... within this many s: stop */
 	bool		 acpi_observable; /* front end feeds SUP_EV_ACPI */
-	bool		 restart_dirty;	/* --force: restart with dirty devices */
+	bool		 restart_dirty;	/* start --ignore-dirty: restart dirty too */
 	size_t		 ndev;		/* passed-through functions */
 };
 

@@ -3,13 +3,13 @@
  */
 #include "compat.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bind.h"
+#include "ptvm.h"
 
 static void
 log_stdout(void *arg, const char *line)
@@ -23,11 +23,18 @@ log_stdout(void *arg, const char *line)
 static int
 bind_common(struct ptvm_ctx *ctx, int argc, char **argv, bool unbind)
 {
-	static const struct option lo[] = {
-		{ "host-use", required_argument, NULL, 'U' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef bind_defs[] = {
+		{ 'n', 'n', "dry-run", false, NULL },
+		{ 'U', 0, "host-use", true, NULL },
+		{ 'C', 0, "console-gpu", true, NULL },
+		{ 'f', 'f', NULL, false, "--console-gpu=take" },
+		OPTDEF_END
+	}, unbind_defs[] = {
+		{ 'n', 'n', "dry-run", false, NULL },
+		OPTDEF_END
 	};
 	struct bind_opts o = { .force = false };
+	struct opts op;
 	struct bind_env env;
 	struct bind_plan p;
 	struct host *h;
@@ -36,16 +43,19 @@ bind_common(struct ptvm_ctx *ctx, int argc, char **argv, bool unbind)
 	int ch, rv;
 
 	dry = false;
-	while ((ch = getopt_long(argc, argv, unbind ? "n" : "fn",
-	    unbind ? lo + 1 : lo, NULL)) != -1) {
+	opt_init(&op, ctx->cmdname, argc, argv, unbind ? unbind_defs :
+	    bind_defs);
+	while ((ch = opt_next(&op)) != OPT_END) {
 		switch (ch) {
 		case 'U':
-			if (strcmp(optarg, "take") != 0 &&
-			    strcmp(optarg, "refuse") != 0)
+		case 'C':
+			if (strcmp(op.arg, "take") != 0 &&
+			    strcmp(op.arg, "refuse") != 0)
 				return (out_usage_error(ctx->cmdname,
-				    ctx->cmd, "--host-use: \"%s\" is not "
-				    "take", optarg));
-			o.host_use_take = strcmp(optarg, "take") == 0;
+				    ctx->cmd, "%s: \"%s\" is not take or "
+				    "refuse", op.spelled, op.arg));
+			*(ch == 'U' ? &o.host_use_take : &o.force) =
+			    strcmp(op.arg, "take") == 0;
 			break;
 		case 'f':
 			o.force = true;
@@ -57,8 +67,7 @@ bind_common(struct ptvm_ctx *ctx, int argc, char **argv, bool unbind)
 			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc = opt_operands(&op, &argv);
 	if (argc < 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd,
 		    "no selector given"));
@@ -67,10 +76,10 @@ bind_common(struct ptvm_ctx *ctx, int argc, char **argv, bool unbind)
 	bind_plan_init(&p);
 	devs = NULL;
 	rv = EXIT_FAIL;
-	if (bind_env_read(ctx, h, &env) != 0)
+	if (bind_env_read(&ctx->eng, h, &env) != 0)
 		goto out;
 	/* Check everything named before failing, to report it all once. */
-	bad = bind_resolve(ctx, &env, argc, argv, &devs, &ndevs) != 0;
+	bad = bind_resolve(&ctx->eng, &env, argc, argv, &devs, &ndevs) != 0;
 	if (devs == NULL || (unbind ? unbind_plan_make(&env.st, devs, ndevs,
 	    &p, &ctx->diags) : bind_plan_make(&env.st, devs, ndevs, &o, &p,
 	    &ctx->diags)) != 0 || bad)
@@ -85,8 +94,8 @@ bind_common(struct ptvm_ctx *ctx, int argc, char **argv, bool unbind)
 		rv = EXIT_OK;
 		goto out;
 	}
-	rv = unbind ? unbind_execute(ctx, h, &env, &p, log_stdout, NULL) :
-	    bind_execute(ctx, h, &env, &p, log_stdout, NULL);
+	rv = unbind ? unbind_execute(&ctx->eng, h, &env, &p, log_stdout, NULL) :
+	    bind_execute(&ctx->eng, h, &env, &p, log_stdout, NULL);
 out:
 	free(devs);
 	bind_plan_free(&p);

@@ -5,7 +5,6 @@
 #include "compat.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,17 +366,23 @@ chk_hostuse(struct host *h, const struct vm_load *ld, struct checks *cs)
 	hostuse_free(&hu);
 }
 
+/*
+ * The rom= file of each passthru line: usable by bhyve's UEFI, and for its
+ * device (lib/rom.c rom_check_device: a vendor/device mismatch is a FAIL,
+ * a subsystem mismatch a warning with both values).
+ */
 static void
 chk_rom(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
     struct checks *cs)
 {
 	const struct vm_dev *dv;
 	struct rom_info *ri;
+	struct rom_match m;
 	struct pci_dev *pd;
 	struct diags dd;
-	char *buf;
+	char *buf, sel[32], fix[128];
 	size_t i, len;
-	int e, mism;
+	int e;
 
 	(void)ctx;
 	for (i = 0; i < ld->vm.ndev; i++) {
@@ -396,20 +401,31 @@ chk_rom(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
 		}
 		diags_init(&dd);
 		(void)rom_parse((const uint8_t *)buf, len, dv->rom, ri, &dd);
-		mism = 0;
-		if (ri->usable && ld->env.pci != NULL &&
-		    (pd = pci_find(ld->env.pci, &dv->host)) != NULL)
-			mism = rom_check_device(ri, pd, dv->rom, &dd);
-		if (!ri->usable)
+		memset(&m, 0, sizeof(m));
+		pci_sel_fmt(&dv->host, SEL_BHYVE, sel, sizeof(sel));
+		(void)snprintf(fix, sizeof(fix), "use the VBIOS of this exact "
+		    "board (ptvm rom inspect --for %s FILE)", sel);
+		pd = ld->env.pci != NULL ? pci_find(ld->env.pci, &dv->host) :
+		    NULL;
+		if (pd != NULL)
+			(void)rom_check_device(ri, pd, dv->rom, &m, &dd);
+		if (m.ids > 0)
+			chk_add(cs, CHK_FAIL, "rom", fix, "%s is not for %s: "
+			    "the ROM is for %04x:%04x, the device is %04x:%04x",
+			    dv->rom, sel, m.vendor, m.device, pd->vendor,
+			    pd->device);
+		else if (!ri->usable)
 			chk_add(cs, CHK_FAIL, "rom", "ptvm rom inspect FILE "
 			    "tells why; ptvm rom trim fixes a dump with a "
 			    "header", "%s is not usable by bhyve's UEFI: %s",
 			    dv->rom, ri->nreasons > 0 ? ri->reasons[0] :
 			    "see ptvm rom inspect");
-		else if (mism > 0)
-			chk_add(cs, CHK_WARN, "rom", "use the VBIOS of this "
-			    "exact board (ptvm rom inspect --for)", "%s does "
-			    "not match its device's IDs", dv->rom);
+		else if (m.subsys > 0)
+			chk_add(cs, CHK_WARN, "rom", fix, "%s: vendor and "
+			    "device match %s, but the ROM's ATOM subsystem "
+			    "%04x:%04x differs from the board's %04x:%04x",
+			    dv->rom, sel, ri->atom.subvendor,
+			    ri->atom.subdevice, pd->subvendor, pd->subdevice);
 		else
 			chk_add(cs, CHK_PASS, "rom", NULL, "%s: usable, "
 			    "matches its device", dv->rom);
@@ -523,7 +539,7 @@ shared_scan(void *arg, const char *file, const struct vmconf *c)
 			if (dv->kind != VMD_DISK ||
 			    !vmedit_path_same(dv->path, path))
 				continue;
-			run = vm_running(sh->ctx, c->name, why, sizeof(why));
+			run = vm_running(&sh->ctx->eng, c->name, why, sizeof(why));
 			chk_add(sh->cs, CHK_FAIL, "disk", "give each VM its "
 			    "own disk (ptvm disk create VM SIZE); two VMs "
 			    "writing one disk destroy its file systems",
@@ -563,7 +579,7 @@ chk_shared(struct ptvm_ctx *ctx, const struct vm_load *ld, struct checks *cs)
 	}
 	if (ndisk == 0)
 		return;
-	if (vm_foreach_other(ctx, vm->name, shared_scan, &sh) != 0)
+	if (vm_foreach_other(&ctx->eng, vm->name, shared_scan, &sh) != 0)
 		chk_add(cs, CHK_SKIP, "disk", NULL, "the other VM files cannot "
 		    "be read");
 	else if (sh.nfail == 0)
@@ -812,34 +828,35 @@ check_json(const char *name, const struct checks *cs)
 int
 cmd_check(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'J', 0, "json", false, NULL },
+		OPTDEF_END
 	};
+	struct opts o;
 	struct vm_load ld;
 	struct checks *cs;
 	bool json;
 	int ch, rv;
 
 	json = false;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch != 'J')
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		json = true;
 	}
-	if (argc - optind != 1)
+	if (opt_operands(&o, &argv) != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM "
 		    "expected"));
 	if ((cs = calloc(1, sizeof(*cs))) == NULL)
 		return (EXIT_FAIL);
 	vm_load_init(&ld);
-	if (vm_load(ctx, argv[optind], &ld) != 0) {
+	if (vm_load(&ctx->eng, argv[0], &ld) != 0) {
 		/* The VM file itself is the first check, and it failed. */
 		if (json) {
 			chk_add(cs, CHK_FAIL, "vmfile", "fix the errors above",
-			    "%s has errors", argv[optind]);
-			check_json(argv[optind], cs);
+			    "%s has errors", argv[0]);
+			check_json(argv[0], cs);
 		}
 		vm_load_free(&ld);
 		free(cs);

@@ -3,7 +3,6 @@
  */
 #include "compat.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -254,10 +253,12 @@ devices_json(struct pci_list *l, struct gpu_list *gl,
 int
 cmd_devices(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'a', 'a', "all", false, NULL },
+		{ 'j', 0, "json", false, NULL },
+		OPTDEF_END
 	};
+	struct opts o;
 	struct sup_dirty_list dl;
 	struct life_paths lp;
 	struct pci_list l;
@@ -269,7 +270,8 @@ cmd_devices(struct ptvm_ctx *ctx, int argc, char **argv)
 	int ch;
 
 	all = json = false;
-	while ((ch = getopt_long(argc, argv, "a", longopts, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		switch (ch) {
 		case 'a':
 			all = true;
@@ -281,9 +283,9 @@ cmd_devices(struct ptvm_ctx *ctx, int argc, char **argv)
 			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
-	if (optind != argc)
+	if (opt_operands(&o, &argv) != 0)
 		return (out_usage_error(ctx->cmdname, ctx->cmd,
-		    "unexpected argument \"%s\"", argv[optind]));
+		    "unexpected argument \"%s\"", argv[0]));
 	if (ctx_pci(ctx, &l) != 0) {
 		pci_list_free(&l);
 		return (EXIT_FAIL);

@@ -16,7 +16,6 @@
 #include "compat.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +68,7 @@ disk_owner(struct ptvm_ctx *ctx, const char *self, const char *path,
 
 	memset(o, 0, sizeof(*o));
 	o->path = path;
-	(void)vm_foreach_other(ctx, self, owner_scan, o);
+	(void)vm_foreach_other(&ctx->eng, self, owner_scan, o);
 }
 
 /* Names in zfs list -H -o name output: does it hold name? */
@@ -99,42 +98,44 @@ struct dc_opts {
 static int
 dc_args(struct ptvm_ctx *ctx, int argc, char **argv, struct dc_opts *o)
 {
-	static const struct option lo[] = {
-		{ "dataset", required_argument, NULL, 'd' },
-		{ "sparse", no_argument, NULL, 's' },
-		{ "volblocksize", required_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'd', 0, "dataset", true, NULL },
+		{ 's', 0, "sparse", false, NULL },
+		{ 'b', 0, "volblocksize", true, NULL },
+		OPTDEF_END
 	};
+	struct opts op;
+	char **ops;
 	uint64_t up, max;
 	char buf[32], vbs[32];
 	int ch, big;
 
 	memset(o, 0, sizeof(*o));
 	o->vbs = DISK_VBS_DEFAULT;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1)
+	opt_init(&op, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&op)) != OPT_END)
 		switch (ch) {
 		case 'd':
-			o->dataset = optarg;
+			o->dataset = op.arg;
 			break;
 		case 's':
 			o->sparse = true;
 			break;
 		case 'b':
-			if (vm_parse_size(optarg, &o->vbs) != 0 ||
+			if (vm_parse_size(op.arg, &o->vbs) != 0 ||
 			    o->vbs < DISK_VBS_MIN || o->vbs > DISK_VBS_MAX ||
 			    (o->vbs & (o->vbs - 1)) != 0) {
 				diag_err(&ctx->diags, NULL, 0, "--volblocksize "
 				    "\"%s\": give a power of two from 4K to "
 				    "128K, such as 16K (the default) or 64K",
-				    optarg);
+				    op.arg);
 				return (EXIT_FAIL);
 			}
 			break;
 		default:
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
-	if (argc - optind != 2)
+	if (opt_operands(&op, &ops) != 2)	/* argv[1], argv[2] */
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "a VM and a "
 		    "size expected"));
 	/*
@@ -143,11 +144,11 @@ dc_args(struct ptvm_ctx *ctx, int argc, char **argv, struct dc_opts *o)
 	 * 2^64 less one block, which rounding up must not pass.
 	 */
 	max = UINT64_MAX - UINT64_MAX % o->vbs;
-	big = vm_parse_size_zfs(argv[optind + 1], &o->size);
+	big = vm_parse_size_zfs(argv[2], &o->size);
 	if (big < 0 || (big == 0 && o->size == 0)) {
 		diag_err(&ctx->diags, NULL, 0, "size \"%s\": give a size above "
 		    "0 such as 256G, 256g, 1T or a number of bytes",
-		    argv[optind + 1]);
+		    argv[2]);
 		return (EXIT_FAIL);
 	}
 	if (big > 0 || o->size > max) {
@@ -156,15 +157,14 @@ dc_args(struct ptvm_ctx *ctx, int argc, char **argv, struct dc_opts *o)
 		diag_err(&ctx->diags, NULL, 0, "size \"%s\" is larger than a "
 		    "ZFS volume can be: at most %s (16E less one %s volume "
 		    "block): a volume size is a 64-bit number of bytes and a "
-		    "multiple of the block size", argv[optind + 1], buf, vbs);
+		    "multiple of the block size", argv[2], buf, vbs);
 		return (EXIT_FAIL);
 	}
 	if (o->size % o->vbs != 0) {
 		up = (o->size / o->vbs + 1) * o->vbs;
 		zfs_size_exact(up, buf, sizeof(buf));
 		diag_add(&ctx->diags, DIAG_NOTE, NULL, 0, "size %s rounded up "
-		    "to %s, a multiple of the volume block size", argv[optind +
-		    1], buf);
+		    "to %s, a multiple of the volume block size", argv[2], buf);
 		o->size = up;
 	}
 	return (EXIT_OK);
@@ -178,7 +178,7 @@ dc_pools(struct ptvm_ctx *ctx, char **out)
 	    "-d", "0", NULL };
 	size_t len;
 
-	return (zfs_query(ctx, av, out, &len));
+	return (zfs_query(&ctx->eng, av, out, &len));
 }
 
 /* The pool: --dataset's, the VM's zvols', or the only one. */
@@ -314,35 +314,6 @@ dc_check_ds(struct ptvm_ctx *ctx, const char *ds, const char *pools,
 	return (0);
 }
 
-static int
-dc_zfs_create(struct ptvm_ctx *ctx, const struct dc_opts *o, const char *ds,
-    bool parents, bool *ran)
-{
-	const char *av[16];
-	char size[32], vbs[32], vbsopt[48];
-	size_t n;
-
-	zfs_size_exact(o->size, size, sizeof(size));
-	zfs_size_exact(o->vbs, vbs, sizeof(vbs));
-	(void)snprintf(vbsopt, sizeof(vbsopt), "volblocksize=%s", vbs);
-	n = 0;
-	av[n++] = "zfs";
-	av[n++] = "create";
-	if (parents)
-		av[n++] = "-p";
-	if (o->sparse)
-		av[n++] = "-s";
-	av[n++] = "-V";
-	av[n++] = size;
-	av[n++] = "-o";
-	av[n++] = "volmode=dev";
-	av[n++] = "-o";
-	av[n++] = vbsopt;
-	av[n++] = ds;
-	av[n] = NULL;
-	return (zfs_change(ctx, av, ran));
-}
-
 static void
 print_changes(const char *file, const struct vmedit *e)
 {
@@ -365,7 +336,7 @@ running_note(struct ptvm_ctx *ctx, const char *name, const char *what)
 	char why[512];
 	int run;
 
-	if ((run = vm_running(ctx, name, why, sizeof(why))) != 0)
+	if ((run = vm_running(&ctx->eng, name, why, sizeof(why))) != 0)
 		printf("%s %s (%s): %s takes effect at its next start\n",
 		    name, run > 0 ? "is running" : "may be running", why, what);
 }
@@ -395,7 +366,7 @@ dc_choose(struct ptvm_ctx *ctx, const struct dc_opts *o,
 		goto out;
 	av[8] = pool;
 	if (pools != NULL && listed(pools, pool) &&
-	    zfs_query(ctx, av, &names, &len) != 0)
+	    zfs_query(&ctx->eng, av, &names, &len) != 0)
 		goto out;
 	if (o->dataset != NULL)
 		(void)strlcpy(ds, o->dataset, dslen);
@@ -450,7 +421,7 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 
 	if ((rv = dc_args(ctx, argc, argv, &o)) != EXIT_OK)
 		return (rv);
-	vm = argv[optind];
+	vm = argv[1];
 	if (o.dataset != NULL && zfs_dataset_check(o.dataset, why,
 	    sizeof(why)) != 0) {
 		diag_err(&ctx->diags, NULL, 0, "--dataset \"%s\": %s",
@@ -460,21 +431,22 @@ cmd_disk_create(struct ptvm_ctx *ctx, int argc, char **argv)
 	vm_load_init(&ld);
 	vmedit_init(&e);
 	rv = EXIT_FAIL;
-	if (vm_load(ctx, vm, &ld) != 0 || dc_choose(ctx, &o, &ld, ds,
+	if (vm_load(&ctx->eng, vm, &ld) != 0 || dc_choose(ctx, &o, &ld, ds,
 	    sizeof(ds), parent, sizeof(parent), &known) != 0)
 		goto out;
 	(void)snprintf(path, sizeof(path), "%s%s", ZFS_ZVOL_DIR, ds);
 	/* The new VM file must be right before anything is created. */
 	if (vmedit_disk_add(ld.buf, ld.len, ld.path, path, &e,
-	    &ctx->diags) != 0 || vm_recompile(ctx, &ld, e.out.s,
+	    &ctx->diags) != 0 || vm_recompile(&ctx->eng, &ld, e.out.s,
 	    e.out.len) != 0)
 		goto out;
-	if (dc_zfs_create(ctx, &o, ds, parent[0] != '\0', &ran) != 0) {
+	if (eng_zvol_create(&ctx->eng, ds, o.size, o.vbs, o.sparse,
+	    parent[0] != '\0', &ran) != 0) {
 		diag_err(&ctx->diags, ld.path, 0, "not changed");
 		goto out;
 	}
 	dc_report(&o, ds, parent, known, ran);
-	if (vm_write(ctx, vm, &ld, e.out.s, e.out.len) != 0) {
+	if (vm_write(&ctx->eng, vm, &ld, e.out.s, e.out.len) != 0) {
 		diag_err(&ctx->diags, ld.path, 0, "%s was created but is not "
 		    "in the VM file: add disk=%s yourself", ds, path);
 		goto out;
@@ -513,25 +485,26 @@ cdrom_iso_ok(struct ptvm_ctx *ctx, const char *iso)
 static int
 cdrom_args(struct ptvm_ctx *ctx, int argc, char **argv, const char **iso)
 {
-	static const struct option lo[] = {
-		{ "eject", no_argument, NULL, 'e' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'e', 0, "eject", false, NULL },
+		OPTDEF_END
 	};
-	char why[160];
+	struct opts o;
+	char **ops, why[160];
 	bool eject;
 	int ch;
 
 	eject = false;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch != 'e')
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		eject = true;
 	}
-	if (argc - optind != (eject ? 1 : 2))
+	if (opt_operands(&o, &ops) != (eject ? 1 : 2))	/* argv[1] on */
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "a VM and an "
 		    "ISO image, or a VM and --eject"));
-	*iso = eject ? NULL : argv[optind + 1];
+	*iso = eject ? NULL : argv[2];
 	if (*iso != NULL && vmedit_path_check(*iso, why, sizeof(why)) != 0) {
 		diag_err(&ctx->diags, NULL, 0, "\"%s\": %s", *iso, why);
 		return (EXIT_FAIL);
@@ -553,7 +526,7 @@ cmd_cdrom(struct ptvm_ctx *ctx, int argc, char **argv)
 	vm_load_init(&ld);
 	vmedit_init(&e);
 	rv = EXIT_FAIL;
-	if (vm_load(ctx, argv[optind], &ld) != 0 ||
+	if (vm_load(&ctx->eng, argv[1], &ld) != 0 ||
 	    (iso != NULL && cdrom_iso_ok(ctx, iso) != 0) ||
 	    (r = vmedit_cdrom(ld.buf, ld.len, ld.path, iso, &e,
 	    &ctx->diags)) < 0)
@@ -562,8 +535,8 @@ cmd_cdrom(struct ptvm_ctx *ctx, int argc, char **argv)
 		printf("%s has no cdrom: nothing to eject\n", ld.vm.name);
 	else if (r == 1)
 		printf("%s: the cdrom is %s already\n", ld.vm.name, iso);
-	else if (vm_recompile(ctx, &ld, e.out.s, e.out.len) != 0 ||
-	    vm_write(ctx, argv[optind], &ld, e.out.s, e.out.len) != 0)
+	else if (vm_recompile(&ctx->eng, &ld, e.out.s, e.out.len) != 0 ||
+	    vm_write(&ctx->eng, argv[1], &ld, e.out.s, e.out.len) != 0)
 		goto out;
 	else {
 		print_changes(ld.path, &e);

@@ -4,13 +4,13 @@
 #include "compat.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bind.h"
+#include "ptvm.h"
 #include "loaderconf.h"
 #include "util.h"
 
@@ -39,7 +39,7 @@ setup_ents(struct ptvm_ctx *ctx, struct bind_env *env, int argc,
 				    ents[(*n)++], 16);
 		return (0);
 	}
-	if (bind_resolve(ctx, env, argc, argv, &idx, &ni) != 0) {
+	if (bind_resolve(&ctx->eng, env, argc, argv, &idx, &ni) != 0) {
 		free(idx);
 		return (-1);
 	}
@@ -302,11 +302,13 @@ setup_runtime(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
 int
 cmd_host_setup(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "persistent", no_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'n', 'n', "dry-run", false, NULL },
+		{ 'p', 0, "persistent", false, NULL },
+		OPTDEF_END
 	};
 	struct bind_env env;
+	struct opts o;
 	struct host *h;
 	char ents[3 * 64][16];
 	size_t n;
@@ -314,7 +316,8 @@ cmd_host_setup(struct ptvm_ctx *ctx, int argc, char **argv)
 	int ch, rv;
 
 	dry = persistent = false;
-	while ((ch = getopt_long(argc, argv, "n", longopts, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		switch (ch) {
 		case 'n':
 			dry = true;
@@ -326,11 +329,12 @@ cmd_host_setup(struct ptvm_ctx *ctx, int argc, char **argv)
 			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
+	argc = opt_operands(&o, &argv);
 	if (ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
 	rv = EXIT_FAIL;
-	if (bind_env_read(ctx, h, &env) == 0 && setup_ents(ctx, &env,
-	    argc - optind, argv + optind, ents, nitems(ents), &n) == 0)
+	if (bind_env_read(&ctx->eng, h, &env) == 0 && setup_ents(ctx, &env,
+	    argc, argv, ents, nitems(ents), &n) == 0)
 		rv = persistent ? setup_persistent(ctx, h, &env, ents, n, dry) :
 		    setup_runtime(ctx, h, &env, ents, n, dry);
 	bind_env_free(&env);
@@ -356,7 +360,8 @@ capture_pci(struct ptvm_ctx *ctx, struct host *h, const char *dir)
 		return (-1);
 	}
 	if (snprintf(pdir, sizeof(pdir), "%s/pci", dir) >= (int)sizeof(pdir) ||
-	    (e = sys_mkdir_p(pdir, 0755)) != 0) {
+	    (e = LH->ops->lf_mkdir(LH, pdir, 0755,
+	    true)) != 0) {
 		diag_err(&ctx->diags, pdir, 0, "cannot create directory");
 		pci_list_free(&l);
 		return (-1);
@@ -381,17 +386,19 @@ capture_pci(struct ptvm_ctx *ctx, struct host *h, const char *dir)
 int
 cmd_host_capture(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option noopts[] = { { NULL, 0, NULL, 0 } };
+	static const struct optdef noopts[] = { OPTDEF_END };
 	const char *dir;
 	struct host *h;
+	struct opts o;
 
-	if (getopt_long(argc, argv, "", noopts, NULL) != -1)
+	opt_init(&o, ctx->cmdname, argc, argv, noopts);
+	if (opt_next(&o) != OPT_END)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
-	if (argc - optind != 1)
+	if (opt_operands(&o, &argv) != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd,
 		    "one directory expected"));
-	dir = argv[optind];
-	if (ctx->hostdir != NULL) {
+	dir = argv[0];
+	if (ctx->eng.hostdir != NULL) {
 		diag_err(&ctx->diags, NULL, 0, "host capture reads the live "
 		    "host; it cannot be used with -H");
 		return (EXIT_FAIL);
@@ -402,4 +409,37 @@ cmd_host_capture(struct ptvm_ctx *ctx, int argc, char **argv)
 		return (EXIT_FAIL);
 	printf("captured this host in %s\n", dir);
 	return (EXIT_OK);
+}
+
+/*
+ * host restore: what crashed supervisors left behind (engine/restore.c).
+ */
+int
+cmd_host_restore(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	static const struct optdef defs[] = {
+		{ 'u', 'u', "unbind", false, NULL },
+		OPTDEF_END
+	};
+	struct opts o;
+	bool unbind, any;
+	int ch, failed;
+
+	unbind = false;
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
+		if (ch != 'u')
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+		unbind = true;
+	}
+	if (opt_operands(&o, &argv) != 0)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+	if ((failed = eng_host_restore(&ctx->eng, unbind, &any, out_report,
+	    ctx)) < 0)
+		return (EXIT_FAIL);
+	(void)out_diags(ctx);
+	if (!any)
+		printf("nothing to restore\n");
+	(void)out_diags(ctx);
+	return (failed > 0 ? EXIT_FAIL : EXIT_OK);
 }

@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,9 @@ static int
 pci_usage(struct ptvm_ctx *ctx, const char *msg)
 {
 
+	/* NULL: opt_next has said what was wrong. */
+	if (msg == NULL)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 	return (out_usage_error(ctx->cmdname, ctx->cmd, "%s", msg));
 }
 
@@ -37,7 +39,7 @@ load_file(struct ptvm_ctx *ctx, const char *path, struct pcicfg *img)
 	size_t len;
 	int e, rc;
 
-	if ((e = sys_read_file(path, PCICFG_MAXFILE, &buf, &len)) != 0) {
+	if ((e = LH->ops->lf_read(LH, path, PCICFG_MAXFILE, &buf, &len)) != 0) {
 		diag_err(&ctx->diags, path, 0, "%s", e == EFBIG ? "larger "
 		    "than 1 MiB: not a configuration-space dump" :
 		    sys_strerror(e));
@@ -51,17 +53,19 @@ load_file(struct ptvm_ctx *ctx, const char *path, struct pcicfg *img)
 static bool
 is_dir(const char *path)
 {
-	struct stat st;
+	struct host_stat st;
 
-	return (stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+	return (LH->ops->lf_stat(LH, path, false,
+	    &st) == 0 && st.type == HOST_F_DIR);
 }
 
 static bool
 is_file(const char *path)
 {
-	struct stat st;
+	struct host_stat st;
 
-	return (stat(path, &st) == 0 && S_ISREG(st.st_mode));
+	return (LH->ops->lf_stat(LH, path, false,
+	    &st) == 0 && st.type == HOST_F_REG);
 }
 
 /* The file of a function in a save directory: DIR/pci0:B:S:F.txt. */
@@ -83,6 +87,7 @@ int
 pci_save_dev(struct ptvm_ctx *ctx, struct host *h, const struct pci_dev *dev,
     const char *dir, bool force)
 {
+	struct host_stat st;
 	struct pcicfg *img;
 	struct strbuf sb, title;
 	char path[PATH_MAX], name[48];
@@ -92,7 +97,8 @@ pci_save_dev(struct ptvm_ctx *ctx, struct host *h, const struct pci_dev *dev,
 		diag_err(&ctx->diags, dir, 0, "path too long");
 		return (-1);
 	}
-	if (!force && access(path, F_OK) == 0) {
+	if (!force && LH->ops->lf_stat(LH, path, false,
+	    &st) == 0) {
 		diag_err(&ctx->diags, path, 0, "exists; use -f to replace it");
 		return (-1);
 	}
@@ -110,8 +116,8 @@ pci_save_dev(struct ptvm_ctx *ctx, struct host *h, const struct pci_dev *dev,
 	    dev->vendor_name != NULL ? " " : "", dev->device_name != NULL ?
 	    dev->device_name : "", h->ops->name);
 	pcicfg_format(img, sb_str(&title), &sb);
-	e = sb.oom ? ENOMEM : sys_write_atomic(path, sb_str(&sb), sb.len,
-	    0644);
+	e = sb.oom ? ENOMEM : LH->ops->lf_write(LH, path, sb_str(&sb), sb.len,
+	    0644, 0);
 	if (e != 0)
 		diag_err(&ctx->diags, path, 0, "%s", sys_strerror(e));
 	else
@@ -132,17 +138,22 @@ cmd_pci_save(struct ptvm_ctx *ctx, int argc, char **argv)
 	struct host *h;
 	const char *dir;
 	char err[256];
+	static const struct optdef defs[] = {
+		{ 'f', 'f', "overwrite", false, NULL },
+		OPTDEF_END
+	};
+	struct opts o;
 	bool force;
 	int ch, i, bad, e;
 
 	force = false;
-	while ((ch = getopt(argc, argv, "f")) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch != 'f')
-			return (pci_usage(ctx, "unknown option"));
+			return (pci_usage(ctx, NULL));
 		force = true;
 	}
-	argc -= optind;
-	argv += optind;
+	argc = opt_operands(&o, &argv);
 	if (argc < 2)
 		return (pci_usage(ctx, "selectors and a directory expected"));
 	dir = argv[argc - 1];
@@ -155,7 +166,7 @@ cmd_pci_save(struct ptvm_ctx *ctx, int argc, char **argv)
 			diag_err(&ctx->diags, NULL, 0, "%s", err);
 			bad++;
 		}
-	if (bad == 0 && (e = sys_mkdir_p(dir, 0755)) != 0) {
+	if (bad == 0 && (e = LH->ops->lf_mkdir(LH, dir, 0755, true)) != 0) {
 		diag_err(&ctx->diags, dir, 0, "cannot create directory: %s",
 		    strerror(e));
 		bad++;
@@ -171,9 +182,9 @@ cmd_pci_save(struct ptvm_ctx *ctx, int argc, char **argv)
 /*
  * show
  */
-static const struct option json_opts[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 },
+static const struct optdef json_opts[] = {
+	{ 'j', 0, "json", false, NULL },
+	OPTDEF_END
 };
 
 /* A file, or a function of the host. */
@@ -213,20 +224,22 @@ cmd_pci_show(struct ptvm_ctx *ctx, int argc, char **argv)
 	struct strbuf sb;
 	struct json j;
 	char name[PATH_MAX];
+	struct opts o;
 	bool json;
 	int ch, rc;
 
 	json = false;
-	while ((ch = getopt_long(argc, argv, "", json_opts, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, json_opts);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch != 'j')
-			return (pci_usage(ctx, "unknown option"));
+			return (pci_usage(ctx, NULL));
 		json = true;
 	}
-	if (argc - optind != 1)
+	if (opt_operands(&o, &argv) != 1)
 		return (pci_usage(ctx, "one selector or file expected"));
 	if ((img = malloc(sizeof(*img))) == NULL)
 		return (EXIT_FAIL);
-	if (load_any(ctx, argv[optind], img, name, sizeof(name)) != 0) {
+	if (load_any(ctx, argv[0], img, name, sizeof(name)) != 0) {
 		free(img);
 		return (EXIT_FAIL);
 	}
@@ -302,8 +315,8 @@ pair_dirs(struct ptvm_ctx *ctx, const char *a, const char *b,
 	size_t i, n;
 	int e;
 
-	if ((e = sys_dir_list(a, &r->na, &r->nna)) != 0 ||
-	    (e = sys_dir_list(b, &r->nb, &r->nnb)) != 0) {
+	if ((e = LH->ops->lf_list(LH, a, &r->na, &r->nna)) != 0 ||
+	    (e = LH->ops->lf_list(LH, b, &r->nb, &r->nnb)) != 0) {
 		diag_err(&ctx->diags, r->na == NULL ? a : b, 0, "%s",
 		    strerror(e));
 		return (-1);
@@ -453,20 +466,22 @@ cmd_pci_diff(struct ptvm_ctx *ctx, int argc, char **argv)
 {
 	struct diffrun r;
 	const char *a, *b;
+	struct opts o;
 	bool json;
 	int ch, rc;
 
 	json = false;
-	while ((ch = getopt_long(argc, argv, "", json_opts, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, json_opts);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch != 'j')
-			return (pci_usage(ctx, "unknown option"));
+			return (pci_usage(ctx, NULL));
 		json = true;
 	}
-	if (argc - optind != 2)
+	if (opt_operands(&o, &argv) != 2)
 		return (pci_usage(ctx, "two files or two directories "
 		    "expected"));
-	a = argv[optind];
-	b = argv[optind + 1];
+	a = argv[0];
+	b = argv[1];
 	memset(&r, 0, sizeof(r));
 	if (is_dir(a) && is_dir(b)) {
 		if (pair_dirs(ctx, a, b, &r) != 0) {
@@ -491,9 +506,10 @@ cmd_pci_diff(struct ptvm_ctx *ctx, int argc, char **argv)
 /*
  * restore
  */
-static const struct option restore_opts[] = {
-	{ "unsafe-vendor-registers", no_argument, NULL, 'U' },
-	{ NULL, 0, NULL, 0 },
+static const struct optdef restore_opts[] = {
+	{ 'n', 'n', "dry-run", false, NULL },
+	{ 'U', 0, "unsafe-vendor-registers", false, NULL },
+	OPTDEF_END
 };
 
 /*
@@ -643,32 +659,34 @@ cmd_pci_restore(struct ptvm_ctx *ctx, int argc, char **argv)
 	struct host *h;
 	unsigned flags;
 	char err[256];
+	struct opts o;
 	bool dry;
 	int ch, rc;
 
 	dry = false;
 	flags = 0;
-	while ((ch = getopt_long(argc, argv, "n", restore_opts, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, restore_opts);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch == 'n')
 			dry = true;
 		else if (ch == 'U')
 			flags |= PCICFG_RESTORE_VENDOR;
 		else
-			return (pci_usage(ctx, "unknown option"));
+			return (pci_usage(ctx, NULL));
 	}
-	if (argc - optind != 2)
+	if ((argc = opt_operands(&o, &argv)) != 2)
 		return (pci_usage(ctx, "a selector and a directory or file "
 		    "expected"));
 	if (ctx_host(ctx, &h) != 0 || ctx_pci(ctx, &l) != 0) {
 		pci_list_free(&l);
 		return (EXIT_FAIL);
 	}
-	if ((d = pci_lookup(&l, argv[optind], err, sizeof(err))) == NULL) {
+	if ((d = pci_lookup(&l, argv[0], err, sizeof(err))) == NULL) {
 		diag_err(&ctx->diags, NULL, 0, "%s", err);
 		pci_list_free(&l);
 		return (EXIT_FAIL);
 	}
-	rc = restore(ctx, h, d, argv[optind + 1], flags, dry);
+	rc = restore(ctx, h, d, argv[1], flags, dry);
 	pci_list_free(&l);
 	return (rc == 0 ? EXIT_OK : EXIT_FAIL);
 }

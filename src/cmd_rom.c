@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +28,6 @@ rom_usage(struct ptvm_ctx *ctx, const char *fmt, const char *arg)
 	return (out_usage_error(ctx->cmdname, ctx->cmd, fmt, arg));
 }
 
-#if defined(MAP_POPULATE)
-#define ROM_MAP_FLAGS	(MAP_PRIVATE | MAP_POPULATE)
-#elif defined(MAP_PREFAULT_READ)
-#define ROM_MAP_FLAGS	(MAP_PRIVATE | MAP_PREFAULT_READ)
-#else
-#define ROM_MAP_FLAGS	MAP_PRIVATE
-#endif
-
-static uint8_t rom_empty[1];
-
 /*
  * Maps a whole regular file of at most ROM_MAXFILE bytes, read-only: no
  * copy, so a 16 MiB dump costs little more than its page-cache pages.
@@ -47,39 +36,18 @@ static int
 rom_read_file(struct ptvm_ctx *ctx, const char *path, uint8_t **buf,
     size_t *len)
 {
-	struct stat st;
-	void *p;
-	int fd, e;
+	struct host *h = host_local();
+	const uint8_t *p;
+	int e;
 
 	*buf = NULL;
 	*len = 0;
-	/* A regular file only, and a FIFO does not block (sysutil.c). */
-	if ((e = sys_open_read(path, &fd)) != 0 || fstat(fd, &st) != 0) {
-		if (e == 0)
-			e = errno;
-		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "%s",
-		    sys_strerror(e));
-		if (fd >= 0)
-			(void)close(fd);
+	if ((e = h->ops->lf_map(h, path, ROM_MAXFILE, &p, len)) != 0) {
+		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "%s", e == EFBIG ?
+		    "larger than 64 MiB: not a ROM" : sys_strerror(e));
 		return (-1);
 	}
-	if (st.st_size > ROM_MAXFILE) {
-		diag_add(&ctx->diags, DIAG_ERROR, path, 0,
-		    "larger than 64 MiB: not a ROM");
-		(void)close(fd);
-		return (-1);
-	}
-	p = st.st_size == 0 ? rom_empty : mmap(NULL, (size_t)st.st_size,
-	    PROT_READ, ROM_MAP_FLAGS, fd, 0);
-	e = errno;
-	(void)close(fd);
-	if (p == MAP_FAILED) {
-		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "mmap: %s",
-		    strerror(e));
-		return (-1);
-	}
-	*buf = p;
-	*len = (size_t)st.st_size;
+	*buf = __DECONST(uint8_t *, p);
 	return (0);
 }
 
@@ -87,8 +55,7 @@ static void
 rom_release(uint8_t *buf, size_t len)
 {
 
-	if (buf != NULL && buf != rom_empty)
-		(void)munmap(buf, len);
+	LH->ops->lf_unmap(LH, buf, len);
 }
 
 /*
@@ -102,7 +69,8 @@ rom_write_file(struct ptvm_ctx *ctx, const char *path, const uint8_t *buf,
 {
 	int e;
 
-	e = sys_write_file(path, buf, len, 0644, force ? 0 : SYS_WF_EXCL);
+	e = LH->ops->lf_write(LH, path, buf, len, 0644,
+	    force ? 0 : SYS_WF_EXCL);
 	if (e == EEXIST)
 		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "exists; use -f to "
 		    "replace it");
@@ -120,14 +88,16 @@ rom_write_file(struct ptvm_ctx *ctx, const char *path, const uint8_t *buf,
 static int
 rom_out_check(struct ptvm_ctx *ctx, const char *path, bool force)
 {
-	struct stat st;
+	struct host_stat st;
+	int e;
 
-	if (lstat(path, &st) != 0)
+	if ((e = LH->ops->lf_stat(LH, path, true,
+	    &st)) != 0 && e != SYS_ESYMLINK)
 		return (0);
-	if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) {
+	if (e == SYS_ESYMLINK || st.type != HOST_F_REG) {
 		diag_add(&ctx->diags, DIAG_ERROR, path, 0, "%s",
-		    sys_strerror(S_ISLNK(st.st_mode) ? SYS_ESYMLINK :
-		    S_ISDIR(st.st_mode) ? SYS_EDIR : SYS_ENOTREG));
+		    sys_strerror(e == SYS_ESYMLINK ? SYS_ESYMLINK :
+		    st.type == HOST_F_DIR ? SYS_EDIR : SYS_ENOTREG));
 		return (-1);
 	}
 	if (!force) {
@@ -178,13 +148,15 @@ static void
 rom_print_image(const struct rom_info *ri, size_t i)
 {
 	const struct rom_image *im;
+	char desc[128];
 	size_t k;
 
 	im = &ri->img[i];
+	rom_image_desc(im, desc, sizeof(desc));
 	printf("image %zu at 0x%zx: %s, %zu bytes%s%s%s\n", i, im->offset,
-	    rom_code_type_desc(im->code_type), im->length,
-	    im->last ? ", last" : "", im->hidden ? ", not seen by firmware" :
-	    "", im->truncated ? ", TRUNCATED" : "");
+	    desc, im->length, im->last ? ", last" : "", im->hidden ?
+	    ", linked by NPDE (not run by firmware)" : "", im->truncated ?
+	    ", TRUNCATED" : "");
 	printf("    %s rev %u: %04x:%04x, class %06x, code revision 0x%04x\n",
 	    im->pcir_sig, im->pcir_rev, im->vendor, im->device, im->class,
 	    im->code_rev);
@@ -194,11 +166,41 @@ rom_print_image(const struct rom_info *ri, size_t i)
 			printf(" %04x", im->devlist[k]);
 		printf("\n");
 	}
+	if (im->npde)
+		printf("    NPDE rev 0x%x: %zu bytes%s\n", im->npde_rev,
+		    im->npde_length, im->npde_last ? ", last" : "");
 	if (im->code_type == ROM_CODE_X86 && im->init_size > 0)
 		printf("    checksum: %s over %zu bytes\n", im->checksum_ok ?
 		    "ok" : "BAD", im->init_size);
 	if (im->code_type == ROM_CODE_EFI)
 		rom_print_efi(&im->efi);
+}
+
+/* What precedes the ROM: a header, or the IFR area and FwSec images. */
+static void
+rom_print_prefix(const char *file, const struct rom_info *ri)
+{
+	const struct rom_prefix *p;
+	size_t i;
+
+	if (!ri->nv_flash)
+		printf("leading header: %zu bytes (%s); remove it with: "
+		    "ptvm rom trim %s OUT\n", ri->junk, ri->junk_kind, file);
+	else
+		printf("before the ROM: %zu bytes of %s (a full-flash dump); "
+		    "the GPU's ROM starts at 0x%zx, where this tool cuts: "
+		    "ptvm rom trim %s OUT\n", ri->junk, ri->junk_kind,
+		    ri->junk, file);
+	if (ri->nv_flash && ri->ifr_end > 0)
+		printf("    IFR area at 0x0: %zu bytes\n", ri->ifr_end);
+	for (i = 0; i < ri->npre; i++) {
+		p = &ri->pre[i];
+		printf("    %s image at 0x%zx: %04x:%04x, %zu bytes\n",
+		    rom_code_type_desc(p->code_type), p->offset, p->vendor,
+		    p->device, p->length);
+	}
+	if (ri->npre_more > 0)
+		printf("    and %zu more image headers\n", ri->npre_more);
 }
 
 static void
@@ -226,8 +228,37 @@ rom_print_atom(const struct rom_atom *a)
 		printf("    name %s\n", a->name);
 }
 
+struct rom_for {
+	char		 name[64];
+	struct pci_dev	 dev;		/* IDs only */
+	struct rom_match m;
+	uint16_t	 atom_subvendor;	/* the ROM's, when compared */
+	uint16_t	 atom_subdevice;
+};
+
 static void
-rom_print(const char *file, const struct rom_info *ri, const struct rom_tpu *t)
+rom_print_for(const struct rom_for *f)
+{
+
+	printf("device %s: %04x:%04x subsystem %04x:%04x: ", f->name,
+	    f->dev.vendor, f->dev.device, f->dev.subvendor, f->dev.subdevice);
+	if (f->m.ids > 0)
+		printf("NOT FOR THIS DEVICE: the ROM is for %04x:%04x\n",
+		    f->m.vendor, f->m.device);
+	else if (!f->m.stated)
+		printf("the ROM names no vendor and device\n");
+	else if (f->m.subsys > 0)
+		printf("vendor and device match; the subsystem differs (ROM "
+		    "%04x:%04x, board %04x:%04x; see the warning)\n",
+		    f->atom_subvendor, f->atom_subdevice, f->dev.subvendor,
+		    f->dev.subdevice);
+	else
+		printf("the ROM's IDs match\n");
+}
+
+static void
+rom_print(const char *file, const struct rom_info *ri, const struct rom_tpu *t,
+    const struct rom_for *f)
 {
 	size_t i;
 
@@ -238,21 +269,29 @@ rom_print(const char *file, const struct rom_info *ri, const struct rom_tpu *t)
 		    "does not reliably say\n", t->vendor, t->model,
 		    t->vram_mib, t->year, t->month, t->day);
 	if (ri->junk > 0)
-		printf("leading header: %zu bytes (%s); "
-		    "remove it with: ptvm rom trim %s OUT\n", ri->junk,
-		    ri->junk_kind, file);
+		rom_print_prefix(file, ri);
 	for (i = 0; i < ri->nimg; i++)
 		rom_print_image(ri, i);
 	if (ri->trailing > 0)
 		printf("after the last image: %zu bytes of %s\n", ri->trailing,
-		    ri->trailing_padding ? "padding" : "data");
+		    ri->trailing_padding ? "padding" : ri->nv_flash ?
+		    "flash data (the rest of the flash, not the ROM)" : "data");
 	rom_print_atom(&ri->atom);
-	if (ri->usable) {
+	if (f != NULL)
+		rom_print_for(f);
+	if (f != NULL && f->m.ids > 0) {
+		printf("verdict: not for this device (the ROM is for "
+		    "%04x:%04x, the device is %04x:%04x)\n", f->m.vendor,
+		    f->m.device, f->dev.vendor, f->dev.device);
+		if (ri->usable)
+			return;
+		printf("and NOT usable by bhyve's UEFI\n");
+	} else if (ri->usable) {
 		printf("verdict: usable by bhyve's UEFI (X64 EFI image %d at "
 		    "0x%zx)\n", ri->efi_x64, ri->img[ri->efi_x64].offset);
 		return;
-	}
-	printf("verdict: NOT usable by bhyve's UEFI\n");
+	} else
+		printf("verdict: NOT usable by bhyve's UEFI\n");
 	for (i = 0; i < ri->nreasons; i++)
 		printf("  - %s\n", ri->reasons[i]);
 }
@@ -278,11 +317,16 @@ rom_json_image(struct json *j, const struct rom_image *im)
 {
 	size_t k;
 
+	char desc[128];
+
+	rom_image_desc(im, desc, sizeof(desc));
 	json_obj(j, NULL);
 	json_int(j, "offset", (long long)im->offset);
 	json_int(j, "length", (long long)im->length);
 	json_int(j, "code_type", im->code_type);
 	json_str(j, "type", rom_code_type_name(im->code_type));
+	json_str(j, "description", desc);
+	json_str(j, "class_name", rom_class_name(im->class));
 	json_str(j, "pcir", im->pcir_sig);
 	json_int(j, "pcir_revision", im->pcir_rev);
 	json_hex(j, "vendor_id", im->vendor, 4);
@@ -295,6 +339,13 @@ rom_json_image(struct json *j, const struct rom_image *im)
 	json_bool(j, "last", im->last);
 	json_bool(j, "firmware_visible", !im->hidden);
 	json_bool(j, "truncated", im->truncated);
+	if (im->npde) {
+		json_obj(j, "npde");
+		json_hex(j, "revision", im->npde_rev, 4);
+		json_int(j, "length", (long long)im->npde_length);
+		json_bool(j, "last", im->npde_last);
+		json_end(j);
+	}
 	if (im->code_type == ROM_CODE_X86 && im->init_size > 0)
 		json_bool(j, "checksum_ok", im->checksum_ok);
 	if (im->code_type == ROM_CODE_EFI)
@@ -341,11 +392,6 @@ rom_json_diags(struct json *j, struct diags *d)
 	json_end(j);
 }
 
-struct rom_for {
-	char		 name[64];
-	struct pci_dev	 dev;		/* IDs only */
-	int		 mismatches;
-};
 
 static void
 rom_json_for(struct json *j, const struct rom_for *f)
@@ -357,7 +403,13 @@ rom_json_for(struct json *j, const struct rom_for *f)
 	json_hex(j, "device_id", f->dev.device, 4);
 	json_hex(j, "subsystem_vendor_id", f->dev.subvendor, 4);
 	json_hex(j, "subsystem_id", f->dev.subdevice, 4);
-	json_bool(j, "match", f->mismatches == 0);
+	json_bool(j, "match", f->m.ids == 0 && f->m.subsys == 0);
+	json_bool(j, "ids_match", f->m.ids == 0);
+	json_bool(j, "subsystem_match", f->m.subsys == 0);
+	if (f->m.stated) {
+		json_hex(j, "rom_vendor_id", f->m.vendor, 4);
+		json_hex(j, "rom_device_id", f->m.device, 4);
+	}
 	json_end(j);
 }
 
@@ -377,6 +429,20 @@ rom_json(const char *file, const struct rom_info *ri, const struct rom_tpu *t,
 	json_int(&j, "size", (long long)ri->size);
 	json_int(&j, "leading_junk", (long long)ri->junk);
 	json_str(&j, "leading_junk_kind", ri->junk_kind);
+	json_bool(&j, "nvidia_flash", ri->nv_flash);
+	if (ri->nv_flash)
+		json_int(&j, "ifr_length", (long long)ri->ifr_end);
+	json_arr(&j, "leading_images");
+	for (i = 0; i < ri->npre; i++) {
+		json_obj(&j, NULL);
+		json_int(&j, "offset", (long long)ri->pre[i].offset);
+		json_int(&j, "length", (long long)ri->pre[i].length);
+		json_int(&j, "code_type", ri->pre[i].code_type);
+		json_hex(&j, "vendor_id", ri->pre[i].vendor, 4);
+		json_hex(&j, "device_id", ri->pre[i].device, 4);
+		json_end(&j);
+	}
+	json_end(&j);
 	json_arr(&j, "images");
 	for (i = 0; i < ri->nimg; i++)
 		rom_json_image(&j, &ri->img[i]);
@@ -396,6 +462,8 @@ rom_json(const char *file, const struct rom_info *ri, const struct rom_tpu *t,
 	}
 	if (f != NULL)
 		rom_json_for(&j, f);
+	json_str(&j, "verdict", f != NULL && f->m.ids > 0 ?
+	    "not for this device" : ri->usable ? "usable" : "not usable");
 	json_bool(&j, "usable", ri->usable);
 	json_arr(&j, "reasons");
 	for (i = 0; i < ri->nreasons; i++)
@@ -426,7 +494,9 @@ rom_for(struct ptvm_ctx *ctx, const char *file, const char *sel,
 		pci_list_free(&l);
 		return (-1);
 	}
-	f->mismatches = rom_check_device(ri, dev, file, &ctx->diags);
+	(void)rom_check_device(ri, dev, file, &f->m, &ctx->diags);
+	f->atom_subvendor = ri->atom.subvendor;
+	f->atom_subdevice = ri->atom.subdevice;
 	pci_dev_name(dev, f->name, sizeof(f->name));
 	f->dev.vendor = dev->vendor;
 	f->dev.device = dev->device;
@@ -436,21 +506,11 @@ rom_for(struct ptvm_ctx *ctx, const char *file, const char *sel,
 	return (0);
 }
 
-static const struct option rom_inspect_opts[] = {
-	{ "for", required_argument, NULL, 'F' },
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 },
+static const struct optdef rom_inspect_opts[] = {
+	{ 'F', 0, "for", true, NULL },
+	{ 'j', 0, "json", false, NULL },
+	OPTDEF_END
 };
-
-static void
-rom_print_for(const struct rom_for *f)
-{
-
-	printf("device %s: %04x:%04x subsystem %04x:%04x: %s\n", f->name,
-	    f->dev.vendor, f->dev.device, f->dev.subvendor, f->dev.subdevice,
-	    f->mismatches == 0 ? "the ROM's IDs match" :
-	    "MISMATCH (see the warnings)");
-}
 
 int
 cmd_rom_inspect(struct ptvm_ctx *ctx, int argc, char **argv)
@@ -461,23 +521,24 @@ cmd_rom_inspect(struct ptvm_ctx *ctx, int argc, char **argv)
 	const char *sel, *file;
 	uint8_t *buf;
 	size_t len;
+	struct opts o;
 	bool json, tpu;
 	int ch, rc;
 
 	sel = NULL;
 	json = false;
-	while ((ch = getopt_long(argc, argv, "+", rom_inspect_opts,
-	    NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, rom_inspect_opts);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch == 'F')
-			sel = optarg;
+			sel = o.arg;
 		else if (ch == 'j')
 			json = true;
 		else
-			return (rom_usage(ctx, "unknown option%s", ""));
+			return (rom_usage(ctx, NULL, NULL));
 	}
-	if (argc - optind != 1)
+	if (opt_operands(&o, &argv) != 1)
 		return (rom_usage(ctx, "one file expected%s", ""));
-	file = argv[optind];
+	file = argv[0];
 	if (rom_read_file(ctx, file, &buf, &len) != 0)
 		return (EXIT_FAIL);
 	(void)rom_parse(buf, len, file, &ri, &ctx->diags);
@@ -485,40 +546,55 @@ cmd_rom_inspect(struct ptvm_ctx *ctx, int argc, char **argv)
 	rc = ri.usable && ri.nerrors == 0 ? EXIT_OK : EXIT_FAIL;
 	if (sel != NULL && rom_for(ctx, file, sel, &ri, &f) != 0)
 		return (EXIT_FAIL);
+	if (sel != NULL && f.m.ids > 0)
+		rc = EXIT_FAIL;
 	tpu = rom_tpu_name(file, &t) == 0;
 	if (json) {
 		rom_json(file, &ri, tpu ? &t : NULL, sel != NULL ? &f : NULL,
 		    &ctx->diags);
 		return (rc);
 	}
-	rom_print(file, &ri, tpu ? &t : NULL);
-	if (sel != NULL)
-		rom_print_for(&f);
+	rom_print(file, &ri, tpu ? &t : NULL, sel != NULL ? &f : NULL);
 	return (rc);
 }
 
-/* -f only; returns the index of the first operand or -1. */
+/*
+ * -f only.  Returns the index of the first operand, with *argcp set to
+ * the index past the last (the operands are argv[1] on), or -1 after
+ * saying what was wrong and the usage.
+ */
 static int
-rom_opt_force(int argc, char **argv, bool *force)
+rom_opt_force(struct ptvm_ctx *ctx, int *argcp, char **argv, bool *force)
 {
+	static const struct optdef defs[] = {
+		{ 'f', 'f', "overwrite", false, NULL },
+		OPTDEF_END
+	};
+	struct opts o;
+	char **ops;
 	int ch;
 
 	*force = false;
-	while ((ch = getopt(argc, argv, "+f")) != -1) {
-		if (ch != 'f')
+	opt_init(&o, ctx->cmdname, *argcp, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
+		if (ch != 'f') {
+			(void)rom_usage(ctx, NULL, NULL);
 			return (-1);
+		}
 		*force = true;
 	}
-	return (optind);
+	*argcp = 1 + opt_operands(&o, &ops);
+	return (1);
 }
 
 static bool
 rom_same_file(const char *a, const char *b)
 {
-	struct stat sa, sb;
+	struct host_stat sa, sb;
 
-	return (stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
-	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+	return (LH->ops->lf_stat(LH, a, false, &sa) == 0 &&
+	    LH->ops->lf_stat(LH, b, false, &sb) == 0 &&
+	    sa.dev == sb.dev && sa.ino == sb.ino);
 }
 
 /* Checks a written ROM: it must start with a valid x86 image. */
@@ -546,7 +622,9 @@ cmd_rom_trim(struct ptvm_ctx *ctx, int argc, char **argv)
 	bool force;
 	int i;
 
-	if ((i = rom_opt_force(argc, argv, &force)) < 0 || argc - i != 2)
+	if ((i = rom_opt_force(ctx, &argc, argv, &force)) < 0)
+		return (EXIT_USAGE);
+	if (argc - i != 2)
 		return (rom_usage(ctx, "input and output files expected%s",
 		    ""));
 	if (rom_same_file(argv[i], argv[i + 1]))
@@ -581,14 +659,13 @@ cmd_rom_trim(struct ptvm_ctx *ctx, int argc, char **argv)
 static int
 rom_mkdir(struct ptvm_ctx *ctx, const char *dir)
 {
-	struct stat st;
+	int e;
 
-	if (mkdir(dir, 0755) == 0)
+	if ((e = LH->ops->lf_mkdir(LH, dir, 0755,
+	    false)) == 0)
 		return (0);
-	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return (0);
-	diag_add(&ctx->diags, DIAG_ERROR, dir, 0, "%s", errno == EEXIST ?
-	    "exists and is not a directory" : strerror(errno));
+	diag_add(&ctx->diags, DIAG_ERROR, dir, 0, "%s", e == ENOTDIR ?
+	    "exists and is not a directory" : strerror(e));
 	return (-1);
 }
 
@@ -629,7 +706,9 @@ cmd_rom_extract(struct ptvm_ctx *ctx, int argc, char **argv)
 	bool force;
 	int i, rc;
 
-	if ((i = rom_opt_force(argc, argv, &force)) < 0 || argc - i != 2)
+	if ((i = rom_opt_force(ctx, &argc, argv, &force)) < 0)
+		return (EXIT_USAGE);
+	if (argc - i != 2)
 		return (rom_usage(ctx, "a VFCT table file and a "
 		    "directory expected%s", ""));
 	if (rom_read_file(ctx, argv[i], &buf, &len) != 0)
@@ -706,7 +785,9 @@ cmd_rom_dump(struct ptvm_ctx *ctx, int argc, char **argv)
 	bool force;
 	int i, e;
 
-	if ((i = rom_opt_force(argc, argv, &force)) < 0 || argc - i != 2)
+	if ((i = rom_opt_force(ctx, &argc, argv, &force)) < 0)
+		return (EXIT_USAGE);
+	if (argc - i != 2)
 		return (rom_usage(ctx, "a selector and an output file "
 		    "expected%s", ""));
 	if (ctx_pci(ctx, &l) != 0 || ctx_host(ctx, &h) != 0) {

@@ -11,7 +11,6 @@
 #include "compat.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +33,8 @@ fmt_time(int64_t t, char *buf, size_t len)
 	struct tm tm;
 	time_t tt;
 
-	tt = (time_t)t;
-	if (localtime_r(&tt, &tm) == NULL ||
+	tt = (time_t)t + 60 * (time_t)LH->ops->tzoff(LH, t * 1000);
+	if (gmtime_r(&tt, &tm) == NULL ||
 	    strftime(buf, len, "%Y-%m-%d %H:%M", &tm) == 0)
 		(void)snprintf(buf, len, "@%lld", (long long)t);
 }
@@ -51,7 +50,7 @@ snap_load(struct ptvm_ctx *ctx, const char *arg, struct vm_load *ld,
 	size_t i;
 	int bad;
 
-	if (vm_load(ctx, arg, ld) != 0)
+	if (vm_load(&ctx->eng, arg, ld) != 0)
 		return (-1);
 	disk_list(&ld->vm, dl);
 	if (dl->n == 0) {
@@ -100,7 +99,7 @@ snap_list(struct ptvm_ctx *ctx, const struct vm_disks *dl,
 	for (i = 0; i < dl->nzvol; i++)
 		av[n++] = dl->ds[i];
 	av[n] = NULL;
-	if (zfs_query(ctx, av, &out, &len) != 0)
+	if (zfs_query(&ctx->eng, av, &out, &len) != 0)
 		return (-1);
 	if (out == NULL)
 		return (1);
@@ -110,22 +109,27 @@ snap_list(struct ptvm_ctx *ctx, const struct vm_disks *dl,
 }
 
 static int
-snap_args(struct ptvm_ctx *ctx, int argc, char **argv, bool *live)
+snap_args(struct ptvm_ctx *ctx, int argc, char **argv, bool *live,
+    int *nops)
 {
-	static const struct option lo[] = {
-		{ "live", no_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'l', 0, "live", false, NULL },
+		OPTDEF_END
 	};
+	struct opts o;
+	char **ops;
 	int ch;
 
 	*live = false;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	*nops = 0;
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch != 'l')
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		*live = true;
 	}
-	if (argc - optind < 1 || argc - optind > 2)
+	/* The operands are argv[1] on: the VM, maybe a name. */
+	if ((*nops = opt_operands(&o, &ops)) < 1 || *nops > 2)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "a VM and "
 		    "maybe a snapshot name expected"));
 	return (EXIT_OK);
@@ -138,13 +142,14 @@ snap_default_name(const struct zfs_snap_list *sl, const struct vm_disks *dl,
 {
 	char base[64];
 	struct tm tm;
-	time_t now;
+	time_t now, local;
 	size_t i;
 	int k;
 	bool taken;
 
-	now = time(NULL);
-	if (localtime_r(&now, &tm) == NULL ||
+	now = (time_t)(LH->ops->wall(LH) / 1000);
+	local = now + 60 * (time_t)LH->ops->tzoff(LH, (int64_t)now * 1000);
+	if (gmtime_r(&local, &tm) == NULL ||
 	    strftime(base, sizeof(base), "ptvm-%Y%m%d-%H%M%S", &tm) == 0)
 		(void)snprintf(base, sizeof(base), "ptvm-%lld",
 		    (long long)now);
@@ -181,125 +186,26 @@ snap_name_free(struct ptvm_ctx *ctx, const char *vm,
 	return (0);
 }
 
-/* The length of a dataset's pool name ("zroot" of zroot/vm/t1). */
-static size_t
-pool_len(const char *ds)
-{
-
-	return (strcspn(ds, "/"));
-}
-
-static bool
-same_pool(const char *a, const char *b)
-{
-
-	return (pool_len(a) == pool_len(b) &&
-	    strncmp(a, b, pool_len(a)) == 0);
-}
-
-/*
- * zfs snapshot DS1@name DS2@name ... of the zvols of one pool: one call,
- * one instant.  The kernel makes such a request atomic only within one
- * pool and refuses it whole (EXDEV) across pools (freebsd.md#Z1), so a
- * VM whose disks are in several pools gets one call per pool; a failed
- * call destroys what the calls before it made.
- */
-static int
-snap_pool(struct ptvm_ctx *ctx, const struct vm_disks *dl, size_t first,
-    char full[][ZFS_NAMEMAX + 1], bool *ran)
-{
-	const char *av[4 + VM_MAXDISKS];
-	size_t i, n;
-
-	n = 0;
-	av[n++] = "zfs";
-	av[n++] = "snapshot";
-	for (i = first; i < dl->nzvol; i++)
-		if (same_pool(dl->ds[i], dl->ds[first]))
-			av[n++] = full[i];
-	av[n] = NULL;
-	return (zfs_change(ctx, av, ran));
-}
-
-/* The first zvol of the pool of zvol k. */
-static size_t
-pool_first(const struct vm_disks *dl, size_t k)
-{
-	size_t i;
-
-	for (i = 0; i < k && !same_pool(dl->ds[i], dl->ds[k]); i++)
-		;
-	return (i);
-}
-
-/* Destroys the snapshots of the pools done before the one of zvol upto. */
-static void
-snap_undo_pools(struct ptvm_ctx *ctx, const struct vm_disks *dl, size_t upto,
-    char full[][ZFS_NAMEMAX + 1])
-{
-	const char *av[4];
-	size_t i;
-	bool ran;
-
-	for (i = 0; i < dl->nzvol; i++) {
-		if (pool_first(dl, i) >= upto)
-			continue;
-		av[0] = "zfs";
-		av[1] = "destroy";
-		av[2] = full[i];
-		av[3] = NULL;
-		if (zfs_change(ctx, av, &ran) == 0)
-			diag_note(&ctx->diags, NULL, 0, "destroyed %s again: the "
-			    "snapshot of the VM's other pool failed", full[i]);
-	}
-}
-
+/* Takes the snapshot (engine/snap.c) and says what was made. */
 static int
 snap_take(struct ptvm_ctx *ctx, const char *vm, const struct vm_disks *dl,
     const char *name, bool running)
 {
-	char full[VM_MAXDISKS][ZFS_NAMEMAX + 1];
-	size_t i, npool;
-	bool ran;
-	int r;
+	struct eng_snap sn;
+	size_t i;
 
-	for (i = npool = 0; i < dl->nzvol; i++) {
-		r = snprintf(full[i], sizeof(full[i]), "%s@%s", dl->ds[i],
-		    name);
-		if (r < 0 || r > ZFS_NAMEMAX) {
-			diag_err(&ctx->diags, NULL, 0, "%s@%s is longer than "
-			    "%d bytes: choose a shorter name", dl->ds[i], name,
-			    ZFS_NAMEMAX);
-			return (-1);
-		}
-		npool += pool_first(dl, i) == i;
-	}
-	if (npool > 1 && running) {
-		diag_err(&ctx->diags, NULL, 0, "%s's disks are in %zu pools and "
-		    "it runs: zfs makes one instant only within a pool, so the "
-		    "disks would be snapshotted at different moments; stop it "
-		    "first", vm, npool);
+	if (eng_snap_take(&ctx->eng, vm, dl, name, running, &sn) != 0)
 		return (-1);
-	}
-	ran = false;
-	for (i = 0; i < dl->nzvol; i++) {
-		if (pool_first(dl, i) != i)
-			continue;
-		if (snap_pool(ctx, dl, i, full, &ran) != 0) {
-			snap_undo_pools(ctx, dl, i, full);
-			return (-1);
-		}
-	}
-	if (npool == 1)
+	if (sn.npool == 1)
 		printf("%s: snapshot %s of %zu disk%s, one instant:", vm, name,
 		    dl->nzvol, dl->nzvol == 1 ? "" : "s");
 	else
 		printf("%s: snapshot %s of %zu disks in %zu pools, one zfs call "
 		    "a pool (the VM is stopped, so they agree):", vm, name,
-		    dl->nzvol, npool);
+		    dl->nzvol, sn.npool);
 	for (i = 0; i < dl->nzvol; i++)
-		printf(" %s", full[i]);
-	printf("%s\n", ran ? "" : " (journaled only: a captured host runs "
+		printf(" %s", sn.full[i]);
+	printf("%s\n", sn.ran ? "" : " (journaled only: a captured host runs "
 	    "DIR/bin/zfs only with PTVM_STANDINS=1)");
 	return (0);
 }
@@ -312,22 +218,22 @@ cmd_snapshot(struct ptvm_ctx *ctx, int argc, char **argv)
 	struct vm_load ld;
 	struct vm_disks dl;
 	bool live;
-	int rv, run;
+	int rv, run, nops;
 
-	if ((rv = snap_args(ctx, argc, argv, &live)) != EXIT_OK)
+	if ((rv = snap_args(ctx, argc, argv, &live, &nops)) != EXIT_OK)
 		return (rv);
-	if (argc - optind == 2 && zfs_snapname_check(argv[optind + 1], why,
+	if (nops == 2 && zfs_snapname_check(argv[2], why,
 	    sizeof(why)) != 0) {
 		diag_err(&ctx->diags, NULL, 0, "snapshot name \"%s\": %s",
-		    argv[optind + 1], why);
+		    argv[2], why);
 		return (EXIT_FAIL);
 	}
 	vm_load_init(&ld);
 	zfs_snap_init(&sl);
 	rv = EXIT_FAIL;
-	if (snap_load(ctx, argv[optind], &ld, &dl, true) != 0)
+	if (snap_load(ctx, argv[1], &ld, &dl, true) != 0)
 		goto out;
-	run = vm_running(ctx, ld.vm.name, why, sizeof(why));
+	run = vm_running(&ctx->eng, ld.vm.name, why, sizeof(why));
 	if (run != 0 && !live) {
 		diag_err(&ctx->diags, NULL, 0, "%s %s (%s): a snapshot now "
 		    "would only be crash-consistent; stop it first, or give "
@@ -337,8 +243,8 @@ cmd_snapshot(struct ptvm_ctx *ctx, int argc, char **argv)
 	}
 	if (snap_list(ctx, &dl, &sl) < 0)
 		goto out;
-	if (argc - optind == 2)
-		(void)strlcpy(name, argv[optind + 1], sizeof(name));
+	if (nops == 2)
+		(void)strlcpy(name, argv[2], sizeof(name));
 	else
 		snap_default_name(&sl, &dl, name, sizeof(name));
 	if (snap_name_free(ctx, ld.vm.name, &dl, &sl, name) != 0 ||
@@ -449,11 +355,12 @@ snapshots_print(const struct vm_load *ld, const struct vm_disks *dl,
 int
 cmd_snapshots(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'J', 0, "json", false, NULL },
+		OPTDEF_END
 	};
 	struct zfs_vmsnap_list vl;
+	struct opts o;
 	struct zfs_snap_list sl;
 	struct vm_load ld;
 	struct vm_disks dl;
@@ -461,20 +368,20 @@ cmd_snapshots(struct ptvm_ctx *ctx, int argc, char **argv)
 	int ch, rv, r;
 
 	json = false;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		if (ch != 'J')
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		json = true;
 	}
-	if (argc - optind != 1)
+	if (opt_operands(&o, &argv) != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM "
 		    "expected"));
 	vm_load_init(&ld);
 	zfs_snap_init(&sl);
 	memset(&vl, 0, sizeof(vl));
 	rv = EXIT_FAIL;
-	if (snap_load(ctx, argv[optind], &ld, &dl, false) != 0)
+	if (snap_load(ctx, argv[0], &ld, &dl, false) != 0)
 		goto out;
 	r = dl.nzvol > 0 ? snap_list(ctx, &dl, &sl) : 0;
 	if (r < 0)
@@ -572,7 +479,7 @@ rb_written(struct ptvm_ctx *ctx, const struct vm_disks *dl, const char *name,
 	for (i = 0; i < dl->nzvol; i++)
 		av[n++] = dl->ds[i];
 	av[n] = NULL;
-	if (zfs_query(ctx, av, &out, &len) != 0 || out == NULL)
+	if (zfs_query(&ctx->eng, av, &out, &len) != 0 || out == NULL)
 		return;		/* said so, or unknown */
 	for (i = 0; i < dl->nzvol; i++)
 		(void)zfs_get_num(out, len, dl->ds[i], &rb->written[i]);
@@ -628,14 +535,18 @@ rb_confirm(const char *vm, const char *name, const struct vm_disks *dl,
 static int
 rb_args(struct ptvm_ctx *ctx, int argc, char **argv, bool *newer, bool *yes)
 {
-	static const struct option lo[] = {
-		{ "destroy-newer", no_argument, NULL, 'D' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'D', 0, "destroy-newer", false, NULL },
+		{ 'y', 'y', "yes", false, NULL },
+		OPTDEF_END
 	};
+	struct opts o;
+	char **ops;
 	int ch;
 
 	*newer = *yes = false;
-	while ((ch = getopt_long(argc, argv, "y", lo, NULL)) != -1)
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END)
 		switch (ch) {
 		case 'D':
 			*newer = true;
@@ -644,10 +555,9 @@ rb_args(struct ptvm_ctx *ctx, int argc, char **argv, bool *newer, bool *yes)
 			*yes = true;
 			break;
 		default:
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
-	if (argc - optind != 2)
+	if (opt_operands(&o, &ops) != 2)	/* argv[1], argv[2] */
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "a VM and a "
 		    "snapshot name expected"));
 	return (EXIT_OK);
@@ -662,7 +572,7 @@ rb_refuse(struct ptvm_ctx *ctx, const char *vm, const char *name,
 	size_t k;
 	int run;
 
-	if ((run = vm_running(ctx, vm, why, sizeof(why))) != 0) {
+	if ((run = vm_running(&ctx->eng, vm, why, sizeof(why))) != 0) {
 		diag_err(&ctx->diags, NULL, 0, "%s %s (%s): a rollback under a "
 		    "running guest destroys its disk; stop it first", vm,
 		    run > 0 ? "is running" : "may be running", why);
@@ -683,52 +593,6 @@ rb_refuse(struct ptvm_ctx *ctx, const char *vm, const char *name,
 	return (0);
 }
 
-/* zfs rollback of each zvol; on a failure, says which are done. */
-static int
-rb_run(struct ptvm_ctx *ctx, const char *vm, const char *name,
-    const struct vm_disks *dl, const struct rb *rb, bool *ran)
-{
-	const char *av[5];
-	char snap[ZFS_NAMEMAX + 1];
-	size_t i, k, n;
-
-	for (i = 0; i < dl->nzvol; i++) {
-		n = 0;
-		av[n++] = "zfs";
-		av[n++] = "rollback";
-		if (rb->nnewer_ds[i] > 0)
-			av[n++] = "-r";
-		if (snprintf(snap, sizeof(snap), "%s@%s", dl->ds[i], name) >=
-		    (int)sizeof(snap)) {
-			diag_err(&ctx->diags, NULL, 0, "%s@%s: name too long",
-			    dl->ds[i], name);
-			return (-1);
-		}
-		av[n++] = snap;
-		av[n] = NULL;
-		if (zfs_change(ctx, av, ran) == 0)
-			continue;
-		if (i > 0) {
-			struct strbuf sb;
-
-			sb_init(&sb);
-			for (k = 0; k < i; k++)
-				sb_printf(&sb, "%s%s", k ? ", " : "",
-				    dl->ds[k]);
-			diag_err(&ctx->diags, NULL, 0, "%s is rolled back only "
-			    "in part: %s %s at %s, %s and the rest are not; "
-			    "fix the cause and run the rollback again", vm,
-			    sb_str(&sb), i == 1 ? "is" : "are", name,
-			    dl->ds[i]);
-			sb_free(&sb);
-		} else
-			diag_err(&ctx->diags, NULL, 0, "%s was not rolled "
-			    "back", vm);
-		return (-1);
-	}
-	return (0);
-}
-
 int
 cmd_rollback(struct ptvm_ctx *ctx, int argc, char **argv)
 {
@@ -743,7 +607,7 @@ cmd_rollback(struct ptvm_ctx *ctx, int argc, char **argv)
 
 	if ((rv = rb_args(ctx, argc, argv, &newer, &yes)) != EXIT_OK)
 		return (rv);
-	name = argv[optind + 1];
+	name = argv[2];
 	if (zfs_snapname_check(name, why, sizeof(why)) != 0) {
 		diag_err(&ctx->diags, NULL, 0, "snapshot name \"%s\": %s", name,
 		    why);
@@ -754,7 +618,7 @@ cmd_rollback(struct ptvm_ctx *ctx, int argc, char **argv)
 	vm_load_init(&ld);
 	zfs_snap_init(&sl);
 	rv = EXIT_FAIL;
-	if (snap_load(ctx, argv[optind], &ld, &dl, true) != 0 ||
+	if (snap_load(ctx, argv[1], &ld, &dl, true) != 0 ||
 	    (r = snap_list(ctx, &dl, &sl)) < 0)
 		goto out;
 	if (r == 1) {
@@ -780,7 +644,8 @@ cmd_rollback(struct ptvm_ctx *ctx, int argc, char **argv)
 	}
 	if (yes)
 		rb_describe(stdout, ld.vm.name, name, &dl, rb);
-	if (rb_run(ctx, ld.vm.name, name, &dl, rb, &ran) != 0)
+	if (eng_snap_rollback(&ctx->eng, ld.vm.name, name, &dl, rb->nnewer_ds,
+	    &ran) != 0)
 		goto out;
 	printf("%s is back at %s%s\n", ld.vm.name, name, ran ? "" :
 	    " (journaled only: a captured host runs "

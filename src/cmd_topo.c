@@ -4,7 +4,6 @@
  */
 #include "compat.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +21,7 @@ struct topo_opts {
 };
 
 static int
-topo_optarg(const struct cmd *c, int ch, const char *arg,
+topo_opt_value(const struct cmd *c, int ch, const char *arg,
     struct topo_opts *o, struct diags *d)
 {
 	long long n;
@@ -51,32 +50,36 @@ topo_optarg(const struct cmd *c, int ch, const char *arg,
 			return (EXIT_USAGE);
 		return (0);
 	default:
-		return (out_usage_error(c->name, c, "unknown option"));
+		return (out_usage_error(c->name, c, NULL));
 	}
 }
 
 static int
 topo_getopt(const struct cmd *c, int argc, char **argv, struct topo_opts *o,
-    struct ptvm_ctx *ctx)
+    struct ptvm_ctx *ctx, int *nops)
 {
-	static const struct option lo[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pin", required_argument, NULL, 'n' },
-		{ "policy", required_argument, NULL, 'p' },
-		{ "reserve", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
+	/* pin takes the vCPU count as its operand, not --pin. */
+	static const struct optdef topo_defs[] = {
+		{ 'n', 0, "pin", true, NULL },
+		{ 'j', 0, "json", false, NULL },
+		{ 'p', 0, "policy", true, NULL },
+		{ 'r', 0, "reserve", true, NULL },
+		OPTDEF_END
 	};
+	struct opts op;
+	char **ops;
 	int ch, rv;
 
 	memset(o, 0, sizeof(*o));
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (ch == 'n' && strcmp(c->name, "topology") != 0)
-			ch = '?';
-		if ((rv = topo_optarg(c, ch, optarg, o, &ctx->diags)) != 0) {
+	opt_init(&op, ctx->cmdname, argc, argv,
+	    strcmp(c->name, "topology") == 0 ? topo_defs : topo_defs + 1);
+	while ((ch = opt_next(&op)) != OPT_END) {
+		if ((rv = topo_opt_value(c, ch, op.arg, o, &ctx->diags)) != 0) {
 			out_diags(ctx);
 			return (rv);
 		}
 	}
+	*nops = opt_operands(&op, &ops);	/* argv[1] on */
 	return (0);
 }
 
@@ -161,13 +164,13 @@ cmd_topology(struct ptvm_ctx *ctx, int argc, char **argv)
 	struct topo_opts o;
 	struct pin_plan *p;
 	struct topo t;
-	int rv;
+	int rv, nops;
 
-	if ((rv = topo_getopt(ctx->cmd, argc, argv, &o, ctx)) != 0)
+	if ((rv = topo_getopt(ctx->cmd, argc, argv, &o, ctx, &nops)) != 0)
 		return (rv);
-	if (optind != argc)
+	if (nops != 0)
 		return (out_usage_error(ctx->cmdname, ctx->cmd,
-		    "unexpected argument \"%s\"", argv[optind]));
+		    "unexpected argument \"%s\"", argv[1]));
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return (out_usage_error("topology", NULL, "out of memory"));
 	if ((rv = topo_prepare(ctx, &o, &t, p)) == EXIT_OK) {
@@ -185,17 +188,17 @@ cmd_pin(struct ptvm_ctx *ctx, int argc, char **argv)
 	struct pin_plan *p;
 	struct topo t;
 	long long n;
-	int rv;
+	int rv, nops;
 
-	if ((rv = topo_getopt(ctx->cmd, argc, argv, &o, ctx)) != 0)
+	if ((rv = topo_getopt(ctx->cmd, argc, argv, &o, ctx, &nops)) != 0)
 		return (rv);
-	if (optind + 1 != argc)
+	if (nops != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "%s",
-		    optind == argc ? "the number of vCPUs is missing" :
+		    nops == 0 ? "the number of vCPUs is missing" :
 		    "too many arguments"));
-	if (util_strtonum(argv[optind], 1, TOPO_MAXCPU, &n) != 0)
+	if (util_strtonum(argv[1], 1, TOPO_MAXCPU, &n) != 0)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "\"%s\" is not "
-		    "a vCPU count (1-%d)", argv[optind], TOPO_MAXCPU));
+		    "a vCPU count (1-%d)", argv[1], TOPO_MAXCPU));
 	o.req.nvcpus = (int)n;
 	o.plan = true;
 	if ((p = calloc(1, sizeof(*p))) == NULL)

@@ -4,7 +4,6 @@
 #include "compat.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,12 +275,13 @@ show_json(struct ptvm_ctx *ctx, const struct vm_load *ld, char *const *av,
 int
 cmd_show(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "config", no_argument, NULL, 'C' },
-		{ "argv", no_argument, NULL, 'A' },
-		{ "json", no_argument, NULL, 'J' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'C', 0, "config", false, NULL },
+		{ 'A', 0, "argv", false, NULL },
+		{ 'J', 0, "json", false, NULL },
+		OPTDEF_END
 	};
+	struct opts o;
 	struct vm_load ld;
 	struct strbuf sb;
 	struct bhyve_argv av;
@@ -289,7 +289,8 @@ cmd_show(struct ptvm_ctx *ctx, int argc, char **argv)
 	int ch, rv;
 
 	mode = SHOW_SUMMARY;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		switch (ch) {
 		case 'C':
 			mode = SHOW_CONFIG;
@@ -301,15 +302,15 @@ cmd_show(struct ptvm_ctx *ctx, int argc, char **argv)
 			mode = SHOW_JSON;
 			break;
 		default:
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
-	if (argc - optind != 1)
+	argc = opt_operands(&o, &argv);
+	if (argc != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM "
 		    "expected"));
 	vm_load_init(&ld);
-	if (vm_load(ctx, argv[optind], &ld) != 0) {
+	if (vm_load(&ctx->eng, argv[0], &ld) != 0) {
 		vm_load_free(&ld);
 		return (EXIT_FAIL);
 	}
@@ -459,11 +460,13 @@ create_text(struct ptvm_ctx *ctx, const char *name, const struct tmpl *t,
 int
 cmd_create(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "template", required_argument, NULL, 'T' },
-		{ NULL, 0, NULL, 0 },
+	static const struct optdef defs[] = {
+		{ 'f', 'f', "overwrite", false, NULL },
+		{ 'T', 0, "template", true, NULL },
+		OPTDEF_END
 	};
 	const struct tmpl *t;
+	struct opts o;
 	struct host_stat st;
 	struct strbuf sb;
 	struct host *h;
@@ -474,35 +477,36 @@ cmd_create(struct ptvm_ctx *ctx, int argc, char **argv)
 
 	t = &tmpls[0];
 	force = false;
-	while ((ch = getopt_long(argc, argv, "f", lo, NULL)) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		switch (ch) {
 		case 'f':
 			force = true;
 			break;
 		case 'T':
 			for (t = NULL, i = 0; i < nitems(tmpls); i++)
-				if (strcmp(tmpls[i].name, optarg) == 0)
+				if (strcmp(tmpls[i].name, o.arg) == 0)
 					t = &tmpls[i];
 			if (t == NULL)
 				return (out_usage_error(ctx->cmdname, ctx->cmd,
 				    "--template %s: give windows, linux or "
-				    "freebsd", optarg));
+				    "freebsd", o.arg));
 			break;
 		default:
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
-	if (argc - optind != 1)
+	argc = opt_operands(&o, &argv);
+	if (argc != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM name "
 		    "expected"));
-	if (strchr(argv[optind], '/') != NULL)
+	if (strchr(argv[0], '/') != NULL)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "give a name; "
 		    "-c DIR chooses the directory"));
-	if (vm_path(ctx, argv[optind], path, sizeof(path), name,
+	if (vm_path(&ctx->eng, argv[0], path, sizeof(path), name,
 	    sizeof(name)) != 0 || ctx_host(ctx, &h) != 0)
 		return (EXIT_FAIL);
-	e = ctx->confdir != NULL ? sys_stat(path, false, &st) :
+	e = ctx->eng.confdir != NULL ? LH->ops->lf_stat(LH, path, false, &st) :
 	    h->ops->file_stat(h, path, &st);
 	if (e == 0 && !force) {
 		diag_err(&ctx->diags, path, 0, "exists; ptvm create -f "
@@ -514,8 +518,8 @@ cmd_create(struct ptvm_ctx *ctx, int argc, char **argv)
 		sb_free(&sb);
 		return (EXIT_FAIL);
 	}
-	if (ctx->confdir != NULL)
-		e = sys_write_atomic(path, sb_str(&sb), sb.len, 0644);
+	if (ctx->eng.confdir != NULL)
+		e = LH->ops->lf_write(LH, path, sb_str(&sb), sb.len, 0644, 0);
 	else
 		e = h->ops->file_write(h, path, sb_str(&sb), sb.len, 0644);
 	sb_free(&sb);
@@ -539,7 +543,7 @@ import_read(struct ptvm_ctx *ctx, const char *arg, char **buf, size_t *len)
 	int e;
 
 	if (strcmp(arg, "-") != 0) {
-		if ((e = sys_read_file(arg, 1 << 20, buf, len)) != 0) {
+		if ((e = LH->ops->lf_read(LH, arg, 1 << 20, buf, len)) != 0) {
 			diag_err(&ctx->diags, arg, 0, "%s", sys_strerror(e));
 			return (-1);
 		}
@@ -569,33 +573,41 @@ cmd_import(struct ptvm_ctx *ctx, int argc, char **argv)
 	const char *out, *src;
 	char *buf;
 	size_t len;
+	static const struct optdef defs[] = {
+		{ 'f', 'f', "overwrite", false, NULL },
+		{ 'o', 'o', "output", true, NULL },
+		OPTDEF_END
+	};
+	struct opts o;
 	bool force;
 	int ch, rv, e;
 
 	out = NULL;
 	force = false;
-	while ((ch = getopt(argc, argv, "fo:")) != -1) {
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		switch (ch) {
 		case 'f':
 			force = true;
 			break;
 		case 'o':
-			out = optarg;
+			out = o.arg;
 			break;
 		default:
-			return (out_usage_error(ctx->cmdname, ctx->cmd,
-			    "unknown option"));
+			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
 		}
 	}
-	if (argc - optind != 1)
+	argc = opt_operands(&o, &argv);
+	if (argc != 1)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, "one script "
 		    "(or - for standard input) expected"));
-	src = strcmp(argv[optind], "-") == 0 ? "<stdin>" : argv[optind];
-	if (out != NULL && !force && sys_stat(out, false, &st) == 0) {
+	src = strcmp(argv[0], "-") == 0 ? "<stdin>" : argv[0];
+	if (out != NULL && !force &&
+	    LH->ops->lf_stat(LH, out, false, &st) == 0) {
 		diag_err(&ctx->diags, out, 0, "exists; -f replaces it");
 		return (EXIT_FAIL);
 	}
-	if (import_read(ctx, argv[optind], &buf, &len) != 0)
+	if (import_read(ctx, argv[0], &buf, &len) != 0)
 		return (EXIT_FAIL);
 	bhyve_argv_init(&av);
 	bcfg_init(&cfg);
@@ -609,8 +621,8 @@ cmd_import(struct ptvm_ctx *ctx, int argc, char **argv)
 		goto done;
 	if (out == NULL)
 		fputs(sb_str(&sb), stdout);
-	else if ((e = sys_write_atomic(out, sb_str(&sb), sb.len,
-	    0644)) != 0) {
+	else if ((e = LH->ops->lf_write(LH, out, sb_str(&sb), sb.len, 0644,
+	    0)) != 0) {
 		diag_err(&ctx->diags, out, 0, "cannot write it: %s",
 		    sys_strerror(e));
 		goto done;

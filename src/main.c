@@ -1,12 +1,14 @@
 /*
  * main.c: global options and the command table.  The table drives
  * dispatch, "help" and every usage line (out_usage, out_usage_error);
- * each command parses its own options.  ptvm.8's SYNOPSIS lists the same
- * lines in the same order: tests/cli/usage_test.sh compares the two.
+ * each command reads its own options with the one parser, opt.c (options
+ * anywhere, "--" ends them; the global options come before the command).
+ * ptvm.8's SYNOPSIS lists the same lines in the same order:
+ * tests/cli/usage_test.sh compares the two; tests/cli/opt_test.sh has a
+ * row for each line.
  */
 #include "compat.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +75,8 @@ static const struct cmd cmds[] = {
 	{ "devices", "[-a] [--json]",
 	    "list GPUs and their functions, and what to pass through",
 	    cmd_devices, NULL },
-	{ "bind", "[-fn] [--host-use=take] selector ...",
+	{ "bind", "[-n] [--console-gpu=take] [--host-use=take] "
+	    "selector ...",
 	    "move PCI functions to ppt(4) now, all or nothing", cmd_bind,
 	    NULL },
 	{ "unbind", "[-n] selector ...",
@@ -96,13 +99,13 @@ static const struct cmd cmds[] = {
 	    NULL },
 	{ "create", "[-f] [--template windows | linux | freebsd] name",
 	    "write a commented VM file for this host", cmd_create, NULL },
-	{ "start", "[-F] [--force] vm",
+	{ "start", "[-F] [--ignore-dirty] vm",
 	    "run a VM under a supervisor that respects the reset bug",
 	    cmd_start, NULL },
-	{ "stop", "[-t seconds] [--within seconds] [--force] vm",
-	    "power a VM off through ACPI; --force kills it after the timeout",
+	{ "stop", "[-t seconds] [--within seconds] [--kill] vm",
+	    "power a VM off through ACPI; --kill kills it after the timeout",
 	    cmd_stop, NULL },
-	{ "restart", "[-t seconds] [--within seconds] [--force] vm",
+	{ "restart", "[-t seconds] [--within seconds] [--kill] vm",
 	    "stop a VM, then start it again", cmd_restart, NULL },
 	{ "status", "[--json] [vm]",
 	    "state, pins, devices and dirty marks, last exit, log",
@@ -165,13 +168,14 @@ find_cmd(const struct cmd *tab, const char *name)
 static int
 cmd_help(struct ptvm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option noopts[] = { { NULL, 0, NULL, 0 } };
+	static const struct optdef defs[] = { OPTDEF_END };
 	const struct cmd *c, *s;
+	struct opts o;
 
-	if (getopt_long(argc, argv, "", noopts, NULL) != -1)
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	if (opt_next(&o) != OPT_END)
 		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
-	argc -= optind;
-	argv += optind;
+	argc = opt_operands(&o, &argv);
 	if (argc == 0) {
 		usage_all(stdout);
 		printf("\nCommands:\n");
@@ -220,25 +224,38 @@ dispatch(struct ptvm_ctx *ctx, const struct cmd *tab, const char *prefix,
 	ctx->cmd = c;
 	(void)snprintf(ctx->cmdname, sizeof(ctx->cmdname), "%s%s%s", prefix,
 	    *prefix ? " " : "", c->name);
-	opt_reset();
 	return (c->fn(ctx, argc, argv));
 }
 
 int
 main(int argc, char **argv)
 {
+	static const struct optdef defs[] = {
+		{ 'c', 'c', NULL, true, NULL },
+		{ 'H', 'H', NULL, true, NULL },
+		{ 'h', 'h', "help", false, NULL },
+		{ 'V', 'V', "version", false, NULL },
+		OPTDEF_END
+	};
 	struct ptvm_ctx ctx;
+	struct opts o;
 	int ch, rv;
 
 	memset(&ctx, 0, sizeof(ctx));
 	diags_init(&ctx.diags);
-	while ((ch = getopt(argc, argv, "+c:H:hV")) != -1) {
+	ctx.eng.diags = &ctx.diags;
+	/* The global options come before the command: the command's own
+	 * options may use the same letters. */
+	if (argc < 1)
+		return (EXIT_USAGE);
+	opt_init_first(&o, argc, argv, defs);
+	while ((ch = opt_next(&o)) != OPT_END) {
 		switch (ch) {
 		case 'c':
-			ctx.confdir = optarg;
+			ctx.eng.confdir = o.arg;
 			break;
 		case 'H':
-			ctx.hostdir = optarg;
+			ctx.eng.hostdir = o.arg;
 			break;
 		case 'V':
 			printf("ptvm %s\n", PTVM_VERSION);
@@ -251,15 +268,14 @@ main(int argc, char **argv)
 			return (EXIT_USAGE);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc = opt_operands(&o, &argv);
 	if (argc < 1) {
 		usage_all(stderr);
 		return (EXIT_USAGE);
 	}
 	rv = dispatch(&ctx, cmds, "", argc, argv);
 	(void)out_diags(&ctx);
-	host_close(ctx.host);
+	host_close(ctx.eng.host);
 	diags_free(&ctx.diags);
 	return (rv);
 }

@@ -37,6 +37,22 @@ out_diags(struct ptvm_ctx *ctx)
 	return (nerr);
 }
 
+/*
+ * The engine's report callback (eng_report_fn), arg the context: the
+ * diagnostics collected so far first, so that they keep their order.
+ */
+void
+out_report(void *arg, const char *vm, enum diag_level lvl, const char *msg)
+{
+	struct ptvm_ctx *ctx = arg;
+
+	(void)out_diags(ctx);
+	fprintf(lvl == DIAG_NOTE ? stdout : stderr, "%s: %s%s\n", vm,
+	    lvl == DIAG_ERROR ? "error: " : lvl == DIAG_WARN ? "warning: " :
+	    "", msg);
+	fflush(stdout);
+}
+
 void
 out_json(struct strbuf *sb)
 {
@@ -63,7 +79,7 @@ out_usage_error(const char *name, const struct cmd *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	/* No message: getopt(3) has said what was wrong. */
+	/* No message: opt_next has said what was wrong. */
 	if (fmt != NULL) {
 		fprintf(stderr, "ptvm: %s: ", name);
 		va_start(ap, fmt);
@@ -74,16 +90,4 @@ out_usage_error(const char *name, const struct cmd *c, const char *fmt, ...)
 	if (c != NULL)
 		fprintf(stderr, "usage: ptvm %s %s\n", name, c->synopsis);
 	return (EXIT_USAGE);
-}
-
-void
-opt_reset(void)
-{
-
-#if defined(__FreeBSD__) || defined(__APPLE__)
-	optreset = 1;
-	optind = 1;
-#else
-	optind = 0;	/* glibc: also reinitialises its state */
-#endif
 }

@@ -7,16 +7,16 @@
 
 #include "compat.h"
 #include "diag.h"
+#include "engine.h"
 #include "host.h"
+#include "opt.h"
 #include "strbuf.h"
 
 #define PTVM_VERSION	"0.1.0"
 
 struct ptvm_ctx {
-	const char	*hostdir;	/* -H DIR, or NULL for the live host */
-	struct host	*host;		/* opened on first use */
+	struct eng	 eng;		/* -H, -c, the host; diags below */
 	struct diags	 diags;		/* printed by the front end */
-	const char	*confdir;	/* -c DIR: VM files, or NULL */
 	const struct cmd *cmd;		/* the command running, set by main */
 	char		 cmdname[32];	/* its full name ("rom inspect") */
 };
@@ -29,6 +29,9 @@ struct cmd {
 	const struct cmd *sub;		/* nested table, or NULL */
 };
 
+/* The local host (host_local()): the files the user names (lf_*). */
+#define LH		(host_local())
+
 /* ctx.c */
 int	ctx_host(struct ptvm_ctx *, struct host **);
 int	ctx_pci(struct ptvm_ctx *, struct pci_list *);
@@ -38,12 +41,11 @@ int	ctx_topo(struct ptvm_ctx *, struct topo *);
 
 /* output.c */
 int	out_diags(struct ptvm_ctx *);
+void	out_report(void *, const char *, enum diag_level, const char *);
 void	out_json(struct strbuf *);
 void	out_usage(const char *, const struct cmd *);
 int	out_usage_error(const char *, const struct cmd *, const char *, ...)
 	    __printflike(3, 4);
-/* getopt(3) reset between the global and the command's options. */
-void	opt_reset(void);
 
 /* One handler per command; a file per family. */
 int	cmd_devices(struct ptvm_ctx *, int, char **);
@@ -68,6 +70,10 @@ int	cmd_status(struct ptvm_ctx *, int, char **);
 int	cmd_list(struct ptvm_ctx *, int, char **);
 int	cmd_console(struct ptvm_ctx *, int, char **);
 int	cmd_host_restore(struct ptvm_ctx *, int, char **);
+/* cmd_stop.c: the options of stop and restart; a stop, said. */
+int	stop_opts(struct ptvm_ctx *, int, char **, int *, bool *, int *,
+	    int *);
+int	stop_vm(struct ptvm_ctx *, const char *, int, bool, int);
 int	cmd_pci_show(struct ptvm_ctx *, int, char **);
 int	cmd_pci_save(struct ptvm_ctx *, int, char **);
 int	cmd_pci_diff(struct ptvm_ctx *, int, char **);
@@ -80,10 +86,5 @@ int	cmd_cdrom(struct ptvm_ctx *, int, char **);
 int	cmd_snapshot(struct ptvm_ctx *, int, char **);
 int	cmd_snapshots(struct ptvm_ctx *, int, char **);
 int	cmd_rollback(struct ptvm_ctx *, int, char **);
-
-/* Exit statuses (ptvm.8 EXIT STATUS). */
-#define EXIT_OK		0
-#define EXIT_FAIL	1
-#define EXIT_USAGE	2
 
 #endif /* PTVM_PTVM_H */

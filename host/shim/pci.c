@@ -13,6 +13,7 @@
 
 #include "fbshim.h"
 #include "kmodel.h"
+#include "sysutil.h"
 #include "pci.h"
 #include "pcicfg.h"
 #include "rombar.h"

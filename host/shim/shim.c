@@ -18,7 +18,9 @@
 #include "fbshim.h"
 #include "host.h"
 #include "hostop.h"
+#include "hostsys.h"
 #include "kmodel.h"
+#include "sysutil.h"
 #include "util.h"
 
 struct shim shim;
@@ -526,4 +528,41 @@ shim_write_atomic(const char *path, const char *data, size_t len, int mode)
 	op.a = src;
 	op.b = rel;
 	return (km_change(shim.km, &op));
+}
+
+/*
+ * The clock: the captured host's, which a test harness may replace
+ * (host_capture_clock(), host.h) to run the supervisor's timers without
+ * waiting; the live host's now and sleep go through it under the shim.
+ */
+static struct host_clock shim_clock;
+
+struct host_clock
+host_capture_clock(const struct host_clock *c)
+{
+	struct host_clock old = shim_clock;
+
+	if (c != NULL)
+		shim_clock = *c;
+	else
+		memset(&shim_clock, 0, sizeof(shim_clock));
+	return (old);
+}
+
+int64_t
+shim_mono_ms(void)
+{
+
+	return (shim_clock.now != NULL ? shim_clock.now(shim_clock.arg) :
+	    hs_mono_ms());
+}
+
+void
+shim_sleep_ms(unsigned ms)
+{
+
+	if (shim_clock.sleep != NULL)
+		shim_clock.sleep(shim_clock.arg, ms);
+	else
+		hs_sleep_ms(ms);
 }

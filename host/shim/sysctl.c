@@ -24,6 +24,7 @@
 #include "kmodel.h"
 #include "pci.h"
 #include "strbuf.h"
+#include "sysutil.h"
 #include "util.h"
 
 /*

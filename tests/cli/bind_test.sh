@@ -7,7 +7,7 @@ bind_journal_order_body()
 	atf_check -o match:'pci0:47:0:0 is on ppt0 \(was vgapci0\)' \
 	    -o match:'pci0:47:0:1 is on ppt1 \(was hdac0\)' \
 	    -e match:'drives the host console' \
-	    "$PTVM" -H h bind -f 47/0/0 pci0:47:0:1
+	    "$PTVM" -H h bind --console-gpu=take 47/0/0 pci0:47:0:1
 	cat > expected <<'EOT'
 kenv hw.vmm.amdvi.enable="1"
 kenv pptdevs="47/0/0 47/0/1"
@@ -53,7 +53,7 @@ bind_busy_retries_then_forces_body()
 	amdhost h partial-rx7600-navi33-ryzen5800x-ptnotes-blog.txt
 	echo 'devctl quiesce pci0:6:0:0: EBUSY' > h/fail
 	atf_check -o match:'devctl detach -f pci0:6:0:0' -e ignore \
-	    "$PTVM" -H h bind -f 6/0/0
+	    "$PTVM" -H h bind --console-gpu=take 6/0/0
 	atf_check -o inline:'3\n' -x 'grep -c "^# failed (EBUSY): devctl detach pci0:6:0:0$" h/journal'
 	atf_check -o match:'^devctl detach -f pci0:6:0:0$' cat h/journal
 	atf_check -o match:'pci0:6:0:0 +ppt0' "$PTVM" -H h devices
@@ -70,7 +70,7 @@ bind_busy_driver_refuses_forced_too_body()
 	amdhost h partial-rx7600-navi33-ryzen5800x-ptnotes-blog.txt
 	echo 'devctl detach pci0:6:0:0: EBUSY' > h/fail
 	atf_check -s exit:1 -o match:'its driver refuses to detach \(EBUSY\), with or without -f' \
-	    -o match:'rolling back' -e ignore "$PTVM" -H h bind -f 6/0/0
+	    -o match:'rolling back' -e ignore "$PTVM" -H h bind --console-gpu=take 6/0/0
 	atf_check -o match:'^# failed \(EBUSY\): devctl detach -f pci0:6:0:0$' \
 	    cat h/journal
 	atf_check -o match:'pci0:6:0:0 +vgapci0' "$PTVM" -H h devices
@@ -84,7 +84,7 @@ bind_rolls_back_on_failure_body()
 	echo 'devctl set driver -f pci0:47:0:1 ppt: ENXIO' > h/fail
 	atf_check -s exit:1 -o match:'rolling back' \
 	    -e match:'binding failed at "devctl set driver -f pci0:47:0:1 ppt": .* \(ENXIO\)' \
-	    "$PTVM" -H h bind -f 47/0/0 47/0/1
+	    "$PTVM" -H h bind --console-gpu=take 47/0/0 47/0/1
 	cat > expected <<'EOT'
 devctl detach pci0:47:0:0
 devctl detach pci0:47:0:1
@@ -107,7 +107,7 @@ bind_rollback_restores_kenv_and_vmm_body()
 	echo 'pptdevs="2/0/0"' > h/kenv.txt
 	echo 'kldload vmm: ENOMEM' > h/fail
 	atf_check -s exit:1 -o ignore -e match:'binding failed at "kldload vmm"' \
-	    "$PTVM" -H h bind -f 47/0/0
+	    "$PTVM" -H h bind --console-gpu=take 47/0/0
 	atf_check -o match:'^kenv pptdevs="2/0/0"$' -o match:'^kenv -u hw.vmm.amdvi.enable$' \
 	    -o match:'^devctl attach pci0:47:0:0$' cat h/journal
 	atf_check -o match:'pci0:47:0:0 +vgapci0' "$PTVM" -H h devices
@@ -130,7 +130,7 @@ bind_dry_run_changes_nothing_body()
 	amdhost h partial-rx7600-navi33-ryzen5800x-ptnotes-blog.txt
 	atf_check -o match:'^kenv pptdevs="6/0/0 6/0/1"$' -o match:'^kldload vmm$' \
 	    -o match:'^devctl detach pci0:6:0:0' -e ignore \
-	    "$PTVM" -H h bind -n -f 6/0/0 6/0/1
+	    "$PTVM" -H h bind -n --console-gpu=take 6/0/0 6/0/1
 	atf_check -s exit:1 test -e h/journal
 }
 
@@ -204,7 +204,7 @@ unbind_clear_driver_no_driver_body()
 {
 	cp -R "$DATA/../../examples/hosts/guide-rx7600" h
 	printf 'Id Refs Address Size Name\n 2 1 0xffffffff82150000 77e38 vmm.ko\n' >> h/kldstat.txt
-	atf_check -o ignore -e ignore "$PTVM" -H h bind -f 6/0/1
+	atf_check -o ignore -e ignore "$PTVM" -H h bind --console-gpu=take 6/0/1
 	atf_check -o match:'devctl set driver -f pci0:6:0:1 ppt' cat h/journal
 	atf_check -o ignore -e match:'pci0:6:0:1 left ppt but no host driver attached' \
 	    "$PTVM" -H h unbind 6/0/1

@@ -144,7 +144,7 @@ lifecycle_head()
 {
 	atf_set descr "on the booted guide host: start takes the console GPU" \
 	    "and mutes the console, stop, reboot, crash -> dirty -> refusal" \
-	    "-> --force, a guest that ignores ACPI, the supervisor SIGKILLed" \
+	    "-> --ignore-dirty, a guest that ignores ACPI, the supervisor SIGKILLed" \
 	    "while bhyve prints, host restore"
 }
 lifecycle_body()
@@ -174,32 +174,32 @@ lifecycle_body()
 	done
 	waitstate running
 	atf_check -o ignore "$PTVM" -H h stop winpt
-	# A crash dirties the GPU; start refuses it until --force.
+	# A crash dirties the GPU; start refuses it until --ignore-dirty.
 	rm -f h/run/bhyve.reboots
 	ctl action=crash after=0
 	atf_check -s exit:1 -o ignore -e ignore "$PTVM" -H h start -F winpt
 	[ "$(st last.dirty)" = yes ] || atf_fail "not dirty"
 	ctl action=run
 	atf_check -s exit:1 -e match:'pci0:6:0:0 is dirty: VM winpt ended' \
-	    -e match:'start with --force to try anyway' "$PTVM" -H h start winpt
+	    -e match:'start with --ignore-dirty to try anyway' "$PTVM" -H h start winpt
 	atf_check -o match:'running' -e match:'starting with dirty devices' \
-	    "$PTVM" -H h start --force winpt
+	    "$PTVM" -H h start --ignore-dirty winpt
 	atf_check -o ignore "$PTVM" -H h stop winpt
-	# A guest that ignores the power button: stop gives up, --force kills.
+	# A guest that ignores the power button: stop gives up, --kill kills.
 	ctl action=ignore
-	atf_check -o ignore -e ignore "$PTVM" -H h start --force winpt
+	atf_check -o ignore -e ignore "$PTVM" -H h start --ignore-dirty winpt
 	waitstate running
 	atf_check -s exit:1 -o match:'did not power off within 1 s; it still runs' \
 	    -e ignore "$PTVM" -H h stop -t 1 winpt
 	atf_check -s exit:1 -o match:'stopped: bhyve killed \(SIGKILL\) after a stop request' \
-	    "$PTVM" -H h stop -t 1 --force winpt
+	    "$PTVM" -H h stop -t 1 --kill winpt
 	[ "$(st last.dirty)" = yes ] || atf_fail "not dirty after the kill"
 	atf_check -o match:'^sysctl kern.consmute=0$' \
 	    sh -c "tail -n 3 h/journal"
 	# The supervisor SIGKILLed: bhyve, printing a line every 300 ms (the
 	# stand-in's chatter), runs on, and its lines are kept.
 	ctl action=run
-	atf_check -o ignore -e ignore "$PTVM" -H h start --force winpt
+	atf_check -o ignore -e ignore "$PTVM" -H h start --ignore-dirty winpt
 	waitstate running
 	bpid=$(st pid)
 	kill -9 "$(cat h/run/winpt.pid)"

@@ -100,7 +100,7 @@ bind_refuses_without_override_body()
 	    -e match:'error: pci0:1:0:0 \(nvme0\) holds zroot .*: binding it takes the host.s root file system away; if you really mean it, bind --host-use=take' \
 	    "$PTVM" -H h bind 1/0/0
 	atf_check -s exit:1 -e match:'pci0:39:0:0 \(re0\) carries the default route' \
-	    "$PTVM" -H h bind -f 39/0/0
+	    "$PTVM" -H h bind --console-gpu=take 39/0/0
 	atf_check -s exit:1 test -e h/journal
 	atf_check -o match:'devctl detach pci0:1:0:0' \
 	    -e match:'warning: pci0:1:0:0 \(nvme0\) holds zroot .*it is taken' \
@@ -123,7 +123,7 @@ gpu_unaffected_body()
 	atf_check -s ignore -e ignore -o not-match:hostuse "$PTVM" -H h check t
 	atf_check -o match:'devctl detach pci0:47:0:1' \
 	    -e not-match:'host.s own|holds|carries' \
-	    "$PTVM" -H h bind -n -f 47/0/0 47/0/1
+	    "$PTVM" -H h bind -n --console-gpu=take 47/0/0 47/0/1
 }
 
 atf_init_test_cases()

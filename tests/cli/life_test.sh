@@ -210,7 +210,7 @@ atf_test_case crash_restart_dirty cleanup
 crash_restart_dirty_head()
 {
 	atf_set descr "on_crash=restart does not restart onto dirty devices" \
-	    "unless --force; start refuses dirty devices, --force overrides"
+	    "unless asked; start refuses dirty devices, --ignore-dirty overrides"
 }
 crash_restart_dirty_body()
 {
@@ -227,14 +227,47 @@ crash_restart_dirty_body()
 	atf_check -o match:'dirty' "$PTVM" -H h devices
 	ctl action=run
 	atf_check -s exit:1 -e match:'pci0:6:0:0 is dirty: VM t1 ended' \
-	    -e match:'Reboot the host, or start with --force' \
+	    -e match:'Reboot the host, or start with --ignore-dirty' \
 	    "$PTVM" -H h start t1
 	atf_check -o inline:'1\n' sh -c 'wc -l < h/run/bhyve.runs | tr -d " "'
 	atf_check -o match:'running' -e match:'starting with dirty devices' \
-	    "$PTVM" -H h start --force t1
+	    "$PTVM" -H h start --ignore-dirty t1
 	atf_check -o ignore "$PTVM" -H h stop t1
 }
 crash_restart_dirty_cleanup()
+{
+	cleanup_vms
+}
+
+atf_test_case deprecated_force cleanup
+deprecated_force_head()
+{
+	atf_set descr "start --force and stop --force, the old spellings of" \
+	    "--ignore-dirty and --kill, still work and say so (ptvm.8" \
+	    "Deprecated options)"
+}
+deprecated_force_body()
+{
+	lifehost
+	ctl action=crash after=0
+	atf_check -s exit:1 -o ignore -e ignore "$PTVM" -H h start -F t1
+	ctl action=ignore
+	atf_check -s exit:1 -e match:'is dirty' "$PTVM" -H h start t1
+	atf_check -o match:'running' \
+	    -e match:'^ptvm: start: warning: --force is deprecated here, use --ignore-dirty' \
+	    -e match:'starting with dirty devices' \
+	    "$PTVM" -H h start --force t1
+	waitstate running
+	atf_check -s exit:1 -o match:'killing bhyve' \
+	    -e match:'^ptvm: stop: warning: --force is deprecated here, use --kill' \
+	    "$PTVM" -H h stop -t 1 --force t1
+	expect_st last.kind 'killed'
+	# restart shares stop's options.
+	atf_check -s exit:2 \
+	    -e match:'^ptvm: restart: warning: --force is deprecated here, use --kill' \
+	    -e match:'one VM' "$PTVM" -H h restart --force t1 t2
+}
+deprecated_force_cleanup()
 {
 	cleanup_vms
 }
@@ -243,7 +276,7 @@ atf_test_case two_press_timeout cleanup
 two_press_timeout_head()
 {
 	atf_set descr "stop.acpi_presses=2 presses twice spaced apart; the" \
-	    "timeout gives up without --force and kills with it"
+	    "timeout gives up without --kill and kills with it"
 }
 two_press_timeout_body()
 {
@@ -263,7 +296,7 @@ two_press_timeout_body()
 	atf_check -o match:'pressed \(1 of 2\)' cat h/log/t1.log
 	atf_check -s exit:1 -o match:'killing bhyve \(its devices will be marked dirty\)' \
 	    -o match:'stopped: bhyve killed \(SIGKILL\) after a stop request' \
-	    "$PTVM" -H h stop -t 1 --force t1
+	    "$PTVM" -H h stop -t 1 --kill t1
 	expect_st last.kind 'killed'
 	expect_st last.dirty 'yes'
 	atf_check -o match:'^pci0:6:0:0 [0-9]+ t1 ' cat h/run/dirty
@@ -285,7 +318,7 @@ acpi_not_enabled_body()
 	atf_check -o ignore "$PTVM" -H h start t1
 	waitstate running
 	atf_check -s exit:1 -o match:'has not enabled ACPI yet, so SIGTERM would end bhyve at once' \
-	    -o match:'killing bhyve' "$PTVM" -H h stop -t 2 --force t1
+	    -o match:'killing bhyve' "$PTVM" -H h stop -t 2 --kill t1
 	atf_check -s exit:1 test -e h/run/bhyve.terms
 	expect_st last.kind 'killed'
 }
@@ -370,7 +403,7 @@ atf_test_case stop_unsupervised_waits cleanup
 stop_unsupervised_waits_head()
 {
 	atf_set descr "stop of an unsupervised VM waits for the guest within" \
-	    "the timeout, gives up without --force, kills with it (issue 14," \
+	    "the timeout, gives up without --kill, kills with it (issue 14," \
 	    "item 10)"
 }
 stop_unsupervised_waits_body()
@@ -385,9 +418,9 @@ stop_unsupervised_waits_body()
 	atf_check -s exit:1 -o match:'waiting up to 1 s' \
 	    -o match:'did not power off within 1 s; it still runs' \
 	    "$PTVM" -H h stop -t 1 t1
-	kill -0 "$bpid" || atf_fail "stop ended bhyve without --force"
+	kill -0 "$bpid" || atf_fail "stop ended bhyve without --kill"
 	atf_check -s exit:1 -o match:'killing bhyve' -e match:'ended unseen' \
-	    "$PTVM" -H h stop -t 1 --force t1
+	    "$PTVM" -H h stop -t 1 --kill t1
 	kill -0 "$bpid" 2>/dev/null && atf_fail "bhyve still runs"
 	expect_st last.kind 'lost'
 	expect_st last.dirty 'yes'
@@ -998,6 +1031,7 @@ atf_init_test_cases()
 	atf_add_test_case reboot_loop
 	atf_add_test_case exit_policy
 	atf_add_test_case crash_restart_dirty
+	atf_add_test_case deprecated_force
 	atf_add_test_case two_press_timeout
 	atf_add_test_case acpi_not_enabled
 	atf_add_test_case supervisor_signal

@@ -192,7 +192,7 @@ pci_restore_refused_while_a_vm_owns_it_body()
 {
 	navihost h
 	atf_check -o ignore "$PTVM" -H h pci save 47/0/0 before
-	atf_check -o ignore -e ignore "$PTVM" -H h bind -f 47/0/0 47/0/1
+	atf_check -o ignore -e ignore "$PTVM" -H h bind --console-gpu=take 47/0/0 47/0/1
 	after_reset h
 	echo 'winpt 47/0/0 47/0/1' > h/vmm.txt
 	atf_check -s exit:1 \
@@ -210,7 +210,7 @@ pci_restore_journals_only_allowed_writes_body()
 {
 	navihost h
 	atf_check -o ignore "$PTVM" -H h pci save 47/0/0 before
-	atf_check -o ignore -e ignore "$PTVM" -H h bind -f 47/0/0 47/0/1
+	atf_check -o ignore -e ignore "$PTVM" -H h bind --console-gpu=take 47/0/0 47/0/1
 	after_reset h
 	atf_check -s exit:0 \
 	    -o match:'^would run: pciconf -w pci0:47:0:0 0x14 0x00000006 +# BAR1$' \
@@ -248,7 +248,7 @@ pci_restore_vendor_registers_need_the_flag_body()
 {
 	navihost h
 	atf_check -o ignore "$PTVM" -H h pci save 47/0/0 before
-	atf_check -o ignore -e ignore "$PTVM" -H h bind -f 47/0/0 47/0/1
+	atf_check -o ignore -e ignore "$PTVM" -H h bind --console-gpu=take 47/0/0 47/0/1
 	# A vendor-specific register (VSEC body, 0x108) and an AER status
 	# register (0x154, write-1-to-clear) differ in the save.
 	sed -e 's/^100: 1501000b 01010001 00000000 00000000$/100: 1501000b 01010001 12345678 00000000/' \
@@ -273,13 +273,13 @@ pci_restore_refuses_dead_or_foreign_images_body()
 {
 	navihost h
 	atf_check -o ignore "$PTVM" -H h pci save 47/0/0 before
-	atf_check -o ignore -e ignore "$PTVM" -H h bind -f 47/0/0 47/0/1
+	atf_check -o ignore -e ignore "$PTVM" -H h bind --console-gpu=take 47/0/0 47/0/1
 	cp "$P/synthetic-dead-all-ff.txt" h/pci/pci0:47:0:0.txt
 	atf_check -s exit:1 \
 	    -e match:'the function does not answer \(it reads all 0xFF\): writing its header cannot help; this is the reset bug' \
 	    "$PTVM" -H h pci restore 47/0/0 before
 	navihost h2
-	atf_check -o ignore -e ignore "$PTVM" -H h2 bind -f 47/0/0 47/0/1
+	atf_check -o ignore -e ignore "$PTVM" -H h2 bind --console-gpu=take 47/0/0 47/0/1
 	sed 's/^# function pci0:47:0:0$/# function pci0:47:0:1/' \
 	    before/pci0:47:0:0.txt > other.txt
 	atf_check -s exit:1 \

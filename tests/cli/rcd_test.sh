@@ -116,7 +116,7 @@ EOT
 	# The guest that ignored the button still runs: rc's kill, then the
 	# reboot, deal with it.
 	atf_check -o match:'^t2 +running' "$PTVM" -H h list
-	atf_check -o ignore -s exit:1 "$PTVM" -H h stop -t 1 --force t2
+	atf_check -o ignore -s exit:1 "$PTVM" -H h stop -t 1 --kill t2
 }
 shutdown_budget_cleanup()
 {

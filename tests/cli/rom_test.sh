@@ -69,15 +69,163 @@ inspect_for_device_body()
 	    "$f" >> host/pciconf.txt
 	atf_check -s exit:0 -o match:"the ROM's IDs match" -e ignore \
 	    "$PTVM" -H host rom inspect --for 0/3/0 "$R/efi-virtio.rom"
-	atf_check -s exit:0 -o match:"MISMATCH" -e match:"x86 image is for \
-1af4:1041 \(and its device list\), the device is 1234:1111" \
-	    -e match:"efi image is for 1af4:1041, the device is 1234:1111" \
+	# issue 16 (9): a vendor/device mismatch is "not for this device"
+	# and exit 1, not MISMATCH beside "usable" and exit 0.  The x86
+	# image counts; the EFI image's IDs are a warning (EDK2 compares
+	# none).
+	atf_check -s exit:1 -o match:"NOT FOR THIS DEVICE: the ROM is for \
+1af4:1041" -o match:"^verdict: not for this device \(the ROM is for \
+1af4:1041, the device is 1234:1111\)$" -o not-match:"usable by" \
+	    -e match:"error: x86 image is for 1af4:1041 \(and its device \
+list\), the device is 1234:1111: the ROM is not for this device" \
+	    -e match:"warning: the EFI image's PCIR names 1af4:1041, the \
+device is 1234:1111" \
 	    "$PTVM" -H host rom inspect --for vgapci0 "$R/efi-virtio.rom"
-	atf_check -s exit:0 -o match:'"for":\{"device":' \
-	    -o match:'"match":false' -e ignore "$PTVM" -H host rom inspect \
-	    --json --for pci0:0:2:0 "$R/efi-virtio.rom"
+	atf_check -s exit:1 -o match:'"for":\{"device":' \
+	    -o match:'"match":false' -o match:'"ids_match":false' \
+	    -o match:'"rom_vendor_id":"0x1af4"' \
+	    -o match:'"verdict":"not for this device"' -e ignore \
+	    "$PTVM" -H host rom inspect --json --for pci0:0:2:0 \
+	    "$R/efi-virtio.rom"
 	atf_check -s exit:1 -o ignore -e match:"error" "$PTVM" -H host rom \
 	    inspect --for 9/9/9 "$R/efi-virtio.rom"
+}
+
+# issue 16 (9): a subsystem mismatch stays a warning with both values.
+atf_test_case inspect_for_subsystem_is_a_warning
+inspect_for_subsystem_is_a_warning_body()
+{
+	mkdir host
+	f='class=0x030000 rev=0xcf hdr=0x00 vendor=0x1002 device=0x7480'
+	printf 'vgapci0@pci0:6:0:0:\t%s subvendor=0x1da2 subdevice=0xe452\n' \
+	    "$f" > host/pciconf.txt
+	atf_check -s exit:0 -o match:"the ROM's IDs match" \
+	    -o match:"verdict: usable by bhyve's UEFI" -e ignore \
+	    "$PTVM" -H host rom inspect --for 6/0/0 "$R/synthetic-amd-rx7600.rom"
+	sed -i.bak 's/subvendor=0x1da2 subdevice=0xe452/subvendor=0x1849 subdevice=0x5319/' \
+	    host/pciconf.txt
+	atf_check -s exit:0 -o match:"vendor and device match; the subsystem \
+differs \(ROM 1da2:e452, board 1849:5319" \
+	    -o match:"verdict: usable by bhyve's UEFI" \
+	    -e match:"warning: ATOM subsystem 1da2:e452 differs from the \
+board's 1849:5319" -e not-match:"error" \
+	    "$PTVM" -H host rom inspect --for 6/0/0 "$R/synthetic-amd-rx7600.rom"
+	atf_check -s exit:0 -o match:'"subsystem_match":false' \
+	    -o match:'"ids_match":true' -o match:'"verdict":"usable"' \
+	    -e ignore "$PTVM" -H host rom inspect --json --for 6/0/0 \
+	    "$R/synthetic-amd-rx7600.rom"
+}
+
+# issue 16 (9): check FAILs a rom= file for another device, warns on
+# another board's subsystem, passes the board's own ROM.
+atf_test_case check_rom_for_its_device
+check_rom_for_its_device_body()
+{
+	cp -R "$DATA/../../examples/hosts/guide-rx7600" h
+	mkdir -p h/root/vm/rom
+	cp "$R/synthetic-amd-rx7600.rom" h/root/vm/rom/rx7600-techpowerup.bin
+	atf_check -s ignore -o match:'^PASS  rom       /vm/rom/rx7600-techpowerup.bin: usable, matches its device' \
+	    "$PTVM" -H h check winpt
+	sed -i.bak 's/subvendor=0x1da2 subdevice=0xe452/subvendor=0x1849 subdevice=0x5319/' \
+	    h/pciconf.txt
+	atf_check -s ignore -o match:'^WARN  rom       /vm/rom/rx7600-techpowerup.bin: vendor and device match 6/0/0, but the ROM.s ATOM subsystem 1da2:e452 differs from the board.s 1849:5319' \
+	    "$PTVM" -H h check winpt
+	sed -i.bak 's/device=0x7480/device=0x7590/' h/pciconf.txt
+	atf_check -s exit:1 -o match:'^FAIL  rom       /vm/rom/rx7600-techpowerup.bin is not for 6/0/0: the ROM is for 1002:7480, the device is 1002:7590' \
+	    -o match:'fix: use the VBIOS of this exact board \(ptvm rom inspect --for 6/0/0 FILE\)' \
+	    "$PTVM" -H h check winpt
+}
+
+# issue 17 (1): a full-flash dump of an RTX 5060 Ti (synthetic, with the
+# real dump's layout): inspect finds the ROM where trim cuts, says what
+# precedes it, and lists every image of the NPDE chain.
+atf_test_case inspect_nvidia_full_flash
+inspect_nvidia_full_flash_body()
+{
+	f="$R/synthetic-nvidia-5060ti-fullflash.rom"
+	atf_check -s exit:1 \
+	    -o match:"^before the ROM: 218112 bytes of NVIDIA flash data: IFR \
+area and FwSec images \(a full-flash dump\); the GPU's ROM starts at 0x35400" \
+	    -o match:"^    IFR area at 0x0: 213504 bytes$" \
+	    -o match:"^    NVIDIA FwSec \(0xE0\) image at 0x34200: 10de:2d04, 2560 bytes$" \
+	    -o match:"^    NVIDIA FwSec \(0xE0\) image at 0x34c00: 10de:2d04, 2048 bytes$" \
+	    -o match:"^image 0 at 0x35400: x86 PC-AT, display controller \(legacy VGA BIOS\), 64000 bytes$" \
+	    -o match:"^image 1 at 0x44e00: EFI, no class in its PCIR \(UEFI driver\), 98304 bytes, last$" \
+	    -o match:"^image 2 at 0x5ce00: NVIDIA FwSec \(0xE0\), 64000 bytes, linked by NPDE \\(not run by firmware\\)$" \
+	    -o match:"^image 3 at 0x6c800: NVIDIA FwSec \(0xE0\), 650240 bytes, last, linked by NPDE" \
+	    -o match:"^after the last image: 231424 bytes of flash data \\(the rest of the flash, not the ROM\\)$" \
+	    -o match:"^    NPDE rev 0x101: 650240 bytes, last$" \
+	    -o not-match:"^image 4" \
+	    -o match:"^  - this is a full-flash dump: the IFR area and FwSec images come before the ROM" \
+	    -e match:"offset 0x10b400: note: 231424 bytes of flash data after \
+the last image of the ROM" "$PTVM" rom inspect "$f"
+	atf_check -s exit:0 -o match:"from offset 0x35400 of" \
+	    -o match:"218112 leading bytes removed" -o match:"verdict: usable" \
+	    -e match:"231424 bytes of trailing data" "$PTVM" rom trim "$f" out.rom
+	tail -c +$((0x35400 + 1)) "$f" > expect
+	atf_check cmp out.rom expect
+	atf_check -s exit:0 -o match:"^image 0 at 0x0: x86 PC-AT" \
+	    -o match:"^image 3 at 0x37400: NVIDIA FwSec" \
+	    -o match:"verdict: usable by bhyve's UEFI \(X64 EFI image 1 at 0xfa00\)" \
+	    -e ignore "$PTVM" rom inspect out.rom
+	atf_check -s exit:1 -o match:'"leading_junk":218112' \
+	    -o match:'"nvidia_flash":true' -o match:'"ifr_length":213504' \
+	    -o match:'"leading_images":\[\{"offset":213504,"length":2560,"code_type":224' \
+	    -o match:'"offset":444416,"length":650240,"code_type":224,"type":"nvidia"' \
+	    -o match:'"npde":\{"revision":"0x0101","length":650240,"last":true\}' \
+	    -e ignore "$PTVM" rom inspect --json "$f"
+	# issue 17 (3): the EFI image says 0000:0000; the x86 image's
+	# IDs are the board's: they match.
+	mkdir host
+	c='class=0x030000 rev=0xa1 hdr=0x00 vendor=0x10de device=0x2d04'
+	printf 'vgapci0@pci0:1:0:0:\t%s subvendor=0x1043 subdevice=0x8a11\n' \
+	    "$c" > host/pciconf.txt
+	atf_check -s exit:0 -o match:"the ROM's IDs match" \
+	    -o match:"verdict: usable" -e not-match:"EFI image" \
+	    "$PTVM" -H host rom inspect --for 1/0/0 out.rom
+}
+
+# issue 17 (2): an AMD APU VBIOS's board name ends in spaces and CR LF.
+atf_test_case inspect_atom_name_clean
+inspect_atom_name_clean_body()
+{
+	atf_check -s exit:1 -o match:"^    name Cezanne Generic VBIOS$" \
+	    -o match:"part number 113-CEZANNE-021, ASIC RENOIR, PCI_EXPRESS, 0$" \
+	    "$PTVM" rom inspect "$R/synthetic-amd-apu-cezanne.rom"
+	atf_check -s exit:1 -o match:'"name":"Cezanne Generic VBIOS"' \
+	    "$PTVM" rom inspect --json "$R/synthetic-amd-apu-cezanne.rom"
+}
+
+# issue 17 (4): a PXE ROM is a network boot ROM, not a VGA BIOS.
+atf_test_case inspect_names_images_by_class
+inspect_names_images_by_class_body()
+{
+	atf_check -s exit:0 \
+	    -o match:"^image 0 at 0x0: x86 PC-AT, network controller \(legacy PXE boot ROM\)" \
+	    -o match:"^image 1 at 0x12800: EFI, network controller \(UEFI network driver\)" \
+	    -o not-match:"VGA" -o not-match:"GOP" \
+	    "$PTVM" rom inspect "$R/efi-virtio.rom"
+	atf_check -s exit:0 -o match:'"class_name":"network"' \
+	    -o match:'"description":"x86 PC-AT, network controller \(legacy PXE boot ROM\)"' \
+	    "$PTVM" rom inspect --json "$R/efi-virtio.rom"
+	head -c 39424 "$R/efi-virtio.rom" > x86only.rom
+	atf_check -s exit:1 -o match:"no EFI image \(UEFI network driver\): bhyve's UEFI runs only EFI drivers, not a legacy x86 PXE boot ROM" \
+	    -o not-match:"VGA" -e ignore "$PTVM" rom inspect x86only.rom
+	atf_check -s exit:1 -o match:"x86 PC-AT, display controller \(legacy VGA BIOS\)" \
+	    -o match:"no EFI \(GOP\) image" "$PTVM" rom inspect "$R/vgabios-stdvga.bin"
+}
+
+# issue 17 (5): a 16 MiB file of 0x55 is inspected as what it is (no
+# ROM); tests/lib/rom_test scan_work_is_bounded counts the header probes
+# that bound its cost, and tests/tools/bench-rom.sh times it.
+atf_test_case inspect_adversarial_bytes
+inspect_adversarial_bytes_body()
+{
+	head -c $((16 * 1024 * 1024)) /dev/zero | tr '\000' '\125' > x55.rom
+	atf_check -s exit:1 -o match:"NOT usable" \
+	    -o match:"no valid option ROM image was found" \
+	    -e match:"offset 0x0: error: image signature 55 AA missing" \
+	    "$PTVM" rom inspect x55.rom
 }
 
 atf_test_case trim_removes_header
@@ -342,6 +490,12 @@ atf_init_test_cases()
 	atf_add_test_case inspect_leading_header
 	atf_add_test_case inspect_techpowerup_name
 	atf_add_test_case inspect_for_device
+	atf_add_test_case inspect_for_subsystem_is_a_warning
+	atf_add_test_case check_rom_for_its_device
+	atf_add_test_case inspect_nvidia_full_flash
+	atf_add_test_case inspect_atom_name_clean
+	atf_add_test_case inspect_names_images_by_class
+	atf_add_test_case inspect_adversarial_bytes
 	atf_add_test_case trim_removes_header
 	atf_add_test_case write_refuses_symlink_output
 	atf_add_test_case extract_vfct_images

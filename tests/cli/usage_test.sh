@@ -4,7 +4,7 @@ atf_test_case usage_lists_every_command
 usage_lists_every_command_body()
 {
 	atf_check -o match:'ptvm devices \[-a\] \[--json\]' \
-	    -o match:'ptvm bind \[-fn\] \[--host-use=take\] selector' -o match:'ptvm host setup' \
+	    -o match:'ptvm bind \[-n\] \[--console-gpu=take\] \[--host-use=take\] selector' -o match:'ptvm host setup' \
 	    -o match:'ptvm host capture directory' "$PTVM" help
 	atf_check -s exit:2 -e match:'"frob" is not a command' "$PTVM" frob
 	atf_check -s exit:2 -e match:'usage:' "$PTVM"
@@ -100,9 +100,12 @@ usage_no_hidden_options_body()
 	    "$PTVM" -H . devices -j
 	atf_check -s exit:2 -e match:'usage: ptvm host setup ' \
 	    "$PTVM" -H . host setup -p
-	atf_check -s exit:2 -e match:'"maybe" is not take' \
-	    -e match:'usage: ptvm bind \[-fn\] \[--host-use=take\] selector' \
+	atf_check -s exit:2 -e match:'--host-use: "maybe" is not take or refuse' \
+	    -e match:'usage: ptvm bind \[-n\] \[--console-gpu=take\] \[--host-use=take\] selector' \
 	    "$PTVM" -H . bind --host-use=maybe 1/0/0
+	atf_check -s exit:2 -e match:'--console-gpu: "maybe" is not take or refuse' \
+	    -e match:'usage: ptvm bind ' \
+	    "$PTVM" -H . bind 1/0/0 --console-gpu=maybe
 	atf_check -s exit:2 -e match:'no command "frob"' \
 	    -e match:'usage: ptvm help \[command\]' "$PTVM" help frob
 }

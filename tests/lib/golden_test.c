@@ -5,7 +5,7 @@
  * compiled (vm_compile) with a fixed host: the guide's RX 7600 pciconf
  * capture, its 12-CPU topology, the edk2-bhyve firmware, nmdm unit 3,
  * hw.vmm.maxcpu 16 and a fixed set of smbios.* kenv variables.  The host
- * facts are given as src/vmload.c gives them (the PCI list only with a
+ * facts are given as engine/vmload.c gives them (the PCI list only with a
  * passthru line, the topology unless pin=none, the firmware only for
  * firmware=auto, the nmdm unit only for console=auto).  Then, beside it:
  *
@@ -89,7 +89,7 @@ host_free(struct host_fixed *hf)
 	kv_free(&hf->kenv);
 }
 
-/* The host facts, as src/vmload.c env_fill() gives them for this file. */
+/* The host facts, as engine/vmload.c env_fill() gives them for this file. */
 static void
 env_fill(struct host_fixed *hf, const struct vmconf *c, struct vm_env *env)
 {

@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include "pci.h"
+#include "strbuf.h"
 
 static const char *const captures[] = {
 	"asus-prime-z690p-alderlake-rtx3060-ga106-fbsd13.1-rc3.txt",
@@ -325,6 +326,126 @@ ATF_TC_BODY(selector_forms, tc)
 	ATF_CHECK(strstr(err, "is not a PCI selector") != NULL);
 }
 
+/* The selectors of idx[0..n), sorted, for comparing groups as sets. */
+static int
+strp_cmp(const void *a, const void *b)
+{
+
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+static void
+group_key(const struct pci_list *l, const struct gpu_group *g, char *out,
+    size_t len)
+{
+	char *v[64], one[32];
+	size_t i, n;
+
+	n = g->nfuncs < 64 ? g->nfuncs : 64;
+	for (i = 0; i < n; i++) {
+		pci_sel_fmt(&l->dev[g->funcs[i]].sel, SEL_PCICONF, one,
+		    sizeof(one));
+		ATF_REQUIRE((v[i] = strdup(one)) != NULL);
+	}
+	qsort(v, n, sizeof(v[0]), strp_cmp);
+	snprintf(out, len, "%zu rec, %zu bridges, flags %#x:", g->nrec,
+	    g->nbridges, g->flags);
+	for (i = 0; i < n; i++) {
+		strlcat(out, " ", len);
+		strlcat(out, v[i], len);
+		free(v[i]);
+	}
+}
+
+/*
+ * Grouping indexes the functions by slot once (issue 17: it was a scan
+ * of the list per GPU): the groups must not depend on the list's order.
+ */
+ATF_TC_WITHOUT_HEAD(grouping_does_not_depend_on_list_order);
+ATF_TC_BODY(grouping_does_not_depend_on_list_order, tc)
+{
+	struct parsed p;
+	struct gpu_list r;
+	struct pci_dev t;
+	char a[1024], b[1024];
+	size_t i, k, n;
+
+	for (i = 0; i < nitems(captures); i++) {
+		load(&p, captures[i], -1);
+		n = p.l.n;
+		for (k = 0; k < n / 2; k++) {
+			t = p.l.dev[k];
+			p.l.dev[k] = p.l.dev[n - 1 - k];
+			p.l.dev[n - 1 - k] = t;
+		}
+		ATF_REQUIRE(gpu_group(&p.l, -1, &r) == 0);
+		ATF_REQUIRE_EQ_MSG(r.n, p.g.n, "%s", captures[i]);
+		/* Reversed, the groups come in reverse order. */
+		for (k = 0; k < r.n; k++) {
+			group_key(&p.l, &r.g[k], a, sizeof(a));
+			/* p.g's indices refer to the list before reversal. */
+			{
+				struct gpu_group g = p.g.g[r.n - 1 - k];
+				size_t j, *f;
+
+				ATF_REQUIRE((f = calloc(g.nfuncs + 1,
+				    sizeof(*f))) != NULL);
+				for (j = 0; j < g.nfuncs; j++)
+					f[j] = n - 1 - g.funcs[j];
+				g.funcs = f;
+				group_key(&p.l, &g, b, sizeof(b));
+				free(f);
+			}
+			ATF_CHECK_STREQ_MSG(a, b, "%s group %zu", captures[i],
+			    k);
+		}
+		gpu_list_free(&r);
+		unload(&p);
+	}
+}
+
+/* A host whose every slot holds a GPU: 4096 functions, 2048 GPUs. */
+ATF_TC_WITHOUT_HEAD(gpu_dense_host_groups_every_slot);
+ATF_TC_BODY(gpu_dense_host_groups_every_slot, tc)
+{
+	struct pci_list l;
+	struct gpu_list g;
+	struct diags d;
+	struct strbuf sb;
+	size_t i;
+	unsigned bus, slot;
+
+	sb_init(&sb);
+	for (i = 0; i < 2048; i++) {
+		bus = 1 + (unsigned)(i / 32);
+		slot = (unsigned)(i % 32);
+		sb_printf(&sb, "vgapci%zu@pci0:%u:%u:0:\tclass=0x030000 "
+		    "rev=0xc1 hdr=0x00 vendor=0x1002 device=0x7480 "
+		    "subvendor=0x1002 subdevice=0x0e31\n", i, bus, slot);
+		sb_printf(&sb, "hdac%zu@pci0:%u:%u:1:\tclass=0x040300 "
+		    "rev=0x00 hdr=0x00 vendor=0x1002 device=0xab30 "
+		    "subvendor=0x1002 subdevice=0xab30\n", i, bus, slot);
+	}
+	ATF_REQUIRE(!sb.oom);
+	pci_list_init(&l);
+	diags_init(&d);
+	ATF_REQUIRE(pci_parse(sb.s, sb.len, "dense", &l, &d) == 0);
+	ATF_REQUIRE_EQ(l.n, 4096);
+	ATF_REQUIRE(gpu_group(&l, 0, &g) == 0);
+	ATF_REQUIRE_EQ(g.n, 2048);
+	for (i = 0; i < g.n; i++) {
+		ATF_REQUIRE_EQ(g.g[i].nfuncs, 2);
+		ATF_CHECK_EQ(g.g[i].funcs[0], 2 * i);
+		ATF_CHECK_EQ(g.g[i].funcs[1], 2 * i + 1);
+		ATF_CHECK_EQ(g.g[i].nbridges, 0);
+		ATF_CHECK_EQ((g.g[i].flags & GPU_CONSOLE) != 0, i == 0);
+	}
+	gpu_list_free(&g);
+	pci_list_free(&l);
+	diags_free(&d);
+	sb_free(&sb);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -338,5 +459,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, console_unit_from_sysctl);
 	ATF_TP_ADD_TC(tp, bad_input_located_errors);
 	ATF_TP_ADD_TC(tp, selector_forms);
+	ATF_TP_ADD_TC(tp, grouping_does_not_depend_on_list_order);
+	ATF_TP_ADD_TC(tp, gpu_dense_host_groups_every_slot);
 	return (atf_no_error());
 }

@@ -46,6 +46,7 @@ struct tim {
 	uint8_t		 npde_units;
 	bool		 npde_last;
 	bool		 bad_sum;
+	uint32_t	 cls;		/* 0: 0x030000 (display) */
 };
 
 static void
@@ -108,7 +109,9 @@ tim_pcir(uint8_t *b, const struct tim *t, size_t units)
 	put16(r + 6, t->device);
 	put16(r + 0x0A, 0x1C);
 	r[0x0C] = t->pcir_rev != 0 ? t->pcir_rev : 3;
-	r[0x0F] = 0x03;			/* display controller */
+	r[0x0D] = (uint8_t)t->cls;
+	r[0x0E] = (uint8_t)(t->cls >> 8);
+	r[0x0F] = t->cls != 0 ? (uint8_t)(t->cls >> 16) : 0x03;
 	put16(r + 0x10, (uint16_t)units);
 	r[0x14] = t->code;
 	r[0x15] = t->last ? 0x80 : 0;
@@ -194,6 +197,251 @@ load(const char *path, size_t *len)
 	ATF_REQUIRE(*len == (size_t)st.st_size);
 	fclose(fp);
 	return (buf);
+}
+
+/*
+ * The synthetic ROMs of tests/data/roms/ (SOURCES), made here so that
+ * their layout is written down: synthetic_roms_current compares the files
+ * with what these functions make, and rewrites them with
+ * PTVM_ROMGEN_WRITE=1 (make golden).
+ */
+
+/* 16-bit LCG bytes: deterministic filler that is not padding. */
+static void
+gen_fill(uint8_t *b, size_t n, uint32_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		b[i] = (uint8_t)(seed >> 16);
+	}
+}
+
+/*
+ * One NVIDIA image: signature, PCIR (or NPDS) at ptr with the IDs,
+ * length and flags, and an NPDE when npde_rev is not 0 (16-byte aligned
+ * after the PCIR, as nouveau's nvbios_npdeTe finds it).
+ */
+struct nvim {
+	size_t		 off;
+	uint16_t	 sig;
+	uint16_t	 ptr;
+	const char	*pcir;
+	uint16_t	 vendor;
+	uint16_t	 device;
+	uint8_t		 rev;
+	uint16_t	 hdrlen;
+	uint32_t	 cls;
+	uint16_t	 units;
+	uint8_t		 type;
+	uint8_t		 ind;
+	uint16_t	 npde_rev;
+	uint16_t	 npde_len;
+	uint8_t		 npde_flags;
+};
+
+static void
+gen_nvimage(uint8_t *buf, const struct nvim *m)
+{
+	uint8_t *b, *r, *e;
+
+	b = buf + m->off;
+	put16(b, m->sig);
+	put16(b + 0x18, m->ptr);
+	r = b + m->ptr;
+	memset(r, 0, 0x18);
+	memcpy(r, m->pcir, 4);
+	put16(r + 4, m->vendor);
+	put16(r + 6, m->device);
+	put16(r + 0x0A, m->hdrlen);
+	r[0x0C] = m->rev;
+	r[0x0D] = (uint8_t)m->cls;
+	r[0x0E] = (uint8_t)(m->cls >> 8);
+	r[0x0F] = (uint8_t)(m->cls >> 16);
+	put16(r + 0x10, m->units);
+	put16(r + 0x12, m->cls != 0 ? 1 : 0);	/* code revision, as there */
+	r[0x14] = m->type;
+	r[0x15] = m->ind;
+	if (m->npde_rev == 0)
+		return;
+	e = b + ((m->ptr + m->hdrlen + 0x0F) & ~0x0F);
+	memset(e, 0, 0x10);
+	memcpy(e, "NPDE", 4);
+	put16(e + 4, m->npde_rev);
+	put16(e + 6, m->npde_len);
+	put16(e + 8, m->units);
+	e[0x0A] = m->npde_flags;
+}
+
+#define NVF_LEN		0x143C00
+/*
+ * A full-flash dump of a GeForce RTX 5060 Ti (Blackwell, 10de:2d04) as
+ * the 16 MiB flash holds it, with the offsets, lengths, PCIR and NPDE
+ * fields of Asus.RTX5060Ti.16384.250318_2.rom (gjbauer/GPU-vBIOS); the
+ * code and data are filler.  An IFR area (0x0-0x34200) with 55 AA decoys,
+ * two FwSec images (0xE0, no NPDE), then the ROM the GPU exposes: PC-AT
+ * (NPDE, not last), EFI (PCIR 0000:0000, last, its NPDE not last), a
+ * FwSec image and an "NV"/NPDS FwSec image whose NPDE is the last; then
+ * more of the flash: two FwSec images of another device ID.
+ */
+static size_t
+gen_nvflash(uint8_t *buf)
+{
+	static const struct nvim im[] = {
+		{ 0x34200, 0xAA55, 0x4e4, "PCIR", 0x10de, 0x2d04, 3, 0x1c,
+		    0x030000, 5, 0xE0, 0, 0, 0, 0 },
+		{ 0x34c00, 0xAA55, 0x55c, "PCIR", 0x10de, 0x2d04, 3, 0x1c,
+		    0x030000, 4, 0xE0, 0, 0, 0, 0 },
+		{ 0x35400, 0xAA55, 0xca0, "PCIR", 0x10de, 0x2d04, 0, 0x18,
+		    0x030000, 125, 0x00, 0, 0x101, 0x14, 0 },
+		{ 0x44e00, 0xAA55, 0x520, "PCIR", 0, 0, 3, 0x1c, 0, 192,
+		    0x03, 0x80, 0x100, 0x10, 0 },
+		{ 0x5ce00, 0xAA55, 0x1cd0, "PCIR", 0x10de, 0x2d00, 3, 0x1c,
+		    0, 125, 0xE0, 0, 0x101, 0x14, 0 },
+		{ 0x6c800, 0x4E56, 0x20, "NPDS", 0x10de, 0x2d00, 3, 0x1c, 0,
+		    1270, 0xE0, 0x80, 0x101, 0x14, 0x80 },
+		{ 0x10b400, 0xAA55, 0x4e4, "PCIR", 0x10de, 0x2b80, 3, 0x1c,
+		    0x030000, 107, 0xE0, 0, 0, 0, 0 },
+		{ 0x118a00, 0xAA55, 0x4e4, "PCIR", 0x10de, 0x2b80, 3, 0x1c,
+		    0x030000, 345, 0xE0, 0, 0, 0, 0 },
+	};
+	uint8_t *b, sum;
+	size_t i;
+
+	memset(buf, 0xFF, NVF_LEN);
+	/* The IFR area: a marker, "NVFW" at 0x1000, data with decoys. */
+	memcpy(buf, "\x4c\xc0\xe0\x0c", 4);
+	memcpy(buf + 0x1000, "NVFW", 4);
+	gen_fill(buf + 0x1400, 0xa00, 1);
+	gen_fill(buf + 0x2000, 0x31d40, 2);
+	for (i = 0x2001; i < 0x33000; i += 0x1001) {
+		buf[i] = 0x55;			/* 55 AA, odd offsets */
+		buf[i + 1] = 0xAA;
+	}
+	for (i = 0; i < sizeof(im) / sizeof(im[0]); i++) {
+		b = buf + im[i].off;
+		memset(b, 0, 0x20);
+		gen_fill(b + 0x20, (size_t)im[i].units * 512 - 0x20,
+		    (uint32_t)(10 + i));
+		gen_nvimage(buf, &im[i]);
+	}
+	/* PC-AT: "VIDEO", the BIT header, size 125 and a zero checksum. */
+	b = buf + 0x35400;
+	b[2] = 125;
+	memcpy(b + 0x0E, "VIDEO", 5);
+	memcpy(b + 0xdf0, "\xff\xb8" "BIT\0", 6);
+	for (sum = 0, i = 0; i < 125 * 512 - 1; i++)
+		sum = (uint8_t)(sum + b[i]);
+	b[125 * 512 - 1] = (uint8_t)-sum;
+	/* EFI: 0x0EF1, boot service driver, X64, compressed, at 0x550. */
+	b = buf + 0x44e00;
+	put16(b + 2, 192);
+	put32(b + 4, 0x0EF1);
+	put16(b + 8, 11);
+	put16(b + 0x0A, ROM_EFI_X64);
+	put16(b + 0x0C, 1);
+	put16(b + 0x16, 0x550);
+	return (NVF_LEN);
+}
+
+/*
+ * An AMD APU VBIOS as amd/firmware_binaries ships them (Cezanne's
+ * CezanneGenericVbios.bin: the strings and their layout; the code is
+ * filler): one x86 image, 1002:1638, generic subsystem 1002:1002, and
+ * the board name followed by 55 spaces, CR LF and NUL.
+ */
+static size_t
+gen_apu(uint8_t *buf)
+{
+	static const char strs[] = "113-CEZANNE-021\0RENOIR\0PCI_EXPRESS\0"
+	    "0\0\r\nCezanne Generic VBIOS                                   "
+	    "                    \r\n\0\r\n \r\n\0"
+	    "(C) 1988-2018, Advanced Micro Devices, Inc.\0";
+	struct tim x = { .vendor = 0x1002, .device = 0x1638, .units = 2,
+	    .last = true, .pcir = 0x3A0, .pcir_rev = 0 };
+	uint8_t *b, sum;
+	size_t i, n;
+
+	memset(buf, 0, 1024);
+	n = tim_put(buf, 0, &x);
+	b = buf;
+	memcpy(b + 0x1E, "IBM", 3);
+	b[0x2F] = 4;
+	memcpy(b + 0x30, " 761295520", 10);
+	put16(b + 0x48, 0x188);
+	memcpy(b + 0x50, "02/23/22,06:21", 14);
+	put16(b + 0x6E, 0x70);
+	memcpy(b + 0x70, strs, sizeof(strs));
+	memcpy(b + 0x188 + 4, "ATOM", 4);
+	put16(b + 0x188 + 0x18, 0x1002);
+	put16(b + 0x188 + 0x1A, 0x1002);
+	for (sum = 0, i = 0; i < n - 1; i++)
+		sum = (uint8_t)(sum + b[i]);
+	b[n - 1] = (uint8_t)-sum;
+	return (n);
+}
+
+/*
+ * A discrete AMD board's ROM: x86 image with the ATOM header of a
+ * Sapphire RX 7600 (1002:7480, subsystem 1da2:e452, the guide's board)
+ * and an X64 EFI GOP image: usable by bhyve's UEFI.
+ */
+static size_t
+gen_rx7600(uint8_t *buf)
+{
+	struct tim x = { .vendor = 0x1002, .device = 0x7480, .atom = true,
+	    .ssv = 0x1da2, .ssd = 0xe452 };
+	struct tim e = { .code = ROM_CODE_EFI, .vendor = 0x1002,
+	    .device = 0x7480, .last = true };
+
+	return (tim_put(buf, tim_put(buf, 0, &x), &e));
+}
+
+/*
+ * The same chain in 4 KiB, the fuzzer's seed (fuzz/seeds/rom/): IFR,
+ * two FwSec images, then PC-AT, EFI (0000:0000, last, NPDE on), FwSec
+ * and NPDS with the last NPDE, each one 512-byte unit.
+ */
+static size_t
+gen_nvflash_small(uint8_t *buf)
+{
+	static const struct nvim im[] = {
+		{ 0x400, 0xAA55, 0x100, "PCIR", 0x10de, 0x2d04, 3, 0x1c,
+		    0x030000, 1, 0xE0, 0, 0, 0, 0 },
+		{ 0x600, 0xAA55, 0x100, "PCIR", 0x10de, 0x2d04, 3, 0x1c,
+		    0x030000, 1, 0xE0, 0, 0, 0, 0 },
+		{ 0x800, 0xAA55, 0x100, "PCIR", 0x10de, 0x2d04, 0, 0x18,
+		    0x030000, 1, 0x00, 0, 0x101, 0x14, 0 },
+		{ 0xa00, 0xAA55, 0x100, "PCIR", 0, 0, 3, 0x1c, 0, 1,
+		    0x03, 0x80, 0x100, 0x10, 0 },
+		{ 0xc00, 0xAA55, 0x100, "PCIR", 0x10de, 0x2d00, 3, 0x1c, 0, 1,
+		    0xE0, 0, 0x101, 0x14, 0 },
+		{ 0xe00, 0x4E56, 0x20, "NPDS", 0x10de, 0x2d00, 3, 0x1c, 0, 1,
+		    0xE0, 0x80, 0x101, 0x14, 0x80 },
+	};
+	uint8_t *b, sum;
+	size_t i;
+
+	memset(buf, 0xFF, 0x1000);
+	memcpy(buf + 0x100, "NVFW", 4);
+	for (i = 0; i < sizeof(im) / sizeof(im[0]); i++) {
+		memset(buf + im[i].off, 0, 512);
+		gen_nvimage(buf, &im[i]);
+	}
+	b = buf + 0x800;
+	b[2] = 1;
+	for (sum = 0, i = 0; i < 511; i++)
+		sum = (uint8_t)(sum + b[i]);
+	b[511] = (uint8_t)-sum;
+	b = buf + 0xa00;
+	put16(b + 2, 1);
+	put32(b + 4, 0x0EF1);
+	put16(b + 8, 11);
+	put16(b + 0x0A, ROM_EFI_X64);
+	put16(b + 0x16, 0x40);
+	memcpy(b + 0x40, "MZ", 2);
+	return (0x1000);
 }
 
 /* Parses buf into ri with fresh diagnostics in d. */
@@ -427,6 +675,7 @@ ATF_TC_BODY(amd_atom_header_decoded, tc)
 	struct tim u = { .code = ROM_CODE_EFI, .vendor = 0x1002,
 	    .device = 0x7480, .last = true };
 	struct rom_info ri;
+	struct rom_match m;
 	struct diags d;
 	struct pci_dev p;
 	size_t n;
@@ -444,15 +693,26 @@ ATF_TC_BODY(amd_atom_header_decoded, tc)
 	ATF_CHECK_STREQ(ri.atom.mem, "GDDR6");
 	ATF_CHECK_STREQ(ri.atom.name, "AMD RADEON RX 7600");
 	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x1002, 0x7480, 0x1da2,
-	    0xe452), "t.rom", &d), 0);
+	    0xe452), "t.rom", &m, &d), 0);
+	ATF_CHECK(m.stated && m.subsys == 0 && m.efi_ids == 0);
+	/* A subsystem mismatch: a warning with both values, not an error. */
 	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x1002, 0x7480, 0x1849,
-	    0x5319), "t.rom", &d), 1);
+	    0x5319), "t.rom", &m, &d), 0);
+	ATF_CHECK_EQ(m.subsys, 1);
 	ASSERT_DIAG(&d, DIAG_WARN, 0x110 + 0x18, "ATOM subsystem 1da2:e452 "
 	    "differs from the board's 1849:5319");
+	ATF_CHECK_EQ(d.nerrors, 0);
+	/* A device mismatch on the x86 image: not for this device. */
 	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x1002, 0x73ff, 0x1849,
-	    0x5319), "t.rom", &d), 3);
-	ASSERT_DIAG(&d, DIAG_WARN, 0x1A0, "x86 image is for 1002:7480, the "
-	    "device is 1002:73ff");
+	    0x5319), "t.rom", &m, &d), 1);
+	ATF_CHECK_EQ(m.vendor, 0x1002);
+	ATF_CHECK_EQ(m.device, 0x7480);
+	ATF_CHECK_EQ(m.subsys, 1);
+	ATF_CHECK_EQ(m.efi_ids, 1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 0x1A0, "x86 image is for 1002:7480, the "
+	    "device is 1002:73ff: the ROM is not for this device");
+	ASSERT_DIAG(&d, DIAG_WARN, 0x200 + 0x1A0, "the EFI image's PCIR names "
+	    "1002:7480, the device is 1002:73ff");
 	diags_free(&d);
 }
 
@@ -463,6 +723,7 @@ ATF_TC_BODY(amd_apu_generic_subsystem_not_compared, tc)
 	struct tim x = { .vendor = 0x1002, .device = 0x164e, .atom = true,
 	    .ssv = 0x1002, .ssd = 0x1002, .last = true };
 	struct rom_info ri;
+	struct rom_match m;
 	struct diags d;
 	struct pci_dev p;
 	size_t n;
@@ -471,7 +732,8 @@ ATF_TC_BODY(amd_apu_generic_subsystem_not_compared, tc)
 	(void)parse(buf, n, &ri, &d);
 	ATF_REQUIRE(ri.atom.present);
 	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x1002, 0x164e, 0x1043,
-	    0x8877), "t.rom", &d), 0);
+	    0x8877), "t.rom", &m, &d), 0);
+	ATF_CHECK_EQ(m.subsys, 0);
 	ATF_CHECK_EQ(d.nwarnings, 0);
 	diags_free(&d);
 }
@@ -497,14 +759,23 @@ ATF_TC_BODY(nvidia_ifr_and_fwsec_before_video_trimmed, tc)
 	off = n;
 	n = tim_put(buf, tim_put(buf, n, &x), &e);
 	(void)parse(buf, n, &ri, &d);
-	ATF_CHECK_EQ(ri.junk, 0x400);
-	ATF_REQUIRE(ri.nimg >= 1);
-	ATF_CHECK_EQ(ri.img[0].code_type, ROM_CODE_NVE0);
-	ATF_CHECK_STREQ(rom_code_type_name(ri.img[0].code_type), "nvidia");
+	/* The ROM is where trim cuts; the FwSec images precede it. */
+	ATF_CHECK_EQ(ri.junk, 0x400 + 2 * 512);
+	ATF_CHECK_STREQ(ri.junk_kind, "NVIDIA IFR (NVGI) header");
+	ATF_CHECK(ri.nv_flash);
+	ATF_CHECK_EQ(ri.ifr_end, 0x400);
+	ATF_REQUIRE_EQ(ri.npre, 2);
+	ATF_CHECK_EQ(ri.pre[0].offset, 0x400);
+	ATF_CHECK_EQ(ri.pre[1].offset, 0x600);
+	ATF_CHECK_EQ(ri.pre[1].code_type, ROM_CODE_NVE0);
+	ATF_CHECK_STREQ(rom_code_type_name(ri.pre[1].code_type), "nvidia");
+	ATF_REQUIRE_EQ(ri.nimg, 2);
+	ATF_CHECK_EQ(ri.img[0].code_type, ROM_CODE_X86);
 	ATF_CHECK(!ri.usable);
 	diags_free(&d);
 	ATF_REQUIRE_EQ(rom_trim_offset(buf, n, &off), 0);
 	ATF_CHECK_EQ(off, 0x400 + 2 * 512);
+	ATF_CHECK_EQ(off, ri.junk);
 	ATF_CHECK_EQ(parse(buf + off, n - off, &ri, &d), 0);
 	ATF_CHECK_EQ(ri.nimg, 2);
 	ATF_CHECK_EQ(d.nerrors + d.nwarnings, 0);
@@ -641,6 +912,7 @@ ATF_TC_BODY(device_list_and_wildcard_match, tc)
 	struct tim x = { .vendor = 0x1002, .device = 0x1111, .last = true,
 	    .devlist = list };
 	struct rom_info ri;
+	struct rom_match m;
 	struct diags d;
 	struct pci_dev p;
 
@@ -651,8 +923,8 @@ ATF_TC_BODY(device_list_and_wildcard_match, tc)
 	ATF_CHECK(!rom_image_matches(&ri.img[0], 0x1002, 0x4444));
 	ATF_CHECK(!rom_image_matches(&ri.img[0], 0x10de, 0x3333));
 	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x1002, 0x4444, 0, 0),
-	    "t.rom", &d), 1);
-	ASSERT_DIAG(&d, DIAG_WARN, 0x1A0, "x86 image is for 1002:1111 (and "
+	    "t.rom", &m, &d), 1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 0x1A0, "x86 image is for 1002:1111 (and "
 	    "its device list), the device is 1002:4444");
 	diags_free(&d);
 	x.devlist = NULL;
@@ -660,7 +932,7 @@ ATF_TC_BODY(device_list_and_wildcard_match, tc)
 	(void)parse(buf, tim_put(buf, 0, &x), &ri, &d);
 	ATF_CHECK(rom_image_matches(&ri.img[0], 0x1002, 0x4444));
 	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x1002, 0x4444, 0, 0),
-	    "t.rom", &d), 0);
+	    "t.rom", &m, &d), 0);
 	diags_free(&d);
 }
 
@@ -1128,6 +1400,296 @@ ATF_TC_BODY(rombar_refusals, tc)
 	diags_free(&d);
 }
 
+
+static const struct {
+	const char	*name;
+	size_t		(*gen)(uint8_t *);
+} gens[] = {
+	{ DATA "synthetic-nvidia-5060ti-fullflash.rom", gen_nvflash },
+	{ DATA "synthetic-amd-apu-cezanne.rom", gen_apu },
+	{ DATA "synthetic-amd-rx7600.rom", gen_rx7600 },
+	{ TOP "/fuzz/seeds/rom/nvflash-small.rom", gen_nvflash_small },
+};
+
+/* Each synthetic file is what its generator makes (or is rewritten). */
+ATF_TC_WITHOUT_HEAD(synthetic_roms_current);
+ATF_TC_BODY(synthetic_roms_current, tc)
+{
+	uint8_t *g, *f;
+	size_t i, n, len;
+	FILE *fp;
+	char path[512];
+
+	ATF_REQUIRE((g = malloc(NVF_LEN)) != NULL);
+	for (i = 0; i < sizeof(gens) / sizeof(gens[0]); i++) {
+		memset(g, 0, NVF_LEN);
+		n = gens[i].gen(g);
+		(void)snprintf(path, sizeof(path), "%s", gens[i].name);
+		if (getenv("PTVM_ROMGEN_WRITE") != NULL) {
+			ATF_REQUIRE((fp = fopen(path, "wb")) != NULL);
+			ATF_REQUIRE(fwrite(g, 1, n, fp) == n);
+			ATF_REQUIRE(fclose(fp) == 0);
+			continue;
+		}
+		f = load(path, &len);
+		ATF_CHECK_MSG(len == n && memcmp(f, g, n) == 0, "%s differs "
+		    "from its generator (make golden rewrites it)", path);
+		free(f);
+	}
+	free(g);
+}
+
+/*
+ * issue 17 (1): a full flash of an RTX 5060 Ti.  inspect finds the ROM
+ * where trim cuts (the PC-AT image at 0x35400), lists the IFR area and
+ * the two FwSec images before it as such, and walks the NPDE chain
+ * through the EFI image (PCIR 0000:0000) to the FwSec images after it.
+ */
+ATF_TC_WITHOUT_HEAD(nvidia_full_flash_inspected_where_trim_cuts);
+ATF_TC_BODY(nvidia_full_flash_inspected_where_trim_cuts, tc)
+{
+	struct rom_info ri;
+	struct rom_match m;
+	struct diags d;
+	struct pci_dev p;
+	uint8_t *buf;
+	size_t len, off;
+	int nw;
+
+	buf = load(DATA "synthetic-nvidia-5060ti-fullflash.rom", &len);
+	(void)parse(buf, len, &ri, &d);
+	ATF_REQUIRE_EQ(rom_trim_offset(buf, len, &off), 0);
+	ATF_CHECK_EQ(off, 0x35400);
+	ATF_CHECK_EQ(ri.junk, off);
+	ATF_CHECK(ri.nv_flash);
+	ATF_CHECK_STREQ(ri.junk_kind,
+	    "NVIDIA flash data: IFR area and FwSec images");
+	ATF_CHECK_EQ(ri.ifr_end, 0x34200);
+	ATF_REQUIRE_EQ(ri.npre, 2);
+	ATF_CHECK(ri.pre[0].offset == 0x34200 && ri.pre[0].length == 2560 &&
+	    ri.pre[0].code_type == ROM_CODE_NVE0);
+	ATF_CHECK(ri.pre[1].offset == 0x34c00 && ri.pre[1].length == 2048 &&
+	    ri.pre[1].code_type == ROM_CODE_NVE0);
+	ATF_REQUIRE_EQ(ri.nimg, 4);
+	ATF_CHECK_EQ(ri.nvisible, 2);
+	ATF_CHECK(ri.img[0].offset == 0x35400 &&
+	    ri.img[0].code_type == ROM_CODE_X86 && ri.img[0].checksum_ok);
+	ATF_CHECK(ri.img[1].offset == 0x44e00 &&
+	    ri.img[1].code_type == ROM_CODE_EFI && ri.img[1].last &&
+	    ri.img[1].vendor == 0 && ri.img[1].npde && !ri.img[1].npde_last);
+	ATF_CHECK(ri.img[2].offset == 0x5ce00 && ri.img[2].hidden &&
+	    ri.img[2].code_type == ROM_CODE_NVE0);
+	ATF_CHECK(ri.img[3].offset == 0x6c800 && ri.img[3].hidden &&
+	    ri.img[3].sig == 0x4E56 && ri.img[3].npde_last &&
+	    strcmp(ri.img[3].pcir_sig, "NPDS") == 0);
+	ATF_CHECK_EQ(ri.end, 0x10b400);
+	ATF_CHECK_EQ(ri.trailing, len - 0x10b400);
+	ATF_CHECK(!ri.usable);
+	ASSERT_DIAG(&d, DIAG_NOTE, 0x10b400, "flash data after the last "
+	    "image of the ROM");
+	diags_free(&d);
+	/* Trimmed: usable, the same chain from 0. */
+	ATF_CHECK_EQ(parse(buf + off, len - off, &ri, &d), 0);
+	ATF_CHECK_EQ(ri.junk, 0);
+	ATF_CHECK_EQ(ri.nimg, 4);
+	ATF_CHECK_EQ(ri.efi_x64, 1);
+	ATF_CHECK_EQ(d.nerrors, 0);
+	/* issue 17 (3): the EFI image's 0000:0000 is not a mismatch. */
+	nw = d.nwarnings + d.nerrors;
+	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x10de, 0x2d04, 0x1043,
+	    0x8a11), "t.rom", &m, &d), 0);
+	ATF_CHECK(m.stated && m.vendor == 0x10de && m.device == 0x2d04);
+	ATF_CHECK_EQ(m.efi_ids, 0);
+	ATF_CHECK_EQ(d.nwarnings + d.nerrors, nw);
+	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x10de, 0x2c05, 0x1043,
+	    0x8a11), "t.rom", &m, &d), 1);
+	diags_free(&d);
+	free(buf);
+}
+
+/* The fuzzer's seed has the same chain, in 4 KiB. */
+ATF_TC_WITHOUT_HEAD(nvidia_full_flash_small_seed);
+ATF_TC_BODY(nvidia_full_flash_small_seed, tc)
+{
+	static uint8_t buf[0x1000];
+	struct rom_info ri;
+	struct diags d;
+	size_t n, off;
+
+	n = gen_nvflash_small(buf);
+	(void)parse(buf, n, &ri, &d);
+	ATF_REQUIRE_EQ(rom_trim_offset(buf, n, &off), 0);
+	ATF_CHECK_EQ(off, 0x800);
+	ATF_CHECK_EQ(ri.junk, 0x800);
+	ATF_CHECK(ri.nv_flash && ri.npre == 2 && ri.ifr_end == 0x400);
+	ATF_CHECK_EQ(ri.nimg, 4);
+	ATF_CHECK_EQ(ri.nvisible, 2);
+	ATF_CHECK_EQ(ri.trailing, 0);
+	diags_free(&d);
+	ATF_CHECK_EQ(parse(buf + off, n - off, &ri, &d), 0);
+	ATF_CHECK_EQ(d.nerrors + d.nwarnings, 0);
+	diags_free(&d);
+}
+
+/* issue 17 (2): CR and LF end the name: trimmed, not turned into '?'. */
+ATF_TC_WITHOUT_HEAD(amd_apu_board_name_clean);
+ATF_TC_BODY(amd_apu_board_name_clean, tc)
+{
+	static uint8_t b[1024];
+	struct rom_info ri;
+	struct diags d;
+	uint8_t *buf;
+	size_t len;
+
+	buf = load(DATA "synthetic-amd-apu-cezanne.rom", &len);
+	(void)parse(buf, len, &ri, &d);
+	ATF_REQUIRE(ri.atom.present);
+	ATF_CHECK_STREQ(ri.atom.name, "Cezanne Generic VBIOS");
+	ATF_CHECK_STREQ(ri.atom.part, "113-CEZANNE-021");
+	ATF_CHECK_STREQ(ri.atom.asic, "RENOIR");
+	ATF_CHECK_STREQ(ri.atom.mem, "0");
+	ATF_CHECK_STREQ(ri.atom.date, "02/23/22,06:21");
+	diags_free(&d);
+	/* Other control bytes inside a name are still shown as '?'. */
+	memcpy(b, buf, len);
+	memcpy(b + 0x70 + 37 + 2 + 7, "\x01", 1);
+	(void)parse(b, len, &ri, &d);
+	ATF_CHECK_STREQ(ri.atom.name, "Cezanne?Generic VBIOS");
+	diags_free(&d);
+	free(buf);
+}
+
+/*
+ * issue 17 (3): EDK2 compares no IDs; an EFI image counts only in a ROM
+ * without x86 image, and 0000:0000 names nothing.
+ */
+ATF_TC_WITHOUT_HEAD(efi_image_ids_as_firmware_sees_them);
+ATF_TC_BODY(efi_image_ids_as_firmware_sees_them, tc)
+{
+	static uint8_t buf[2048];
+	struct tim x = { .vendor = 0x10de, .device = 0x2d04 };
+	struct tim e = { .code = ROM_CODE_EFI, .last = true };
+	struct rom_info ri;
+	struct rom_match m;
+	struct diags d;
+	struct pci_dev p;
+
+	(void)parse(buf, tim_put(buf, tim_put(buf, 0, &x), &e), &ri, &d);
+	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x10de, 0x2d04, 0, 0),
+	    "t.rom", &m, &d), 0);
+	ATF_CHECK_EQ(d.nwarnings + d.nerrors, 0);
+	diags_free(&d);
+	/* EFI only, for another device: not for this device. */
+	e.vendor = 0x1002;
+	e.device = 0x7480;
+	(void)parse(buf, tim_put(buf, 0, &e), &ri, &d);
+	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x1002, 0x73ff, 0, 0),
+	    "t.rom", &m, &d), 1);
+	ASSERT_DIAG(&d, DIAG_ERROR, 0x1A0, "efi image is for 1002:7480, the "
+	    "device is 1002:73ff: the ROM is not for this device");
+	diags_free(&d);
+	/* EFI only, 0000:0000: nothing to compare. */
+	e.vendor = e.device = 0;
+	(void)parse(buf, tim_put(buf, 0, &e), &ri, &d);
+	ATF_CHECK_EQ(rom_check_device(&ri, mkdev(&p, 0x1002, 0x73ff, 0, 0),
+	    "t.rom", &m, &d), 0);
+	ATF_CHECK(!m.stated);
+	diags_free(&d);
+}
+
+/* issue 17 (4): images are named by their class and code type. */
+ATF_TC_WITHOUT_HEAD(images_named_by_class);
+ATF_TC_BODY(images_named_by_class, tc)
+{
+	static uint8_t buf[1024];
+	struct tim x = { .vendor = 0x8086, .device = 0x100e, .last = true,
+	    .cls = 0x020000 };
+	struct rom_info ri;
+	struct diags d;
+	char s[128];
+
+	(void)parse(buf, tim_put(buf, 0, &x), &ri, &d);
+	rom_image_desc(&ri.img[0], s, sizeof(s));
+	ATF_CHECK_STREQ(s, "x86 PC-AT, network controller (legacy PXE boot "
+	    "ROM)");
+	ATF_REQUIRE(ri.nreasons == 1);
+	ATF_CHECK(strstr(ri.reasons[0], "not a legacy x86 PXE boot ROM") !=
+	    NULL);
+	ATF_CHECK(strstr(ri.reasons[0], "VGA") == NULL);
+	ATF_CHECK(strstr(ri.reasons[0], "GOP") == NULL);
+	diags_free(&d);
+	x.cls = 0x010802;
+	(void)parse(buf, tim_put(buf, 0, &x), &ri, &d);
+	rom_image_desc(&ri.img[0], s, sizeof(s));
+	ATF_CHECK_STREQ(s, "x86 PC-AT, storage controller (legacy boot ROM)");
+	ATF_CHECK(strstr(ri.reasons[0], "not legacy x86 code") != NULL);
+	diags_free(&d);
+	x.cls = 0;
+	(void)parse(buf, tim_put(buf, 0, &x), &ri, &d);
+	rom_image_desc(&ri.img[0], s, sizeof(s));
+	ATF_CHECK_STREQ(s, "x86 PC-AT, display controller (legacy VGA BIOS)");
+	ATF_CHECK(strstr(ri.reasons[0], "no EFI (GOP) image") != NULL);
+	diags_free(&d);
+	x.code = ROM_CODE_EFI;
+	x.cls = 0x020000;
+	(void)parse(buf, tim_put(buf, 0, &x), &ri, &d);
+	rom_image_desc(&ri.img[0], s, sizeof(s));
+	ATF_CHECK_STREQ(s, "EFI, network controller (UEFI network driver)");
+	diags_free(&d);
+	ATF_CHECK(rom_class_name(0) == NULL);
+	ATF_CHECK_STREQ(rom_class_name(0x0c0330), "serial bus");
+}
+
+/*
+ * issue 17 (5): the work of a parse is bounded by the header probes: the
+ * first ROM_SCAN_UNALIGNED bytes at 55 AA pairs, then 512-byte
+ * boundaries.  Before, a 16 MiB file of 0x55 tested a header at each of
+ * its 16M bytes (100 ms).
+ */
+ATF_TC_WITHOUT_HEAD(scan_work_is_bounded);
+ATF_TC_BODY(scan_work_is_bounded, tc)
+{
+	const size_t len = 16 * 1024 * 1024;
+	struct tim x = { .vendor = 0x10de, .device = 0x1c82 };
+	struct tim e = { .code = ROM_CODE_EFI, .vendor = 0x10de,
+	    .device = 0x1c82, .last = true };
+	struct rom_info ri;
+	struct diags d;
+	uint8_t *buf;
+	size_t bound, i, off;
+
+	ATF_REQUIRE((buf = malloc(len)) != NULL);
+	/*
+	 * Offset 0, the 55 AA pairs of the first 64 KiB, and 4 passes over
+	 * the 512-byte boundaries at most; before, one probe a 0x55 byte.
+	 */
+	bound = 4 * (len / 512 + 1) + ROM_SCAN_UNALIGNED / 2 + 1;
+	ATF_REQUIRE(bound < len / 100);
+	memset(buf, 0x55, len);
+	(void)parse(buf, len, &ri, &d);
+	ATF_CHECK_EQ(ri.nimg, 0);
+	ATF_CHECK_MSG(ri.probes <= bound, "%zu probes", ri.probes);
+	diags_free(&d);
+	/* 55 AA at every odd offset: a candidate at every other byte. */
+	for (buf[0] = 0, i = 1; i + 1 < len; i += 2) {
+		buf[i] = 0x55;
+		buf[i + 1] = 0xAA;
+	}
+	(void)parse(buf, len, &ri, &d);
+	ATF_CHECK_MSG(ri.probes <= bound, "%zu probes", ri.probes);
+	ATF_CHECK(rom_trim_offset(buf, len, &off) != 0);
+	diags_free(&d);
+	/* A ROM on a 512-byte boundary far into the file is found. */
+	memset(buf, 0x55, len);
+	(void)tim_put(buf, tim_put(buf, 8 * 1024 * 1024, &x), &e);
+	(void)parse(buf, 8 * 1024 * 1024 + 1024, &ri, &d);
+	ATF_CHECK_EQ(ri.junk, 8 * 1024 * 1024);
+	ATF_CHECK_EQ(ri.nimg, 2);
+	ATF_CHECK_MSG(ri.probes <= bound, "%zu probes", ri.probes);
+	diags_free(&d);
+	free(buf);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -1157,5 +1719,12 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, techpowerup_file_names);
 	ATF_TP_ADD_TC(tp, vfct_several_images);
 	ATF_TP_ADD_TC(tp, vfct_errors);
+	ATF_TP_ADD_TC(tp, synthetic_roms_current);
+	ATF_TP_ADD_TC(tp, nvidia_full_flash_inspected_where_trim_cuts);
+	ATF_TP_ADD_TC(tp, nvidia_full_flash_small_seed);
+	ATF_TP_ADD_TC(tp, amd_apu_board_name_clean);
+	ATF_TP_ADD_TC(tp, efi_image_ids_as_firmware_sees_them);
+	ATF_TP_ADD_TC(tp, images_named_by_class);
+	ATF_TP_ADD_TC(tp, scan_work_is_bounded);
 	return (atf_no_error());
 }

@@ -336,12 +336,12 @@ ATF_TC_BODY(restart_policies, tc)
 	ATF_CHECK_EQ(s.state, SUP_STARTING);
 	ATF_CHECK_EQ(s.restarts, 1);
 	ATF_CHECK(s.last.restart);
-	/* A crash left the devices dirty: no restart without --force. */
+	/* A crash left the devices dirty: no restart without --ignore-dirty. */
 	running(&s, &c);
 	ATF_CHECK_STREQ(ev_exit(&s, 1000, false, 3),
 	    "destroy dirty restore record done:1");
 	ATF_CHECK(strstr(s.last.why, "not restarting") != NULL);
-	ATF_CHECK(strstr(s.last.why, "--force") != NULL);
+	ATF_CHECK(strstr(s.last.why, "--ignore-dirty") != NULL);
 	c.restart_dirty = true;
 	running(&s, &c);
 	ATF_CHECK_STREQ(ev_exit(&s, 1000, false, 3),

@@ -2,7 +2,9 @@
  * sysutil_test.c: the file and program helpers of host/sysutil.c that
  * every write, read and external program of ptvm goes through: no write
  * through a symbolic link, the owner of a replaced file kept, no read or
- * append that blocks on a FIFO, and a time limit on every program.
+ * append that blocks on a FIFO, and a time limit on every program; and
+ * the engine's operations of a host (host/hostsys.c): runtime files only
+ * in the run and log directories, the captured host's clock replaceable.
  * Each case runs in its own atf work directory.
  */
 #include "testutil.h"
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "sysutil.h"
 
 static void
 put(const char *path, const char *s, mode_t mode)
@@ -334,6 +337,87 @@ ATF_TC_BODY(program_limits, tc)
 	ATF_CHECK_EQ(sys_timeout_ms(30), 30000);
 }
 
+/* The engine's operations (host/hostsys.c) on a captured host. */
+static struct host *
+captured(void)
+{
+	struct host *h;
+	struct diags d;
+
+	ATF_REQUIRE(mkdir("cap", 0755) == 0);
+	put("cap/pciconf.txt", "", 0644);
+	diags_init(&d);
+	ATF_REQUIRE_EQ(host_open_captured(&h, "cap", &d), 0);
+	diags_free(&d);
+	return (h);
+}
+
+static int64_t
+fake_now(void *arg)
+{
+
+	return (*(int64_t *)arg);
+}
+
+static void
+fake_sleep(void *arg, unsigned ms)
+{
+
+	*(int64_t *)arg += ms;
+}
+
+ATF_TC_WITHOUT_HEAD(captured_clock_is_replaceable);
+ATF_TC_BODY(captured_clock_is_replaceable, tc)
+{
+	int64_t t = 1000000, real;
+	struct host_clock c = { fake_now, fake_sleep, &t }, old;
+	struct host *h;
+
+	h = captured();
+	real = h->ops->now(h);
+	old = host_capture_clock(&c);
+	ATF_CHECK_EQ(h->ops->now(h), 1000000);
+	/* An hour of the engine's sleeping, at once. */
+	h->ops->sleep(h, 3600 * 1000);
+	ATF_CHECK_EQ(h->ops->now(h), 1000000 + 3600 * 1000);
+	(void)host_capture_clock(&old);
+	ATF_CHECK(h->ops->now(h) >= real && h->ops->now(h) < real + 60000);
+	host_close(h);
+}
+
+ATF_TC_WITHOUT_HEAD(runtime_files_stay_in_their_directories);
+ATF_TC_BODY(runtime_files_stay_in_their_directories, tc)
+{
+	struct host_stat st;
+	struct host *h;
+	char path[4096], *buf;
+	size_t len;
+	int fd;
+
+	h = captured();
+	put("outside", "x", 0644);
+	ATF_CHECK_EQ(h->ops->st_read(h, "outside", 10, &buf, &len), EXDEV);
+	ATF_CHECK_EQ(h->ops->st_write(h, "/tmp/ptvm-x", "x", 1, 0644, 0),
+	    EXDEV);
+	snprintf(path, sizeof(path), "%s/../outside", h->rundir);
+	ATF_CHECK_EQ(h->ops->st_stat(h, path, &st), EXDEV);
+	ATF_CHECK_EQ(h->ops->st_open(h, path, O_RDONLY, 0, &fd), EXDEV);
+	ATF_CHECK_EQ(h->ops->sock_listen(h, path, &fd), EXDEV);
+	ATF_REQUIRE_EQ(h->ops->st_mkdir(h, h->rundir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/t1.status", h->rundir);
+	ATF_REQUIRE_EQ(h->ops->st_write(h, path, "x\n", 2, 0644, 0), 0);
+	ATF_REQUIRE_EQ(h->ops->st_read(h, path, 10, &buf, &len), 0);
+	ATF_CHECK_EQ(len, 2);
+	free(buf);
+	/* The local host has no run directory: every st_* path is refused. */
+	ATF_CHECK_EQ(host_local()->ops->st_stat(host_local(), path, &st),
+	    EXDEV);
+	ATF_CHECK_EQ(host_local()->ops->lf_stat(host_local(), path, false,
+	    &st), 0);
+	ATF_CHECK_EQ(st.type, HOST_F_REG);
+	host_close(h);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -346,6 +430,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, append_refuses_links_and_fifos);
 	ATF_TP_ADD_TC(tp, program_timeout_kills_its_group);
 	ATF_TP_ADD_TC(tp, program_signal_named);
+	ATF_TP_ADD_TC(tp, captured_clock_is_replaceable);
+	ATF_TP_ADD_TC(tp, runtime_files_stay_in_their_directories);
 	ATF_TP_ADD_TC(tp, program_limits);
 	return (atf_no_error());
 }

@@ -32,7 +32,7 @@ fi | grep -v -e '^obj-live/' -e "^${obj#"$top"/}/" |
     (cd "$top" && tar cf - -T -) | (cd "$obj" && tar xf -) || exit 1
 
 # The live host and the shim instead of the captured front end.
-hsrcs="host/host.c host/kmodel.c host/sysutil.c host/host_freebsd.c \
+hsrcs="host/host.c host/kmodel.c host/sysutil.c host/hostsys.c host/host_freebsd.c \
 host/shim/shim.c host/shim/pci.c host/shim/sysctl.c host/shim/kern.c"
 # LIVE_CFLAGS, LIVE_LDFLAGS: more flags (the sanitizers, say).
 cflags="--coverage -Ihost/shim/include ${LIVE_CFLAGS:-}"

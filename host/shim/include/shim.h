@@ -33,6 +33,9 @@
 /* /dev/vmm is the model's; a file under ROOT/dev stands for a device. */
 #define sys_dir_list(...)	shim_dir_list(__VA_ARGS__)
 #define sys_stat(...)		shim_stat(__VA_ARGS__)
+/* The clock is the captured host's (host_capture_clock() replaces it). */
+#define hs_mono_ms(...)		shim_mono_ms(__VA_ARGS__)
+#define hs_sleep_ms(...)	shim_sleep_ms(__VA_ARGS__)
 /* A file installed under ROOT is journaled, as under -H. */
 #define sys_write_atomic(...)	shim_write_atomic(__VA_ARGS__)
 

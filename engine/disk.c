@@ -12,7 +12,7 @@
 #include "disk.h"
 #include "hostop.h"
 #include "life.h"
-#include "ptvm.h"
+#include "eng.h"
 #include "sup.h"
 #include "vmload.h"
 
@@ -40,7 +40,7 @@ disk_list(const struct vm *vm, struct vm_disks *dl)
 }
 
 int
-vm_running(struct ptvm_ctx *ctx, const char *name, char *why, size_t wl)
+vm_running(struct eng *eng, const char *name, char *why, size_t wl)
 {
 	struct host_vm_list vl;
 	struct life_paths p;
@@ -49,7 +49,7 @@ vm_running(struct ptvm_ctx *ctx, const char *name, char *why, size_t wl)
 	size_t i;
 	int e, rc;
 
-	if (ctx_host(ctx, &h) != 0) {
+	if (eng_host(eng, &h) != 0) {
 		(void)snprintf(why, wl, "the host cannot be read");
 		return (-1);
 	}
@@ -101,7 +101,7 @@ argv_fmt(const char *const *argv, char *buf, size_t len)
 }
 
 int
-zfs_change(struct ptvm_ctx *ctx, const char *const *argv, bool *ran)
+zfs_change(struct eng *eng, const char *const *argv, bool *ran)
 {
 	struct host_proc pr;
 	struct host *h;
@@ -109,17 +109,17 @@ zfs_change(struct ptvm_ctx *ctx, const char *const *argv, bool *ran)
 	int e;
 
 	*ran = false;
-	if (ctx_host(ctx, &h) != 0)
+	if (eng_host(eng, &h) != 0)
 		return (-1);
 	if ((e = h->ops->run(h, __DECONST(char *const *, argv), &pr)) != 0) {
-		diag_err(&ctx->diags, NULL, 0, "%s%s", host_proc_str(
+		diag_err(eng->diags, NULL, 0, "%s%s", host_proc_str(
 		    __DECONST(char *const *, argv), e, &pr, cmd, sizeof(cmd)),
 		    e == ENOENT ? " (is ZFS installed?)" : "");
 		return (-1);
 	}
 	*ran = pr.ran;
 	if (pr.ran && pr.status != 0) {
-		diag_err(&ctx->diags, NULL, 0, "%s%s", host_proc_str(
+		diag_err(eng->diags, NULL, 0, "%s%s", host_proc_str(
 		    __DECONST(char *const *, argv), 0, &pr, cmd, sizeof(cmd)),
 		    pr.signal == 0 ? " (zfs said why above)" : "");
 		return (-1);
@@ -128,7 +128,7 @@ zfs_change(struct ptvm_ctx *ctx, const char *const *argv, bool *ran)
 }
 
 int
-zfs_query(struct ptvm_ctx *ctx, const char *const *argv, char **out,
+zfs_query(struct eng *eng, const char *const *argv, char **out,
     size_t *len)
 {
 	struct host_proc pr;
@@ -138,18 +138,18 @@ zfs_query(struct ptvm_ctx *ctx, const char *const *argv, char **out,
 
 	*out = NULL;
 	*len = 0;
-	if (ctx_host(ctx, &h) != 0)
+	if (eng_host(eng, &h) != 0)
 		return (-1);
 	e = h->ops->run_output(h, __DECONST(char *const *, argv), &pr, out,
 	    len);
 	if (e != 0) {
-		diag_err(&ctx->diags, NULL, 0, "%s%s", host_proc_str(
+		diag_err(eng->diags, NULL, 0, "%s%s", host_proc_str(
 		    __DECONST(char *const *, argv), e, &pr, cmd, sizeof(cmd)),
 		    e == ENOENT ? " (is ZFS installed?)" : "");
 		return (-1);
 	}
 	if (pr.ran && pr.status != 0) {
-		diag_err(&ctx->diags, NULL, 0, "%s%s", host_proc_str(
+		diag_err(eng->diags, NULL, 0, "%s%s", host_proc_str(
 		    __DECONST(char *const *, argv), 0, &pr, cmd, sizeof(cmd)),
 		    pr.signal == 0 ? " (zfs said why above)" : "");
 		free(*out);
@@ -160,14 +160,14 @@ zfs_query(struct ptvm_ctx *ctx, const char *const *argv, char **out,
 }
 
 static bool
-vm_local(struct ptvm_ctx *ctx, const char *arg)
+vm_local(struct eng *eng, const char *arg)
 {
 
-	return (strchr(arg, '/') != NULL || ctx->confdir != NULL);
+	return (strchr(arg, '/') != NULL || eng->confdir != NULL);
 }
 
 int
-vm_foreach_other(struct ptvm_ctx *ctx, const char *self,
+vm_foreach_other(struct eng *eng, const char *self,
     void (*fn)(void *, const char *, const struct vmconf *), void *arg)
 {
 	char **names, *buf, path[1024], vm[VM_NAMEMAX + 1];
@@ -179,10 +179,10 @@ vm_foreach_other(struct ptvm_ctx *ctx, const char *self,
 	int e;
 
 	h = NULL;
-	dir = ctx->confdir != NULL ? ctx->confdir : PTVM_CONFDIR;
-	if (ctx->confdir != NULL)
-		e = sys_dir_list(dir, &names, &n);
-	else if (ctx_host(ctx, &h) != 0)
+	dir = eng->confdir != NULL ? eng->confdir : PTVM_CONFDIR;
+	if (eng->confdir != NULL)
+		e = host_local()->ops->lf_list(host_local(), dir, &names, &n);
+	else if (eng_host(eng, &h) != 0)
 		return (-1);
 	else
 		e = h->ops->dir_list(h, dir, &names, &n);
@@ -196,8 +196,9 @@ vm_foreach_other(struct ptvm_ctx *ctx, const char *self,
 		    snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >=
 		    (int)sizeof(path))
 			continue;
-		e = h == NULL ? sys_read_file(path, VM_MAXFILE, &buf, &len) :
-		    h->ops->file_read(h, path, &buf, &len);
+		e = h == NULL ? host_local()->ops->lf_read(host_local(), path,
+		    VM_MAXFILE, &buf, &len) : h->ops->file_read(h, path, &buf,
+		    &len);
 		if (e != 0)
 			continue;
 		diags_init(&dd);
@@ -212,7 +213,7 @@ vm_foreach_other(struct ptvm_ctx *ctx, const char *self,
 }
 
 int
-vm_recompile(struct ptvm_ctx *ctx, const struct vm_load *ld,
+vm_recompile(struct eng *eng, const struct vm_load *ld,
     const char *buf, size_t len)
 {
 	struct vmconf c;
@@ -231,9 +232,9 @@ vm_recompile(struct ptvm_ctx *ctx, const struct vm_load *ld,
 		rc = vm_compile(&c, &ld->env, &vm, &dd);
 	STAILQ_FOREACH(x, &dd.head, entry)
 		if (x->level == DIAG_ERROR)
-			diag_err(&ctx->diags, x->file, x->line, "%s", x->msg);
+			diag_err(eng->diags, x->file, x->line, "%s", x->msg);
 	if (rc != 0)
-		diag_err(&ctx->diags, ld->path, 0, "the VM file would not "
+		diag_err(eng->diags, ld->path, 0, "the VM file would not "
 		    "compile after this change; nothing was changed");
 	vm_free(&vm);
 	diags_free(&dd);
@@ -241,7 +242,7 @@ vm_recompile(struct ptvm_ctx *ctx, const struct vm_load *ld,
 }
 
 int
-vm_write(struct ptvm_ctx *ctx, const char *arg, const struct vm_load *ld,
+vm_write(struct eng *eng, const char *arg, const struct vm_load *ld,
     const char *data, size_t len)
 {
 	struct host_stat st;
@@ -251,19 +252,20 @@ vm_write(struct ptvm_ctx *ctx, const char *arg, const struct vm_load *ld,
 	int e, mode;
 
 	h = NULL;
-	if (!vm_local(ctx, arg) && ctx_host(ctx, &h) != 0)
+	if (!vm_local(eng, arg) && eng_host(eng, &h) != 0)
 		return (-1);
-	e = h == NULL ? sys_read_file(ld->path, VM_MAXFILE, &now, &nlen) :
-	    h->ops->file_read(h, ld->path, &now, &nlen);
+	e = h == NULL ? host_local()->ops->lf_read(host_local(), ld->path,
+	    VM_MAXFILE, &now, &nlen) : h->ops->file_read(h, ld->path, &now,
+	    &nlen);
 	if (e != 0) {
-		diag_err(&ctx->diags, ld->path, 0, "cannot read it again: %s",
+		diag_err(eng->diags, ld->path, 0, "cannot read it again: %s",
 		    sys_strerror(e));
 		return (-1);
 	}
 	e = nlen != ld->len || memcmp(now, ld->buf, nlen) != 0;
 	free(now);
 	if (e) {
-		diag_err(&ctx->diags, ld->path, 0, "the file changed while "
+		diag_err(eng->diags, ld->path, 0, "the file changed while "
 		    "ptvm was editing it; nothing was written: run the command "
 		    "again");
 		return (-1);
@@ -272,17 +274,49 @@ vm_write(struct ptvm_ctx *ctx, const char *arg, const struct vm_load *ld,
 		mode = h->ops->file_stat(h, ld->path, &st) == 0 ? st.mode :
 		    0644;
 		e = h->ops->file_write(h, ld->path, data, len, mode);
-	} else if (realpath(ld->path, real) == NULL)
-		e = errno;
+	} else if ((e = host_local()->ops->lf_realpath(host_local(), ld->path,
+	    real, sizeof(real))) != 0)
+		;
 	else {
 		/* A symbolic link stays one: the file it names is replaced. */
-		mode = sys_stat(real, false, &st) == 0 ? st.mode : 0644;
-		e = sys_write_atomic(real, data, len, mode);
+		mode = host_local()->ops->lf_stat(host_local(), real, false,
+		    &st) == 0 ? st.mode : 0644;
+		e = host_local()->ops->lf_write(host_local(), real, data, len,
+		    mode, 0);
 	}
 	if (e != 0) {
-		diag_err(&ctx->diags, ld->path, 0, "cannot write: %s; the file "
+		diag_err(eng->diags, ld->path, 0, "cannot write: %s; the file "
 		    "is as it was", sys_strerror(e));
 		return (-1);
 	}
 	return (0);
+}
+
+int
+eng_zvol_create(struct eng *eng, const char *ds, uint64_t bytes,
+    uint64_t vbs, bool sparse, bool parents, bool *ran)
+{
+	const char *av[16];
+	char size[32], vb[32], vbsopt[48];
+	size_t n;
+
+	zfs_size_exact(bytes, size, sizeof(size));
+	zfs_size_exact(vbs, vb, sizeof(vb));
+	(void)snprintf(vbsopt, sizeof(vbsopt), "volblocksize=%s", vb);
+	n = 0;
+	av[n++] = "zfs";
+	av[n++] = "create";
+	if (parents)
+		av[n++] = "-p";
+	if (sparse)
+		av[n++] = "-s";
+	av[n++] = "-V";
+	av[n++] = size;
+	av[n++] = "-o";
+	av[n++] = "volmode=dev";
+	av[n++] = "-o";
+	av[n++] = vbsopt;
+	av[n++] = ds;
+	av[n] = NULL;
+	return (zfs_change(eng, av, ran));
 }

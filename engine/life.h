@@ -1,5 +1,5 @@
 /*
- * life.h: the VM lifecycle in the front end.  The runtime files of a VM
+ * life.h: the VM lifecycle in the engine.  The runtime files of a VM
  * under the host's run directory (/var/run/ptvm, DIR/run under -H), the
  * dirty-device marks, the undo journal's execution, recovery after a
  * supervisor vanished, and the supervisor's event loop (supervise.c).
@@ -24,12 +24,13 @@
 #include <limits.h>
 
 #include "bhyvelog.h"
-#include "ptvm.h"
+#include "eng.h"
 #include "sup.h"
 #include "undo.h"
 #include "vmload.h"
 
 struct life_paths {
+	struct host	*h;		/* whose run and log directories */
 	char		 pid[PATH_MAX];
 	char		 status[PATH_MAX];
 	char		 sock[PATH_MAX];
@@ -69,7 +70,7 @@ int	life_status_write(const struct life_paths *,
 
 /* life.lock: held around read-modify-write of shared runtime files. */
 int	life_lock(const struct life_paths *);
-void	life_unlock(int);
+void	life_unlock(struct host *, int);
 
 /* The dirty marks (an empty list when there are none). */
 int	dirty_read(const struct life_paths *, struct sup_dirty_list *,
@@ -90,7 +91,7 @@ int	undo_forget(const struct life_paths *, const char *, enum undo_kind,
  * A sysctl another live VM still relies on is handed over to that VM's
  * journal instead.  Returns the number of entries that failed.
  */
-int	undo_restore(struct ptvm_ctx *, struct host *, const char *, bool,
+int	undo_restore(struct eng *, struct host *, const char *, bool,
 	    life_log_fn *, void *);
 
 /*
@@ -148,6 +149,7 @@ int	life_destroy(struct host *, const char *);
  * reader killed in between repeats a few lines, never loses one).
  */
 struct life_out {
+	struct host	*h;		/* that reads them */
 	int		 fd;		/* NAME.out; -1: none */
 	int		 posfd;		/* NAME.out.pos; -1: none */
 	int64_t		 off;		/* read up to here */
@@ -213,24 +215,27 @@ void	life_out_orphan(const struct life_paths *, bool, life_log_fn *,
  * is -1 when the journal was not touched, else what undo_restore()
  * returned: the caller must not undo it again (its errors said once).
  */
-int	life_recover(struct ptvm_ctx *, struct host *, const char *, int *,
+int	life_recover(struct eng *, struct host *, const char *, int *,
 	    life_log_fn *, void *);
 
 /* The supervisor (supervise.c). */
 struct supervise_opts {
-	bool		 foreground;	/* -F: log to stderr too */
-	bool		 force;		/* --force: restart with dirty devices */
+	bool		 foreground;	/* -F */
+	/* Each line the supervisor logs, as it logs it, or NULL (-F). */
+	eng_report_fn	*report;
+	void		*arg;
+	bool		 force;		/* --ignore-dirty: restart with dirty devices */
 	int		 ready_fd;	/* tell "running"/"ended" here, or -1 */
 };
 
 /* Runs the VM until it ends; returns the supervisor's exit status. */
-int	supervise(struct ptvm_ctx *, struct host *, struct vm_load *,
+int	supervise(struct eng *, struct host *, struct vm_load *,
 	    const struct life_paths *, const struct supervise_opts *);
 
-/* The ms clocks. */
-int64_t	life_mono_ms(void);
-int64_t	life_wall_ms(void);
+/* The host's ms clocks (its now and wall ops). */
+int64_t	life_mono_ms(struct host *);
+int64_t	life_wall_ms(struct host *);
 /* Local offset from UTC in minutes, for log stamps. */
-int	life_tzoff(void);
+int	life_tzoff(struct host *);
 
 #endif /* PTVM_LIFE_H */

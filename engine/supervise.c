@@ -29,9 +29,6 @@
  */
 #include "compat.h"
 
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -42,7 +39,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "bhyvelog.h"
 #include "ctlmsg.h"
@@ -64,7 +60,7 @@ struct sv_client {
 };
 
 struct sv {
-	struct ptvm_ctx	*ctx;
+	struct eng	*eng;
 	struct host	*h;
 	struct vm_load	*ld;
 	const struct life_paths *p;
@@ -97,27 +93,6 @@ struct sv {
 	bool		 record;	/* the status file is due */
 };
 
-static int sv_sigw = -1;
-
-static void
-sv_onsig(int sig)
-{
-	unsigned char c = (unsigned char)sig;
-	int save = errno;
-
-	(void)write(sv_sigw, &c, 1);
-	errno = save;
-}
-
-static void
-cloexec_nb(int fd, bool nb)
-{
-
-	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-	if (nb)
-		(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-}
-
 /* Output. */
 
 static int sv_open_log(struct sv *);
@@ -130,9 +105,9 @@ sv_log_line(struct sv *s, const char *tag, const char *msg)
 	if (s->logfd < 0)
 		return;
 	sb_init(&sb);
-	bhyvelog_line(&sb, life_wall_ms(), s->tz, tag, msg, strlen(msg));
+	bhyvelog_line(&sb, life_wall_ms(s->h), s->tz, tag, msg, strlen(msg));
 	if (!sb.oom)
-		(void)write(s->logfd, sb_str(&sb), sb.len);
+		(void)s->h->ops->fd_write(s->h, s->logfd, sb_str(&sb), sb.len);
 	sb_free(&sb);
 }
 
@@ -149,9 +124,9 @@ sv_reopen_log(struct sv *s, const char *why)
 		return;
 	}
 	if (old >= 0)
-		close(old);
+		s->h->ops->fd_close(s->h, old);
 	(void)snprintf(msg, sizeof(msg), "supervisor %d reopened %s (%s)",
-	    (int)getpid(), s->p->log, why);
+	    s->h->ops->proc_self(s->h), s->p->log, why);
 	sv_log_line(s, "ptvm", msg);
 }
 
@@ -159,11 +134,11 @@ sv_reopen_log(struct sv *s, const char *why)
 static void
 sv_log_check(struct sv *s)
 {
-	struct stat a, b;
+	struct host_stat a, b;
 
-	if (s->logfd >= 0 && fstat(s->logfd, &a) == 0 &&
-	    lstat(s->p->log, &b) == 0 && a.st_dev == b.st_dev &&
-	    a.st_ino == b.st_ino)
+	if (s->logfd >= 0 && s->h->ops->fd_stat(s->h, s->logfd, &a) == 0 &&
+	    s->h->ops->st_stat(s->h, s->p->log, &b) == 0 &&
+	    a.dev == b.dev && a.ino == b.ino)
 		return;
 	sv_reopen_log(s, s->logfd < 0 ? "it could not be opened before" :
 	    "the old one was moved or removed, as newsyslog rotates it");
@@ -189,14 +164,15 @@ sv_client_send(struct sv *s, bool stoppers, const struct ctl_msg *m)
 		return;
 	for (i = 0; i < SV_CLIENTS; i++)
 		if (s->cl[i].fd >= 0 && (!stoppers || s->cl[i].stopper))
-			(void)send(s->cl[i].fd, line, (size_t)n, 0);
+			(void)s->h->ops->sock_send(s->h, s->cl[i].fd, line,
+			    (size_t)n);
 }
 
 static void
 sv_client_close(struct sv *s, size_t i)
 {
 
-	close(s->cl[i].fd);
+	s->h->ops->fd_close(s->h, s->cl[i].fd);
 	s->cl[i].fd = -1;
 	s->cl[i].n = 0;
 	s->cl[i].stopper = false;
@@ -208,10 +184,8 @@ sv_say(struct sv *s, enum diag_level lvl, const char *msg)
 	struct ctl_msg m;
 
 	sv_write_log(s, "ptvm", msg);
-	if (s->o->foreground)
-		fprintf(stderr, "ptvm: %s: %s%s\n", s->name,
-		    lvl == DIAG_ERROR ? "error: " : lvl == DIAG_WARN ?
-		    "warning: " : "", msg);
+	if (s->o->report != NULL)
+		s->o->report(s->o->arg, s->name, lvl, msg);
 	/* One line on the wire (ctl_set_text makes it one). */
 	ctl_init(&m, CTL_LOG);
 	m.level = lvl;
@@ -251,8 +225,9 @@ sv_status(struct sv *s)
 
 	sup_status_init(&st);
 	strlcpy(st.name, s->name, sizeof(st.name));
-	sup_status_fill(&s->sup, life_wall_ms() - life_mono_ms(), &st);
-	st.supervisor = s->sup.state == SUP_STOPPED ? 0 : (int)getpid();
+	sup_status_fill(&s->sup, life_wall_ms(s->h) - life_mono_ms(s->h), &st);
+	st.supervisor = s->sup.state == SUP_STOPPED ? 0 :
+	    s->h->ops->proc_self(s->h);
 	strlcpy(st.log, s->p->log, sizeof(st.log));
 	strlcpy(st.error, s->error, sizeof(st.error));
 	for (i = 0; i < s->ld->vm.ndev && st.ndev < SUP_STATUS_MAXDEV; i++)
@@ -282,9 +257,9 @@ sv_ready(struct sv *s, const struct ctl_msg *m, const struct ctl_msg *err)
 		if (err != NULL &&
 		    (n2 = ctl_format(err, line + n, CTL_LINEMAX)) > 0)
 			n += n2;
-		(void)write(s->ready_fd, line, (size_t)n);
+		(void)s->h->ops->fd_write(s->h, s->ready_fd, line, (size_t)n);
 	}
-	close(s->ready_fd);
+	s->h->ops->fd_close(s->h, s->ready_fd);
 	s->ready_fd = -1;
 }
 
@@ -312,7 +287,7 @@ sv_evidence_path(struct sv *s, const char *when, const struct pci_sel *sel,
 
 	pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
 	if ((size_t)snprintf(path, sz, "%s/%s.pci", s->h->rundir, s->name) >=
-	    sz || sys_mkdir_p(path, 0755) != 0)
+	    sz || s->h->ops->st_mkdir(s->h, path, 0755) != 0)
 		return (-1);
 	if ((size_t)snprintf(path, sz, "%s/%s.pci/%s-%s.txt", s->h->rundir,
 	    s->name, when, name) >= sz)
@@ -352,7 +327,8 @@ sv_snapshot(struct sv *s, const char *when, const struct pci_sel *sel)
 		pci_sel_fmt(sel, SEL_PCICONF, name, sizeof(name));
 		pcicfg_format(img, name, &sb);
 		if (!sb.oom)
-			(void)sys_write_atomic(path, sb_str(&sb), sb.len, 0644);
+			(void)s->h->ops->st_write(s->h, path, sb_str(&sb),
+			    sb.len, 0644, 0);
 		sb_free(&sb);
 	}
 	return (img);
@@ -452,14 +428,14 @@ sv_spawn(struct sv *s)
 		goto failed;
 	}
 	e = s->h->ops->spawn(s->h, s->argv, wfd, &pid);
-	close(wfd);
+	s->h->ops->fd_close(s->h, wfd);
 	if (e != 0) {
 		life_out_close(&s->out);
 		goto fail;
 	}
 	ev.kind = SUP_EV_SPAWNED;
 	ev.pid = pid;
-	ev.now = life_mono_ms();
+	ev.now = life_mono_ms(s->h);
 	sv_push(s, &ev);
 	sv_sayf(s, DIAG_NOTE, "bhyve runs as pid %d with %s; its output goes "
 	    "to %s", pid, s->p->conf, s->p->out);
@@ -477,7 +453,7 @@ fail:
 failed:
 	ev.kind = SUP_EV_SPAWN_FAILED;
 	ev.err = e;
-	ev.now = life_mono_ms();
+	ev.now = life_mono_ms(s->h);
 	sv_push(s, &ev);
 }
 
@@ -489,7 +465,7 @@ sv_probe(struct sv *s)
 	struct sup_event ev;
 	int64_t now;
 
-	now = life_mono_ms();
+	now = life_mono_ms(s->h);
 	if (s->sup.pid <= 0 || s->sup.state == SUP_STOPPED) {
 		s->probe_at = -1;
 		return;
@@ -593,6 +569,7 @@ sv_actions(struct sv *s, const struct sup_actions *acts)
 {
 	const struct sup_action *a;
 	size_t i;
+	int e;
 
 	for (i = 0; i < acts->n; i++) {
 		a = &acts->a[i];
@@ -601,14 +578,16 @@ sv_actions(struct sv *s, const struct sup_actions *acts)
 			sv_spawn(s);
 			break;
 		case SUP_A_PRESS:
-			if (s->sup.pid > 0 && kill(s->sup.pid, SIGTERM) != 0)
+			if (s->sup.pid > 0 && (e = s->h->ops->proc_signal(s->h,
+			    s->sup.pid, SIGTERM)) != 0)
 				sv_sayf(s, DIAG_WARN, "SIGTERM to %d: %s",
-				    s->sup.pid, strerror(errno));
+				    s->sup.pid, sys_strerror(e));
 			break;
 		case SUP_A_KILL:
-			if (s->sup.pid > 0 && kill(s->sup.pid, SIGKILL) != 0)
+			if (s->sup.pid > 0 && (e = s->h->ops->proc_signal(s->h,
+			    s->sup.pid, SIGKILL)) != 0)
 				sv_sayf(s, DIAG_WARN, "SIGKILL to %d: %s",
-				    s->sup.pid, strerror(errno));
+				    s->sup.pid, sys_strerror(e));
 			break;
 		case SUP_A_DESTROY:
 			sv_ended(s);
@@ -617,7 +596,7 @@ sv_actions(struct sv *s, const struct sup_actions *acts)
 			sv_dirty(s, a->msg);
 			break;
 		case SUP_A_RESTORE:
-			if (undo_restore(s->ctx, s->h, s->name,
+			if (undo_restore(s->eng, s->h, s->name,
 			    s->ld->vm.life.unbind_on_stop, sv_logfn, s) != 0)
 				sv_sayf(s, DIAG_WARN, "some host changes are "
 				    "still in effect: ptvm host restore");
@@ -697,7 +676,7 @@ sv_output(struct sv *s, bool final)
 	(void)life_out_fold(&s->out, s->logfd, s->tz, final ? LIFE_OUT_FINAL :
 	    0);
 	/* Busy: at once after a slice, soon after much. */
-	s->out_at = final || s->out.fd < 0 ? -1 : life_mono_ms() +
+	s->out_at = final || s->out.fd < 0 ? -1 : life_mono_ms(s->h) +
 	    (s->out.more ? 0 : s->out.got >= 65536 ? SV_OUT_BUSY :
 	    SV_OUT_TICK);
 	if (s->out.blog.last != NULL && s->error[0] == '\0') {
@@ -715,16 +694,14 @@ static void
 sv_reap(struct sv *s)
 {
 	struct sup_event ev;
-	int st;
-	pid_t r;
+	int st, r;
 
 	for (;;) {
-		r = waitpid(-1, &st, WNOHANG);
-		if (r <= 0)
+		if (s->h->ops->proc_reap(s->h, &r, &st) != 0 || r <= 0)
 			return;
 		if (r != s->sup.pid)
 			continue;	/* a helper run by the host layer */
-		s->exited_at = life_mono_ms();
+		s->exited_at = life_mono_ms(s->h);
 		sv_output(s, true);
 		memset(&ev, 0, sizeof(ev));
 		ev.kind = SUP_EV_EXIT;
@@ -734,13 +711,13 @@ sv_reap(struct sv *s)
 		    WEXITSTATUS(st);
 		/* Only exit 1 is ambiguous: a power-off, or err(1). */
 		ev.exit.failed = !ev.exit.signaled && ev.exit.code == 1 &&
-		    bhyvelog_failed(&s->out.blog, life_wall_ms(),
+		    bhyvelog_failed(&s->out.blog, life_wall_ms(s->h),
 		    SV_FATAL_AGE);
 		s->probe_at = -1;
 		sv_feed(s, &ev);
 		if (s->sup.state != SUP_STOPPED && !s->done) {
 			sv_sayf(s, DIAG_NOTE, "restart took %lld ms after "
-			    "bhyve ended", (long long)(life_mono_ms() -
+			    "bhyve ended", (long long)(life_mono_ms(s->h) -
 			    s->exited_at));
 			s->exited_at = -1;
 		}
@@ -759,8 +736,8 @@ sv_request(struct sv *s, size_t i)
 	ssize_t n;
 	int t, w, len;
 
-	n = recv(s->cl[i].fd, s->cl[i].buf + s->cl[i].n,
-	    sizeof(s->cl[i].buf) - 1 - s->cl[i].n, 0);
+	n = s->h->ops->sock_recv(s->h, s->cl[i].fd, s->cl[i].buf + s->cl[i].n,
+	    sizeof(s->cl[i].buf) - 1 - s->cl[i].n);
 	if (n <= 0) {
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			return;
@@ -780,7 +757,8 @@ sv_request(struct sv *s, size_t i)
 		ctl_init(&m, CTL_ERROR);
 		ctl_set_text(&m, "bad request");
 		if ((len = ctl_format(&m, line, sizeof(line))) > 0)
-			(void)send(s->cl[i].fd, line, (size_t)len, 0);
+			(void)s->h->ops->sock_send(s->h, s->cl[i].fd, line,
+			    (size_t)len);
 		sv_client_close(s, i);
 		return;
 	}
@@ -798,7 +776,7 @@ sv_request(struct sv *s, size_t i)
 		sv_probe(s);
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = SUP_EV_STOP;
-	ev.now = life_mono_ms();
+	ev.now = life_mono_ms(s->h);
 	ev.timeout = t;
 	ev.force = m.force;
 	ctl_init(&m, CTL_WAIT);
@@ -812,29 +790,13 @@ sv_request(struct sv *s, size_t i)
 static int
 sv_listen(struct sv *s)
 {
-	struct sockaddr_un sun;
-	mode_t old;
-	int fd, rc;
+	int fd, e;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlcpy(sun.sun_path, s->p->sock, sizeof(sun.sun_path)) >=
-	    sizeof(sun.sun_path)) {
-		sv_sayf(s, DIAG_ERROR, "%s: path too long for a socket",
-		    s->p->sock);
-		return (-1);
-	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0)
-		return (-1);
-	cloexec_nb(fd, true);
-	(void)unlink(s->p->sock);	/* ours: the pidfile is locked */
-	/* Mode 0600 from the start: no chmod by path after the bind. */
-	old = umask(0177);
-	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
-	(void)umask(old);
-	if (rc != 0 || listen(fd, 4) != 0) {
-		sv_sayf(s, DIAG_ERROR, "%s: %s", s->p->sock, strerror(errno));
-		close(fd);
+	/* Mode 0600 from the start; the old one is ours (pidfile locked). */
+	if ((e = s->h->ops->sock_listen(s->h, s->p->sock, &fd)) != 0) {
+		sv_sayf(s, DIAG_ERROR, "%s: %s", s->p->sock,
+		    e == ENAMETOOLONG ? "path too long for a socket" :
+		    sys_strerror(e));
 		return (-1);
 	}
 	return (fd);
@@ -846,9 +808,8 @@ sv_accept(struct sv *s)
 	size_t i;
 	int fd;
 
-	if ((fd = accept(s->lsock, NULL, NULL)) < 0)
+	if (s->h->ops->sock_accept(s->h, s->lsock, &fd) != 0)
 		return;
-	cloexec_nb(fd, true);
 	for (i = 0; i < SV_CLIENTS; i++)
 		if (s->cl[i].fd < 0) {
 			s->cl[i].fd = fd;
@@ -856,18 +817,19 @@ sv_accept(struct sv *s)
 			s->cl[i].stopper = false;
 			return;
 		}
-	(void)send(fd, "error busy\n", 11, 0);
-	close(fd);
+	(void)s->h->ops->sock_send(s->h, fd, "error busy\n", 11);
+	(void)s->h->ops->fd_close(s->h, fd);
 }
 
 static int
 sv_open_log(struct sv *s)
 {
 
-	if (sys_mkdir_p(s->h->logdir, 0755) != 0)
+	if (s->h->ops->st_mkdir(s->h, s->h->logdir, 0755) != 0)
 		return (-1);
 	/* Never through a symbolic link, and a regular file only. */
-	if ((errno = sys_open_append(s->p->log, 0640, &s->logfd)) != 0)
+	if ((errno = s->h->ops->st_append(s->h, s->p->log, 0640,
+	    &s->logfd)) != 0)
 		return (-1);
 	return (0);
 }
@@ -891,24 +853,24 @@ sv_argv(struct sv *s)
 }
 
 int
-supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
+supervise(struct eng *eng, struct host *h, struct vm_load *ld,
     const struct life_paths *p, const struct supervise_opts *o)
 {
 	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
 	struct pollfd pfd[2 + SV_CLIENTS];
-	struct sigaction sa;
 	struct sup_conf conf;
 	struct ctl_msg m, em;
 	struct sup_event ev;
 	struct sv s;
 	unsigned char sb[16];
+	char msg[PATH_MAX + 128];
 	int64_t now, next, t;
 	size_t i, np;
 	ssize_t n;
-	int sp[2], timeout;
+	int sigfd, timeout;
 
 	memset(&s, 0, sizeof(s));
-	s.ctx = ctx;
+	s.eng = eng;
 	s.h = h;
 	s.ld = ld;
 	s.p = p;
@@ -918,13 +880,15 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 	s.probe_at = s.exited_at = s.out_at = -1;
 	life_out_init(&s.out);
 	s.ready_fd = o->ready_fd;
-	s.tz = life_tzoff();
+	s.tz = life_tzoff(h);
 	for (i = 0; i < SV_CLIENTS; i++)
 		s.cl[i].fd = -1;
 	sv_argv(&s);
-	if (sv_open_log(&s) != 0 && o->foreground)
-		fprintf(stderr, "ptvm: %s: cannot open %s: %s\n", s.name,
-		    p->log, sys_strerror(errno));
+	if (sv_open_log(&s) != 0 && o->report != NULL) {
+		(void)snprintf(msg, sizeof(msg), "cannot open %s: %s", p->log,
+		    sys_strerror(errno));
+		o->report(o->arg, s.name, DIAG_ERROR, msg);
+	}
 
 	sup_conf_default(&conf, &ld->vm.life);
 	conf.acpi_observable = true;
@@ -933,32 +897,22 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 		conf.ndev += ld->vm.dev[i].kind == VMD_PASSTHRU;
 	sup_init(&s.sup, &conf);
 
-	if (pipe(sp) != 0)
+	/* The signals arrive as bytes on sigfd; SIGPIPE is ignored. */
+	if (h->ops->sig_catch(h, sigs, nitems(sigs), &sigfd) != 0)
 		return (EXIT_FAIL);
-	cloexec_nb(sp[0], true);
-	cloexec_nb(sp[1], true);
-	sv_sigw = sp[1];
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = sv_onsig;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < nitems(sigs); i++)
-		(void)sigaction(sigs[i], &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	(void)sigaction(SIGPIPE, &sa, NULL);
 	if ((s.lsock = sv_listen(&s)) < 0)
 		sv_say(&s, DIAG_WARN, "no control socket: ptvm stop will "
 		    "signal the supervisor instead");
 
-	sv_sayf(&s, DIAG_NOTE, "supervisor %d starts %s", (int)getpid(),
+	sv_sayf(&s, DIAG_NOTE, "supervisor %d starts %s", h->ops->proc_self(h),
 	    s.name);
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = SUP_EV_START;
-	ev.now = life_mono_ms();
+	ev.now = life_mono_ms(h);
 	sv_feed(&s, &ev);
 
 	while (!s.done) {
-		now = life_mono_ms();
+		now = life_mono_ms(h);
 		next = -1;
 		if (sup_next_timer(&s.sup, &t))
 			next = t;
@@ -969,7 +923,7 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 		timeout = next < 0 ? -1 : next <= now ? 0 :
 		    (int)(next - now > 3600000 ? 3600000 : next - now);
 		np = 0;
-		pfd[np].fd = sp[0];
+		pfd[np].fd = sigfd;
 		pfd[np++].events = POLLIN;
 		pfd[np].fd = s.lsock;
 		pfd[np++].events = POLLIN;
@@ -977,10 +931,10 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 			pfd[np].fd = s.cl[i].fd;
 			pfd[np++].events = POLLIN;
 		}
-		if (poll(pfd, np, timeout) < 0 && errno != EINTR)
+		if (h->ops->fd_poll(h, pfd, np, timeout) < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents & POLLIN) {
-			n = read(sp[0], sb, sizeof(sb));
+			n = h->ops->fd_read(h, sigfd, sb, sizeof(sb));
 			for (i = 0; n > 0 && i < (size_t)n && !s.done; i++) {
 				if (sb[i] == SIGCHLD) {
 					sv_reap(&s);
@@ -994,7 +948,7 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 				memset(&ev, 0, sizeof(ev));
 				ev.kind = SUP_EV_SIGNAL;
 				ev.sig = sb[i];
-				ev.now = life_mono_ms();
+				ev.now = life_mono_ms(h);
 				sv_feed(&s, &ev);
 			}
 		}
@@ -1008,7 +962,7 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 				sv_request(&s, i);
 		if (s.done)
 			break;
-		now = life_mono_ms();
+		now = life_mono_ms(h);
 		if (s.out_at >= 0 && s.out_at <= now)
 			sv_output(&s, false);
 		if (s.probe_at >= 0 && s.probe_at <= now) {
@@ -1025,7 +979,7 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 
 	if (s.exited_at >= 0)
 		sv_sayf(&s, DIAG_NOTE, "cleanup done %lld ms after bhyve "
-		    "ended", (long long)(life_mono_ms() - s.exited_at));
+		    "ended", (long long)(life_mono_ms(h) - s.exited_at));
 	ctl_init(&m, CTL_ENDED);
 	m.code = s.code;
 	ctl_set_text(&m, s.sup.has_last ? s.sup.last.why : "stopped");
@@ -1038,17 +992,15 @@ supervise(struct ptvm_ctx *ctx, struct host *h, struct vm_load *ld,
 		if (s.cl[i].fd >= 0)
 			sv_client_close(&s, i);
 	if (s.lsock >= 0) {
-		close(s.lsock);
-		(void)unlink(p->sock);
+		(void)h->ops->fd_close(h, s.lsock);
+		(void)h->ops->st_remove(h, p->sock);
 	}
 	life_out_close(&s.out);
 	if (s.logfd >= 0)
-		close(s.logfd);
+		h->ops->fd_close(h, s.logfd);
 	for (i = 0; i < s.ndsel; i++)
 		free(s.before[i]);
 	pin_isolation_free(&s.iso);
-	close(sp[0]);
-	close(sp[1]);
-	sv_sigw = -1;
+	(void)h->ops->fd_close(h, sigfd);
 	return (s.code == 0 ? EXIT_OK : EXIT_FAIL);
 }

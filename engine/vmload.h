@@ -13,7 +13,7 @@
 #define PTVM_CONFDIR	"/usr/local/etc/ptvm"
 #define PTVM_VARDIR	"/var/db/ptvm"
 
-struct ptvm_ctx;
+struct eng;
 
 struct vm_load {
 	char		 path[1024];	/* the VM file */
@@ -29,14 +29,14 @@ struct vm_load {
 
 void	vm_load_init(struct vm_load *);
 void	vm_load_free(struct vm_load *);
-/* Finds, reads and compiles the VM arg; -1 with diagnostics in ctx. */
-int	vm_load(struct ptvm_ctx *, const char *, struct vm_load *);
-int	vm_path(struct ptvm_ctx *, const char *, char *, size_t, char *,
+/* Finds, reads and compiles the VM arg; -1 with diagnostics in eng. */
+int	vm_load(struct eng *, const char *, struct vm_load *);
+int	vm_path(struct eng *, const char *, char *, size_t, char *,
 	    size_t);
-int	vm_read(struct ptvm_ctx *, const char *, const char *, char **,
+int	vm_read(struct eng *, const char *, const char *, char **,
 	    size_t *);
 /* The names of the VM files, sorted; free with host_names_free(). */
-int	vm_names(struct ptvm_ctx *, char ***, size_t *);
+int	vm_names(struct eng *, char ***, size_t *);
 /* The loader's smbios.* kenv names smbios=host copies (NULL at the end). */
 const char *vm_smbios_kenv(size_t);
 

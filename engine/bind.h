@@ -6,7 +6,7 @@
 #define PTVM_BIND_H
 
 #include "bindplan.h"
-#include "ptvm.h"
+#include "eng.h"
 
 #define BIND_DETACH_TRIES	3	/* plain detaches before -f */
 #define BIND_DETACH_PAUSE_MS	1000
@@ -26,14 +26,14 @@ struct bind_env {
 
 typedef void bind_log_fn(void *, const char *);
 
-int	bind_env_read(struct ptvm_ctx *, struct host *, struct bind_env *);
+int	bind_env_read(struct eng *, struct host *, struct bind_env *);
 void	bind_env_free(struct bind_env *);
-int	bind_resolve(struct ptvm_ctx *, struct bind_env *, int, char **,
+int	bind_resolve(struct eng *, struct bind_env *, int, char **,
 	    size_t **, size_t *);
 void	bind_plan_print(const struct bind_plan *, bind_log_fn *, void *);
-int	bind_execute(struct ptvm_ctx *, struct host *, struct bind_env *,
+int	bind_execute(struct eng *, struct host *, struct bind_env *,
 	    struct bind_plan *, bind_log_fn *, void *);
-int	unbind_execute(struct ptvm_ctx *, struct host *, struct bind_env *,
+int	unbind_execute(struct eng *, struct host *, struct bind_env *,
 	    struct bind_plan *, bind_log_fn *, void *);
 
 #endif /* PTVM_BIND_H */

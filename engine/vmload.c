@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ptvm.h"
+#include "eng.h"
 #include "topo.h"
 #include "util.h"
 #include "vmconf.h"
@@ -32,21 +32,21 @@ static const char *const fw_paths[][2] = {
 };
 
 static bool
-vm_is_local(struct ptvm_ctx *ctx, const char *arg)
+vm_is_local(struct eng *eng, const char *arg)
 {
 
-	return (strchr(arg, '/') != NULL || ctx->confdir != NULL);
+	return (strchr(arg, '/') != NULL || eng->confdir != NULL);
 }
 
 int
-vm_path(struct ptvm_ctx *ctx, const char *arg, char *path, size_t len,
+vm_path(struct eng *eng, const char *arg, char *path, size_t len,
     char *name, size_t namelen)
 {
 	int n;
 
 	if (strchr(arg, '/') != NULL) {
 		if (vm_name_of_path(arg, name, namelen) != 0) {
-			diag_err(&ctx->diags, arg, 0, "the file name must be "
+			diag_err(eng->diags, arg, 0, "the file name must be "
 			    "a VM name (letters, digits, '-', '_', '.', at most "
 			    "%d) with .conf", VM_NAMEMAX);
 			return (-1);
@@ -54,17 +54,17 @@ vm_path(struct ptvm_ctx *ctx, const char *arg, char *path, size_t len,
 		n = snprintf(path, len, "%s", arg);
 	} else {
 		if (!vm_name_ok(arg) || strlen(arg) >= namelen) {
-			diag_err(&ctx->diags, NULL, 0, "\"%s\" is not a VM "
+			diag_err(eng->diags, NULL, 0, "\"%s\" is not a VM "
 			    "name: letters, digits, '-', '_' and '.', at most "
 			    "%d", arg, VM_NAMEMAX);
 			return (-1);
 		}
 		(void)strlcpy(name, arg, namelen);
-		n = snprintf(path, len, "%s/%s.conf", ctx->confdir != NULL ?
-		    ctx->confdir : PTVM_CONFDIR, arg);
+		n = snprintf(path, len, "%s/%s.conf", eng->confdir != NULL ?
+		    eng->confdir : PTVM_CONFDIR, arg);
 	}
 	if (n < 0 || (size_t)n >= len) {
-		diag_err(&ctx->diags, arg, 0, "path too long");
+		diag_err(eng->diags, arg, 0, "path too long");
 		return (-1);
 	}
 	return (0);
@@ -72,20 +72,21 @@ vm_path(struct ptvm_ctx *ctx, const char *arg, char *path, size_t len,
 
 /* Reads a VM file from where vm_path() says it is. */
 int
-vm_read(struct ptvm_ctx *ctx, const char *arg, const char *path, char **buf,
+vm_read(struct eng *eng, const char *arg, const char *path, char **buf,
     size_t *len)
 {
 	struct host *h;
 	int e;
 
-	if (vm_is_local(ctx, arg))
-		e = sys_read_file(path, VM_MAXFILE, buf, len);
-	else if (ctx_host(ctx, &h) != 0)
+	h = host_local();
+	if (vm_is_local(eng, arg))
+		e = h->ops->lf_read(h, path, VM_MAXFILE, buf, len);
+	else if (eng_host(eng, &h) != 0)
 		return (-1);
 	else
 		e = h->ops->file_read(h, path, buf, len);
 	if (e != 0) {
-		diag_err(&ctx->diags, path, 0, "%s%s", sys_strerror(e),
+		diag_err(eng->diags, path, 0, "%s%s", sys_strerror(e),
 		    e == ENOENT ? "; write one (ptvm create NAME) or give "
 		    "its path" : "");
 		return (-1);
@@ -114,7 +115,7 @@ vm_smbios_kenv(size_t i)
 
 /* The names of the VM files (NAME.conf), sorted; host_names_free(). */
 int
-vm_names(struct ptvm_ctx *ctx, char ***out, size_t *nout)
+vm_names(struct eng *eng, char ***out, size_t *nout)
 {
 	char **names, vm[VM_NAMEMAX + 1];
 	struct host *h;
@@ -123,9 +124,10 @@ vm_names(struct ptvm_ctx *ctx, char ***out, size_t *nout)
 
 	*out = NULL;
 	*nout = 0;
-	if (ctx->confdir != NULL)
-		e = sys_dir_list(ctx->confdir, &names, &n);
-	else if (ctx_host(ctx, &h) != 0)
+	if (eng->confdir != NULL)
+		e = host_local()->ops->lf_list(host_local(), eng->confdir,
+		    &names, &n);
+	else if (eng_host(eng, &h) != 0)
 		return (EIO);
 	else
 		e = h->ops->dir_list(h, PTVM_CONFDIR, &names, &n);
@@ -147,7 +149,7 @@ vm_names(struct ptvm_ctx *ctx, char ***out, size_t *nout)
 
 /* console=auto: the lowest nmdm unit no other VM file names or takes. */
 static int
-nmdm_pick(struct ptvm_ctx *ctx, const struct vmconf *self)
+nmdm_pick(struct eng *eng, const struct vmconf *self)
 {
 	char **names, *buf, path[1024], vm[VM_NAMEMAX + 1];
 	const char *dir, *p;
@@ -160,10 +162,10 @@ nmdm_pick(struct ptvm_ctx *ctx, const struct vmconf *self)
 	int e, autos, mine;
 
 	memset(used, 0, sizeof(used));
-	dir = ctx->confdir != NULL ? ctx->confdir : PTVM_CONFDIR;
-	if (ctx->confdir == NULL && ctx_host(ctx, &h) != 0)
+	dir = eng->confdir != NULL ? eng->confdir : PTVM_CONFDIR;
+	if (eng->confdir == NULL && eng_host(eng, &h) != 0)
 		return (0);
-	if (vm_names(ctx, &names, &n) != 0)
+	if (vm_names(eng, &names, &n) != 0)
 		return (0);
 	/* Explicit consoles first, then the auto ones in name order. */
 	autos = 0;
@@ -174,8 +176,9 @@ nmdm_pick(struct ptvm_ctx *ctx, const struct vmconf *self)
 			if (snprintf(path, sizeof(path), "%s/%s.conf", dir,
 			    vm) >= (int)sizeof(path))
 				continue;
-			if (ctx->confdir != NULL)
-				e = sys_read_file(path, VM_MAXFILE, &buf, &len);
+			if (eng->confdir != NULL)
+				e = host_local()->ops->lf_read(host_local(),
+				    path, VM_MAXFILE, &buf, &len);
 			else
 				e = h->ops->file_read(h, path, &buf, &len);
 			if (e != 0)
@@ -218,13 +221,13 @@ nmdm_pick(struct ptvm_ctx *ctx, const struct vmconf *self)
 }
 
 static void
-env_firmware(struct ptvm_ctx *ctx, struct vm_env *env)
+env_firmware(struct eng *eng, struct vm_env *env)
 {
 	struct host_stat st;
 	struct host *h;
 	size_t i;
 
-	if (ctx_host(ctx, &h) != 0)
+	if (eng_host(eng, &h) != 0)
 		return;
 	for (i = 0; i < nitems(fw_paths); i++)
 		if (h->ops->file_stat(h, fw_paths[i][0], &st) == 0) {
@@ -236,7 +239,7 @@ env_firmware(struct ptvm_ctx *ctx, struct vm_env *env)
 
 /* Gathers what this VM file needs from the host, and only that. */
 static int
-env_fill(struct ptvm_ctx *ctx, const struct vmconf *c, struct vm_load *ld)
+env_fill(struct eng *eng, const struct vmconf *c, struct vm_load *ld)
 {
 	struct vm_env *env = &ld->env;
 	const struct vmconf_line *l;
@@ -249,10 +252,10 @@ env_fill(struct ptvm_ctx *ctx, const struct vmconf *c, struct vm_load *ld)
 	memset(env, 0, sizeof(*env));
 	env->vardir = PTVM_VARDIR;
 	env->nmdm_unit = 0;
-	if (ctx_host(ctx, &h) != 0)
+	if (eng_host(eng, &h) != 0)
 		return (-1);
 	if (vmconf_get(c, "passthru") != NULL) {
-		if (ctx_pci(ctx, &ld->pci) != 0)
+		if (eng_pci(eng, &ld->pci) != 0)
 			return (-1);
 		env->pci = &ld->pci;
 	}
@@ -269,10 +272,10 @@ env_fill(struct ptvm_ctx *ctx, const struct vmconf *c, struct vm_load *ld)
 	if ((l == NULL || strcmp(l->val, "none") != 0) &&
 	    h->ops->sysctl_get_text(h, "kern.sched.topology_spec", &val,
 	    &vlen) == 0) {
-		name = ctx->hostdir != NULL ? "topology.xml" :
+		name = eng->hostdir != NULL ? "topology.xml" :
 		    "kern.sched.topology_spec";
 		if (topo_parse(val, vlen, name, &ld->topo,
-		    &ctx->diags) != 0) {
+		    eng->diags) != 0) {
 			free(val);
 			return (-1);
 		}
@@ -282,10 +285,10 @@ env_fill(struct ptvm_ctx *ctx, const struct vmconf *c, struct vm_load *ld)
 	}
 	l = vmconf_get(c, "firmware");
 	if (l == NULL || strcmp(l->val, "auto") == 0)
-		env_firmware(ctx, env);
+		env_firmware(eng, env);
 	l = vmconf_get(c, "console");
 	if (l == NULL || strcmp(l->val, "auto") == 0)
-		env->nmdm_unit = nmdm_pick(ctx, c);
+		env->nmdm_unit = nmdm_pick(eng, c);
 	if (host_sysctl_int(h, "hw.vmm.maxcpu", &v) == 0 && v > 0 &&
 	    v <= VM_MAXVCPUS)
 		env->maxcpu = (int)v;
@@ -316,24 +319,24 @@ vm_load_free(struct vm_load *ld)
 }
 
 int
-vm_load(struct ptvm_ctx *ctx, const char *arg, struct vm_load *ld)
+vm_load(struct eng *eng, const char *arg, struct vm_load *ld)
 {
 	struct vmconf c;
 	char name[VM_NAMEMAX + 1];
 
-	if (vm_path(ctx, arg, ld->path, sizeof(ld->path), name,
+	if (vm_path(eng, arg, ld->path, sizeof(ld->path), name,
 	    sizeof(name)) != 0)
 		return (-1);
-	if (vm_read(ctx, arg, ld->path, &ld->buf, &ld->len) != 0)
+	if (vm_read(eng, arg, ld->path, &ld->buf, &ld->len) != 0)
 		return (-1);
 	if (vmconf_parse(ld->buf, ld->len, ld->path, name, &c,
-	    &ctx->diags) != 0) {
+	    eng->diags) != 0) {
 		vmconf_free(&c);
 		return (-1);
 	}
-	if (env_fill(ctx, &c, ld) != 0) {
+	if (env_fill(eng, &c, ld) != 0) {
 		vmconf_free(&c);
 		return (-1);
 	}
-	return (vm_compile(&c, &ld->env, &ld->vm, &ctx->diags));
+	return (vm_compile(&c, &ld->env, &ld->vm, eng->diags));
 }

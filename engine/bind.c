@@ -76,19 +76,19 @@ env_vms(struct host *h, struct bind_env *env)
 }
 
 int
-bind_env_read(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env)
+bind_env_read(struct eng *eng, struct host *h, struct bind_env *env)
 {
 	const char *vendor;
 	char *rp;
 	int e, v;
 
 	memset(env, 0, sizeof(*env));
-	if ((e = ctx_pci(ctx, &env->pci)) != 0)
+	if ((e = eng_pci(eng, &env->pci)) != 0)
 		return (e);
 	env->st.pci = &env->pci;
 	e = h->ops->kld_loaded(h, "vmm", &env->st.vmm_loaded);
 	if (e == ENOENT)
-		diag_note(&ctx->diags, NULL, 0, "kldstat.txt is missing: "
+		diag_note(eng->diags, NULL, 0, "kldstat.txt is missing: "
 		    "assuming vmm.ko is not loaded");
 	vendor = host_cpu_vendor(h);
 	env->st.vendor_known = vendor != NULL;
@@ -102,9 +102,9 @@ bind_env_read(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env)
 	if (host_sysctl_int(h, "hw.vmm.amdvi.enable", &env->st.amdvi_sysctl)
 	    != 0)
 		env->st.amdvi_sysctl = -1;
-	env->st.console_unit = ctx_console_unit(ctx);
+	env->st.console_unit = eng_console_unit(eng);
 	if ((rp = records_path(h)) != NULL) {
-		(void)sys_read_file(rp, 1 << 20, &env->records,
+		(void)h->ops->st_read(h, rp, 1 << 20, &env->records,
 		    &env->records_len);
 		free(rp);
 	}
@@ -142,7 +142,7 @@ idx_cmp(const void *a, const void *b)
 
 /* Resolves selectors to list indexes; every bad one is reported. */
 int
-bind_resolve(struct ptvm_ctx *ctx, struct bind_env *env, int argc,
+bind_resolve(struct eng *eng, struct bind_env *env, int argc,
     char **argv, size_t **out, size_t *nout)
 {
 	struct pci_dev *d;
@@ -157,7 +157,7 @@ bind_resolve(struct ptvm_ctx *ctx, struct bind_env *env, int argc,
 	for (i = 0; i < argc; i++) {
 		if ((d = pci_lookup(&env->pci, argv[i], err, sizeof(err))) ==
 		    NULL) {
-			diag_err(&ctx->diags, NULL, 0, "%s", err);
+			diag_err(eng->diags, NULL, 0, "%s", err);
 			bad++;
 			continue;
 		}
@@ -260,7 +260,7 @@ run_op(struct host *h, const struct hostop *op)
 
 /* The current driver instance of a function ("ppt0", "none"). */
 static int
-dev_now(struct ptvm_ctx *ctx, struct host *h, const struct pci_sel *sel,
+dev_now(struct eng *eng, struct host *h, const struct pci_sel *sel,
     char *name, size_t len, bool *ppt)
 {
 	struct pci_list l;
@@ -268,7 +268,7 @@ dev_now(struct ptvm_ctx *ctx, struct host *h, const struct pci_sel *sel,
 	int e;
 
 	pci_list_init(&l);
-	if ((e = h->ops->pci_list(h, &l, &ctx->diags)) != 0)
+	if ((e = h->ops->pci_list(h, &l, eng->diags)) != 0)
 		return (e);
 	if ((d = pci_find(&l, sel)) == NULL) {
 		pci_list_free(&l);
@@ -330,7 +330,7 @@ retry_detach(struct host *h, struct bind_step *s, bind_log_fn *log,
 
 /* Runs one step; *did tells whether it changed anything. */
 static int
-exec_step(struct ptvm_ctx *ctx, struct host *h, struct bind_step *s,
+exec_step(struct eng *eng, struct host *h, struct bind_step *s,
     bool *did, bind_log_fn *log, void *arg)
 {
 	char now[48];
@@ -343,7 +343,7 @@ exec_step(struct ptvm_ctx *ctx, struct host *h, struct bind_step *s,
 		char err[160];
 
 		if (pci_sel_parse(s->a, &one, err, sizeof(err)) != 0 ||
-		    dev_now(ctx, h, &one, now, sizeof(now), &ppt) != 0)
+		    dev_now(eng, h, &one, now, sizeof(now), &ppt) != 0)
 			return (ENOENT);
 		if ((s->when == STEP_IF_NOT_PPT && (ppt ||
 		    (s->op.kind == HOP_ATTACH && strcmp(now, "none") != 0))) ||
@@ -362,7 +362,7 @@ exec_step(struct ptvm_ctx *ctx, struct host *h, struct bind_step *s,
 }
 
 static void
-rollback(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
+rollback(struct eng *eng, struct host *h, struct bind_env *env,
     struct bind_plan *p, const bool *did, size_t upto, bind_log_fn *log,
     void *arg)
 {
@@ -389,11 +389,11 @@ rollback(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
 		pci_dev_name(d, orig, sizeof(orig));
 		if (pci_is_none(d))
 			strlcpy(orig, "none", sizeof(orig));
-		if (dev_now(ctx, h, &d->sel, now, sizeof(now), &ppt) != 0)
+		if (dev_now(eng, h, &d->sel, now, sizeof(now), &ppt) != 0)
 			continue;
 		pci_sel_fmt(&d->sel, SEL_PCICONF, sel, sizeof(sel));
 		if (strcmp(now, orig) != 0)
-			diag_warn(&ctx->diags, NULL, 0, "after the rollback %s "
+			diag_warn(eng->diags, NULL, 0, "after the rollback %s "
 			    "is %s; it was %s", sel, now, orig);
 		else
 			logf_(log, arg, "  %s is back on %s", d->device_name ?
@@ -403,7 +403,7 @@ rollback(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
 
 /* Rewrites RUNDIR/bindings: drops the plan's functions, adds new ones. */
 static void
-records_update(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
+records_update(struct eng *eng, struct host *h, struct bind_env *env,
     struct bind_plan *p, const char *const *how)
 {
 	struct pci_sel *drop;
@@ -432,21 +432,21 @@ records_update(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
 		strlcpy(r.how, how[i], sizeof(r.how));
 		pci_sel_fmt(&d->sel, SEL_PCICONF, sel, sizeof(sel));
 		if (bindrec_format(&r, &sb) != 0)
-			diag_warn(&ctx->diags, NULL, 0, "cannot record the "
+			diag_warn(eng->diags, NULL, 0, "cannot record the "
 			    "driver \"%s\" of %s; unbind will work out how "
 			    "it was bound", r.driver, sel);
 	}
 	if ((path = records_path(h)) == NULL || sb.oom ||
-	    (e = sys_mkdir_p(h->rundir, 0755)) != 0 ||
-	    (e = sys_write_atomic(path, sb_str(&sb), sb.len, 0644)) != 0)
-		diag_warn(&ctx->diags, path, 0, "cannot record the bindings; "
+	    (e = h->ops->st_mkdir(h, h->rundir, 0755)) != 0 ||
+	    (e = h->ops->st_write(h, path, sb_str(&sb), sb.len, 0644, 0)) != 0)
+		diag_warn(eng->diags, path, 0, "cannot record the bindings; "
 		    "unbind will still work, less precisely");
 	free(path);
 	sb_free(&sb);
 }
 
 static int
-bind_verify(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
+bind_verify(struct eng *eng, struct host *h, struct bind_env *env,
     struct bind_plan *p, const char **how, const bool *did,
     bind_log_fn *log, void *arg)
 {
@@ -460,9 +460,9 @@ bind_verify(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
 		d = &env->pci.dev[p->devs[i]];
 		pci_sel_fmt(&d->sel, SEL_PCICONF, sel, sizeof(sel));
 		pci_dev_name(d, was, sizeof(was));
-		if (dev_now(ctx, h, &d->sel, now, sizeof(now), &ppt) != 0 ||
+		if (dev_now(eng, h, &d->sel, now, sizeof(now), &ppt) != 0 ||
 		    !ppt) {
-			diag_err(&ctx->diags, NULL, 0, "%s is not on ppt after "
+			diag_err(eng->diags, NULL, 0, "%s is not on ppt after "
 			    "binding (it is %s)", sel, now);
 			bad++;
 			continue;
@@ -479,7 +479,7 @@ bind_verify(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
 }
 
 int
-bind_execute(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
+bind_execute(struct eng *eng, struct host *h, struct bind_env *env,
     struct bind_plan *p, bind_log_fn *log, void *arg)
 {
 	const char **how;
@@ -496,36 +496,36 @@ bind_execute(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
 	}
 	rv = EXIT_OK;
 	for (i = 0; i < p->n; i++) {
-		if ((e = exec_step(ctx, h, &p->steps[i], &did[i], log,
+		if ((e = exec_step(eng, h, &p->steps[i], &did[i], log,
 		    arg)) == 0)
 			continue;
 		{
 			char line[512];
 
 			fmt_op(&p->steps[i].op, line, sizeof(line));
-			diag_err(&ctx->diags, NULL, 0, "binding failed at "
+			diag_err(eng->diags, NULL, 0, "binding failed at "
 			    "\"%s\": %s (%s); every change made so far is "
 			    "undone", line, strerror(e), util_errname(e));
 		}
 		did[i] = false;
-		rollback(ctx, h, env, p, did, i, log, arg);
+		rollback(eng, h, env, p, did, i, log, arg);
 		rv = EXIT_FAIL;
 		break;
 	}
-	if (rv == EXIT_OK && bind_verify(ctx, h, env, p, how, did, log,
+	if (rv == EXIT_OK && bind_verify(eng, h, env, p, how, did, log,
 	    arg) > 0) {
-		rollback(ctx, h, env, p, did, p->n, log, arg);
+		rollback(eng, h, env, p, did, p->n, log, arg);
 		rv = EXIT_FAIL;
 	}
 	if (rv == EXIT_OK)
-		records_update(ctx, h, env, p, how);
+		records_update(eng, h, env, p, how);
 	free(did);
 	free(how);
 	return (rv);
 }
 
 int
-unbind_execute(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
+unbind_execute(struct eng *eng, struct host *h, struct bind_env *env,
     struct bind_plan *p, bind_log_fn *log, void *arg)
 {
 	const struct pci_dev *d;
@@ -536,7 +536,7 @@ unbind_execute(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
 
 	rv = EXIT_OK;
 	for (i = 0; i < p->n; i++) {
-		int e = exec_step(ctx, h, &p->steps[i], &did, log, arg);
+		int e = exec_step(eng, h, &p->steps[i], &did, log, arg);
 
 		/*
 		 * No host driver wants it: explained below, not a failure.
@@ -550,19 +550,19 @@ unbind_execute(struct ptvm_ctx *ctx, struct host *h, struct bind_env *env,
 	for (i = 0; i < p->ndevs; i++) {
 		d = &env->pci.dev[p->devs[i]];
 		pci_sel_fmt(&d->sel, SEL_PCICONF, sel, sizeof(sel));
-		if (dev_now(ctx, h, &d->sel, now, sizeof(now), &ppt) != 0 ||
+		if (dev_now(eng, h, &d->sel, now, sizeof(now), &ppt) != 0 ||
 		    ppt) {
-			diag_err(&ctx->diags, NULL, 0, "%s is still on ppt",
+			diag_err(eng->diags, NULL, 0, "%s is still on ppt",
 			    sel);
 			rv = EXIT_FAIL;
 		} else if (strcmp(now, "none") == 0)
-			diag_warn(&ctx->diags, NULL, 0, "%s left ppt but no "
+			diag_warn(eng->diags, NULL, 0, "%s left ppt but no "
 			    "host driver attached: load its driver (e.g. "
 			    "kldload snd_hda for HDMI audio) and run "
 			    "'devctl attach %s'", sel, sel);
 		else
 			logf_(log, arg, "%s is on %s", sel, now);
 	}
-	records_update(ctx, h, env, p, NULL);
+	records_update(eng, h, env, p, NULL);
 	return (rv);
 }

@@ -4,51 +4,37 @@
  */
 #include "compat.h"
 
-#include <sys/file.h>
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "bind.h"
 #include "life.h"
 #include "topo.h"
 
 int64_t
-life_mono_ms(void)
+life_mono_ms(struct host *h)
 {
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	return (h->ops->now(h));
 }
 
 int64_t
-life_wall_ms(void)
+life_wall_ms(struct host *h)
 {
-	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	return (h->ops->wall(h));
 }
 
 int
-life_tzoff(void)
+life_tzoff(struct host *h)
 {
-	struct tm tm;
-	time_t t;
 
-	t = time(NULL);
-	if (localtime_r(&t, &tm) == NULL)
-		return (0);
-	return ((int)(tm.tm_gmtoff / 60));
+	return (h->ops->tzoff(h, h->ops->wall(h)));
 }
 
 static int
@@ -68,6 +54,7 @@ life_paths(struct host *h, const char *name, struct life_paths *p)
 
 	if (!vm_name_ok(name))
 		return (EINVAL);
+	p->h = h;
 	if ((e = pjoin(p->pid, sizeof(p->pid), h->rundir, name, ".pid")) ||
 	    (e = pjoin(p->status, sizeof(p->status), h->rundir, name,
 	    ".status")) ||
@@ -93,6 +80,7 @@ life_paths_of(const struct life_paths *p, const char *name,
 	char dir[PATH_MAX], *slash;
 	struct host h;
 	char logdir[PATH_MAX];
+	int e;
 
 	strlcpy(dir, p->status, sizeof(dir));
 	strlcpy(logdir, p->log, sizeof(logdir));
@@ -105,39 +93,21 @@ life_paths_of(const struct life_paths *p, const char *name,
 	memset(&h, 0, sizeof(h));
 	h.rundir = dir;
 	h.logdir = logdir;
-	return (life_paths(&h, name, out));
+	if ((e = life_paths(&h, name, out)) != 0)
+		return (e);
+	out->h = p->h;
+	return (0);
 }
 
 /*
  * pidfile_open(3) holds an flock(2) on the pidfile for the supervisor's
- * life; a shared lock that cannot be had means it lives.
+ * life; a shared lock that cannot be had means it lives (pid_held).
  */
 bool
 life_supervisor(const struct life_paths *p, int *pid)
 {
-	char buf[32];
-	ssize_t n;
-	bool alive;
-	int fd;
 
-	*pid = 0;
-	if ((fd = open(p->pid, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
-	    O_CLOEXEC)) < 0)
-		return (false);
-	alive = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-	if (alive && (n = read(fd, buf, sizeof(buf) - 1)) > 0) {
-		buf[n] = '\0';
-		*pid = (int)strtol(buf, NULL, 10);
-	}
-	close(fd);
-	return (alive);
-}
-
-static void
-on_alarm(int sig)
-{
-
-	(void)sig;
+	return (p->h->ops->pid_held(p->h, p->pid, pid) == 0);
 }
 
 /*
@@ -147,21 +117,8 @@ on_alarm(int sig)
 void
 life_supervisor_wait(const struct life_paths *p, unsigned secs)
 {
-	struct sigaction sa, old;
-	int fd;
 
-	if ((fd = open(p->pid, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
-	    O_CLOEXEC)) < 0)
-		return;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGALRM, &sa, &old);
-	alarm(secs);
-	(void)flock(fd, LOCK_SH);
-	alarm(0);
-	(void)sigaction(SIGALRM, &old, NULL);
-	close(fd);
+	p->h->ops->pid_wait(p->h, p->pid, secs);
 }
 
 int
@@ -173,7 +130,7 @@ life_status_read(const struct life_paths *p, struct sup_status *st,
 	int e;
 
 	sup_status_init(st);
-	if ((e = sys_read_file(p->status, 1 << 20, &buf, &len)) != 0)
+	if ((e = p->h->ops->st_read(p->h, p->status, 1 << 20, &buf, &len)) != 0)
 		return (e);
 	e = sup_status_parse(buf, len, p->status, st, d) == 0 ? 0 : EINVAL;
 	free(buf);
@@ -211,26 +168,22 @@ life_status_write(const struct life_paths *p, const struct sup_status *st)
 
 	sb_init(&sb);
 	sup_status_format(st, &sb);
-	e = sb.oom ? ENOMEM : sys_write_atomic(p->status, sb_str(&sb),
-	    sb.len, 0644);
+	e = sb.oom ? ENOMEM : p->h->ops->st_write(p->h, p->status, sb_str(&sb),
+	    sb.len, 0644, 0);
 	sb_free(&sb);
 	return (e);
 }
 
-/* An exclusive flock(2) on path, made if missing, never through a link. */
+/* An exclusive flock(2) on path, made if missing (st_lock); -1, errno. */
 static int
-lock_path(const char *path)
+lock_path(struct host *h, const char *path)
 {
-	int fd;
+	int fd, e;
 
-	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC, 0600)) < 0)
+	if ((e = h->ops->st_lock(h, path, &fd)) != 0) {
+		errno = e;
 		return (-1);
-	while (flock(fd, LOCK_EX) != 0)
-		if (errno != EINTR) {
-			close(fd);
-			return (-1);
-		}
+	}
 	return (fd);
 }
 
@@ -238,15 +191,15 @@ int
 life_lock(const struct life_paths *p)
 {
 
-	return (lock_path(p->lock));
+	return (lock_path(p->h, p->lock));
 }
 
 void
-life_unlock(int fd)
+life_unlock(struct host *h, int fd)
 {
 
 	if (fd >= 0)
-		close(fd);
+		(void)h->ops->fd_close(h, fd);
 }
 
 int
@@ -258,7 +211,7 @@ dirty_read(const struct life_paths *p, struct sup_dirty_list *l,
 	int e;
 
 	sup_dirty_init(l);
-	if ((e = sys_read_file(p->dirty, 1 << 20, &buf, &len)) != 0)
+	if ((e = p->h->ops->st_read(p->h, p->dirty, 1 << 20, &buf, &len)) != 0)
 		return (e == ENOENT ? 0 : e);
 	e = sup_dirty_parse(buf, len, p->dirty, l, d) == 0 ? 0 : EINVAL;
 	free(buf);
@@ -273,8 +226,8 @@ dirty_write(const struct life_paths *p, const struct sup_dirty_list *l)
 
 	sb_init(&sb);
 	sup_dirty_format(l, &sb);
-	e = sb.oom ? ENOMEM : sys_write_atomic(p->dirty, sb_str(&sb), sb.len,
-	    0644);
+	e = sb.oom ? ENOMEM : p->h->ops->st_write(p->h, p->dirty, sb_str(&sb),
+	    sb.len, 0644, 0);
 	sb_free(&sb);
 	return (e);
 }
@@ -299,27 +252,28 @@ dirty_mark(const struct life_paths *p, const char *vm,
 	diags_free(&d);
 	e = 0;
 	for (i = 0; i < n && e == 0; i++)
-		if (sup_dirty_add(&l, &sel[i], life_wall_ms() / 1000, vm,
+		if (sup_dirty_add(&l, &sel[i], life_wall_ms(p->h) / 1000, vm,
 		    reason) != 0)
 			e = ENOMEM;
 	if (e == 0)
 		e = dirty_write(p, &l);
 	sup_dirty_free(&l);
-	life_unlock(fd);
+	life_unlock(p->h, fd);
 	return (e);
 }
 
 /* The undo journal. */
 
 static int
-journal_read(const char *path, struct undo_list *l, struct diags *d)
+journal_read(struct host *h, const char *path, struct undo_list *l,
+    struct diags *d)
 {
 	char *buf;
 	size_t len;
 	int e;
 
 	undo_init(l);
-	if ((e = sys_read_file(path, 1 << 20, &buf, &len)) != 0)
+	if ((e = h->ops->st_read(h, path, 1 << 20, &buf, &len)) != 0)
 		return (e == ENOENT ? 0 : e);
 	e = undo_parse(buf, len, path, l, d) == 0 ? 0 : EINVAL;
 	free(buf);
@@ -327,20 +281,20 @@ journal_read(const char *path, struct undo_list *l, struct diags *d)
 }
 
 static int
-journal_write(const char *path, const char *vm, const struct undo_list *l)
+journal_write(struct host *h, const char *path, const char *vm,
+    const struct undo_list *l)
 {
 	struct strbuf sb;
 	int e;
 
 	if (l->n == 0) {
-		if (unlink(path) != 0 && errno != ENOENT)
-			return (errno);
-		return (0);
+		e = h->ops->st_remove(h, path);
+		return (e == ENOENT ? 0 : e);
 	}
 	sb_init(&sb);
 	undo_format(l, vm, &sb);
-	e = sb.oom ? ENOMEM : sys_write_atomic(path, sb_str(&sb), sb.len,
-	    0600);
+	e = sb.oom ? ENOMEM : h->ops->st_write(h, path, sb_str(&sb), sb.len,
+	    0600, 0);
 	sb_free(&sb);
 	return (e);
 }
@@ -357,12 +311,12 @@ undo_record(const struct life_paths *p, const char *vm, enum undo_kind k,
 		return (errno);
 	diags_init(&d);
 	/* Never drop entries of a journal ptvm cannot read: refuse. */
-	if ((e = journal_read(p->undo, &l, &d)) == 0 &&
+	if ((e = journal_read(p->h, p->undo, &l, &d)) == 0 &&
 	    (e = undo_add(&l, k, words)) == 0)
-		e = journal_write(p->undo, vm, &l);
+		e = journal_write(p->h, p->undo, vm, &l);
 	diags_free(&d);
 	undo_free(&l);
-	life_unlock(fd);
+	life_unlock(p->h, fd);
 	return (e);
 }
 
@@ -378,14 +332,14 @@ undo_forget(const struct life_paths *p, const char *vm, enum undo_kind k,
 	if ((fd = life_lock(p)) < 0)
 		return (errno);
 	diags_init(&d);
-	if ((e = journal_read(p->undo, &l, &d)) == 0 &&
+	if ((e = journal_read(p->h, p->undo, &l, &d)) == 0 &&
 	    (i = undo_find(&l, k, words)) >= 0) {
 		undo_remove(&l, (size_t)i);
-		e = journal_write(p->undo, vm, &l);
+		e = journal_write(p->h, p->undo, vm, &l);
 	}
 	diags_free(&d);
 	undo_free(&l);
-	life_unlock(fd);
+	life_unlock(p->h, fd);
 	return (e);
 }
 
@@ -423,7 +377,7 @@ sysctl_handover(struct host *h, const char *vm, const struct undo_entry *en,
 	bool done;
 	int spid;
 
-	if (sys_dir_list(h->rundir, &names, &n) != 0)
+	if (h->ops->st_list(h, h->rundir, &names, &n) != 0)
 		return (false);
 	done = false;
 	for (i = 0; i < n && !done; i++) {
@@ -436,7 +390,7 @@ sysctl_handover(struct host *h, const char *vm, const struct undo_entry *en,
 		    !life_supervisor(&op, &spid))
 			continue;
 		diags_init(&d);
-		if (journal_read(op.undo, &ol, &d) == 0) {
+		if (journal_read(h, op.undo, &ol, &d) == 0) {
 			for (k = 0; k < ol.n; k++)
 				if (ol.e[k].kind == UNDO_SYSCTL &&
 				    strcmp(ol.e[k].w[0], en->w[0]) == 0)
@@ -445,7 +399,7 @@ sysctl_handover(struct host *h, const char *vm, const struct undo_entry *en,
 			w[1] = en->w[1];
 			w[2] = NULL;
 			if (k == ol.n && undo_add(&ol, UNDO_SYSCTL, w) == 0 &&
-			    journal_write(op.undo, names[i], &ol) == 0) {
+			    journal_write(h, op.undo, names[i], &ol) == 0) {
 				done = true;
 				strlcpy(to, names[i], tosz);
 			}
@@ -472,7 +426,7 @@ bind_say(void *arg, const char *line)
 }
 
 static int
-undo_bind(struct ptvm_ctx *ctx, struct host *h, const char *sel,
+undo_bind(struct eng *eng, struct host *h, const char *sel,
     life_log_fn *fn, void *arg)
 {
 	struct logadapt la = { fn, arg };
@@ -487,10 +441,10 @@ undo_bind(struct ptvm_ctx *ctx, struct host *h, const char *sel,
 	bind_plan_init(&p);
 	devs = NULL;
 	rv = -1;
-	if (bind_env_read(ctx, h, &env) == 0 &&
-	    bind_resolve(ctx, &env, 1, av, &devs, &ndevs) == 0 &&
-	    unbind_plan_make(&env.st, devs, ndevs, &p, &ctx->diags) == 0)
-		rv = p.ndevs == 0 ? 0 : unbind_execute(ctx, h, &env, &p,
+	if (bind_env_read(eng, h, &env) == 0 &&
+	    bind_resolve(eng, &env, 1, av, &devs, &ndevs) == 0 &&
+	    unbind_plan_make(&env.st, devs, ndevs, &p, eng->diags) == 0)
+		rv = p.ndevs == 0 ? 0 : unbind_execute(eng, h, &env, &p,
 		    bind_say, &la) == EXIT_OK ? 0 : -1;
 	free(devs);
 	bind_plan_free(&p);
@@ -502,7 +456,7 @@ static int	undo_give_cpus(struct host *, const char *, life_log_fn *,
 		    void *);
 
 static int
-undo_one(struct ptvm_ctx *ctx, struct host *h, const char *vm,
+undo_one(struct eng *eng, struct host *h, const char *vm,
     const struct undo_entry *en, bool unbind, life_log_fn *fn, void *arg)
 {
 	struct host_proc pr;
@@ -556,7 +510,7 @@ undo_one(struct ptvm_ctx *ctx, struct host *h, const char *vm,
 	case UNDO_BIND:
 		if (strcmp(en->w[1], "keep") == 0 && !unbind)
 			return (0);
-		if (undo_bind(ctx, h, en->w[0], fn, arg) != 0) {
+		if (undo_bind(eng, h, en->w[0], fn, arg) != 0) {
 			say(fn, arg, DIAG_WARN, "%s could not be given back to "
 			    "its driver (ptvm unbind %s)", en->w[0], en->w[0]);
 			return (-1);
@@ -569,7 +523,7 @@ undo_one(struct ptvm_ctx *ctx, struct host *h, const char *vm,
 }
 
 int
-undo_restore(struct ptvm_ctx *ctx, struct host *h, const char *vm,
+undo_restore(struct eng *eng, struct host *h, const char *vm,
     bool unbind, life_log_fn *fn, void *arg)
 {
 	struct life_paths p;
@@ -582,36 +536,36 @@ undo_restore(struct ptvm_ctx *ctx, struct host *h, const char *vm,
 	if (life_paths(h, vm, &p) != 0 || (fd = life_lock(&p)) < 0)
 		return (1);
 	diags_init(&d);
-	if (journal_read(p.undo, &l, &d) != 0) {
+	if (journal_read(h, p.undo, &l, &d) != 0) {
 		dg = STAILQ_FIRST(&d.head);
 		say(fn, arg, DIAG_ERROR, "%s:%u: %s; nothing undone (fix or "
 		    "remove the file)", p.undo, dg != NULL ? dg->line : 0,
 		    dg != NULL ? dg->msg : "cannot be read");
 		diags_free(&d);
 		undo_free(&l);
-		life_unlock(fd);
+		life_unlock(h, fd);
 		return (1);
 	}
 	diags_free(&d);
 	failed = 0;
 	for (i = l.n; i-- > 0;) {
-		if (undo_one(ctx, h, vm, &l.e[i], unbind, fn, arg) != 0) {
+		if (undo_one(eng, h, vm, &l.e[i], unbind, fn, arg) != 0) {
 			failed++;
 			continue;
 		}
 		undo_remove(&l, i);
 		/* As it goes: a crash now leaves only what is still in effect. */
-		(void)journal_write(p.undo, vm, &l);
+		(void)journal_write(h, p.undo, vm, &l);
 	}
 	/* Bindings kept on ppt(4) on purpose are no longer ptvm's to undo. */
 	for (i = l.n; i-- > 0;)
 		if (l.e[i].kind == UNDO_BIND && strcmp(l.e[i].w[1], "keep") ==
 		    0 && !unbind)
 			undo_remove(&l, i);
-	if (journal_write(p.undo, vm, &l) != 0)
+	if (journal_write(h, p.undo, vm, &l) != 0)
 		failed++;
 	undo_free(&l);
-	life_unlock(fd);
+	life_unlock(h, fd);
 	return (failed);
 }
 
@@ -636,32 +590,19 @@ life_out_close(struct life_out *o)
 {
 
 	if (o->fd >= 0)
-		close(o->fd);
+		o->h->ops->fd_close(o->h, o->fd);
 	if (o->posfd >= 0)
-		close(o->posfd);
+		o->h->ops->fd_close(o->h, o->posfd);
 	life_out_init(o);
 }
 
-/* A regular file, not through a symbolic link; -1 with errno. */
+/* A regular file, not through a symbolic link (st_open); -1 with errno. */
 static int
-out_openreg(const char *path, int flags, mode_t mode)
+out_openreg(struct host *h, const char *path, int flags, int mode)
 {
-	struct stat sb;
 	int fd, e;
 
-	/* O_NONBLOCK: a FIFO planted here must not block the open. */
-	if ((fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-	    mode)) < 0)
-		return (-1);
-	e = 0;
-	if (fstat(fd, &sb) != 0)
-		e = errno;
-	else if (!S_ISREG(sb.st_mode))
-		e = EFTYPE;
-	else if (fcntl(fd, F_SETFL, flags & O_APPEND) != 0)
-		e = errno;
-	if (e != 0) {
-		close(fd);
+	if ((e = h->ops->st_open(h, path, flags, mode, &fd)) != 0) {
 		errno = e;
 		return (-1);
 	}
@@ -676,7 +617,8 @@ out_save(struct life_out *o, int64_t pos)
 	if (o->posfd < 0 || pos == o->saved)
 		return;
 	(void)snprintf(buf, sizeof(buf), "%020lld\n", (long long)pos);
-	if (pwrite(o->posfd, buf, OUT_POSLEN, 0) == OUT_POSLEN)
+	if (o->h->ops->fd_pwrite(o->h, o->posfd, buf, OUT_POSLEN, 0) ==
+	    OUT_POSLEN)
 		o->saved = pos;
 }
 
@@ -687,14 +629,15 @@ out_posfile(const struct life_paths *p, struct life_out *o, bool reset)
 	ssize_t n;
 	long long v;
 
-	if ((o->posfd = out_openreg(p->outpos, O_RDWR | O_CREAT, 0640)) < 0)
+	if ((o->posfd = out_openreg(p->h, p->outpos, O_RDWR | O_CREAT,
+	    0640)) < 0)
 		return (errno);
 	o->saved = -1;
 	if (reset) {
 		out_save(o, 0);
 		return (o->saved == 0 ? 0 : EIO);
 	}
-	n = pread(o->posfd, buf, OUT_POSLEN, 0);
+	n = o->h->ops->fd_pread(o->h, o->posfd, buf, OUT_POSLEN, 0);
 	buf[n > 0 ? n : 0] = '\0';
 	v = strtoll(buf, &end, 10);
 	o->saved = n > 0 && end != buf && *end == '\n' && v >= 0 ? v : 0;
@@ -707,17 +650,18 @@ life_out_create(const struct life_paths *p, struct life_out *o, int *wfd)
 	int e;
 
 	life_out_init(o);
-	*wfd = out_openreg(p->out, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC,
-	    0640);
+	o->h = p->h;
+	*wfd = out_openreg(p->h, p->out, O_WRONLY | O_APPEND | O_CREAT |
+	    O_TRUNC, 0640);
 	if (*wfd < 0)
 		return (errno);
-	if ((o->fd = out_openreg(p->out, O_RDWR, 0)) < 0)
+	if ((o->fd = out_openreg(p->h, p->out, O_RDWR, 0)) < 0)
 		e = errno;
 	else
 		e = out_posfile(p, o, true);
 	o->cap = LIFE_OUT_CAP;
 	if (e != 0) {
-		close(*wfd);
+		o->h->ops->fd_close(o->h, *wfd);
 		*wfd = -1;
 		life_out_close(o);
 		return (e);
@@ -728,11 +672,12 @@ life_out_create(const struct life_paths *p, struct life_out *o, int *wfd)
 int
 life_out_open(const struct life_paths *p, struct life_out *o)
 {
-	struct stat sb;
+	struct host_stat sb;
 	int e;
 
 	life_out_init(o);
-	if ((o->fd = out_openreg(p->out, O_RDONLY, 0)) < 0)
+	o->h = p->h;
+	if ((o->fd = out_openreg(p->h, p->out, O_RDONLY, 0)) < 0)
 		return (errno);
 	if ((e = out_posfile(p, o, false)) != 0) {
 		life_out_close(o);
@@ -740,7 +685,8 @@ life_out_open(const struct life_paths *p, struct life_out *o)
 	}
 	o->off = o->saved;
 	/* A shorter file than the position is a new one: from its start. */
-	if (fstat(o->fd, &sb) == 0 && sb.st_size < o->off)
+	if (o->h->ops->fd_stat(o->h, o->fd, &sb) == 0 &&
+	    (int64_t)sb.size < o->off)
 		o->off = 0;
 	return (0);
 }
@@ -748,9 +694,10 @@ life_out_open(const struct life_paths *p, struct life_out *o)
 bool
 life_out_pending(const struct life_out *o)
 {
-	struct stat sb;
+	struct host_stat sb;
 
-	return (o->fd >= 0 && fstat(o->fd, &sb) == 0 && sb.st_size > o->off);
+	return (o->fd >= 0 && o->h->ops->fd_stat(o->h, o->fd, &sb) == 0 &&
+	    (int64_t)sb.size > o->off);
 }
 
 /* How far the log accounts for NAME.out: no unfinished or held line. */
@@ -784,8 +731,8 @@ out_rewind(struct life_out *o)
 	out_save(o, 0);
 	if (o->saved != 0)
 		return (false);
-	n = pread(o->fd, &c, 1, (off_t)o->off);
-	if (n == 0 && ftruncate(o->fd, 0) == 0) {
+	n = o->h->ops->fd_pread(o->h, o->fd, &c, 1, (off_t)o->off);
+	if (n == 0 && o->h->ops->fd_truncate(o->h, o->fd, 0) == 0) {
 		o->off = 0;
 		o->retry = o->cap;
 		return (true);
@@ -800,7 +747,7 @@ unsigned
 life_out_fold(struct life_out *o, int logfd, int tz, int flags)
 {
 	struct strbuf sb;
-	struct stat st;
+	struct host_stat st;
 	char buf[8192];
 	unsigned before;
 	ssize_t n;
@@ -816,10 +763,11 @@ life_out_fold(struct life_out *o, int logfd, int tz, int flags)
 		more = eof = false;
 		sb_init(&sb);
 		/* The cap counts what the log holds (newsyslog empties it). */
-		if (logfd >= 0 && fstat(logfd, &st) == 0)
-			o->blog.used = st.st_size;
+		if (logfd >= 0 && o->h->ops->fd_stat(o->h, logfd, &st) == 0)
+			o->blog.used = (int64_t)st.size;
 		for (;;) {
-			n = pread(o->fd, buf, sizeof(buf), (off_t)o->off);
+			n = o->h->ops->fd_pread(o->h, o->fd, buf, sizeof(buf),
+			    o->off);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0) {
@@ -828,7 +776,7 @@ life_out_fold(struct life_out *o, int logfd, int tz, int flags)
 			}
 			o->off += n;
 			o->got += n;
-			bhyvelog_feed(&o->blog, buf, (size_t)n, life_wall_ms(),
+			bhyvelog_feed(&o->blog, buf, (size_t)n, life_wall_ms(o->h),
 			    tz, &sb);
 			if (sb.len >= 65536 || sb.oom) {
 				more = !sb.oom;
@@ -850,14 +798,15 @@ life_out_fold(struct life_out *o, int logfd, int tz, int flags)
 		    o->blog.npart == 0 && ((o->off >= o->cap && o->got == 0) ||
 		    o->off >= LIFE_OUT_HARDCAP);
 		if (!more && final)
-			bhyvelog_flush(&o->blog, life_wall_ms(), tz, &sb);
+			bhyvelog_flush(&o->blog, life_wall_ms(o->h), tz, &sb);
 		else if ((!more && (flags & LIFE_OUT_SETTLE) != 0) || rewind)
-			bhyvelog_settle(&o->blog, life_wall_ms(), tz, &sb);
+			bhyvelog_settle(&o->blog, life_wall_ms(o->h), tz, &sb);
 		else if (!more)
-			bhyvelog_tick(&o->blog, life_wall_ms(), tz, &sb);
+			bhyvelog_tick(&o->blog, life_wall_ms(o->h), tz, &sb);
 		/* What the log did not take stays for the next reader. */
 		ok = logfd >= 0 && !sb.oom && (sb.len == 0 ||
-		    write(logfd, sb_str(&sb), sb.len) == (ssize_t)sb.len);
+		    o->h->ops->fd_write(o->h, logfd, sb_str(&sb), sb.len) ==
+		    (ssize_t)sb.len);
 		sb_free(&sb);
 		/* The next reader reads unfinished and held lines again. */
 		if (ok) {
@@ -875,34 +824,33 @@ life_out_orphan(const struct life_paths *p, bool final, life_log_fn *fn,
 {
 	struct life_out o;
 	struct strbuf sb;
-	struct stat st;
+	struct host_stat st;
 	char msg[PATH_MAX + 160];
 	unsigned n;
 	int logfd, tz;
 
 	if (life_out_open(p, &o) != 0)
 		return;
-	if (!life_out_pending(&o) || sys_open_append(p->log, 0640, &logfd) !=
-	    0) {
+	if (!life_out_pending(&o) || p->h->ops->st_append(p->h, p->log, 0640,
+	    &logfd) != 0) {
 		life_out_close(&o);
 		return;
 	}
-	tz = life_tzoff();
+	tz = life_tzoff(p->h);
 	sb_init(&sb);
-	if (fstat(o.fd, &st) == 0)
-		bhyvelog_stamp(&sb, (int64_t)st.st_mtim.tv_sec * 1000 +
-		    st.st_mtim.tv_nsec / 1000000, tz);
+	if (p->h->ops->fd_stat(p->h, o.fd, &st) == 0)
+		bhyvelog_stamp(&sb, st.mtime_ms, tz);
 	(void)snprintf(msg, sizeof(msg), "bhyve's output while no supervisor "
 	    "ran, from %s (last written %s), stamped as read:", p->out,
 	    sb.len > 0 && !sb.oom ? sb_str(&sb) : "at an unknown time");
 	sb_reset(&sb);
-	bhyvelog_line(&sb, life_wall_ms(), tz, "ptvm", msg, strlen(msg));
+	bhyvelog_line(&sb, life_wall_ms(p->h), tz, "ptvm", msg, strlen(msg));
 	if (!sb.oom)
-		(void)write(logfd, sb_str(&sb), sb.len);
+		(void)p->h->ops->fd_write(p->h, logfd, sb_str(&sb), sb.len);
 	sb_free(&sb);
 	n = life_out_fold(&o, logfd, tz, final ? LIFE_OUT_FINAL :
 	    LIFE_OUT_SETTLE);
-	close(logfd);
+	p->h->ops->fd_close(p->h, logfd);
 	life_out_close(&o);
 	say(fn, arg, DIAG_NOTE, "%u line%s of bhyve's output written while "
 	    "no supervisor ran %s now in %s", n, n == 1 ? "" : "s",
@@ -1080,7 +1028,7 @@ life_vm_list(struct host *h, struct host_vm_list *vl)
 	for (i = 0; i < vl->n; i++)
 		if (!vl->vm[i].devs_known)
 			vm_from_status(h, &vl->vm[i]);
-	if (sys_dir_list(h->rundir, &names, &n) != 0)
+	if (h->ops->st_list(h, h->rundir, &names, &n) != 0)
 		return (0);
 	for (i = 0; i < n && e == 0; i++) {
 		k = strlen(names[i]);
@@ -1131,11 +1079,11 @@ life_host_lock(struct host *h)
 {
 	char path[PATH_MAX];
 
-	if (sys_mkdir_p(h->rundir, 0755) != 0 ||
+	if (h->ops->st_mkdir(h, h->rundir, 0755) != 0 ||
 	    (size_t)snprintf(path, sizeof(path), "%s/host.lock", h->rundir) >=
 	    sizeof(path))
 		return (-1);
-	return (lock_path(path));
+	return (lock_path(h, path));
 }
 
 int
@@ -1153,7 +1101,7 @@ life_undo_pending(const struct life_paths *p, size_t *n, char *what,
 	if (wsz > 0)
 		what[0] = '\0';
 	diags_init(&d);
-	e = journal_read(p->undo, &l, &d);
+	e = journal_read(p->h, p->undo, &l, &d);
 	diags_free(&d);
 	if (e != 0) {
 		undo_free(&l);
@@ -1207,7 +1155,7 @@ life_destroy(struct host *h, const char *name)
 }
 
 int
-life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
+life_recover(struct eng *eng, struct host *h, const char *name,
     int *undone, life_log_fn *fn, void *arg)
 {
 	struct life_paths p;
@@ -1242,7 +1190,7 @@ life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
 	if (st.state == SUP_STOPPED && (!exists || bhyve))
 		return (0);
 	memset(&acts, 0, sizeof(acts));
-	sup_recover(&st, alive, bhyve, exists, st.ndev, life_mono_ms(), &o,
+	sup_recover(&st, alive, bhyve, exists, st.ndev, life_mono_ms(h), &o,
 	    &acts);
 	for (i = 0; i < acts.n; i++) {
 		switch (acts.a[i].kind) {
@@ -1266,7 +1214,7 @@ life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
 				    st.ndev, st.ndev == 1 ? "" : "s");
 			break;
 		case SUP_A_RESTORE:
-			r = undo_restore(ctx, h, name, false, fn, arg);
+			r = undo_restore(eng, h, name, false, fn, arg);
 			if (undone != NULL)
 				*undone = r;
 			break;
@@ -1279,7 +1227,7 @@ life_recover(struct ptvm_ctx *ctx, struct host *h, const char *name,
 			memset(&st.last_exit, 0, sizeof(st.last_exit));
 			st.last_ran = o.ran;
 			st.last_dirty = o.dirty;
-			st.last_time = life_wall_ms() / 1000;
+			st.last_time = life_wall_ms(h) / 1000;
 			strlcpy(st.last_why, o.why, sizeof(st.last_why));
 			(void)life_status_write(&p, &st);
 			break;

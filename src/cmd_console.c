@@ -1,0 +1,64 @@
+/*
+ * cmd_console.c: "ptvm console": cu(1) on the nmdm(4) B side.
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ptvm.h"
+
+int
+cmd_console(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	static const struct optdef noopts[] = { OPTDEF_END };
+	struct opts o;
+	struct host_proc pr;
+	struct vm_load ld;
+	struct host *h;
+	char dev[64], *av[4];
+	int e;
+
+	opt_init(&o, ctx->cmdname, argc, argv, noopts);
+	if (opt_next(&o) != OPT_END)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+	if (opt_operands(&o, &argv) != 1)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, "one VM"));
+	if (ctx_host(ctx, &h) != 0)
+		return (EXIT_FAIL);
+	vm_load_init(&ld);
+	if (vm_load(&ctx->eng, argv[0], &ld) != 0) {
+		vm_load_free(&ld);
+		(void)out_diags(ctx);	/* the file's errors, then fail */
+		return (EXIT_FAIL);
+	}
+	if (vm_console_b(&ld.vm, dev, sizeof(dev)) == NULL) {
+		fprintf(stderr, "ptvm: %s: no console= in the VM file (add "
+		    "console=auto)\n", ld.vm.name);
+		vm_load_free(&ld);
+		return (EXIT_FAIL);
+	}
+	vm_load_free(&ld);
+	av[0] = __DECONST(char *, "cu");
+	av[1] = __DECONST(char *, "-l");
+	av[2] = dev;
+	av[3] = NULL;
+	if (ctx->eng.hostdir != NULL) {
+		/* A captured host: DIR/bin/cu if any, and the journal. */
+		if ((e = h->ops->run(h, av, &pr)) != 0) {
+			fprintf(stderr, "ptvm: %s\n", host_proc_str(av, e, &pr,
+			    dev, sizeof(dev)));
+			return (EXIT_FAIL);
+		}
+		if (!pr.ran)
+			printf("cu -l %s\n", dev);
+		return (pr.status == 0 ? EXIT_OK : EXIT_FAIL);
+	}
+	printf("Connected to %s; type ~. to leave (ptvm console)\n", dev);
+	fflush(stdout);
+	e = h->ops->exec(h, "/usr/bin/cu", av);
+	fprintf(stderr, "ptvm: /usr/bin/cu: %s\n", sys_strerror(e));
+	return (EXIT_FAIL);
+}
