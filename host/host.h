@@ -373,6 +373,13 @@ struct host {
 
 /* Opens the live host (FreeBSD) or fails with ENOTSUP and a message. */
 int	host_open_live(struct host **, struct diags *);
+/*
+ * The live host with its configuration files under root ("/" for
+ * host_open_live) and the given runtime and log directories; the
+ * FreeBSD shim opens a captured directory so (host_freebsd.c only).
+ */
+int	host_open_root(struct host **, const char *, const char *,
+	    const char *, struct diags *);
 /* Writes a captured host directory of the live host. */
 int	host_capture_live(struct host *, const char *, struct diags *);
 /* Opens a captured host directory. */

@@ -1,5 +1,7 @@
 /*
- * host_freebsd.c: the live FreeBSD host.  Compiled only on FreeBSD.
+ * host_freebsd.c: the live FreeBSD host.  Compiled on FreeBSD, and for the
+ * tests on Linux over the FreeBSD shim (host/shim/, "make check-live"),
+ * which answers its kernel calls from a captured host's kernel model.
  *
  * Every function returns 0 or an errno value and never prints; messages
  * go to the caller's struct diags where the signature has one.
@@ -67,7 +69,6 @@
 #include <dev/pci/pcireg.h>
 
 #include <devctl.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <kenv.h>
@@ -107,6 +108,30 @@
 #define HFB_MAXVMS		1024
 
 extern char **environ;
+
+/*
+ * The live host's own state: the root its configuration files are read
+ * and written under, as pkg -r takes one: "/" in production; the FreeBSD
+ * shim (host/shim/) gives a captured host's DIR/root.  Kernel interfaces
+ * (/dev/pci, /dev/mem, /dev/vmm, sysctl, kenv, devctl) are the kernel's
+ * and take no root.
+ */
+struct hfb {
+	char		*root;		/* "/" or a directory, no trailing / */
+};
+
+/* root + an absolute path. */
+static int
+hfb_path(struct host *h, const char *path, char *buf, size_t len)
+{
+	const struct hfb *p = h->priv;
+
+	if (p == NULL || strcmp(p->root, "/") == 0 || path[0] != '/')
+		return (strlcpy(buf, path, len) >= len ? ENAMETOOLONG : 0);
+	if ((size_t)snprintf(buf, len, "%s%s", p->root, path) >= len)
+		return (ENAMETOOLONG);
+	return (0);
+}
 
 /*
  * Expansion ROMs (rom dump): lib/rombar.c runs the sequence, this file
@@ -1194,29 +1219,31 @@ hfb_bhyves(struct hfb_bhyve **bp, size_t *np)
 	return (0);
 }
 
-/* The names in /dev/vmm; none when vmm is not loaded. */
+/* The names in /dev/vmm, sorted; none when vmm is not loaded. */
 static int
 hfb_vm_names(struct host_vm_list *l)
 {
-	struct dirent *de;
-	DIR *dir;
+	char **names;
+	size_t n, i;
+	int e;
 
 	l->vm = NULL;
 	l->n = 0;
-	if ((dir = opendir(HFB_PATH_VMM)) == NULL)
-		return (errno == ENOENT ? 0 : errno);
-	if ((l->vm = calloc(HFB_MAXVMS, sizeof(*l->vm))) == NULL) {
-		closedir(dir);
+	if ((e = sys_dir_list(HFB_PATH_VMM, &names, &n)) != 0)
+		return (e == ENOENT ? 0 : e);
+	if (n > 0 && (l->vm = calloc(n < HFB_MAXVMS ? n : HFB_MAXVMS,
+	    sizeof(*l->vm))) == NULL) {
+		host_names_free(names, n);
 		return (ENOMEM);
 	}
-	while (l->n < HFB_MAXVMS && (de = readdir(dir)) != NULL) {
-		if (de->d_name[0] == '.' ||
-		    strlen(de->d_name) >= sizeof(l->vm[0].name))
+	for (i = 0; i < n && l->n < HFB_MAXVMS; i++) {
+		if (names[i][0] == '.' ||
+		    strlen(names[i]) >= sizeof(l->vm[0].name))
 			continue;
-		strlcpy(l->vm[l->n].name, de->d_name, sizeof(l->vm[0].name));
+		strlcpy(l->vm[l->n].name, names[i], sizeof(l->vm[0].name));
 		l->n++;
 	}
-	closedir(dir);
+	host_names_free(names, n);
 	return (0);
 }
 
@@ -1289,34 +1316,44 @@ hfb_vm_list(struct host *h __unused, struct host_vm_list *l)
  */
 
 static int
-hfb_file_read(struct host *h __unused, const char *path, char **buf,
-    size_t *len)
+hfb_file_read(struct host *h, const char *path, char **buf, size_t *len)
 {
+	char p[PATH_MAX];
+	int e;
 
-	return (sys_read_file(path, HFB_FILE_MAX, buf, len));
+	if ((e = hfb_path(h, path, p, sizeof(p))) != 0)
+		return (e);
+	return (sys_read_file(p, HFB_FILE_MAX, buf, len));
+}
+
+static int
+hfb_file_stat(struct host *h, const char *path, struct host_stat *st)
+{
+	char p[PATH_MAX];
+	int e;
+
+	if ((e = hfb_path(h, path, p, sizeof(p))) != 0)
+		return (e);
+	return (sys_stat(p, false, st));
+}
+
+static int
+hfb_dir_list(struct host *h, const char *path, char ***names, size_t *n)
+{
+	char p[PATH_MAX];
+	int e;
+
+	if ((e = hfb_path(h, path, p, sizeof(p))) != 0)
+		return (e);
+	return (sys_dir_list(p, names, n));
 }
 
 /* Writes atomically; ptvm's runtime directory is created on demand. */
 static int
-hfb_file_stat(struct host *h __unused, const char *path,
-    struct host_stat *st)
-{
-
-	return (sys_stat(path, false, st));
-}
-
-static int
-hfb_dir_list(struct host *h __unused, const char *path, char ***names,
-    size_t *n)
-{
-
-	return (sys_dir_list(path, names, n));
-}
-
-static int
 hfb_file_write(struct host *h, const char *path, const char *data,
     size_t len, int mode)
 {
+	char p[PATH_MAX];
 	size_t rl;
 	int e;
 
@@ -1324,7 +1361,9 @@ hfb_file_write(struct host *h, const char *path, const char *data,
 	if (strncmp(path, h->rundir, rl) == 0 && path[rl] == '/' &&
 	    (e = sys_mkdir_p(h->rundir, 0755)) != 0)
 		return (e);
-	return (sys_write_atomic(path, data, len, mode));
+	if ((e = hfb_path(h, path, p, sizeof(p))) != 0)
+		return (e);
+	return (sys_write_atomic(p, data, len, mode));
 }
 
 /* A program name is looked up in the base and ports directories only. */
@@ -1462,8 +1501,12 @@ hfb_pause(struct host *h __unused, unsigned ms)
 static void
 hfb_close(struct host *h)
 {
+	struct hfb *p = h->priv;
 
 	/* host_close() frees dir, rundir and the host itself. */
+	if (p != NULL)
+		free(p->root);
+	free(p);
 	h->priv = NULL;
 }
 
@@ -1545,23 +1588,39 @@ static const struct host_ops hfb_ops = {
 };
 
 int
-host_open_live(struct host **hp, struct diags *dg)
+host_open_root(struct host **hp, const char *root, const char *rundir,
+    const char *logdir, struct diags *dg)
 {
 	struct host *h;
+	struct hfb *p;
+	size_t n;
 
 	*hp = NULL;
-	if ((h = calloc(1, sizeof(*h))) == NULL ||
-	    (h->rundir = strdup(HFB_RUNDIR)) == NULL ||
-	    (h->logdir = strdup(HFB_LOGDIR)) == NULL) {
-		free(h);
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
 		diag_err(dg, NULL, 0, "out of memory");
 		return (ENOMEM);
 	}
 	h->ops = &hfb_ops;
-	h->dir = NULL;
-	h->priv = NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    (h->priv = p, p->root = strdup(root)) == NULL ||
+	    (h->rundir = strdup(rundir)) == NULL ||
+	    (h->logdir = strdup(logdir)) == NULL) {
+		host_close(h);
+		diag_err(dg, NULL, 0, "out of memory");
+		return (ENOMEM);
+	}
+	n = strlen(p->root);
+	while (n > 1 && p->root[n - 1] == '/')
+		p->root[--n] = '\0';
 	*hp = h;
 	return (0);
+}
+
+int
+host_open_live(struct host **hp, struct diags *dg)
+{
+
+	return (host_open_root(hp, "/", HFB_RUNDIR, HFB_LOGDIR, dg));
 }
 
 /*

@@ -3,6 +3,7 @@
 atf_test_case devices_navi_switch_table
 devices_navi_switch_table_body()
 {
+	captured_only "the names are pciconf -lv's; the live host has none"
 	mkhost h msi-ms7c37-x570-rx5700-navi10-switch-fbsd13.1.txt
 	atf_check -o match:'^GPU pci0:47:0:0  Navi 10' \
 	    -o match:'pci0:45:0:0 +pcib11 +PCIe switch bridge +never' \
@@ -41,6 +42,7 @@ devices_turing_and_ppt_body()
 atf_test_case devices_bad_capture_is_located
 devices_bad_capture_is_located_body()
 {
+	captured_only "the located errors are of pciconf.txt"
 	mkdir h
 	printf 'hostb0@pci0:0:0:0:\tclass=0x060000 vendor=0x1022 device=0x1\nvgapci0@pci0:1:99:0:\tclass=0x030000 vendor=0x1\n' > h/pciconf.txt
 	atf_check -s exit:1 -e match:'pciconf.txt:2: error: slot 99 out of range' \
@@ -53,8 +55,29 @@ devices_bad_capture_is_located_body()
 	atf_check -s exit:1 -e match:'error' "$PTVM" -H h devices
 }
 
+atf_test_case devices_caps_of_every_capture
+devices_caps_of_every_capture_head()
+{
+	atf_set descr "the capabilities of every function of every capture" \
+	    "(PCI Express type, MSI, MSI-X, FLR), as the captured host" \
+	    "parses them and as the live host walks their lists"
+}
+devices_caps_of_every_capture_body()
+{
+	ex='s/.*"selector":"\([^"]*\)".*"pcie":\([^,]*\),"msi":\([^,]*\),"msix":\([^,]*\),"flr":\([^,}]*\)}.*/\1 \2 \3 \4 \5/p'
+	for f in "$DATA"/pciconf/*.txt; do
+		b=$(basename "$f" .txt)
+		rm -rf h
+		mkhost h "$b.txt"
+		atf_check -o save:out.json "$PTVM" -H h devices -a --json
+		tr '{' '\n' < out.json | sed -n "$ex" > caps
+		atf_check -o file:"$DATA/caps/$b.txt" cat caps
+	done
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case devices_caps_of_every_capture
 	atf_add_test_case devices_navi_switch_table
 	atf_add_test_case devices_json_schema
 	atf_add_test_case devices_turing_and_ppt

@@ -60,6 +60,8 @@ atf_test_case host_setup_runtime
 host_setup_runtime_body()
 {
 	amdhost h partial-rx7600-navi33-ryzen5800x-ptnotes-blog.txt
+	# Every FreeBSD kernel has it; the live host sets only what exists.
+	echo 'kern.consmute: 0' >> h/sysctl.txt
 	atf_check -o match:'would run: kldload vmm' "$PTVM" -H h host setup -n
 	atf_check -s exit:1 test -e h/journal
 	atf_check -o ignore "$PTVM" -H h host setup
@@ -76,6 +78,7 @@ captured_programs_need_standins_head()
 }
 captured_programs_need_standins_body()
 {
+	captured_only "its message names DIR/bin"
 	cp -R "$DATA/../../examples/hosts/guide-rx7600" h
 	mkdir -p h/bin
 	# A hostile capture: its "ifconfig" and "zfs" would run as root.
@@ -105,9 +108,73 @@ EOT
 	atf_check test -e ran.ifconfig
 }
 
+atf_test_case host_capture_live
+host_capture_live_head()
+{
+	atf_set descr "host capture of the live host (over the FreeBSD" \
+	    "shim: make check-live) writes the captured host it runs on"
+}
+host_capture_live_body()
+{
+	[ "${PTVM_LIVE_SHIM:-}" = 1 ] ||
+	    atf_skip "reads the live host: make check-live runs it"
+	cp -R "$DATA/../../examples/hosts/guide-rx7600" h
+	rm -rf h/bin
+	# VM winpt passes the GPU (its bhyve names ppt0, 6/0/1); other's
+	# functions cannot be told.
+	printf 'hw.vmm.amdvi.enable="1"\npptdevs="6/0/0"\n' > h/kenv.txt
+	printf 'winpt 6/0/0 6/0/1\nother ?\n' > h/vmm.txt
+	printf 'zroot/ROOT/default\t/\tzfs\trw\t0 0\n' > h/mount.txt
+	: > h/swap.txt
+	# The GPU's configuration space (host capture saves it).
+	mkdir h/pci
+	cp "$DATA/pci/amd-navi10-rx5600xt-pciconf-r.txt" h/pci/pci0:6:0:0.txt
+	cp "$DATA/pci/amd-navi10-rx5600xt-pciconf-r.txt" h/pci/pci0:6:0:1.txt
+	export PTVM_SHIM_DIR=h
+	atf_check -o match:'captured this host in out' \
+	    -e match:'camcontrol did not run to a zero exit' \
+	    "$PTVM" host capture out
+	for f in pciconf.txt sysctl.txt topology.xml kenv.txt kldstat.txt \
+	    mount.txt swap.txt; do
+		atf_check cmp h/$f out/$f
+	done
+	atf_check -s exit:1 test -e out/camcontrol.txt
+	atf_check -o inline:'other ?\nwinpt 6/0/0 6/0/1\n' cat out/vmm.txt
+	atf_check test -s out/pci/pci0:6:0:0.txt -a -s out/pci/pci0:6:0:1.txt
+	atf_check -o match:'^/usr/sbin/pciconf -lbcv$' cat h/journal
+	# The capture is the captured host: both read the same.
+	"$PTVM" -H h devices > h.devices
+	atf_check -o file:h.devices "$PTVM" -H out devices
+	# Where pciconf -lbcv fails (securelevel), it is pciconf -lv.
+	echo '/usr/sbin/pciconf -lbcv: EPERM' > h/fail
+	atf_check -o ignore -e match:'captured with pciconf -lv' \
+	    "$PTVM" host capture out2
+	atf_check cmp h/pciconf.txt out2/pciconf.txt
+	# With the GPU on ppt, winpt's bhyve names it ppt0 (PCIOCGETCONF
+	# by name and unit tells which function that is).
+	rm h/fail
+	printf 'kldload vmm\ndevctl set driver -f pci0:6:0:0 ppt\n' >> h/journal
+	atf_check -o match:'pci0:6:0:0 +ppt0' "$PTVM" -H h devices -a
+	atf_check -o ignore -e ignore "$PTVM" host capture out3
+	atf_check -o inline:'other ?\nwinpt 6/0/0 6/0/1\n' cat out3/vmm.txt
+	# A command that fails but printed keeps its output, with a warning;
+	# one that printed nothing fails the capture (the stand-ins run).
+	mkdir h/bin
+	printf '#!/bin/sh\necho "kern.ostype: FreeBSD"\nexit 1\n' > h/bin/sysctl
+	printf '#!/bin/sh\nexit 1\n' > h/bin/kldstat
+	chmod +x h/bin/sysctl h/bin/kldstat
+	atf_check -s exit:1 -o empty \
+	    -e match:'out4/sysctl.txt: warning: /sbin/sysctl -a failed with exit status 1' \
+	    -e match:'out4/kldstat.txt: error: /sbin/kldstat failed with exit status 1' \
+	    "$PTVM" host capture out4
+	atf_check -o inline:'kern.ostype: FreeBSD\n' cat out4/sysctl.txt
+	atf_check -s exit:1 test -e out4/kldstat.txt
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case captured_programs_need_standins
+	atf_add_test_case host_capture_live
 	atf_add_test_case host_setup_persistent_dropin
 	atf_add_test_case unbind_says_the_dropin_binds_again_at_boot
 	atf_add_test_case host_setup_runtime

@@ -58,6 +58,14 @@ check_fails_unknown_storage_body()
 	    -o match:'^FAIL  hostuse   pci0:38:0:0 \(ahci0\) is a storage controller and ptvm cannot rule out that the host uses it: pool zroot is on /dev/nda0p4, whose PCI controller ptvm cannot tell' \
 	    -o match:'fix: run check on the live host, or capture it with ptvm host capture' \
 	    "$PTVM" -H h check t
+	# A camcontrol that fails tells nothing either (the live host runs
+	# it; the captured host only reads camcontrol.txt).
+	mkdir -p h/bin
+	printf '#!/bin/sh\necho "<partial> at scbus0"\nexit 1\n' > h/bin/camcontrol
+	chmod +x h/bin/camcontrol
+	atf_check -s exit:1 -e ignore \
+	    -o match:'^FAIL  hostuse   pci0:38:0:0 \(ahci0\) is a storage controller and ptvm cannot rule out' \
+	    "$PTVM" -H h check t
 	# Nothing captured at all: storage and network refused, USB warned.
 	rm -rf h
 	nvmehost 38/0/0 41/0/0 42/0/1

@@ -930,7 +930,11 @@ restart_console_body()
 	atf_check -o match:'stopped: bhyve powered off' -o match:'t1: running' \
 	    "$PTVM" -H h restart t1
 	atf_check -o inline:'2\n' sh -c 'wc -l < h/run/bhyve.runs | tr -d " "'
-	atf_check -o inline:'cu -l /dev/nmdm1B\n' "$PTVM" -H h console t1
+	# Without a cu stand-in the captured host prints the command; the
+	# live host runs cu (here: journals it).
+	if [ "${PTVM_LIVE_SHIM:-}" != 1 ]; then
+		atf_check -o inline:'cu -l /dev/nmdm1B\n' "$PTVM" -H h console t1
+	fi
 	atf_check -o ignore "$PTVM" -H h stop t1
 	atf_check -o match:'not running' "$PTVM" -H h stop t1
 	atf_check -s exit:2 -e match:'usage' "$PTVM" -H h stop -t 0 t1
