@@ -43,6 +43,7 @@
 #include "bhyvelog.h"
 #include "ctlmsg.h"
 #include "pcicfg.h"
+#include "desk.h"
 #include "life.h"
 
 #define SV_CLIENTS	8
@@ -963,8 +964,10 @@ supervise(struct eng *eng, struct host *h, struct vm_load *ld,
 		if (s.done)
 			break;
 		now = life_mono_ms(h);
-		if (s.out_at >= 0 && s.out_at <= now)
+		if (s.out_at >= 0 && s.out_at <= now) {
 			sv_output(&s, false);
+			desk_supervise_tick(s.h, &ld->vm, now);
+		}
 		if (s.probe_at >= 0 && s.probe_at <= now) {
 			sv_probe(&s);
 			sv_feed(&s, NULL);

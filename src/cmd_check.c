@@ -21,15 +21,14 @@
 #include "vmconf.h"
 #include "vmedit.h"
 #include "vmload.h"
+#include "desk.h"
 
 static const char *const chk_names[] = { "PASS", "WARN", "FAIL", "SKIP" };
 
-static void
-chk_add(struct checks *cs, enum chk_status st, const char *what,
-    const char *fix, const char *fmt, ...) __printflike(5, 6);
+#define	chk_add	check_add
 
-static void
-chk_add(struct checks *cs, enum chk_status st, const char *what,
+void
+check_add(struct checks *cs, enum chk_status st, const char *what,
     const char *fix, const char *fmt, ...)
 {
 	struct check *c;
@@ -776,6 +775,7 @@ check_vm(struct ptvm_ctx *ctx, const struct vm_load *ld, struct checks *cs)
 	chk_memory(h, &ld->vm, cs);
 	chk_pins(ld, cs);
 	chk_display(h, &ld->vm, cs);
+	desk_check(ctx, h, ld, cs);
 	return (0);
 }
 

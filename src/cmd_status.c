@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pcicfg.h"
+#include "desk.h"
 #include "ptvm.h"
 #include "util.h"
 
@@ -147,6 +148,8 @@ status_json(struct vmstate *vs, struct json *j)
 		json_null(j, "dirty_error");
 	json_str(j, "log", vs->have_st && vs->st.log[0] != '\0' ?
 	    vs->st.log : "");
+	if (vs->have_vm)
+		desk_status_json(vs->h, vm, vs->bhyve_alive, j);
 	json_end(j);
 }
 
@@ -224,6 +227,7 @@ status_text(struct vmstate *vs)
 		if (vm_console_b(vm, buf, sizeof(buf)) != NULL)
 			printf("  console  %s (ptvm console %s)\n", buf,
 			    vs->name);
+		desk_status_text(vs->h, vm, vs->bhyve_alive);
 	}
 	if (vs->have_st && vs->st.has_last)
 		printf("  last     %s\n", vs->st.last_why);

@@ -406,6 +406,7 @@ create_writes_a_checked_file_body()
 	f=host/root/usr/local/etc/ptvm/win2.conf
 	# The guide's only GPU drives the host console: offered, commented.
 	atf_check -o match:'^#passthru=6/0/0' -o match:'host console' \
+	    -o match:'^tpm=swtpm$' -o match:'IoT LTSC' \
 	    -o match:'^cpus=5' -o match:'^pin=threads' cat "$f"
 	atf_check -s exit:0 -o match:'^win2 ' -o match:'nmdm1A' \
 	    "$PTVM" -H host show win2
