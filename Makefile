@@ -37,7 +37,8 @@ HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c host/hostsys.c \
 # the host (tests/cli/boundary_test).
 ENGINE_SRCS=	engine/eng.c engine/bind.c engine/life.c engine/vmload.c \
 		engine/disk.c engine/supervise.c engine/start.c \
-		engine/stop.c engine/status.c engine/restore.c engine/snap.c
+		engine/stop.c engine/status.c engine/restore.c engine/snap.c \
+		engine/tpm.c engine/desk.c
 # The command front end: one file per command family.
 CMD_SRCS=	src/main.c src/ctx.c src/opt.c src/output.c src/cmd_devices.c \
 		src/cmd_bind.c src/cmd_host.c \

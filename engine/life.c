@@ -15,7 +15,6 @@
 #include "bind.h"
 #include "life.h"
 #include "topo.h"
-#include "tpm.h"
 
 int64_t
 life_mono_ms(struct host *h)

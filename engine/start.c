@@ -20,7 +20,6 @@
 #include "ctlmsg.h"
 #include "engine.h"
 #include "pin.h"
-#include "tpm.h"
 #include "util.h"
 
 #define CONSMUTE	"kern.consmute"
@@ -797,7 +796,7 @@ eng_start(struct eng *eng, const char *arg, const struct eng_start_opts *so)
 	    start_consmute(&r, h, &ld, &p) != 0 ||
 	    start_taps(&r, h, &ld, &p) != 0 ||
 	    start_isolate(&r, h, &ld, &p) != 0 || start_nmdm(&r, h, &ld) != 0 ||
-	    tpm_start(h, &ld, &p) != 0)
+	    tpm_start(eng, h, &ld, &p, so->report, so->arg) != 0)
 		goto undo;
 	/* Written once the taps have their names (start_taps). */
 	if ((e = write_conf(&ld, &p)) != 0) {

@@ -11,6 +11,9 @@
  * (freebsd.md#U3).  ptvm marks the controller with the host's keyboard,
  * the one with its boot disk (lib/hostuse.c), and those that share a
  * slot with other functions, and recommends one whose devices can all go.
+ *
+ * The guest's addresses and whether Sunshine answers come from the engine
+ * (engine/desk.c); here they are shown.
  */
 #include "compat.h"
 
@@ -18,13 +21,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "check.h"
 #include "desk.h"
 #include "host.h"
 #include "hostuse.h"
-#include "life.h"
 #include "neigh.h"
 #include "ptvm.h"
 #include "sndstat.h"
@@ -33,7 +34,6 @@
 #include "usb.h"
 #include "util.h"
 #include "vmconf.h"
-#include "vmload.h"
 
 /* ---- sound ---- */
 
@@ -630,170 +630,12 @@ desk_check(struct ptvm_ctx *ctx, struct host *h, const struct vm_load *ld,
 	tpm_check(h, &ld->vm, cs);
 }
 
-/* ---- where the guest is ---- */
-
-#define SUNSHINE_PORT	47989		/* Sunshine's HTTPS/pairing port */
-#define PROBE_MS	300
-
-struct gaddr {
-	struct neigh_list nl;
-	bool		 have_arp, have_ndp;
-	int		 v4;		/* first IPv4 entry of the guest, -1 */
-	int		 answers;	/* Sunshine: 1, 0, -1 unknown */
-	const char	*probe_why;	/* why unknown */
-	char		 probed[NEIGH_ADDRMAX];	/* the address probed */
-	long long	 age;		/* seconds since the probe, -1 */
-	char		 why[128];
-};
-
-static void	gaddr_read(struct host *, const struct vm *, bool,
-		    struct gaddr *);
-
-static int
-remote_path(struct host *h, const struct vm *vm, char *buf, size_t len)
-{
-
-	return ((size_t)snprintf(buf, len, "%s/%s.remote", h->rundir,
-	    vm->name) < len ? 0 : ENAMETOOLONG);
-}
-
-/*
- * The supervisor probes: the guest's own IPv4 address only, for at most
- * PROBE_MS, every DESK_PROBE_S seconds while bhyve runs.  The answer goes
- * to RUNDIR/NAME.remote: "time=T", "address=A", "answers=yes|no|unknown",
- * "why=..." lines.
- */
-void
-desk_supervise_tick(struct host *h, const struct vm *vm, int64_t now)
-{
-	static int64_t next;
-	struct gaddr g;
-	char path[PATH_MAX], buf[512];
-	const char *why;
-	int open, e, n;
-
-	if (vm->remote != VM_REMOTE_SUNSHINE || now < next)
-		return;
-	next = now + DESK_PROBE_S * 1000;
-	gaddr_read(h, vm, true, &g);
-	open = -1;
-	why = NULL;
-	if (g.v4 < 0)
-		why = "the guest's address is not known yet";
-	else if ((e = h->ops->tcp_probe(h, g.nl.n[g.v4].addr, SUNSHINE_PORT,
-	    PROBE_MS, &open)) != 0) {
-		open = -1;
-		why = e == ENOENT && h->dir != NULL ? "not captured "
-		    "(DIR/reach.txt)" : strerror(e);
-	}
-	n = snprintf(buf, sizeof(buf), "time=%lld\naddress=%s\nanswers=%s\n"
-	    "why=%s\n", (long long)(h->ops->wall(h) / 1000), g.v4 >= 0 ?
-	    g.nl.n[g.v4].addr : "", open == 1 ? "yes" : open == 0 ? "no" :
-	    "unknown", why != NULL ? why : "");
-	if (remote_path(h, vm, path, sizeof(path)) == 0 && n > 0 &&
-	    (size_t)n < sizeof(buf))
-		(void)h->ops->st_write(h, path, buf, (size_t)n, 0644, 0);
-	neigh_free(&g.nl);
-}
-
-/* What the supervisor found, if it is recent enough. */
-static void
-probe_result(struct host *h, const struct vm *vm, bool running,
-    struct gaddr *g)
-{
-	char path[PATH_MAX], *buf, *p, *line;
-	long long t;
-	size_t len;
-
-	g->age = -1;
-	if (!running) {
-		g->probe_why = "the VM does not run";
-		return;
-	}
-	g->probe_why = "not probed yet (the supervisor probes every "
-	    "15 s while the VM runs)";
-	if (remote_path(h, vm, path, sizeof(path)) != 0 ||
-	    h->ops->st_read(h, path, 4096, &buf, &len) != 0)
-		return;
-	t = -1;
-	for (p = buf; (line = strsep(&p, "\n")) != NULL;) {
-		if (strncmp(line, "time=", 5) == 0 &&
-		    util_strtonum(line + 5, 0, INT64_MAX, &t) != 0)
-			t = -1;
-		else if (strncmp(line, "address=", 8) == 0)
-			(void)strlcpy(g->probed, line + 8, sizeof(g->probed));
-		else if (strncmp(line, "answers=", 8) == 0)
-			g->answers = strcmp(line + 8, "yes") == 0 ? 1 :
-			    strcmp(line + 8, "no") == 0 ? 0 : -1;
-		else if (strncmp(line, "why=", 4) == 0)
-			(void)strlcpy(g->why, line + 4, sizeof(g->why));
-	}
-	free(buf);
-	/* A result older than a few rounds is a supervisor's that ended. */
-	if (t < 0 || (long long)time(NULL) - t > 4 * DESK_PROBE_S) {
-		g->answers = -1;
-		return;
-	}
-	g->age = (long long)time(NULL) - t;
-	if (g->answers < 0 && g->why[0] != '\0')
-		g->probe_why = g->why;
-}
-
-static bool
-guest_mac(const struct vm *vm, const uint8_t *mac)
-{
-	size_t i;
-
-	for (i = 0; i < vm->ndev; i++)
-		if (vm->dev[i].kind == VMD_NET &&
-		    memcmp(vm->dev[i].mac, mac, 6) == 0)
-			return (true);
-	return (false);
-}
-
-static void
-gaddr_read(struct host *h, const struct vm *vm, bool running,
-    struct gaddr *g)
-{
-	struct diags d;
-	size_t len, i, k;
-	char *s;
-
-	memset(g, 0, sizeof(*g));
-	neigh_init(&g->nl);
-	g->v4 = -1;
-	g->answers = -1;
-	diags_init(&d);
-	if (h->ops->tool_output(h, HT_ARP, &s, &len) == 0) {
-		g->have_arp = neigh_parse_arp(s, len, "arp -an", &g->nl,
-		    &d) == 0;
-		free(s);
-	}
-	if (h->ops->tool_output(h, HT_NDP, &s, &len) == 0) {
-		g->have_ndp = neigh_parse_ndp(s, len, "ndp -an", &g->nl,
-		    &d) == 0;
-		free(s);
-	}
-	diags_free(&d);
-	/*
-	 * Only the guest's entries, never the host's own (permanent), in the
-	 * tables' order; none for a VM that does not run (a stale entry).
-	 */
-	for (i = k = 0; running && i < g->nl.count; i++)
-		if (!g->nl.n[i].permanent && guest_mac(vm, g->nl.n[i].mac))
-			g->nl.n[k++] = g->nl.n[i];
-	g->nl.count = k;
-	for (i = 0; i < g->nl.count; i++)
-		if (!g->nl.n[i].v6 && g->v4 < 0)
-			g->v4 = (int)i;
-	if (vm->remote == VM_REMOTE_SUNSHINE)
-		probe_result(h, vm, running, g);
-}
+/* ---- where the guest is (engine/desk.c finds it) ---- */
 
 void
 desk_status_text(struct host *h, const struct vm *vm, bool running)
 {
-	struct gaddr g;
+	struct guest_addrs g;
 	char mac[20];
 	size_t i, k;
 
@@ -803,7 +645,7 @@ desk_status_text(struct host *h, const struct vm *vm, bool running)
 		return;
 	if (!running)
 		return;
-	gaddr_read(h, vm, running, &g);
+	eng_guest_addrs(h, vm, running, &g);
 	for (i = 0; i < g.nl.count; i++)
 		printf("  address  %s (%s, %s on %s)\n", g.nl.n[i].addr,
 		    g.nl.n[i].v6 ? "IPv6" : "IPv4", (neigh_mac_fmt(g.nl.n[i].mac,
@@ -815,29 +657,31 @@ desk_status_text(struct host *h, const struct vm *vm, bool running)
 		    " (arp -an could not be read)" : running ? " (the guest "
 		    "has not talked on the network yet)" : "");
 	}
-	if (vm->remote != VM_REMOTE_SUNSHINE)
+	if (vm->remote != VM_REMOTE_SUNSHINE) {
+		eng_guest_addrs_free(&g);
 		return;
+	}
 	if (g.answers == 1)
 		printf("  stream   at %s (Moonlight: moonlight stream %s)\n",
 		    g.probed, g.probed);
 	else if (g.answers == 0)
 		printf("  stream   Sunshine does not answer on %s port %d "
 		    "(not started in the guest, or its firewall)\n",
-		    g.probed, SUNSHINE_PORT);
+		    g.probed, DESK_SUNSHINE_PORT);
 	else
 		printf("  stream   not known: %s\n", g.probe_why);
-	neigh_free(&g.nl);
+	eng_guest_addrs_free(&g);
 }
 
 void
 desk_status_json(struct host *h, const struct vm *vm, bool running,
     struct json *j)
 {
-	struct gaddr g;
+	struct guest_addrs g;
 	char mac[20];
 	size_t i;
 
-	gaddr_read(h, vm, running, &g);
+	eng_guest_addrs(h, vm, running, &g);
 	json_arr(j, "addresses");
 	for (i = 0; i < g.nl.count; i++) {
 		json_obj(j, NULL);
@@ -852,7 +696,7 @@ desk_status_json(struct host *h, const struct vm *vm, bool running,
 	if (vm->remote == VM_REMOTE_SUNSHINE) {
 		json_obj(j, "remote");
 		json_str(j, "kind", "sunshine");
-		json_int(j, "port", SUNSHINE_PORT);
+		json_int(j, "port", DESK_SUNSHINE_PORT);
 		json_str(j, "address", g.answers >= 0 ? g.probed : g.v4 >= 0 ?
 		    g.nl.n[g.v4].addr : NULL);
 		if (g.answers >= 0) {
@@ -866,5 +710,5 @@ desk_status_json(struct host *h, const struct vm *vm, bool running,
 		json_end(j);
 	} else
 		json_null(j, "remote");
-	neigh_free(&g.nl);
+	eng_guest_addrs_free(&g);
 }

@@ -1,7 +1,8 @@
 /*
  * desk.h: what else a desktop VM needs (issue 18): sound, USB
  * controllers, TPM, the guest's address.  The hooks the rest of the
- * front end calls; each lives in src/desk.c.
+ * front end calls; each lives in src/desk.c (what acts on the host is
+ * engine/desk.c and engine/tpm.c).
  */
 #ifndef PTVM_DESK_H
 #define PTVM_DESK_H
@@ -26,14 +27,6 @@ struct vm;
 void	desk_status_text(struct host *, const struct vm *, bool);
 void	desk_status_json(struct host *, const struct vm *, bool,
 	    struct json *);
-/*
- * The supervisor's part (called while bhyve runs, at most every
- * DESK_PROBE_S seconds does something): with remote=sunshine it probes the
- * guest's own address and keeps the answer in RUNDIR/NAME.remote, which
- * status shows.
- */
-#define DESK_PROBE_S	15
-void	desk_supervise_tick(struct host *, const struct vm *, int64_t);
 /* "ptvm devices --usb [--json]". */
 int	desk_devices_usb(struct ptvm_ctx *, const struct pci_list *, bool);
 

@@ -310,7 +310,7 @@ tpm_start_fails_body()
 	# swtpm itself fails: no socket, nothing left running or journaled.
 	echo 'nosocket=yes' > h/run/swtpm.ctl
 	atf_check -s exit:1 -o ignore \
-	    -e match:'w11: error: tpm=swtpm: swtpm \(pid [0-9]+\) made no socket .*/h/run/w11.swtpm within 3000 ms' \
+	    -e match:'error: w11: tpm=swtpm: swtpm \(pid [0-9]+\) made no socket .*/h/run/w11.swtpm within 3000 ms' \
 	    "$PTVM" -H h start w11
 	atf_check -s exit:1 test -e h/run/bhyve.pid
 	atf_check -s exit:1 test -e h/run/w11.undo
