@@ -28,7 +28,7 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/ctlmsg.c lib/bindrec.c lib/capfile.c lib/bhyveproc.c \
 		lib/undo.c lib/pcicfg.c lib/pcicfg_decode.c lib/pcicfg_diff.c \
 		lib/pcicfg_restore.c lib/pcicfg_json.c lib/zfs.c lib/vmedit.c \
-		lib/hostuse.c lib/sndstat.c lib/usb.c lib/neigh.c
+		lib/hostuse.c lib/sndstat.c lib/usb.c lib/neigh.c lib/md5.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
 HOST_SRCS=	host/host.c host/host_capture.c host/sysutil.c host/hostsys.c \
 		$(HOST_LIVE_SRCS)
@@ -63,7 +63,7 @@ ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/bindplan_test \
 		tests/lib/undo_test tests/lib/pcicfg_test tests/lib/disk_test \
 		tests/lib/hostuse_test tests/lib/sysutil_test \
 		tests/lib/ctlmsg_test tests/lib/hostfile_test \
-		tests/lib/golden_test tests/lib/desk_test
+		tests/lib/golden_test tests/lib/desk_test tests/lib/md5_test
 ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/host_test tests/cli/usage_test \
 		tests/cli/pin_test tests/cli/rom_test tests/cli/vm_test \
@@ -107,7 +107,7 @@ $(LIB_OBJS) $(HOST_OBJS) $(ENGINE_OBJS) $(CMD_OBJS): lib/compat.h \
 		lib/zfs.h lib/vmedit.h engine/disk.h lib/ctlmsg.h \
 		lib/bindrec.h lib/capfile.h lib/bhyveproc.h engine/eng.h \
 		engine/engine.h host/sysutil.h host/hostsys.h \
-		lib/sndstat.h lib/usb.h lib/neigh.h src/desk.h src/tpm.h
+		lib/sndstat.h lib/usb.h lib/neigh.h lib/md5.h src/desk.h src/tpm.h
 
 # atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
 # (tests/cli/X from X.sh, with the interpreter and paths set), built with

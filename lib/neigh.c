@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "md5.h"
+
 #include "neigh.h"
 #include "util.h"
 
@@ -63,23 +65,31 @@ neigh_mac_fmt(const uint8_t *m, char *buf, size_t len)
 	    m[2], m[3], m[4], m[5]);
 }
 
+/*
+ * freebsd.md#A3: bhyve's net_genmac() (usr.sbin/bhyve/net_utils.c), for a
+ * virtio-net or e1000 NIC without mac=: NetApp's OUI 00:a0:98, then the
+ * first three bytes of the MD5 of "SLOT-FUNC-VMNAME" (the NIC's PCI slot
+ * and function in decimal, not its bus).
+ */
 void
-neigh_vm_mac(const char *name, unsigned idx, uint8_t *mac)
+neigh_bhyve_mac(unsigned slot, unsigned func, const char *name,
+    uint8_t *mac)
 {
-	uint64_t h;
-	const char *p;
-	int i;
+	uint8_t d[MD5_LEN];
+	char s[128];
+	int n;
 
-	/* FNV-1a over the name, a NUL, and the index. */
-	h = 0xcbf29ce484222325ULL;
-	for (p = name; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-	h = (h ^ 0) * 0x100000001b3ULL;
-	for (i = 0; i < 4; i++)
-		h = (h ^ ((idx >> (8 * i)) & 0xff)) * 0x100000001b3ULL;
-	mac[0] = 0x02;
-	for (i = 1; i < 6; i++)
-		mac[i] = (uint8_t)(h >> (8 * (i - 1)));
+	n = snprintf(s, sizeof(s), "%u-%u-%s", slot, func, name);
+	/* bhyve's buffer is 80 bytes: a longer string is cut there too. */
+	if (n < 0)
+		n = 0;
+	md5_digest(s, (size_t)n < 79 ? (size_t)n : 79, d);
+	mac[0] = 0x00;
+	mac[1] = 0xa0;
+	mac[2] = 0x98;
+	mac[3] = d[0];
+	mac[4] = d[1];
+	mac[5] = d[2];
 }
 
 static int

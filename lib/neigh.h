@@ -1,6 +1,6 @@
 /*
  * neigh.h: the host's neighbour tables, "arp -an" and "ndp -an"
- * (freebsd.md#A1, A2), and the MAC address ptvm gives a guest's NIC.
+ * (freebsd.md#A1, A2), and the MAC address bhyve gives a guest's NIC.
  * Pure: no OS calls, no printing.
  */
 #ifndef PTVM_NEIGH_H
@@ -38,10 +38,9 @@ int	neigh_parse_ndp(const char *, size_t, const char *, struct neigh_list *,
 int	neigh_mac_parse(const char *, uint8_t *);
 void	neigh_mac_fmt(const uint8_t *, char *, size_t);
 /*
- * The MAC ptvm gives net number idx of VM name when the VM file gives
- * none: locally administered, unicast (first byte 0x02 set, 0x01 clear),
- * the other bits from a hash of the name and idx: the same every start.
+ * The MAC bhyve gives a NIC at PCI slot and func of VM name when the VM
+ * file gives no mac= (freebsd.md#A3): 00:a0:98 and three bytes of an MD5.
  */
-void	neigh_vm_mac(const char *, unsigned, uint8_t *);
+void	neigh_bhyve_mac(unsigned, unsigned, const char *, uint8_t *);
 
 #endif /* PTVM_NEIGH_H */

@@ -906,8 +906,9 @@ do_net(struct cc *c, const struct vmconf_line *l, unsigned idx)
 	static const unsigned pref[] = { 2 };
 	struct opts o;
 	struct vm_dev *dv;
+	static const uint8_t zero[6];
 	const char *type, *want, *p, *mac;
-	char keyp[48], tap[16], macbuf[20];
+	char keyp[48], tap[16];
 	uint8_t m[6];
 	unsigned bus, slot, func;
 	size_t pl;
@@ -971,23 +972,29 @@ do_net(struct cc *c, const struct vmconf_line *l, unsigned idx)
 	dv->func = func;
 	/*
 	 * The guest's address is found by its MAC in the host's neighbour
-	 * tables (freebsd.md#A1): without mac= one of ptvm's own, the same
-	 * at every start.
+	 * tables (freebsd.md#A1): mac= goes to bhyve as it is; without it
+	 * bhyve derives one from the slot, function and VM name
+	 * (freebsd.md#A3), which ptvm computes the same way and never
+	 * writes: the guest keeps the NIC it always had.
 	 */
-	if ((mac = opts_take(&o, "mac")) == NULL) {
-		neigh_vm_mac(c->vm->name, idx, m);
-		neigh_mac_fmt(m, macbuf, sizeof(macbuf));
-		mac = macbuf;
-	} else if (neigh_mac_parse(mac, m) != 0 || (m[0] & 1) != 0) {
+	(void)snprintf(keyp, sizeof(keyp), "pci.%u.%u.%u", bus, slot, func);
+	if ((mac = opts_take(&o, "mac")) == NULL)
+		neigh_bhyve_mac(slot, func, c->vm->name, m);
+	else if (neigh_mac_parse(mac, m) != 0 || (m[0] & 1) != 0) {
 		diag_err(c->d, c->file, l->line, "net: mac=%s is not a unicast "
 		    "MAC address (02:00:00:00:00:01)", mac);
 		goto out;
+	} else if (memcmp(m, zero, sizeof(zero)) == 0) {
+		/* bhyve's net_parsemac() refuses it (freebsd.md#A3). */
+		diag_err(c->d, c->file, l->line, "net: mac=%s: bhyve refuses "
+		    "the all-zero address; give another (02:00:00:00:00:01) or "
+		    "leave mac= out", mac);
+		goto out;
 	}
 	memcpy(dv->mac, m, sizeof(dv->mac));
-	(void)snprintf(keyp, sizeof(keyp), "pci.%u.%u.%u", bus, slot, func);
 	if (setf(c, l->line, type, "%s.device", keyp) ||
 	    setf(c, l->line, tap, "%s.backend", keyp) ||
-	    setf(c, l->line, mac, "%s.mac", keyp))
+	    (mac != NULL && setf(c, l->line, mac, "%s.mac", keyp)))
 		goto out;
 	rc = opts_rest(c, l, &o, keyp);
 out:

@@ -107,7 +107,7 @@ struct vm_dev {
 					   for a bridge, start picks tapN) */
 	char		*bridge;	/* net: bridge to join, or NULL */
 	unsigned	 netidx;	/* net: its index among the nets */
-	uint8_t		 mac[6];	/* net: its MAC (mac=, or ptvm's) */
+	uint8_t		 mac[6];	/* net: its MAC (mac=, or bhyve's, A3) */
 };
 
 enum vm_policy {

@@ -169,7 +169,7 @@ ATF_TC_BODY(neigh_real, tc)
 	ATF_CHECK_STREQ(l.n[0].addr, "192.168.72.1");
 	ATF_CHECK_STREQ(l.n[0].ifname, "em0");
 	ATF_CHECK(!l.n[0].permanent && l.n[1].permanent);
-	ATF_CHECK(neigh_mac_parse("02:48:f8:9d:f3:4e", mac) == 0);
+	ATF_CHECK(neigh_mac_parse("00:a0:98:77:00:17", mac) == 0);
 	ATF_CHECK(memcmp(l.n[3].mac, mac, 6) == 0);
 	ATF_CHECK_STREQ(l.n[3].ifname, "bridge0");
 	s = tu_read(HOST "ndp.txt", &len);
@@ -177,7 +177,7 @@ ATF_TC_BODY(neigh_real, tc)
 	free(s);
 	ATF_REQUIRE_EQ(l.count, 6);
 	ATF_CHECK(l.n[4].v6 && l.n[4].permanent);
-	ATF_CHECK_STREQ(l.n[5].addr, "fe80::48:f8ff:fe9d:f34e%bridge0");
+	ATF_CHECK_STREQ(l.n[5].addr, "fe80::2a0:98ff:fe77:17%bridge0");
 	ATF_CHECK(!l.n[5].permanent);
 	ATF_CHECK(memcmp(l.n[5].mac, mac, 6) == 0);
 	neigh_free(&l);
@@ -205,18 +205,17 @@ ATF_TC_BODY(neigh_forms_and_mac, tc)
 	ATF_CHECK(neigh_mac_parse("58:9c:fc:0:0:1", a) == 0 && a[5] == 1);
 	ATF_CHECK(neigh_mac_parse("58:9c:fc:00:00", a) == -1);
 	ATF_CHECK(neigh_mac_parse("58:9c:fc:00:00:01:02", a) == -1);
-	/* ptvm's MAC: stable, locally administered unicast, per net. */
-	neigh_vm_mac("winpt", 0, a);
-	neigh_vm_mac("winpt", 0, b);
+	/* bhyve's MAC without mac= (md5_test: its values). */
+	neigh_bhyve_mac(2, 0, "winpt", a);
+	neigh_bhyve_mac(2, 0, "winpt", b);
 	ATF_CHECK(memcmp(a, b, 6) == 0);
-	ATF_CHECK_EQ(a[0], 0x02);
-	neigh_vm_mac("winpt", 1, b);
+	ATF_CHECK(a[0] == 0x00 && a[1] == 0xa0 && a[2] == 0x98);
+	neigh_bhyve_mac(2, 1, "winpt", b);
 	ATF_CHECK(memcmp(a, b, 6) != 0);
-	neigh_vm_mac("winpu", 0, b);
+	neigh_bhyve_mac(2, 0, "winpu", b);
 	ATF_CHECK(memcmp(a, b, 6) != 0);
-	neigh_vm_mac("desk", 0, a);
 	neigh_mac_fmt(a, buf, sizeof(buf));
-	ATF_CHECK_STREQ(buf, "02:48:f8:9d:f3:4e");
+	ATF_CHECK_STREQ(buf, "00:a0:98:d2:34:25");
 	neigh_free(&l);
 	diags_free(&d);
 }
