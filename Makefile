@@ -107,7 +107,8 @@ $(LIB_OBJS) $(HOST_OBJS) $(ENGINE_OBJS) $(CMD_OBJS): lib/compat.h \
 		lib/zfs.h lib/vmedit.h engine/disk.h lib/ctlmsg.h \
 		lib/bindrec.h lib/capfile.h lib/bhyveproc.h engine/eng.h \
 		engine/engine.h host/sysutil.h host/hostsys.h \
-		lib/sndstat.h lib/usb.h lib/neigh.h lib/md5.h src/desk.h src/tpm.h
+		lib/sndstat.h lib/usb.h lib/neigh.h lib/md5.h src/desk.h \
+		src/tpm.h
 
 # atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
 # (tests/cli/X from X.sh, with the interpreter and paths set), built with

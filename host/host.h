@@ -346,13 +346,17 @@ struct host_ops {
 	void	(*lf_unmap)(struct host *, const uint8_t *, size_t);
 	/* realpath(3) into buf of size sz (ENAMETOOLONG beyond). */
 	int	(*lf_realpath)(struct host *, const char *, char *, size_t);
-	/* ---- issue 18: the desktop devices (src/tpm.c, src/desk.c) ---- */
+	/* ---- issue 18: the desktop devices (engine/tpm.c, desk.c) ---- */
 	/*
-	 * mkdir -p of an absolute path, the last component with mode (under
-	 * -H: below DIR/root).  EEXIST when it exists and is not a directory.
+	 * The host's files as file_* sees them (below DIR/root under -H),
+	 * such as the swtpm state in /var/db/ptvm/NAME.tpm: neither a
+	 * runtime file (st_mkdir, st_remove) nor a local one (lf_mkdir,
+	 * which -H does not relocate).  dir_make: mkdir -p of an absolute
+	 * path, the last component with mode; EEXIST when it exists and is
+	 * not a directory.  file_remove: unlink(2) of a file (not a
+	 * directory, EISDIR); ENOENT when missing.
 	 */
 	int	(*dir_make)(struct host *, const char *, int);
-	/* unlink(2) of a file (not a directory); ENOENT when missing. */
 	int	(*file_remove)(struct host *, const char *);
 	/*
 	 * Stops process pid if it is still a comm ("swtpm"): SIGTERM, up to
