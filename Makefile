@@ -28,7 +28,8 @@ LIB_SRCS=	lib/diag.c lib/strbuf.c lib/util.c lib/pci.c lib/gpu.c \
 		lib/ctlmsg.c lib/bindrec.c lib/capfile.c lib/bhyveproc.c \
 		lib/undo.c lib/pcicfg.c lib/pcicfg_decode.c lib/pcicfg_diff.c \
 		lib/pcicfg_restore.c lib/pcicfg_json.c lib/zfs.c lib/vmedit.c \
-		lib/hostuse.c lib/vmset.c lib/rcconf.c
+		lib/hostuse.c lib/vmset.c lib/rcconf.c lib/sndstat.c lib/usb.c \
+		lib/neigh.c lib/md5.c
 # The host boundary: captured directory, live FreeBSD, shared helpers.
 HOST_SRCS=	host/host.c host/kmodel.c host/host_capture.c host/sysutil.c \
 		host/hostsys.c \
@@ -38,7 +39,8 @@ HOST_SRCS=	host/host.c host/kmodel.c host/host_capture.c host/sysutil.c \
 # the host (tests/cli/boundary_test).
 ENGINE_SRCS=	engine/eng.c engine/bind.c engine/life.c engine/vmload.c \
 		engine/disk.c engine/supervise.c engine/start.c \
-		engine/stop.c engine/status.c engine/restore.c engine/snap.c
+		engine/stop.c engine/status.c engine/restore.c engine/snap.c \
+		engine/tpm.c engine/desk.c
 # The command front end: one file per command family.
 CMD_SRCS=	src/main.c src/ctx.c src/opt.c src/output.c src/cmd_devices.c \
 		src/cmd_bind.c src/cmd_host.c \
@@ -46,7 +48,7 @@ CMD_SRCS=	src/main.c src/ctx.c src/opt.c src/output.c src/cmd_devices.c \
 		src/cmd_start.c src/cmd_stop.c src/cmd_status.c \
 		src/cmd_console.c \
 		src/cmd_pci.c src/cmd_disk.c src/cmd_snap.c \
-		src/cmd_vmset.c src/cmd_autostart.c
+		src/cmd_vmset.c src/cmd_autostart.c src/desk.c src/tpm.c
 
 LIB_OBJS=	$(LIB_SRCS:.c=.o)
 HOST_OBJS=	$(HOST_SRCS:.c=.o)
@@ -63,7 +65,7 @@ ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/bindplan_test \
 		tests/lib/undo_test tests/lib/pcicfg_test tests/lib/disk_test \
 		tests/lib/hostuse_test tests/lib/sysutil_test \
 		tests/lib/ctlmsg_test tests/lib/hostfile_test \
-		tests/lib/golden_test
+		tests/lib/golden_test tests/lib/desk_test tests/lib/md5_test
 ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/host_test tests/cli/usage_test \
 		tests/cli/pin_test tests/cli/rom_test tests/cli/vm_test \
@@ -71,7 +73,7 @@ ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/pci_test tests/cli/disk_test tests/cli/fakezfs_test \
 		tests/cli/guide_test tests/cli/hostuse_test \
 		tests/cli/opt_test tests/cli/boundary_test \
-		tests/cli/walkthrough_test tests/cli/readme_test
+		tests/cli/walkthrough_test tests/cli/readme_test tests/cli/desk_test
 
 FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_hostop fuzz/fuzz_pciids \
@@ -81,7 +83,7 @@ FUZZERS=	fuzz/fuzz_pciconf fuzz/fuzz_kv fuzz/fuzz_sel \
 		fuzz/fuzz_zfs fuzz/fuzz_vmedit fuzz/fuzz_ctlmsg \
 		fuzz/fuzz_loaderconf fuzz/fuzz_tpu fuzz/fuzz_bindrec \
 		fuzz/fuzz_capfiles fuzz/fuzz_bhyveproc \
-		fuzz/fuzz_import fuzz/fuzz_hostuse fuzz/fuzz_rcconf
+		fuzz/fuzz_import fuzz/fuzz_hostuse fuzz/fuzz_rcconf fuzz/fuzz_desk
 
 .SUFFIXES: .c .o .sh
 
@@ -108,7 +110,8 @@ $(LIB_OBJS) $(HOST_OBJS) $(ENGINE_OBJS) $(CMD_OBJS): lib/compat.h \
 		lib/zfs.h lib/vmedit.h engine/disk.h lib/ctlmsg.h \
 		lib/bindrec.h lib/capfile.h lib/bhyveproc.h engine/eng.h \
 		engine/engine.h host/sysutil.h host/hostsys.h lib/rcconf.h \
-		host/kmodel.h
+		host/kmodel.h lib/sndstat.h lib/usb.h lib/neigh.h lib/md5.h \
+		src/desk.h src/tpm.h
 
 # atf-c test programs (tests/lib/X from X.c) and atf-sh test programs
 # (tests/cli/X from X.sh, with the interpreter and paths set), built with

@@ -13,6 +13,7 @@
 #include "bind.h"
 #include "disk.h"
 #include "life.h"
+#include "neigh.h"
 #include "pcicfg.h"
 #include "vmload.h"
 
@@ -111,5 +112,35 @@ int	eng_snap_take(struct eng *, const char *, const struct vm_disks *,
 	    const char *, bool, struct eng_snap *);
 int	eng_snap_rollback(struct eng *, const char *, const char *,
 	    const struct vm_disks *, const size_t *, bool *);
+
+/*
+ * The desktop devices (issue 18).  tpm.c: "ptvm tpm reset" empties the
+ * swtpm state directory of a stopped VM (the caller checked that it is
+ * stopped and confirmed); -1 with diagnostics.
+ */
+#define TPM_SWTPM	"/usr/local/bin/swtpm"
+int	eng_tpm_reset(struct eng *, const struct vm *);
+
+/*
+ * desk.c: the guest's addresses in the host's neighbour tables, found by
+ * the MACs of its nets (freebsd.md#A3), none while it does not run; with
+ * remote=sunshine what the supervisor's last probe of Sunshine's port
+ * found, if it is recent (RUNDIR/NAME.remote).
+ */
+#define DESK_SUNSHINE_PORT 47989	/* Sunshine's HTTPS/pairing port */
+#define DESK_PROBE_S	15		/* the supervisor probes this often */
+struct guest_addrs {
+	struct neigh_list nl;		/* the guest's entries only */
+	bool		 have_arp, have_ndp;
+	int		 v4;		/* first IPv4 entry of the guest, -1 */
+	int		 answers;	/* Sunshine: 1, 0, -1 unknown */
+	const char	*probe_why;	/* why unknown */
+	char		 probed[NEIGH_ADDRMAX];	/* the address probed */
+	long long	 age;		/* seconds since the probe, -1 */
+	char		 why[128];
+};
+void	eng_guest_addrs(struct host *, const struct vm *, bool,
+	    struct guest_addrs *);
+void	eng_guest_addrs_free(struct guest_addrs *);
 
 #endif /* PTVM_ENGINE_H */

@@ -518,6 +518,10 @@ undo_one(struct eng *eng, struct host *h, const char *vm,
 		say(fn, arg, DIAG_NOTE, "gave %s back to its host driver",
 		    en->w[0]);
 		return (0);
+	case UNDO_SWTPM:
+		e = tpm_undo(h, en, why, sizeof(why));
+		say(fn, arg, e == 0 ? DIAG_NOTE : DIAG_WARN, "%s", why);
+		return (e);
 	}
 	return (-1);
 }
@@ -1091,7 +1095,7 @@ life_undo_pending(const struct life_paths *p, size_t *n, char *what,
     size_t wsz)
 {
 	static const char *const kinds[] = { "sysctl", "tap", "cpuset",
-	    "bind" };
+	    "bind", "swtpm" };
 	struct undo_list l;
 	struct diags d;
 	size_t i;

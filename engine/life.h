@@ -238,4 +238,19 @@ int64_t	life_wall_ms(struct host *);
 /* Local offset from UTC in minutes, for log stamps. */
 int	life_tzoff(struct host *);
 
+/*
+ * The desktop devices (issue 18).  tpm_start: with tpm=swtpm, start runs
+ * the VM's swtpm before bhyve, journaled ("swtpm PID SOCKET"), and points
+ * bhyve's tpm.path at its socket; progress to fn, errors into the
+ * diagnostics; -1 on failure.  tpm_undo: stops a journaled swtpm and
+ * removes its socket; what was done or why not in msg.
+ * desk_supervise_tick: the supervisor's probe of Sunshine with
+ * remote=sunshine, at most every DESK_PROBE_S seconds (*next).
+ */
+int	tpm_start(struct eng *, struct host *, struct vm_load *,
+	    const struct life_paths *, eng_report_fn *, void *);
+int	tpm_undo(struct host *, const struct undo_entry *, char *, size_t);
+void	desk_supervise_tick(struct host *, const struct vm *, int64_t,
+	    int64_t *);
+
 #endif /* PTVM_LIFE_H */

@@ -795,7 +795,8 @@ eng_start(struct eng *eng, const char *arg, const struct eng_start_opts *so)
 	if (start_bind(&r, h, &ld, &p) != 0 ||
 	    start_consmute(&r, h, &ld, &p) != 0 ||
 	    start_taps(&r, h, &ld, &p) != 0 ||
-	    start_isolate(&r, h, &ld, &p) != 0 || start_nmdm(&r, h, &ld) != 0)
+	    start_isolate(&r, h, &ld, &p) != 0 || start_nmdm(&r, h, &ld) != 0 ||
+	    tpm_start(eng, h, &ld, &p, so->report, so->arg) != 0)
 		goto undo;
 	/* Written once the taps have their names (start_taps). */
 	if ((e = write_conf(&ld, &p)) != 0) {

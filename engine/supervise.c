@@ -78,6 +78,7 @@ struct sv {
 	char		*argv[16];
 	struct pin_isolation iso;	/* bhyve's cpuset(1) prefix */
 	int64_t		 probe_at;	/* -1: no look planned */
+	int64_t		 desk_at;	/* next remote=sunshine probe */
 	int64_t		 probe_step;
 	int64_t		 exited_at;	/* ms bhyve's end was seen, or -1 */
 	int		 ready_fd;
@@ -963,8 +964,10 @@ supervise(struct eng *eng, struct host *h, struct vm_load *ld,
 		if (s.done)
 			break;
 		now = life_mono_ms(h);
-		if (s.out_at >= 0 && s.out_at <= now)
+		if (s.out_at >= 0 && s.out_at <= now) {
 			sv_output(&s, false);
+			desk_supervise_tick(s.h, &ld->vm, now, &s.desk_at);
+		}
 		if (s.probe_at >= 0 && s.probe_at <= now) {
 			sv_probe(&s);
 			sv_feed(&s, NULL);

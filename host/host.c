@@ -25,6 +25,12 @@ const struct host_tool_def host_tools[HT_NTOOLS] = {
 	    { "/sbin/zpool", "status", "-P", NULL } },
 	[HT_SWAP] = { "swap.txt", { "/sbin/swapctl", "-l", NULL } },
 	[HT_NETSTAT] = { "netstat-rn.txt", { "/usr/bin/netstat", "-rn", NULL } },
+	/* freebsd.md#S1, U1, A1, A2: lib/sndstat.c, usb.c, neigh.c. */
+	[HT_SNDSTAT] = { "sndstat.txt", { "/bin/cat", "/dev/sndstat", NULL } },
+	[HT_USBCONFIG] = { "usbconfig.txt", { "/usr/sbin/usbconfig",
+	    "show_ifdrv", "dump_device_desc", NULL } },
+	[HT_ARP] = { "arp.txt", { "/usr/sbin/arp", "-an", NULL } },
+	[HT_NDP] = { "ndp.txt", { "/usr/sbin/ndp", "-an", NULL } },
 };
 
 void
@@ -148,7 +154,7 @@ hostuse_read(struct host *h, struct hostuse *hu)
 		free(s);
 	}
 	for (t = 0; t < HT_NTOOLS; t++) {
-		if (h->ops->tool_output == NULL ||
+		if (parse[t] == NULL || h->ops->tool_output == NULL ||
 		    h->ops->tool_output(h, (enum host_tool)t, &s, &len) != 0)
 			continue;
 		rv |= parse[t](hu, s);

@@ -37,6 +37,11 @@ enum host_tool {
 	HT_ZPOOL,		/* zpool status -P */
 	HT_SWAP,		/* swapctl -l */
 	HT_NETSTAT,		/* netstat -rn */
+	/* Not what the host uses: the desktop devices (issue 18). */
+	HT_SNDSTAT,		/* cat /dev/sndstat */
+	HT_USBCONFIG,		/* usbconfig show_ifdrv dump_device_desc */
+	HT_ARP,			/* arp -an */
+	HT_NDP,			/* ndp -an */
 	HT_NTOOLS,
 };
 
@@ -341,6 +346,31 @@ struct host_ops {
 	void	(*lf_unmap)(struct host *, const uint8_t *, size_t);
 	/* realpath(3) into buf of size sz (ENAMETOOLONG beyond). */
 	int	(*lf_realpath)(struct host *, const char *, char *, size_t);
+	/* ---- issue 18: the desktop devices (engine/tpm.c, desk.c) ---- */
+	/*
+	 * The host's files as file_* sees them (below DIR/root under -H),
+	 * such as the swtpm state in /var/db/ptvm/NAME.tpm: neither a
+	 * runtime file (st_mkdir, st_remove) nor a local one (lf_mkdir,
+	 * which -H does not relocate).  dir_make: mkdir -p of an absolute
+	 * path, the last component with mode; EEXIST when it exists and is
+	 * not a directory.  file_remove: unlink(2) of a file (not a
+	 * directory, EISDIR); ENOENT when missing.
+	 */
+	int	(*dir_make)(struct host *, const char *, int);
+	int	(*file_remove)(struct host *, const char *);
+	/*
+	 * Stops process pid if it is still a comm ("swtpm"): SIGTERM, up to
+	 * 2 s, then SIGKILL.  0 when it ended or was gone already; under -H
+	 * only a stand-in that left DIR/run/COMM.PID is signalled.
+	 */
+	int	(*proc_stop)(struct host *, int, const char *);
+	/*
+	 * Whether TCP port of an IPv4/IPv6 address accepts a connection
+	 * within ms: *open 1 or 0.  Under -H answered from DIR/reach.txt
+	 * ("ADDRESS PORT open|closed" lines; ENOENT when not there): no
+	 * connection is ever made.
+	 */
+	int	(*tcp_probe)(struct host *, const char *, int, unsigned, int *);
 };
 
 /*

@@ -30,8 +30,10 @@
 #include "compat.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -566,6 +568,11 @@ cap_tool_output(struct host *h, enum host_tool t, char **out, size_t *len)
 /* The engine's operations: HOSTSYS_OPS and the clock, at the end. */
 static int64_t	cap_now(struct host *);
 static void	cap_sleep(struct host *, unsigned);
+/* Issue 18's operations: at the end of this file. */
+static int	cap_dir_make(struct host *, const char *, int);
+static int	cap_file_remove(struct host *, const char *);
+static int	cap_proc_stop(struct host *, int, const char *);
+static int	cap_tcp_probe(struct host *, const char *, int, unsigned, int *);
 
 static const struct host_ops cap_ops = {
 	.name = "captured",
@@ -603,6 +610,10 @@ static const struct host_ops cap_ops = {
 	HOSTSYS_OPS
 	.now = cap_now,
 	.sleep = cap_sleep,
+	.dir_make = cap_dir_make,
+	.file_remove = cap_file_remove,
+	.proc_stop = cap_proc_stop,
+	.tcp_probe = cap_tcp_probe,
 };
 
 static char *
@@ -689,4 +700,120 @@ cap_sleep(struct host *h, unsigned ms)
 		cap_clock.sleep(cap_clock.arg, ms);
 	else
 		hs_sleep_ms(ms);
+}
+
+/*
+ * ---- Issue 18: the desktop devices ----
+ *
+ * A captured host keeps what a VM's TPM needs below DIR/root like every
+ * other file, runs its swtpm stand-in from DIR/bin (PTVM_STANDINS=1), and
+ * answers reachability from DIR/reach.txt: nothing here touches the
+ * network.
+ */
+
+static int
+cap_dir_make(struct host *h, const char *path, int mode)
+{
+	char p[PATH_MAX], *slash;
+	struct stat sb;
+	int e;
+
+	if ((e = root_path(h, path, p, sizeof(p))) != 0)
+		return (e);
+	if (stat(p, &sb) == 0)
+		return (S_ISDIR(sb.st_mode) ? 0 : EEXIST);
+	/* The parents as any directory of the host, the last with mode. */
+	if ((slash = strrchr(p, '/')) != NULL && slash != p) {
+		*slash = '\0';
+		e = sys_mkdir_p(p, 0755);
+		*slash = '/';
+		if (e != 0)
+			return (e);
+	}
+	if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST)
+		return (errno);
+	return (chmod(p, (mode_t)mode) == 0 ? 0 : errno);
+}
+
+static int
+cap_file_remove(struct host *h, const char *path)
+{
+	char p[PATH_MAX];
+	struct stat sb;
+	int e;
+
+	if ((e = root_path(h, path, p, sizeof(p))) != 0)
+		return (e);
+	if (lstat(p, &sb) != 0)
+		return (errno);
+	if (S_ISDIR(sb.st_mode))
+		return (EISDIR);
+	return (unlink(p) == 0 ? 0 : errno);
+}
+
+/*
+ * Only a stand-in is ever signalled: one that wrote DIR/run/COMM.PID (the
+ * swtpm stand-in does, and removes it when it ends).  A pid the journal
+ * names without that file is not a process of this capture.
+ */
+static int
+cap_proc_stop(struct host *h, int pid, const char *comm)
+{
+	char p[PATH_MAX];
+	int i;
+
+	if (pid <= 1 || strchr(comm, '/') != NULL || comm[0] == '.' ||
+	    (size_t)snprintf(p, sizeof(p), "%s/%s.%d", h->rundir, comm, pid) >=
+	    sizeof(p))
+		return (EINVAL);
+	if (access(p, F_OK) != 0 || !sys_pid_alive(pid))
+		return (0);
+	(void)kill(pid, SIGTERM);
+	/* Our own child (start's, the supervisor's): reaped here. */
+	for (i = 0; i < 200 && sys_pid_alive(pid); i++) {
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			break;
+		(void)usleep(10000);
+	}
+	if (sys_pid_alive(pid) && access(p, F_OK) == 0) {
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, NULL, WNOHANG);
+	}
+	return (0);
+}
+
+/* DIR/reach.txt: "ADDRESS PORT open|closed" lines, '#' comments. */
+static int
+cap_tcp_probe(struct host *h, const char *addr, int port, unsigned ms,
+    int *open)
+{
+	char *buf, *p, *line, *a, *pt, *st;
+	long long v;
+	size_t len;
+	int e;
+
+	(void)ms;
+	*open = 0;
+	if ((e = cap_read(h, "reach.txt", &buf, &len)) != 0)
+		return (e);
+	e = ENOENT;
+	for (p = buf; (line = strsep(&p, "\n")) != NULL;) {
+		if (line[0] == '#')
+			continue;
+		a = strsep(&line, " \t");
+		while (line != NULL && (*line == ' ' || *line == '\t'))
+			line++;
+		pt = strsep(&line, " \t");
+		while (line != NULL && (*line == ' ' || *line == '\t'))
+			line++;
+		st = line;
+		if (a == NULL || pt == NULL || st == NULL || strcmp(a, addr) != 0)
+			continue;
+		if (util_strtonum(pt, 1, 65535, &v) != 0 || v != port)
+			continue;
+		*open = strncmp(st, "open", 4) == 0;
+		e = 0;
+	}
+	free(buf);
+	return (e);
 }

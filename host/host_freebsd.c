@@ -61,10 +61,14 @@
 #include <sys/linker.h>
 #include <sys/module.h>
 #include <sys/pciio.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysctl.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <dev/pci/pcireg.h>
 
@@ -73,6 +77,7 @@
 #include <fcntl.h>
 #include <kenv.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -1353,7 +1358,7 @@ static int
 hfb_file_write(struct host *h, const char *path, const char *data,
     size_t len, int mode)
 {
-	char p[PATH_MAX];
+	char p[PATH_MAX], *slash;
 	size_t rl;
 	int e;
 
@@ -1363,6 +1368,19 @@ hfb_file_write(struct host *h, const char *path, const char *data,
 		return (e);
 	if ((e = hfb_path(h, path, p, sizeof(p))) != 0)
 		return (e);
+	/*
+	 * A directory the file needs is made, as the captured host does:
+	 * /usr/local/etc/ptvm on a host ptvm never wrote to, or
+	 * /boot/loader.conf.d where the installer made none (found by
+	 * check-live: the shimmed live host failed where -H succeeded).
+	 */
+	if ((slash = strrchr(p, '/')) != NULL && slash != p) {
+		*slash = '\0';
+		e = sys_mkdir_p(p, 0755);
+		*slash = '/';
+		if (e != 0)
+			return (e);
+	}
 	return (sys_write_atomic(p, data, len, mode));
 }
 
@@ -1548,6 +1566,11 @@ hfb_tool_output(struct host *h, enum host_tool t, char **out, size_t *len)
 /* The engine's operations: HOSTSYS_OPS and the clock, at the end. */
 static int64_t	hfb_now(struct host *);
 static void	hfb_sleep(struct host *, unsigned);
+/* Issue 18's operations: at the end of this file. */
+static int	hfb_dir_make(struct host *, const char *, int);
+static int	hfb_file_remove(struct host *, const char *);
+static int	hfb_proc_stop(struct host *, int, const char *);
+static int	hfb_tcp_probe(struct host *, const char *, int, unsigned, int *);
 
 static const struct host_ops hfb_ops = {
 	.name = "live",
@@ -1585,6 +1608,10 @@ static const struct host_ops hfb_ops = {
 	HOSTSYS_OPS
 	.now = hfb_now,
 	.sleep = hfb_sleep,
+	.dir_make = hfb_dir_make,
+	.file_remove = hfb_file_remove,
+	.proc_stop = hfb_proc_stop,
+	.tcp_probe = hfb_tcp_probe,
 };
 
 int
@@ -1742,7 +1769,8 @@ hfb_capture_tool(struct host *h, const char *dir, enum host_tool t,
 	if ((e = hfb_tool_output(h, t, &out, &len)) != 0) {
 		diag_warn(dg, path, 0, "%s did not run to a zero exit: not "
 		    "written; what it tells (the host's use of its disks or "
-		    "network) is unknown to ptvm -H", host_tools[t].argv[0]);
+		    "network, its sound or USB devices, its neighbours) is "
+		    "unknown to ptvm -H", host_tools[t].argv[0]);
 		return (0);
 	}
 	if ((e = sys_write_atomic(path, out, len, 0644)) != 0)
@@ -1810,4 +1838,138 @@ hfb_sleep(struct host *h, unsigned ms)
 
 	(void)h;
 	hs_sleep_ms(ms);
+}
+
+/*
+ * ---- Issue 18: the desktop devices ----
+ */
+
+static int
+hfb_dir_make(struct host *h __unused, const char *path, int mode)
+{
+	char p[PATH_MAX], *slash;
+	struct stat sb;
+	int e;
+
+	if (path[0] != '/' || strlcpy(p, path, sizeof(p)) >= sizeof(p))
+		return (EINVAL);
+	if (lstat(path, &sb) == 0)
+		return (S_ISDIR(sb.st_mode) ? 0 : EEXIST);
+	/* The parents as any directory of the host, the last with mode. */
+	if ((slash = strrchr(p, '/')) != NULL && slash != p) {
+		*slash = '\0';
+		e = sys_mkdir_p(p, 0755);
+		*slash = '/';
+		if (e != 0)
+			return (e);
+	}
+	if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST)
+		return (errno);
+	return (chmod(p, (mode_t)mode) == 0 ? 0 : errno);
+}
+
+static int
+hfb_file_remove(struct host *h __unused, const char *path)
+{
+	struct stat sb;
+
+	if (path[0] != '/')
+		return (EINVAL);
+	if (lstat(path, &sb) != 0)
+		return (errno);
+	if (S_ISDIR(sb.st_mode))
+		return (EISDIR);
+	return (unlink(path) == 0 ? 0 : errno);
+}
+
+/* Whether pid is still comm (kinfo_proc ki_comm), not a zombie (#P3). */
+static bool
+hfb_is_comm(int pid, const char *comm)
+{
+	struct kinfo_proc kp;
+	size_t len;
+	int mib[4];
+
+	mib[0] = CTL_KERN;
+	mib[1] = KERN_PROC;
+	mib[2] = KERN_PROC_PID;
+	mib[3] = pid;
+	len = sizeof(kp);
+	if (sysctl(mib, 4, &kp, &len, NULL, 0) != 0 || len != sizeof(kp))
+		return (false);
+	return (strcmp(kp.ki_comm, comm) == 0 && kp.ki_stat != SZOMB);
+}
+
+static int
+hfb_proc_stop(struct host *h __unused, int pid, const char *comm)
+{
+	int i;
+
+	if (pid <= 1)
+		return (EINVAL);
+	if (!hfb_is_comm(pid, comm))
+		return (0);
+	if (kill(pid, SIGTERM) != 0)
+		return (errno == ESRCH ? 0 : errno);
+	for (i = 0; i < 200 && hfb_is_comm(pid, comm); i++) {
+		/* The supervisor's own child: reaped here. */
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			break;
+		(void)usleep(10000);
+	}
+	if (hfb_is_comm(pid, comm) && kill(pid, SIGKILL) != 0 &&
+	    errno != ESRCH)
+		return (errno);
+	return (0);
+}
+
+/* A non-blocking connect(2), waited for with poll(2) up to ms. */
+static int
+hfb_tcp_probe(struct host *h __unused, const char *addr, int port,
+    unsigned ms, int *open)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *s4;
+	struct sockaddr_in6 *s6;
+	struct pollfd pfd;
+	socklen_t sl, el;
+	int fd, e, err;
+
+	*open = 0;
+	memset(&ss, 0, sizeof(ss));
+	s4 = (struct sockaddr_in *)&ss;
+	s6 = (struct sockaddr_in6 *)&ss;
+	if (port <= 0 || port > 65535)
+		return (EINVAL);
+	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		sl = sizeof(*s4);
+	} else if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		sl = sizeof(*s6);
+	} else
+		return (EINVAL);
+	/* connect(2) takes the length from sl (getsockaddr sets sa_len). */
+	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0)) < 0)
+		return (errno);
+	e = 0;
+	if (connect(fd, (struct sockaddr *)&ss, sl) == 0)
+		*open = 1;
+	else if (errno == EINPROGRESS) {
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		if (poll(&pfd, 1, (int)ms) == 1) {
+			el = sizeof(err);
+			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err,
+			    &el) == 0 && err == 0)
+				*open = 1;
+		}
+	} else if (errno != ECONNREFUSED && errno != EHOSTUNREACH &&
+	    errno != ENETUNREACH)
+		e = errno;
+	(void)close(fd);
+	return (e);
 }

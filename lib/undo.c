@@ -14,6 +14,7 @@ static const char *const kinds[] = {
 	[UNDO_TAP] = "tap",
 	[UNDO_CPUSET] = "cpuset",
 	[UNDO_BIND] = "bind",
+	[UNDO_SWTPM] = "swtpm",
 };
 
 const char *
@@ -86,6 +87,9 @@ count_problem(enum undo_kind k, int nw, const char *const *w)
 		if (strcmp(w[1], "keep") != 0 && strcmp(w[1], "unbind") != 0)
 			return ("bind ends with keep or unbind");
 		return (NULL);
+	case UNDO_SWTPM:
+		return (nw == 2 && strspn(w[0], "0123456789") == strlen(w[0]) ?
+		    NULL : "swtpm takes a pid and a socket path");
 	}
 	return ("unknown entry");
 }

@@ -17,6 +17,8 @@
  *				a function ptvm moved to ppt(4); "keep" stays
  *				on ppt when the VM stops (unbind_on_stop=no),
  *				"unbind" goes back to its host driver
+ *	swtpm PID SOCKET	the swtpm ptvm started for the VM's TPM:
+ *				stopped (if still a swtpm), its socket removed
  * No word holds blanks, quotes or control characters; the journal is
  * written by ptvm only, so anything else is an error at its line.
  */
@@ -32,6 +34,7 @@ enum undo_kind {
 	UNDO_TAP,
 	UNDO_CPUSET,
 	UNDO_BIND,
+	UNDO_SWTPM,		/* "swtpm PID SOCKET": the VM's swtpm */
 };
 
 #define UNDO_MAXWORDS	16

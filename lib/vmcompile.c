@@ -28,6 +28,7 @@
 
 #include "bcfg.h"
 #include "bhyvekeys.h"
+#include "neigh.h"
 #include "pin.h"
 #include "strbuf.h"
 #include "util.h"
@@ -40,7 +41,8 @@ enum vkey {
 	K_CPUS, K_MEMORY, K_PIN, K_PIN_RESERVE, K_PASSTHRU, K_DISK, K_CDROM,
 	K_NET, K_VNC, K_CONSOLE, K_FIRMWARE, K_FIRMWARE_VARS, K_SMBIOS, K_LPC,
 	K_ON_REBOOT, K_ON_POWEROFF, K_ON_HALT, K_ON_CRASH, K_STOP_TIMEOUT,
-	K_STOP_PRESSES, K_ISOLATE, K_UNBIND, K_CONSOLE_GPU, K_NKEYS
+	K_STOP_PRESSES, K_ISOLATE, K_UNBIND, K_CONSOLE_GPU, K_SOUND, K_TPM,
+	K_REMOTE, K_NKEYS
 };
 
 static const struct {
@@ -70,6 +72,9 @@ static const struct {
 	[K_ISOLATE] = { "isolate", false },
 	[K_UNBIND] = { "unbind_on_stop", false },
 	[K_CONSOLE_GPU] = { "console_gpu", false },
+	[K_SOUND] = { "sound", false },
+	[K_TPM] = { "tpm", false },
+	[K_REMOTE] = { "remote", false },
 };
 
 /* A guest PCI address taken, and by which line. */
@@ -966,8 +971,10 @@ do_net(struct cc *c, const struct vmconf_line *l, unsigned idx)
 	static const unsigned pref[] = { 2 };
 	struct opts o;
 	struct vm_dev *dv;
-	const char *type, *want, *p;
+	static const uint8_t zero[6];
+	const char *type, *want, *p, *mac;
 	char keyp[48], tap[16];
+	uint8_t m[6];
 	unsigned bus, slot, func;
 	size_t pl;
 	int rc;
@@ -1028,9 +1035,31 @@ do_net(struct cc *c, const struct vmconf_line *l, unsigned idx)
 	dv->bus = bus;
 	dv->slot = slot;
 	dv->func = func;
+	/*
+	 * The guest's address is found by its MAC in the host's neighbour
+	 * tables (freebsd.md#A1): mac= goes to bhyve as it is; without it
+	 * bhyve derives one from the slot, function and VM name
+	 * (freebsd.md#A3), which ptvm computes the same way and never
+	 * writes: the guest keeps the NIC it always had.
+	 */
 	(void)snprintf(keyp, sizeof(keyp), "pci.%u.%u.%u", bus, slot, func);
+	if ((mac = opts_take(&o, "mac")) == NULL)
+		neigh_bhyve_mac(slot, func, c->vm->name, m);
+	else if (neigh_mac_parse(mac, m) != 0 || (m[0] & 1) != 0) {
+		diag_err(c->d, c->file, l->line, "net: mac=%s is not a unicast "
+		    "MAC address (02:00:00:00:00:01)", mac);
+		goto out;
+	} else if (memcmp(m, zero, sizeof(zero)) == 0) {
+		/* bhyve's net_parsemac() refuses it (freebsd.md#A3). */
+		diag_err(c->d, c->file, l->line, "net: mac=%s: bhyve refuses "
+		    "the all-zero address; give another (02:00:00:00:00:01) or "
+		    "leave mac= out", mac);
+		goto out;
+	}
+	memcpy(dv->mac, m, sizeof(dv->mac));
 	if (setf(c, l->line, type, "%s.device", keyp) ||
-	    setf(c, l->line, tap, "%s.backend", keyp))
+	    setf(c, l->line, tap, "%s.backend", keyp) ||
+	    (mac != NULL && setf(c, l->line, mac, "%s.mac", keyp)))
 		goto out;
 	rc = opts_rest(c, l, &o, keyp);
 out:
@@ -1108,6 +1137,184 @@ do_vnc(struct cc *c)
 out:
 	opts_free(&o);
 	return (rc);
+}
+
+/*
+ * A sound device path as bhyve's HDA takes it (freebsd.md#S2): audio_init()
+ * opens it with open(2), so an absolute path, and keeps it in a 64-byte
+ * buffer, so at most 63 bytes.
+ */
+static int
+sound_path_ok(struct cc *c, const struct vmconf_line *l, const char *opt,
+    const char *v)
+{
+
+	if (v == NULL || v[0] == '\0') {
+		diag_err(c->d, c->file, l->line, "sound: %s= needs a sound "
+		    "device such as /dev/dsp or /dev/dsp1", opt);
+		return (-1);
+	}
+	if (v[0] != '/') {
+		diag_err(c->d, c->file, l->line, "sound: %s=%s is not an "
+		    "absolute path; give the device as /dev/dsp or /dev/dspN",
+		    opt, v);
+		return (-1);
+	}
+	if (strlen(v) > 63) {
+		diag_err(c->d, c->file, l->line, "sound: %s=: bhyve's HDA "
+		    "keeps at most 63 bytes of a device path (audio.c); use "
+		    "/dev/dspN", opt);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * sound=yes | no | play=DEV[,rec=DEV]: bhyve's HDA controller (pci_hda.c
+ * reads play and rec, freebsd.md#S2).  yes plays and records through
+ * /dev/dsp, the host's default unit.  Placed after every other device, on
+ * slot 6 when free.
+ */
+static int
+do_sound(struct cc *c)
+{
+	static const unsigned pref[] = { 6 };
+	const struct vmconf_line *l = c->key[K_SOUND];
+	struct vmconf_line tl;
+	struct vm_dev *dv;
+	struct opts o;
+	const char *play, *rec, *want;
+	char keyp[32], *buf;
+	unsigned bus, slot, func;
+	int i, rc;
+
+	if (l == NULL || strcmp(l->val, "no") == 0)
+		return (0);
+	if (strcmp(l->val, "yes") == 0) {
+		play = rec = "/dev/dsp";
+		want = NULL;
+		memset(&o, 0, sizeof(o));
+	} else {
+		if (strncmp(l->val, "play=", 5) != 0 &&
+		    strncmp(l->val, "rec=", 4) != 0) {
+			diag_err(c->d, c->file, l->line, "sound: \"%s\": give "
+			    "yes, no or play=DEV[,rec=DEV] (play=/dev/dsp1,"
+			    "rec=/dev/dsp1)", l->val);
+			return (-1);
+		}
+		/* opts_split() wants a main part: give it one. */
+		if ((buf = malloc(strlen(l->val) + 5)) == NULL)
+			return (-1);
+		(void)snprintf(buf, strlen(l->val) + 5, "hda,%s", l->val);
+		tl = *l;
+		tl.val = buf;
+		rc = opts_split(c, &tl, &o);
+		free(buf);
+		if (rc != 0) {
+			opts_free(&o);
+			return (-1);
+		}
+		play = opts_take(&o, "play");
+		rec = opts_take(&o, "rec");
+		want = opts_take(&o, "slot");
+		rc = -1;
+		if ((play != NULL && sound_path_ok(c, l, "play", play) != 0) ||
+		    (rec != NULL && sound_path_ok(c, l, "rec", rec) != 0))
+			goto out;
+		for (i = 0; i < o.n; i++)
+			if (!o.used[i]) {
+				diag_err(c->d, c->file, l->line, "sound: "
+				    "\"%s\" is not an option of sound (play=, "
+				    "rec=, slot=)", o.k[i]);
+				goto out;
+			}
+	}
+	rc = -1;
+	if (place(c, l, want, pref, nitems(pref), false, &bus, &slot,
+	    &func) != 0 || (dv = dev_add(c, VMD_HDA, l->line)) == NULL)
+		goto out;
+	dv->bus = bus;
+	dv->slot = slot;
+	dv->func = func;
+	if ((play != NULL && (c->vm->sound_play = strdup(play)) == NULL) ||
+	    (rec != NULL && (c->vm->sound_rec = strdup(rec)) == NULL))
+		goto out;
+	(void)snprintf(keyp, sizeof(keyp), "pci.%u.%u.%u", bus, slot, func);
+	if (setf(c, l->line, "hda", "%s.device", keyp) ||
+	    (play != NULL && setf(c, l->line, play, "%s.play", keyp)) ||
+	    (rec != NULL && setf(c, l->line, rec, "%s.rec", keyp)))
+		goto out;
+	rc = 0;
+out:
+	opts_free(&o);
+	return (rc);
+}
+
+/*
+ * tpm=none | swtpm | /dev/tpmN (freebsd.md#T1-T3): bhyve's TPM 2.0 device
+ * (tpm.type, tpm.path, tpm.version; tpm_device_create() asserts that
+ * tpm.version is set).  swtpm: the socket of the swtpm ptvm starts is in
+ * the run directory, /var/run/ptvm/NAME.swtpm (start puts the host's own
+ * run directory there), its state in /var/db/ptvm/NAME.tpm.
+ */
+static int
+do_tpm(struct cc *c)
+{
+	const struct vmconf_line *l = c->key[K_TPM];
+	char buf[VM_VALUEMAX];
+	const char *p;
+
+	if (l == NULL || strcmp(l->val, "none") == 0)
+		return (0);
+	if (strcmp(l->val, "swtpm") == 0) {
+		c->vm->tpm = VM_TPM_SWTPM;
+		(void)snprintf(buf, sizeof(buf), "%s/%s.tpm",
+		    c->env->vardir != NULL ? c->env->vardir : "/var/db/ptvm",
+		    c->vm->name);
+		if ((c->vm->tpm_state = strdup(buf)) == NULL)
+			return (-1);
+		(void)snprintf(buf, sizeof(buf), "/var/run/ptvm/%s.swtpm",
+		    c->vm->name);
+		if ((c->vm->tpm_path = strdup(buf)) == NULL)
+			return (-1);
+		return (set(c, "tpm.type", "swtpm", l->line) ||
+		    set(c, "tpm.path", buf, l->line) ||
+		    set(c, "tpm.version", "2.0", l->line) ? -1 : 0);
+	}
+	if (strncmp(l->val, "/dev/tpm", 8) == 0) {
+		for (p = l->val + 8; *p >= '0' && *p <= '9'; p++)
+			;
+		if (p > l->val + 8 && *p == '\0' && p - l->val < 16) {
+			c->vm->tpm = VM_TPM_PASSTHRU;
+			if ((c->vm->tpm_path = strdup(l->val)) == NULL)
+				return (-1);
+			return (set(c, "tpm.type", "passthru", l->line) ||
+			    set(c, "tpm.path", l->val, l->line) ||
+			    set(c, "tpm.version", "2.0", l->line) ? -1 : 0);
+		}
+	}
+	diag_err(c->d, c->file, l->line, "tpm: \"%s\": give none (the "
+	    "default), swtpm (a software TPM 2.0 of the VM's own, which ptvm "
+	    "starts) or the host's /dev/tpmN to pass through", l->val);
+	return (-1);
+}
+
+/* remote=none | sunshine: what status asks the guest (issue 18). */
+static int
+do_remote(struct cc *c)
+{
+	const struct vmconf_line *l = c->key[K_REMOTE];
+
+	if (l == NULL || strcmp(l->val, "none") == 0)
+		return (0);
+	if (strcmp(l->val, "sunshine") == 0) {
+		c->vm->remote = VM_REMOTE_SUNSHINE;
+		return (0);
+	}
+	diag_err(c->d, c->file, l->line, "remote: \"%s\": give none (the "
+	    "default) or sunshine (status says whether the guest answers on "
+	    "Sunshine's port 47989)", l->val);
+	return (-1);
 }
 
 static int
@@ -1593,6 +1800,10 @@ vm_free(struct vm *vm)
 	free(vm->vnc);
 	free(vm->firmware);
 	free(vm->vars);
+	free(vm->sound_play);
+	free(vm->sound_rec);
+	free(vm->tpm_path);
+	free(vm->tpm_state);
 	bcfg_free(&vm->cfg);
 	vmconf_free(&vm->conf);
 	memset(vm, 0, sizeof(*vm));
@@ -1638,6 +1849,9 @@ vm_compile(struct vmconf *conf, const struct vm_env *env, struct vm *vm,
 			bad |= do_net(&c, l, c.nnet++) != 0;
 	}
 	bad |= do_vnc(&c) != 0;
+	bad |= do_sound(&c) != 0;
+	bad |= do_tpm(&c) != 0;
+	bad |= do_remote(&c) != 0;
 	bad |= do_console(&c) != 0;
 	bad |= do_firmware(&c) != 0;
 	bad |= do_smbios(&c) != 0;

@@ -91,6 +91,7 @@ enum vm_dev_kind {
 	VMD_NET,
 	VMD_FBUF,
 	VMD_XHCI,
+	VMD_HDA,		/* sound= */
 };
 
 /* A guest device ptvm placed, with the facts checks need. */
@@ -108,6 +109,7 @@ struct vm_dev {
 					   for a bridge, start picks tapN) */
 	char		*bridge;	/* net: bridge to join, or NULL */
 	unsigned	 netidx;	/* net: its index among the nets */
+	uint8_t		 mac[6];	/* net: its MAC (mac=, or bhyve's, A3) */
 };
 
 enum vm_policy {
@@ -123,6 +125,17 @@ struct vm_life {
 	bool		 isolate;
 	bool		 unbind_on_stop;
 	bool		 console_gpu_take;	/* console_gpu=take */
+};
+
+enum vm_remote {
+	VM_REMOTE_NONE,
+	VM_REMOTE_SUNSHINE,	/* remote=sunshine: TCP 47989 */
+};
+
+enum vm_tpm {
+	VM_TPM_NONE,
+	VM_TPM_SWTPM,		/* tpm=swtpm */
+	VM_TPM_PASSTHRU,	/* tpm=/dev/tpmN */
 };
 
 struct vm {
@@ -143,6 +156,12 @@ struct vm {
 	char		*firmware;
 	char		*vars;		/* per-VM UEFI variables, or NULL */
 	bool		 display;	/* has a GPU or fbuf */
+	char		*sound_play;	/* sound=: the HDA's play device */
+	char		*sound_rec;	/* and its rec device, or NULL */
+	enum vm_tpm	 tpm;
+	char		*tpm_path;	/* swtpm's socket, or the /dev/tpmN */
+	char		*tpm_state;	/* swtpm: its state directory */
+	enum vm_remote	 remote;
 	struct vm_life	 life;
 };
 

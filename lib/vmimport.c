@@ -705,10 +705,13 @@ unpassed(struct imp *im)
 	const struct bhyve_script_var *u;
 	struct strbuf v;
 	unsigned long hb, hs, hf;
-	char sel[32], via[128], name[64];
+	char sel[32], via[128], name[64], vmname[64];
 	const char *p;
 	int n;
 
+	if ((p = get(im, "name", false)) == NULL || !lit(p))
+		p = "VM";
+	safe_name(p, vmname, sizeof(vmname));
 	if (im->o == NULL || (in = im->o->script) == NULL ||
 	    in->pptdevs == NULL)
 		return;
@@ -740,8 +743,9 @@ unpassed(struct imp *im)
 			    "binds %s to ppt (pptdevs, for %s), but its bhyve "
 			    "command passes nothing of it: %s (line %u) is "
 			    "defined and never used; the VM file has the "
-			    "passthru line commented out", sel, via, name,
-			    u->line);
+			    "passthru line commented out (ptvm set %s %s "
+			    "passes it)", sel, via, name, u->line, vmname,
+			    sb_str(&v));
 			text(im, "# The script binds %s to ppt (pptdevs, line "
 			    "%u, for %s), but its\n# bhyve command never "
 			    "passes it: $%s (line %u) is defined and never\n"
@@ -751,7 +755,8 @@ unpassed(struct imp *im)
 			diag_warn(im->d, im->src, in->pptline, "the script "
 			    "binds %s to ppt (pptdevs, for %s), but its bhyve "
 			    "command never passes it; the VM file has the "
-			    "passthru line commented out", sel, via);
+			    "passthru line commented out (ptvm set %s %s "
+			    "passes it)", sel, via, vmname, sb_str(&v));
 			text(im, "# The script binds %s to ppt (pptdevs, line "
 			    "%u, for %s), but its\n# bhyve command never "
 			    "passes it.  Uncomment to pass the device:\n", sel,

@@ -30,6 +30,9 @@ struct checks {
 struct ptvm_ctx;
 struct vm_load;
 
+/* Adds one result (fix: what to do, or NULL). */
+void	check_add(struct checks *, enum chk_status, const char *,
+	    const char *, const char *, ...) __printflike(5, 6);
 /* Runs every check of a compiled VM; -1 when the host cannot be read. */
 int	check_vm(struct ptvm_ctx *, const struct vm_load *, struct checks *);
 /* check --boot: what rc.d/ptvm does with the VM at boot (cmd_autostart.c). */

@@ -12,6 +12,7 @@
 
 #include "bcfg.h"
 #include "check.h"
+#include "desk.h"
 #include "disk.h"
 #include "hostuse.h"
 #include "life.h"
@@ -25,12 +26,10 @@
 
 static const char *const chk_names[] = { "PASS", "WARN", "FAIL", "SKIP" };
 
-static void
-chk_add(struct checks *cs, enum chk_status st, const char *what,
-    const char *fix, const char *fmt, ...) __printflike(5, 6);
+#define	chk_add	check_add
 
-static void
-chk_add(struct checks *cs, enum chk_status st, const char *what,
+void
+check_add(struct checks *cs, enum chk_status st, const char *what,
     const char *fix, const char *fmt, ...)
 {
 	struct check *c;
@@ -218,13 +217,15 @@ static void
 chk_console_gpu(struct host *h, const struct vm *vm, const char *sel,
     bool guess, struct checks *cs)
 {
-	char tty[64];
+	char tty[64], fix[256];
 
 	if (!vm->life.console_gpu_take) {
-		chk_add(cs, CHK_FAIL, "passthru", "set console_gpu=take in the "
-		    "VM file to give it to the VM (the host's screen goes dark "
-		    "while the VM runs; work over ssh), or move the console "
-		    "to another GPU", "%s drives the host console%s; with "
+		(void)snprintf(fix, sizeof(fix), "ptvm set %s console_gpu=take "
+		    "gives it to the VM (the host's screen goes dark while the "
+		    "VM runs; work over ssh), or move the console to another "
+		    "GPU", vm->name);
+		chk_add(cs, CHK_FAIL, "passthru", fix, "%s drives the host "
+		    "console%s; with "
 		    "console_gpu=refuse (the default) start keeps it for the "
 		    "host", sel, guess ? " (probably)" : "");
 		return;
@@ -806,6 +807,7 @@ check_vm(struct ptvm_ctx *ctx, const struct vm_load *ld, struct checks *cs)
 	chk_memory(h, &ld->vm, cs);
 	chk_pins(ld, cs);
 	chk_display(h, &ld->vm, cs);
+	desk_check(ctx, h, ld, cs);
 	return (0);
 }
 

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,7 +19,7 @@ cmd_console(struct ptvm_ctx *ctx, int argc, char **argv)
 	struct host_proc pr;
 	struct vm_load ld;
 	struct host *h;
-	char dev[64], *av[4];
+	char dev[64], ld_name[VM_NAMEMAX + 1], *av[4];
 	int e;
 
 	opt_init(&o, ctx->cmdname, argc, argv, noopts);
@@ -40,11 +41,26 @@ cmd_console(struct ptvm_ctx *ctx, int argc, char **argv)
 		vm_load_free(&ld);
 		return (EXIT_FAIL);
 	}
+	(void)strlcpy(ld_name, ld.vm.name, sizeof(ld_name));
 	vm_load_free(&ld);
 	av[0] = __DECONST(char *, "cu");
 	av[1] = __DECONST(char *, "-l");
 	av[2] = dev;
 	av[3] = NULL;
+	/*
+	 * cu(1)'s escape is "~." at the start of a line; through ssh(1),
+	 * whose escape is the same, the first "~" must be doubled or ssh
+	 * takes it and drops the session (the usual case: the console GPU
+	 * was given to the VM and the host is used over ssh).
+	 */
+	if (getenv("SSH_CONNECTION") != NULL || getenv("SSH_TTY") != NULL)
+		printf("%s: attaching to %s with cu; to leave, type ~~. at "
+		    "the start of a line (over ssh: ssh takes a single ~)\n",
+		    ld_name, dev);
+	else
+		printf("%s: attaching to %s with cu; to leave, type ~. at "
+		    "the start of a line\n", ld_name, dev);
+	fflush(stdout);
 	if (ctx->eng.hostdir != NULL) {
 		/* A captured host: DIR/bin/cu if any, and the journal. */
 		if ((e = h->ops->run(h, av, &pr)) != 0) {
@@ -56,8 +72,6 @@ cmd_console(struct ptvm_ctx *ctx, int argc, char **argv)
 			printf("cu -l %s\n", dev);
 		return (pr.status == 0 ? EXIT_OK : EXIT_FAIL);
 	}
-	printf("Connected to %s; type ~. to leave (ptvm console)\n", dev);
-	fflush(stdout);
 	e = h->ops->exec(h, "/usr/bin/cu", av);
 	fprintf(stderr, "ptvm: /usr/bin/cu: %s\n", sys_strerror(e));
 	return (EXIT_FAIL);

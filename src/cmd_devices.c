@@ -8,6 +8,7 @@
 
 #include "life.h"
 #include "ptvm.h"
+#include "desk.h"
 
 static const char *
 dname(const struct pci_dev *d)
@@ -270,6 +271,7 @@ cmd_devices(struct ptvm_ctx *ctx, int argc, char **argv)
 	static const struct optdef defs[] = {
 		{ 'a', 'a', "all", false, NULL },
 		{ 'j', 0, "json", false, NULL },
+		{ 'u', 0, "usb", false, NULL },
 		OPTDEF_END
 	};
 	struct opts o;
@@ -279,11 +281,11 @@ cmd_devices(struct ptvm_ctx *ctx, int argc, char **argv)
 	struct gpu_list gl;
 	struct diags dd;
 	struct host *h;
-	bool all, json;
+	bool all, json, usb;
 	size_t i;
-	int ch;
+	int ch, rv;
 
-	all = json = false;
+	all = json = usb = false;
 	opt_init(&o, ctx->cmdname, argc, argv, defs);
 	while ((ch = opt_next(&o)) != OPT_END) {
 		switch (ch) {
@@ -292,6 +294,9 @@ cmd_devices(struct ptvm_ctx *ctx, int argc, char **argv)
 			break;
 		case 'j':
 			json = true;
+			break;
+		case 'u':
+			usb = true;
 			break;
 		default:
 			return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
@@ -303,6 +308,11 @@ cmd_devices(struct ptvm_ctx *ctx, int argc, char **argv)
 	if (ctx_pci(ctx, &l) != 0) {
 		pci_list_free(&l);
 		return (EXIT_FAIL);
+	}
+	if (usb) {
+		rv = desk_devices_usb(ctx, &l, json);
+		pci_list_free(&l);
+		return (rv);
 	}
 	if (gpu_group(&l, ctx_console_unit(ctx), &gl) != 0) {
 		diag_err(&ctx->diags, NULL, 0, "out of memory");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pcicfg.h"
+#include "desk.h"
 #include "ptvm.h"
 #include "util.h"
 
@@ -147,6 +148,8 @@ status_json(struct vmstate *vs, struct json *j)
 		json_null(j, "dirty_error");
 	json_str(j, "log", vs->have_st && vs->st.log[0] != '\0' ?
 	    vs->st.log : "");
+	if (vs->have_vm)
+		desk_status_json(vs->h, vm, vs->bhyve_alive, j);
 	json_end(j);
 }
 
@@ -224,6 +227,7 @@ status_text(struct vmstate *vs)
 		if (vm_console_b(vm, buf, sizeof(buf)) != NULL)
 			printf("  console  %s (ptvm console %s)\n", buf,
 			    vs->name);
+		desk_status_text(vs->h, vm, vs->bhyve_alive);
 	}
 	if (vs->have_st && vs->st.has_last)
 		printf("  last     %s\n", vs->st.last_why);
@@ -240,8 +244,8 @@ status_all(struct ptvm_ctx *ctx, struct host *h, bool json, bool table)
 	struct vmstate *vs;
 	struct strbuf sb;
 	struct json j;
-	char **names, dur[32], mem[32];
-	size_t n, i, k, nd, dirty;
+	char **names, dur[32], mem[32], sel[32];
+	size_t n, i, k, nd;
 
 	if (vmstate_names(&ctx->eng, h, &names, &n) != 0)
 		return (EXIT_FAIL);
@@ -271,19 +275,31 @@ status_all(struct ptvm_ctx *ctx, struct host *h, bool json, bool table)
 				    30));
 			else
 				strlcpy(mem, "-", sizeof(mem));
-			for (k = nd = dirty = 0; vs[i].have_vm &&
-			    k < vs[i].ld.vm.ndev; k++)
-				if (vs[i].ld.vm.dev[k].kind == VMD_PASSTHRU) {
-					nd++;
-					dirty += sup_dirty_find(&vs[i].dirty,
-					    &vs[i].ld.vm.dev[k].host) != NULL;
-				}
-			printf("%-16s %-12s %7d %9s %4d %8s %zu%s\n",
+			/*
+			 * The functions it passes, each marked when the
+			 * dirty file says a run left it in a bad state (the
+			 * reset bug), "(dirty?)" when that file is unreadable.
+			 */
+			sb_init(&sb);
+			for (k = nd = 0; vs[i].have_vm &&
+			    k < vs[i].ld.vm.ndev; k++) {
+				if (vs[i].ld.vm.dev[k].kind != VMD_PASSTHRU)
+					continue;
+				pci_sel_fmt(&vs[i].ld.vm.dev[k].host,
+				    SEL_BHYVE, sel, sizeof(sel));
+				sb_printf(&sb, "%s%s%s", nd++ > 0 ? ", " : "",
+				    sel, sup_dirty_find(&vs[i].dirty,
+				    &vs[i].ld.vm.dev[k].host) != NULL ?
+				    " (dirty)" : "");
+			}
+			if (nd > 0 && vs[i].dirty_why[0] != '\0')
+				sb_printf(&sb, " (dirty?)");
+			printf("%-16s %-12s %7d %9s %4d %8s %s\n",
 			    vs[i].name, vs[i].state, vs[i].have_st ?
 			    vs[i].st.pid : 0, dur, vs[i].have_vm ?
-			    vs[i].ld.vm.ncpus : 0, mem, nd, dirty > 0 ?
-			    " (dirty)" : vs[i].dirty_why[0] != '\0' ?
-			    " (dirty?)" : "");
+			    vs[i].ld.vm.ncpus : 0, mem, nd > 0 ? sb_str(&sb) :
+			    "-");
+			sb_free(&sb);
 		}
 	} else
 		for (i = 0; i < n; i++)

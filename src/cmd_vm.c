@@ -242,7 +242,7 @@ show_json(struct ptvm_ctx *ctx, const struct vm_load *ld, char *const *av,
 	json_arr(&j, "devices");
 	for (i = 0; i < vm->ndev; i++) {
 		static const char *const kinds[] = { "passthru", "disk",
-		    "cdrom", "net", "fbuf", "xhci" };
+		    "cdrom", "net", "fbuf", "xhci", "hda" };
 		const struct vm_dev *dv = &vm->dev[i];
 
 		json_obj(&j, NULL);
@@ -510,9 +510,16 @@ create_text(struct ptvm_ctx *ctx, const char *name, const struct tmpl *t,
 	    "is in\n#vnc=127.0.0.1:5900\n");
 	sb_puts(sb, "# The serial console (ptvm console NAME); UEFI "
 	    "firmware found automatically\nconsole=auto\nfirmware=auto\n");
-	if (strcmp(t->name, "windows") == 0)
+	if (strcmp(t->name, "windows") == 0) {
 		sb_puts(sb, "# Windows keeps its clock in local time (bhyve's "
 		    "default)\n#rtc.use_localtime=true\n");
+		sb_puts(sb, "# Windows 11 refuses to install without a TPM 2.0 "
+		    "(only its IoT LTSC\n# edition does without): a software "
+		    "TPM of the VM's own, which ptvm\n# starts (pkg install "
+		    "swtpm); its state, BitLocker's keys with it, stays\n# in "
+		    "/var/db/ptvm/NAME.tpm.  tpm=none for Windows 10\n"
+		    "tpm=swtpm\n");
+	}
 	return (0);
 }
 

@@ -121,6 +121,47 @@ pin_set(struct ptvm_ctx *ctx, const char *vm, const struct pin_req *req)
 	return (rv);
 }
 
+/* ---- set ---- */
+
+/*
+ * "ptvm set vm key=value ...": the keys set where they are, a commented
+ * "#key=..." line taken back (import's commented passthru line), or
+ * added at the end; the new file must compile (vm_set_keys), so a key
+ * ptvm.conf(5) does not know, or a value it refuses, changes nothing.
+ */
+int
+cmd_set(struct ptvm_ctx *ctx, int argc, char **argv)
+{
+	static const struct optdef defs[] = { OPTDEF_END };
+	struct vmedit_pair p[32];
+	struct opts o;
+	char *eq;
+	int i, n;
+
+	opt_init(&o, ctx->cmdname, argc, argv, defs);
+	if (opt_next(&o) != OPT_END)
+		return (out_usage_error(ctx->cmdname, ctx->cmd, NULL));
+	if ((n = opt_operands(&o, &argv)) < 2)
+		return (out_usage_error(ctx->cmdname, ctx->cmd,
+		    "a VM and at least one key=value"));
+	if (n - 1 > (int)nitems(p))
+		return (out_usage_error(ctx->cmdname, ctx->cmd,
+		    "at most %zu keys at a time", nitems(p)));
+	for (i = 1; i < n; i++) {
+		if ((eq = strchr(argv[i], '=')) == NULL || eq == argv[i]) {
+			diag_err(&ctx->diags, NULL, 0, "%s: not key=value "
+			    "(ptvm.conf(5) lists the keys)", argv[i]);
+			(void)out_diags(ctx);
+			return (EXIT_USAGE);
+		}
+		*eq = '\0';
+		p[i - 1].key = argv[i];
+		p[i - 1].val = eq + 1;
+	}
+	return (vm_set_keys(ctx, argv[0], p, (size_t)(n - 1),
+	    "# set by ptvm set\n"));
+}
+
 /* ---- smbios ---- */
 
 /* The keys of bhyve's SMBIOS tables (smbiostbl.c, docs/freebsd.md). */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ptvm.h"
+#include "tpm.h"
 
 static int	cmd_help(struct ptvm_ctx *, int, char **);
 
@@ -71,8 +72,15 @@ static const struct cmd pci_cmds[] = {
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
+static const struct cmd tpm_cmds[] = {
+	{ "reset", "[-y] vm",
+	    "erase a stopped VM's TPM state (its sealed keys are lost)",
+	    cmd_tpm_reset, NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
 static const struct cmd cmds[] = {
-	{ "devices", "[-a] [--json]",
+	{ "devices", "[-a] [--usb] [--json]",
 	    "list GPUs and their functions, and what to pass through",
 	    cmd_devices, NULL },
 	{ "bind", "[-n] [--console-gpu=take] [--host-use=take] "
@@ -123,8 +131,12 @@ static const struct cmd cmds[] = {
 	{ "rollback", "[--destroy-newer] [-y] vm name",
 	    "take a stopped VM's disks back to a snapshot", cmd_rollback,
 	    NULL },
+	{ "tpm", "reset ...", "a VM's TPM 2.0 (tpm=swtpm)", NULL, tpm_cmds },
 	{ "cdrom", "vm iso | vm --eject",
 	    "change or eject the install medium in the VM file", cmd_cdrom,
+	    NULL },
+	{ "set", "vm key=value ...",
+	    "set keys of a VM file, checked as show checks them", cmd_set,
 	    NULL },
 	{ "autostart", "[--order N] vm on | off",
 	    "start a VM at boot (rc.conf ptvm_list), or not", cmd_autostart,

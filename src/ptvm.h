@@ -93,6 +93,7 @@ int	vm_set_keys(struct ptvm_ctx *, const char *, const struct vmedit_pair *,
 	    size_t, const char *);
 int	pin_set(struct ptvm_ctx *, const char *, const struct pin_req *);
 int	cmd_smbios(struct ptvm_ctx *, int, char **);
+int	cmd_set(struct ptvm_ctx *, int, char **);
 /* cmd_autostart.c: rc.conf's ptvm_list and ptvm_enable. */
 int	cmd_autostart(struct ptvm_ctx *, int, char **);
 void	autostart_print(struct ptvm_ctx *);

@@ -57,6 +57,8 @@ int	shim_spawn_fd(const char *, char *const *, int, int *);
 int	shim_dir_list(const char *, char ***, size_t *);
 int	shim_stat(const char *, bool, struct host_stat *);
 int	shim_write_atomic(const char *, const char *, size_t, int);
+struct sockaddr;
+int	shim_connect(int, const struct sockaddr *, unsigned);
 int64_t	shim_mono_ms(void);
 void	shim_sleep_ms(unsigned);
 

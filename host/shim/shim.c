@@ -4,7 +4,11 @@
  */
 #include "compat.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -565,4 +569,56 @@ shim_sleep_ms(unsigned ms)
 		shim_clock.sleep(shim_clock.arg, ms);
 	else
 		hs_sleep_ms(ms);
+}
+
+/*
+ * connect(2) of the live host's reachability probe (hfb_tcp_probe): the
+ * answer of DIR/reach.txt ("ADDRESS PORT open|closed" lines, as the
+ * captured host reads it): 0 for open, ECONNREFUSED for closed, ENOENT
+ * when the file does not say.  Nothing is ever connected.
+ */
+int
+shim_connect(int fd, const struct sockaddr *sa, unsigned len)
+{
+	const struct sockaddr_in *s4;
+	const struct sockaddr_in6 *s6;
+	char addr[INET6_ADDRSTRLEN], path[PATH_MAX], *buf, *p, *line, *a, *pt;
+	long long port, v;
+	size_t n;
+	int e;
+
+	(void)fd;
+	if (sa->sa_family == AF_INET && len >= sizeof(*s4)) {
+		s4 = (const struct sockaddr_in *)(const void *)sa;
+		(void)inet_ntop(AF_INET, &s4->sin_addr, addr, sizeof(addr));
+		port = ntohs(s4->sin_port);
+	} else if (sa->sa_family == AF_INET6 && len >= sizeof(*s6)) {
+		s6 = (const struct sockaddr_in6 *)(const void *)sa;
+		(void)inet_ntop(AF_INET6, &s6->sin6_addr, addr, sizeof(addr));
+		port = ntohs(s6->sin6_port);
+	} else
+		return (shim_fail(EAFNOSUPPORT));
+	if (shim_km() == NULL || snprintf(path, sizeof(path), "%s/reach.txt",
+	    shim.dir) >= (int)sizeof(path))
+		return (shim_fail(ENOENT));
+	if ((e = sys_read_file(path, 1 << 20, &buf, &n)) != 0)
+		return (shim_fail(e));
+	e = ENOENT;
+	for (p = buf; e == ENOENT && (line = strsep(&p, "\n")) != NULL;) {
+		if (line[0] == '#')
+			continue;
+		a = strsep(&line, " \t");
+		while (line != NULL && (*line == ' ' || *line == '\t'))
+			line++;
+		pt = strsep(&line, " \t");
+		while (line != NULL && (*line == ' ' || *line == '\t'))
+			line++;
+		if (a == NULL || pt == NULL || line == NULL ||
+		    strcmp(a, addr) != 0 || util_strtonum(pt, 1, 65535, &v) != 0 ||
+		    v != port)
+			continue;
+		e = strncmp(line, "open", 4) == 0 ? 0 : ECONNREFUSED;
+	}
+	free(buf);
+	return (e == 0 ? 0 : shim_fail(e));
 }

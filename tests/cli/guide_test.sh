@@ -71,7 +71,7 @@ check_console_gpu_body()
 	# The default refuses it, and the fix says how to take it.
 	sed -i.orig '/^console_gpu=/d' h/root/usr/local/etc/ptvm/winpt.conf
 	atf_check -s exit:1 -o match:'^FAIL  passthru  6/0/0 drives the host console; with console_gpu=refuse \(the default\)' \
-	    -o match:'fix: set console_gpu=take in the VM file' \
+	    -o match:'fix: ptvm set [a-z0-9]* console_gpu=take gives it to the VM' \
 	    "$PTVM" -H h check winpt
 	echo 'console_gpu=maybe' >> h/root/usr/local/etc/ptvm/winpt.conf
 	atf_check -s exit:1 -e match:'winpt.conf:[0-9]+: error: console_gpu: "maybe": give take' \

@@ -225,6 +225,9 @@ crash_restart_dirty_body()
 	    "$PTVM" -H h status --json t1
 	atf_check -o match:'passthru pci0:6:0:0  DIRTY' "$PTVM" -H h status t1
 	atf_check -o match:'dirty' "$PTVM" -H h devices
+	# list names each passed function and marks the dirty one.
+	atf_check -o match:'^t1 +stopped .* 6/0/0 \(dirty\), 6/0/1 \(dirty\)$' -o match:'^winpt +stopped .* 6/0/0 \(dirty\)$' \
+	    "$PTVM" -H h list
 	ctl action=run
 	atf_check -s exit:1 -e match:'pci0:6:0:0 is dirty: VM t1 ended' \
 	    -e match:'Reboot the host, or start with --ignore-dirty' \
@@ -834,7 +837,8 @@ damaged_status_is_unknown_everywhere_body()
 	atf_check -o match:'^t1: stopped' \
 	    -o match:'dirty    unknown \(.*/dirty is damaged \(line 1: ' \
 	    "$PTVM" -H h status t1
-	atf_check -o match:'^t1 +stopped .* 2 \(dirty\?\)' "$PTVM" -H h list
+	atf_check -o match:'^t1 +stopped .* 6/0/0, 6/0/1 \(dirty\?\)$' \
+	    "$PTVM" -H h list
 }
 
 atf_test_case undo_parse_error_said_once
@@ -933,7 +937,11 @@ restart_console_body()
 	# Without a cu stand-in the captured host prints the command; the
 	# live host runs cu (here: journals it).
 	if [ "${PTVM_LIVE_SHIM:-}" != 1 ]; then
-		atf_check -o inline:'cu -l /dev/nmdm1B\n' "$PTVM" -H h console t1
+		atf_check -o inline:'t1: attaching to /dev/nmdm1B with cu; to leave, type ~. at the start of a line\ncu -l /dev/nmdm1B\n' \
+		    env -u SSH_CONNECTION -u SSH_TTY "$PTVM" -H h console t1
+		# Over ssh, whose escape is cu's too, the ~ is doubled.
+		atf_check -o match:'type ~~\. at the start of a line \(over ssh' \
+		    env SSH_CONNECTION='127.0.0.1 1 127.0.0.1 22' "$PTVM" -H h console t1
 	fi
 	atf_check -o ignore "$PTVM" -H h stop t1
 	atf_check -o match:'not running' "$PTVM" -H h stop t1

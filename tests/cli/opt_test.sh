@@ -35,8 +35,10 @@ snapshot;--live;t1 s1
 snapshots;--json;t1
 rollback;-y;t1 s1
 cdrom;--eject;t1
+set;;t1 memory=2G
 autostart;--order 1;t1 on
 smbios;--show;t1
+tpm reset;-y;tp
 rom inspect;--json;$R/vgabios-stdvga.bin
 rom trim;-f;$R/fwupd-header-data-payload.rom out.rom
 rom extract;-f;$R/synthetic-vfct-2images.dat out
@@ -49,8 +51,8 @@ help;;show
 EOT
 }
 
-# opthost: lifehost's ./h with 6/0/0's configuration space and a bhyve
-# script h/s.sh to import.
+# opthost: lifehost's ./h with 6/0/0's configuration space, a bhyve
+# script h/s.sh to import, and VM tp with tpm=swtpm and a TPM state.
 opthost()
 {
 	lifehost
@@ -58,6 +60,9 @@ opthost()
 	cp "$P/amd-navi10-rx5600xt-pciconf-r.txt" h/pci/pci0:6:0:0.txt
 	echo 'bhyve -c 2 -m 2G -s 0,hostbridge -s 31,lpc -l com1,/dev/nmdm0A vm1' \
 	    > h/s.sh
+	printf 'cpus=1\nmemory=1G\ntpm=swtpm\n' > h/root/usr/local/etc/ptvm/tp.conf
+	mkdir -p h/root/var/db/ptvm/tp.tpm
+	echo state > h/root/var/db/ptvm/tp.tpm/tpm2-00.permall
 }
 
 # run N WORDS...: ptvm -H h WORDS in a fresh copy of the host (w/, the

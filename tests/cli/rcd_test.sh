@@ -106,8 +106,10 @@ EOT
 	printf 'action=ignore\n' > h/run/bhyve.t2.ctl
 	atf_check -o ignore sh rc.d/ptvm start
 	began=$(date +%s)
-	atf_check -o match:'Stopping VM t2 \(at most 3 s\)' \
-	    -o match:'did not power off within 3 s' \
+	# The budget each VM gets is what is left of rcshutdown_timeout when
+	# its turn comes: 3 s for t2 on an idle machine, less on a loaded one.
+	atf_check -o match:'Stopping VM t2 \(at most [1-3] s\)' \
+	    -o match:'did not power off within [1-3] s' \
 	    -o match:'Stopping VM t1 \(at most 1 s\)' \
 	    -e match:'VM t2 did not power off in time' \
 	    sh rc.d/ptvm stop

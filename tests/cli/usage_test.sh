@@ -3,7 +3,7 @@
 atf_test_case usage_lists_every_command
 usage_lists_every_command_body()
 {
-	atf_check -o match:'ptvm devices \[-a\] \[--json\]' \
+	atf_check -o match:'ptvm devices \[-a\] \[--usb\] \[--json\]' \
 	    -o match:'ptvm bind \[-n\] \[--console-gpu=take\] \[--host-use=take\] selector' -o match:'ptvm host setup' \
 	    -o match:'ptvm host capture directory' "$PTVM" help
 	atf_check -s exit:2 -e match:'"frob" is not a command' "$PTVM" frob
@@ -96,7 +96,7 @@ atf_test_case usage_no_hidden_options
 usage_no_hidden_options_body()
 {
 	# Short forms the table does not list are not taken.
-	atf_check -s exit:2 -e match:'usage: ptvm devices \[-a\] \[--json\]$' \
+	atf_check -s exit:2 -e match:'usage: ptvm devices \[-a\] \[--usb\] \[--json\]$' \
 	    "$PTVM" -H . devices -j
 	atf_check -s exit:2 -e match:'usage: ptvm host setup ' \
 	    "$PTVM" -H . host setup -p

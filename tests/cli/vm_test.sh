@@ -647,8 +647,14 @@ create_writes_a_checked_file_body()
 	    -o match:'1002:7480 subsystem 1da2:e452' \
 	    -o match:'^# The host has 6 cores and keeps the first; more than 5 puts vCPUs on$' \
 	    -o match:'^cpus=4$' -o match:'^pin=threads' \
+	    -o match:'^tpm=swtpm$' -o match:'IoT LTSC' \
 	    -o match:'ptvm disk create win2 128G' cat "$f"
-	# What it writes passes check on the guide's host (no disk yet).
+	# What it writes passes check on the guide's host (no disk yet), once
+	# swtpm is installed (tpm=swtpm of the Windows 11 template).
+	atf_check -s exit:1 -o match:'^FAIL  tpm .*swtpm: not installed' \
+	    "$PTVM" -H host check win2
+	mkdir -p host/root/usr/local/bin
+	: > host/root/usr/local/bin/swtpm
 	atf_check -s exit:0 -o match:' 0 failed$' -o not-match:'^WARN' \
 	    "$PTVM" -H host check win2
 	atf_check -s exit:0 -o match:'^win2 ' -o match:'nmdm1A' \
@@ -664,7 +670,7 @@ check_reports_and_fails_body()
 	    -o match:'^PASS  disk      /dev/zvol/zroot/opt/windows present' \
 	    -o match:'^PASS  iommu     AMD-Vi: start sets hw.vmm.amdvi.enable=1' \
 	    -o match:'^FAIL  passthru  6/0/0 drives the host console; with console_gpu=refuse' \
-	    -o match:'fix: set console_gpu=take in the VM file' \
+	    -o match:'fix: ptvm set [a-z0-9]* console_gpu=take gives it to the VM' \
 	    "$PTVM" -H "$GUIDE" check winpt
 	atf_check -s exit:1 -o match:'"check":"rom","status":"fail"' \
 	    -o match:'"failed":2' "$PTVM" -H "$GUIDE" check --json winpt

@@ -152,6 +152,7 @@ vm_facts(const struct vm *vm, struct strbuf *sb)
 			[VMD_PASSTHRU] = "passthru", [VMD_DISK] = "disk",
 			[VMD_CDROM] = "cdrom", [VMD_NET] = "net",
 			[VMD_FBUF] = "fbuf", [VMD_XHCI] = "xhci",
+			[VMD_HDA] = "hda",
 		};
 
 		sb_printf(sb, "dev=%s %u:%u:%u line %u", kinds[dv->kind],
@@ -170,6 +171,10 @@ vm_facts(const struct vm *vm, struct strbuf *sb)
 		if (dv->bridge != NULL)
 			sb_printf(sb, " bridge=%s", dv->bridge);
 		if (dv->kind == VMD_NET)
+			sb_printf(sb, " mac=%02x:%02x:%02x:%02x:%02x:%02x",
+			    dv->mac[0], dv->mac[1], dv->mac[2], dv->mac[3],
+			    dv->mac[4], dv->mac[5]);
+		if (dv->kind == VMD_NET)
 			sb_printf(sb, " netidx=%u", dv->netidx);
 		sb_puts(sb, "\n");
 	}
@@ -180,6 +185,16 @@ vm_facts(const struct vm *vm, struct strbuf *sb)
 	    "(none)");
 	sb_printf(sb, "vars=%s\n", vm->vars != NULL ? vm->vars : "(none)");
 	sb_printf(sb, "display=%s\n", vm->display ? "yes" : "no");
+	if (vm->sound_play != NULL || vm->sound_rec != NULL)
+		sb_printf(sb, "sound=play:%s rec:%s\n", vm->sound_play != NULL ?
+		    vm->sound_play : "(none)", vm->sound_rec != NULL ?
+		    vm->sound_rec : "(none)");
+	if (vm->tpm != VM_TPM_NONE)
+		sb_printf(sb, "tpm=%s path=%s state=%s\n", vm->tpm ==
+		    VM_TPM_SWTPM ? "swtpm" : "passthru", vm->tpm_path,
+		    vm->tpm_state != NULL ? vm->tpm_state : "(none)");
+	if (vm->remote == VM_REMOTE_SUNSHINE)
+		sb_printf(sb, "remote=sunshine\n");
 	sb_printf(sb, "on_reboot=%s\n", policy_name(vm->life.on_reboot));
 	sb_printf(sb, "on_poweroff=%s\n", policy_name(vm->life.on_poweroff));
 	sb_printf(sb, "on_halt=%s\n", policy_name(vm->life.on_halt));

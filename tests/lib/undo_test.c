@@ -132,9 +132,42 @@ ATF_TC_BODY(bad_input_located, tc)
 	diags_free(&d);
 }
 
+/* The swtpm entry of tpm=swtpm (src/tpm.c): a pid and a socket path. */
+ATF_TC_WITHOUT_HEAD(swtpm_entry);
+ATF_TC_BODY(swtpm_entry, tc)
+{
+	static const char ok[] = "swtpm 4242 /var/run/ptvm/w11.swtpm\n";
+	static const char bad[] = "swtpm /var/run/ptvm/w11.swtpm\n"
+	    "swtpm x1 /s\n";
+	struct undo_list l;
+	struct diags d;
+	struct strbuf sb;
+
+	diags_init(&d);
+	undo_init(&l);
+	ATF_REQUIRE_EQ(undo_parse(ok, sizeof(ok) - 1, "u", &l, &d), 0);
+	ATF_REQUIRE_EQ(l.n, 1);
+	ATF_CHECK_EQ(l.e[0].kind, UNDO_SWTPM);
+	ATF_CHECK_STREQ(l.e[0].w[0], "4242");
+	ATF_CHECK_STREQ(undo_kind_name(UNDO_SWTPM), "swtpm");
+	sb_init(&sb);
+	undo_format(&l, "w11", &sb);
+	ATF_CHECK(strstr(sb_str(&sb), "\nswtpm 4242 /var/run/ptvm/w11.swtpm\n")
+	    != NULL);
+	sb_free(&sb);
+	undo_free(&l);
+	ATF_CHECK_EQ(undo_parse(bad, sizeof(bad) - 1, "u", &l, &d), -1);
+	ATF_CHECK_EQ(l.n, 0);
+	ATF_CHECK(STAILQ_FIRST(&d.head) != NULL && strstr(STAILQ_FIRST(&d.head)->msg,
+	    "swtpm takes a pid and a socket path") != NULL);
+	undo_free(&l);
+	diags_free(&d);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
+	ATF_TP_ADD_TC(tp, swtpm_entry);
 	ATF_TP_ADD_TC(tp, parse_and_format);
 	ATF_TP_ADD_TC(tp, add_find_remove);
 	ATF_TP_ADD_TC(tp, bad_input_located);
