@@ -809,6 +809,145 @@ ATF_TC_BODY(stop_unsupervised, tc)
 	check_host_back();
 }
 
+/*
+ * The kernel model's state of ./h as a fresh captured host sees it (it
+ * replays DIR/journal): each function's driver, pptdevs, the console
+ * mute, the modules (mods); static.
+ */
+static const char *
+model(bool mods)
+{
+	static char out[1 << 14];
+	static const char *const klds[] = { "vmm", "nmdm", "if_bridge",
+	    "if_tap" };
+	struct pci_list pl;
+	struct diags d;
+	struct host *h;
+	char sel[64], *v;
+	size_t i, n;
+	bool on;
+
+	diags_init(&d);
+	ATF_REQUIRE(host_open_captured(&h, "h", &d) == 0);
+	memset(&pl, 0, sizeof(pl));
+	ATF_REQUIRE(h->ops->pci_list(h, &pl, &d) == 0);
+	n = 0;
+	out[0] = '\0';
+	for (i = 0; i < pl.n; i++) {
+		pci_sel_fmt(&pl.dev[i].sel, SEL_PCICONF, sel, sizeof(sel));
+		/* The unit follows the order of attaches: not compared. */
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s %s\n",
+		    sel, pl.dev[i].driver);
+	}
+	pci_list_free(&pl);
+	v = NULL;
+	(void)h->ops->kenv_get(h, "pptdevs", &v);
+	n += (size_t)snprintf(out + n, sizeof(out) - n, "pptdevs=%s\n",
+	    v != NULL ? v : "(unset)");
+	free(v);
+	v = NULL;
+	(void)h->ops->sysctl_get(h, "kern.consmute", &v);
+	n += (size_t)snprintf(out + n, sizeof(out) - n, "consmute=%s\n",
+	    v != NULL ? v : "(unknown)");
+	free(v);
+	for (i = 0; mods && i < nitems(klds); i++) {
+		on = false;
+		(void)h->ops->kld_loaded(h, klds[i], &on);
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s=%d\n",
+		    klds[i], on);
+	}
+	host_close(h);
+	diags_free(&d);
+	return (out);
+}
+
+static void
+fresh(const char *keys)
+{
+
+	if (eng.host != NULL)
+		host_close(eng.host);
+	eng.host = NULL;
+	diags_free(&dg);
+	run("rm", "-rf", "h", NULL);
+	lifehost(keys);
+}
+
+/*
+ * Bind rollback at every step: each host change start makes (as a run
+ * that goes well journals them) fails in turn (DIR/fail).  When start
+ * gives up, the kernel model ends as it began (rolled back: drivers,
+ * pptdevs, the console mute; a module loaded stays, as after any run,
+ * and a failed kldload leaves none); when it goes
+ * on without the change (a retry, a fallback), as a run that went well
+ * leaves it (the functions stay on ppt); nothing is left to undo.  With net=tap0 present and
+ * the nmdm console, the steps are the console mute, pptdevs, each
+ * detach and ppt attach, the modules.
+ */
+ATF_TC_WITHOUT_HEAD(bind_rollback_every_step);
+ATF_TC_BODY(bind_rollback_every_step, tc)
+{
+	char steps[64][256], before[1 << 14], after[1 << 14], want[300];
+	char journal[1 << 14];
+	const char *j, *e, *bhyve;
+	size_t nsteps, k, nfatal;
+	int rv;
+
+	lifehost("");
+	ctl("action=poweroff");
+	(void)snprintf(before, sizeof(before), "%s", model(false));
+	ATF_CHECK_EQ(start_fg(false), EXIT_OK);
+	/* What a run leaves: the functions stay on ppt, the modules in. */
+	(void)snprintf(after, sizeof(after), "%s", model(false));
+	ATF_CHECK(strstr(before, "pci0:6:0:0 vgapci\n") != NULL);
+	ATF_CHECK(strstr(after, "pci0:6:0:0 ppt\n") != NULL);
+	ATF_CHECK(strstr(after, "consmute=0\n") != NULL);
+	ATF_CHECK(strstr(model(true), "vmm=1\nnmdm=1\n") != NULL);
+	/* The steps: every journaled change but running bhyve itself. */
+	(void)snprintf(journal, sizeof(journal), "%s", slurp("journal"));
+	ATF_REQUIRE((bhyve = strstr(journal, "\nbhyve -k ")) != NULL);
+	nsteps = 0;
+	for (j = journal; j < bhyve && nsteps < nitems(steps);
+	    j = *e != '\0' ? e + 1 : e) {
+		e = strchr(j, '\n');
+		if (e == NULL)
+			e = j + strlen(j);
+		if (*j == '#' || e == j || strncmp(j, "bhyve ", 6) == 0 ||
+		    strncmp(j, "bhyvectl ", 9) == 0)
+			continue;
+		(void)snprintf(steps[nsteps++], sizeof(steps[0]), "%.*s",
+		    (int)(e - j), j);
+	}
+	ATF_REQUIRE_MSG(nsteps >= 4, "only %zu steps:\n%s", nsteps,
+	    slurp("journal"));
+	nfatal = 0;
+	for (k = 0; k < nsteps; k++) {
+		fresh("");
+		ctl("action=poweroff");
+		put("h/fail", "w", "%s: ENXIO\n", steps[k]);
+		rv = start_fg(false);
+		(void)snprintf(want, sizeof(want), "# failed (ENXIO): %s\n",
+		    steps[k]);
+		ATF_CHECK_MSG(has("journal", want), "step %zu \"%s\" never "
+		    "failed:\n%s", k, steps[k], slurp("journal"));
+		ATF_CHECK_MSG(strcmp(model(false), rv == EXIT_OK ? after :
+		    before) == 0, "failing \"%s\" (start %d) left the host "
+		    "as\n%s\nnot\n%s\njournal:\n%s", steps[k], rv, model(false),
+		    rv == EXIT_OK ? after : before, slurp("journal"));
+		ATF_CHECK_MSG(!exists("run/t1.undo"), "failing \"%s\" left "
+		    "an undo journal:\n%s", steps[k], slurp("run/t1.undo"));
+		if (rv != EXIT_OK) {
+			nfatal++;
+			ATF_CHECK_MSG(lines("run/bhyve.runs") == 0, "bhyve ran "
+			    "after \"%s\" failed", steps[k]);
+			CHECK_SAID(steps[k]);
+		}
+	}
+	/* The GPU's detach and ppt attach at least stop start. */
+	ATF_CHECK_MSG(nfatal >= 2, "only %zu of %zu failures stopped start",
+	    nfatal, nsteps);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -823,5 +962,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, stop_without_acpi);
 	ATF_TP_ADD_TC(tp, supervisor_killed);
 	ATF_TP_ADD_TC(tp, stop_unsupervised);
+	ATF_TP_ADD_TC(tp, bind_rollback_every_step);
 	return (atf_no_error());
 }
