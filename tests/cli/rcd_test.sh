@@ -101,18 +101,18 @@ shutdown_budget_body()
 	cat >> rc.conf <<'EOT'
 ptvm_enable="YES"
 ptvm_list="t1 t2"
-rcshutdown_timeout="13"
+rcshutdown_timeout="12"
 EOT
 	printf 'action=ignore\n' > h/run/bhyve.t2.ctl
 	atf_check -o ignore sh rc.d/ptvm start
 	began=$(date +%s)
-	atf_check -o match:'Stopping VM t2 \(at most 3 s\)' \
-	    -o match:'did not power off within 3 s' \
+	atf_check -o match:'Stopping VM t2 \(at most 2 s\)' \
+	    -o match:'did not power off within 2 s' \
 	    -o match:'Stopping VM t1 \(at most 1 s\)' \
 	    -e match:'VM t2 did not power off in time' \
 	    sh rc.d/ptvm stop
 	took=$(( $(date +%s) - began ))
-	[ "$took" -le 6 ] || atf_fail "stop took $took s, budget 3 s"
+	[ "$took" -le 5 ] || atf_fail "stop took $took s, budget 2 s"
 	# The guest that ignored the button still runs: rc's kill, then the
 	# reboot, deal with it.
 	atf_check -o match:'^t2 +running' "$PTVM" -H h list
