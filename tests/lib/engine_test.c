@@ -154,8 +154,7 @@ slurp(const char *rel)
 	(void)snprintf(path, sizeof(path), "h/%s", rel);
 	if ((fp = fopen(path, "r")) == NULL)
 		return (buf[k]);
-	n = fread(buf[k][0] == '\0' ? buf[k] : buf[k], 1,
-	    sizeof(buf[k]) - 1, fp);
+	n = fread(buf[k], 1, sizeof(buf[k]) - 1, fp);
 	buf[k][n] = '\0';
 	fclose(fp);
 	return (buf[k]);
@@ -544,13 +543,14 @@ ATF_TC_WITHOUT_HEAD(reboot_loop);
 ATF_TC_BODY(reboot_loop, tc)
 {
 	pid_t sv;
+	int i;
 
 	lifehost("");
 	ctl("action=reboot\ncount=2");
 	sv = bg_start(false, "running");
-	/* running once the third run was seen running, after two reboots */
-	while (strcmp(st("restarts"), "2") != 0 && lines("run/bhyve.runs") < 3)
-		wait_state("running");
+	/* Running again once the third run runs, after two reboots. */
+	for (i = 0; i < 2000 && strcmp(st("restarts"), "2") != 0; i++)
+		usleep(5000);
 	wait_state("running");
 	CHECK_ST("restarts", "2");
 	ATF_CHECK_EQ(lines("run/bhyve.runs"), 3);
@@ -618,8 +618,8 @@ ATF_TC_BODY(stop_one_press, tc)
 
 	lifehost("");
 	sv = bg_start(false, "running");
-	CHECK_HAS("run/t1.undo", "");
-	ATF_CHECK(exists("run/t1.undo"));
+	/* While it runs, the undo journal holds the host changes. */
+	CHECK_HAS("run/t1.undo", "sysctl kern.consmute");
 	ATF_CHECK_EQ(stop(0, false), EXIT_OK);
 	CHECK_REP("stopping through ACPI; waiting up to 120 s");
 	CHECK_REP("ACPI power button pressed (1 of 1)");
