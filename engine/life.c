@@ -1177,7 +1177,7 @@ life_destroy(struct host *h, const char *name)
 
 int
 life_recover(struct eng *eng, struct host *h, const char *name,
-    int *undone, life_log_fn *fn, void *arg)
+    bool unbind, int *undone, life_log_fn *fn, void *arg)
 {
 	struct life_paths p;
 	struct sup_status st;
@@ -1235,7 +1235,7 @@ life_recover(struct eng *eng, struct host *h, const char *name,
 				    st.ndev, st.ndev == 1 ? "" : "s");
 			break;
 		case SUP_A_RESTORE:
-			r = undo_restore(eng, h, name, false, fn, arg);
+			r = undo_restore(eng, h, name, unbind, fn, arg);
 			if (undone != NULL)
 				*undone = r;
 			break;

@@ -948,6 +948,48 @@ ATF_TC_BODY(bind_rollback_every_step, tc)
 	    nfatal, nsteps);
 }
 
+/*
+ * host restore after the supervisor and bhyve were both killed: the
+ * undo journal is replayed, with unbind the functions go back to their
+ * drivers, and the kernel model is as before the start; a second
+ * restore has nothing to do.
+ */
+ATF_TC_WITHOUT_HEAD(host_restore_unbind);
+ATF_TC_BODY(host_restore_unbind, tc)
+{
+	char before[1 << 14];
+	bool any;
+	pid_t sv;
+	int bpid;
+
+	lifehost("");
+	(void)snprintf(before, sizeof(before), "%s", model(false));
+	sv = bg_start(false, "running");
+	bpid = atoi(st("pid"));
+	ATF_CHECK(strstr(model(false), "pci0:6:0:0 ppt\n") != NULL);
+	ATF_CHECK(strstr(model(false), "consmute=1\n") != NULL);
+	ATF_REQUIRE(kill(sv, SIGKILL) == 0);
+	(void)bg_end_signalled(sv);
+	ATF_REQUIRE(kill(bpid, SIGKILL) == 0);
+	wait_gone(bpid);
+	ATF_CHECK(exists("run/t1.undo"));
+	reaping = true;
+	ATF_CHECK_EQ(eng_host_restore(&eng, true, &any, rep, NULL), 0);
+	reaping = false;
+	ATF_CHECK(any);
+	CHECK_REP("put back kern.consmute=0");
+	CHECK_REP("gave pci0:6:0:0 back to its host driver");
+	CHECK_SAID("ended unseen");
+	ATF_CHECK_MSG(strcmp(model(false), before) == 0, "restore left\n%s\n"
+	    "not\n%s", model(false), before);
+	ATF_CHECK(!exists("run/t1.undo"));
+	CHECK_ST("last.kind", "lost");
+	CHECK_ST("last.dirty", "yes");
+	reported[0] = '\0';
+	ATF_CHECK_EQ(restore(&any), 0);
+	ATF_CHECK(!any);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -963,5 +1005,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, supervisor_killed);
 	ATF_TP_ADD_TC(tp, stop_unsupervised);
 	ATF_TP_ADD_TC(tp, bind_rollback_every_step);
+	ATF_TP_ADD_TC(tp, host_restore_unbind);
 	return (atf_no_error());
 }
