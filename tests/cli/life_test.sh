@@ -110,41 +110,6 @@ double_start_cleanup()
 	cleanup_vms
 }
 
-atf_test_case reboot_loop cleanup
-reboot_loop_head()
-{
-	atf_set descr "guest reboots restart the VM; a loop is stopped"
-}
-reboot_loop_body()
-{
-	lifehost
-	ctl action=reboot count=2
-	atf_check -o ignore "$PTVM" -H h start t1
-	i=0
-	while [ "$(st restarts)" != 2 ]; do
-		i=$((i + 1)); [ $i -gt 100 ] && atf_fail "no 2 restarts"
-		sleep 0.1
-	done
-	waitstate running
-	atf_check -o inline:'3\n' sh -c 'wc -l < h/run/bhyve.runs | tr -d " "'
-	atf_check -o match:'bhyve rebooted; on_reboot=restart' \
-	    -o match:'starting the VM again' cat h/log/t1.log
-	atf_check -o ignore "$PTVM" -H h stop t1
-	# Endless reboots: five restarts within 120 s, then it stops.
-	rm -f h/run/bhyve.reboots h/run/bhyve.runs
-	ctl action=reboot count=100
-	atf_check -s exit:1 -o ignore \
-	    -e match:'restart loop: 5 restarts within 120 s' \
-	    "$PTVM" -H h start -F t1
-	atf_check -o inline:'6\n' sh -c 'wc -l < h/run/bhyve.runs | tr -d " "'
-	expect_st state 'stopped'
-	expect_st last.dirty 'no'
-}
-reboot_loop_cleanup()
-{
-	cleanup_vms
-}
-
 # policy ACTION STATUS KIND DIRTY: t1 ends by itself as the control says.
 policy()
 {
@@ -802,7 +767,7 @@ two_starts_one_gpu_body()
 	sed 's|zroot/vm/t1$|zroot/vm/t2|' h/root/usr/local/etc/ptvm/t1.conf \
 	    > h/root/usr/local/etc/ptvm/t2.conf
 	: > h/root/dev/zvol/zroot/vm/t2
-	for try in 1 2 3 4 5; do
+	for try in 1 2 3; do
 		"$PTVM" -H h start t1 > o1 2> e1 &
 		a=$!
 		"$PTVM" -H h start t2 > o2 2> e2 &
@@ -877,7 +842,6 @@ atf_init_test_cases()
 	atf_add_test_case killed_start_pending
 	atf_add_test_case start_stop
 	atf_add_test_case double_start
-	atf_add_test_case reboot_loop
 	atf_add_test_case exit_policy
 	atf_add_test_case crash_restart_dirty
 	atf_add_test_case deprecated_force

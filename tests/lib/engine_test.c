@@ -12,11 +12,9 @@
 #include "compat.h"
 
 #include <sys/types.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -875,14 +873,13 @@ fresh(const char *keys)
 
 /*
  * Bind rollback at every step: each host change start makes (as a run
- * that goes well journals them) fails in turn (DIR/fail).  When start
- * gives up, the kernel model ends as it began (rolled back: drivers,
- * pptdevs, the console mute; a module loaded stays, as after any run,
- * and a failed kldload leaves none); when it goes
- * on without the change (a retry, a fallback), as a run that went well
- * leaves it (the functions stay on ppt); nothing is left to undo.  With net=tap0 present and
- * the nmdm console, the steps are the console mute, pptdevs, each
- * detach and ppt attach, the modules.
+ * that goes well journals them: pptdevs, the detach, the modules, the
+ * console mute) fails in turn (DIR/fail).  When start gives up, the
+ * kernel model ends as it began (rolled back: drivers, pptdevs, the
+ * console mute; a module loaded stays, as after any run); when it goes
+ * on without the change (a retry, a fallback to detach -f), as a run
+ * that went well leaves it (the functions stay on ppt).  Either way
+ * nothing is left to undo.
  */
 ATF_TC_WITHOUT_HEAD(bind_rollback_every_step);
 ATF_TC_BODY(bind_rollback_every_step, tc)
