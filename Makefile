@@ -65,7 +65,8 @@ ATF_C_TESTS=	tests/lib/pci_test tests/lib/kv_test tests/lib/bindplan_test \
 		tests/lib/undo_test tests/lib/pcicfg_test tests/lib/disk_test \
 		tests/lib/hostuse_test tests/lib/sysutil_test \
 		tests/lib/ctlmsg_test tests/lib/hostfile_test \
-		tests/lib/golden_test tests/lib/desk_test tests/lib/md5_test
+		tests/lib/golden_test tests/lib/desk_test tests/lib/md5_test \
+		tests/lib/engine_test
 ATF_SH_TESTS=	tests/cli/devices_test tests/cli/bind_test \
 		tests/cli/host_test tests/cli/usage_test \
 		tests/cli/pin_test tests/cli/rom_test tests/cli/vm_test \
@@ -92,12 +93,12 @@ all: ptvm
 .c.o:
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(LIBPTVM): $(LIB_OBJS) $(HOST_OBJS)
+$(LIBPTVM): $(LIB_OBJS) $(HOST_OBJS) $(ENGINE_OBJS)
 	rm -f $@
-	$(AR) rcs $@ $(LIB_OBJS) $(HOST_OBJS)
+	$(AR) rcs $@ $(LIB_OBJS) $(HOST_OBJS) $(ENGINE_OBJS)
 
-ptvm: $(CMD_OBJS) $(ENGINE_OBJS) $(LIBPTVM)
-	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJS) $(ENGINE_OBJS) $(LIBPTVM) $(LIBS)
+ptvm: $(CMD_OBJS) $(LIBPTVM)
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIBPTVM) $(LIBS)
 
 $(LIB_OBJS) $(HOST_OBJS) $(ENGINE_OBJS) $(CMD_OBJS): lib/compat.h \
 		lib/diag.h lib/strbuf.h \

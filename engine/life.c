@@ -425,8 +425,28 @@ bind_say(void *arg, const char *line)
 		la->fn(la->arg, DIAG_NOTE, line);
 }
 
+/*
+ * The VM whose journal is undone does not hold its devices any more: a
+ * start that failed after binding still shows it "starting" (its claim),
+ * which must not keep its own rollback from unbinding (engine_test
+ * bind_rollback_every_step).
+ */
+static void
+env_drop_vm(struct bind_env *env, const char *vm)
+{
+	size_t i, n;
+
+	for (i = n = 0; i < env->st.nvm_devs; i++) {
+		if (strcmp(env->vm_owner[i], vm) == 0)
+			continue;
+		env->vm_devs[n] = env->vm_devs[i];
+		env->vm_owner[n++] = env->vm_owner[i];
+	}
+	env->st.nvm_devs = n;
+}
+
 static int
-undo_bind(struct eng *eng, struct host *h, const char *sel,
+undo_bind(struct eng *eng, struct host *h, const char *vm, const char *sel,
     life_log_fn *fn, void *arg)
 {
 	struct logadapt la = { fn, arg };
@@ -442,6 +462,7 @@ undo_bind(struct eng *eng, struct host *h, const char *sel,
 	devs = NULL;
 	rv = -1;
 	if (bind_env_read(eng, h, &env) == 0 &&
+	    (env_drop_vm(&env, vm), true) &&
 	    bind_resolve(eng, &env, 1, av, &devs, &ndevs) == 0 &&
 	    unbind_plan_make(&env.st, devs, ndevs, &p, eng->diags) == 0)
 		rv = p.ndevs == 0 ? 0 : unbind_execute(eng, h, &env, &p,
@@ -510,7 +531,7 @@ undo_one(struct eng *eng, struct host *h, const char *vm,
 	case UNDO_BIND:
 		if (strcmp(en->w[1], "keep") == 0 && !unbind)
 			return (0);
-		if (undo_bind(eng, h, en->w[0], fn, arg) != 0) {
+		if (undo_bind(eng, h, vm, en->w[0], fn, arg) != 0) {
 			say(fn, arg, DIAG_WARN, "%s could not be given back to "
 			    "its driver (ptvm unbind %s)", en->w[0], en->w[0]);
 			return (-1);
@@ -1160,7 +1181,7 @@ life_destroy(struct host *h, const char *name)
 
 int
 life_recover(struct eng *eng, struct host *h, const char *name,
-    int *undone, life_log_fn *fn, void *arg)
+    bool unbind, int *undone, life_log_fn *fn, void *arg)
 {
 	struct life_paths p;
 	struct sup_status st;
@@ -1218,7 +1239,7 @@ life_recover(struct eng *eng, struct host *h, const char *name,
 				    st.ndev, st.ndev == 1 ? "" : "s");
 			break;
 		case SUP_A_RESTORE:
-			r = undo_restore(eng, h, name, false, fn, arg);
+			r = undo_restore(eng, h, name, unbind, fn, arg);
 			if (undone != NULL)
 				*undone = r;
 			break;

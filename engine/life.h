@@ -214,8 +214,10 @@ void	life_out_orphan(const struct life_paths *, bool, life_log_fn *,
  * bhyve still runs unsupervised, 0 otherwise.  *undone (when not NULL)
  * is -1 when the journal was not touched, else what undo_restore()
  * returned: the caller must not undo it again (its errors said once).
+ * unbind: the journal's "keep" bindings are given back too (host restore
+ * --unbind).
  */
-int	life_recover(struct eng *, struct host *, const char *, int *,
+int	life_recover(struct eng *, struct host *, const char *, bool, int *,
 	    life_log_fn *, void *);
 
 /* The supervisor (supervise.c). */

@@ -72,7 +72,8 @@ eng_host_restore(struct eng *eng, bool unbind, bool *anyp, eng_report_fn *fn,
 			life_say(&r, DIAG_NOTE, line);
 			continue;
 		}
-		rv = life_recover(eng, h, names[i], &undone, life_say, &r);
+		rv = life_recover(eng, h, names[i], unbind, &undone, life_say,
+		    &r);
 		any |= rv > 0;
 		if (rv == 2) {
 			/* Its journal is what the running guest still uses. */

@@ -766,7 +766,7 @@ eng_start(struct eng *eng, const char *arg, const struct eng_start_opts *so)
 		diag_err(eng->diags, h->rundir, 0, "%s", sys_strerror(e));
 		goto out;
 	}
-	(void)life_recover(eng, h, ld.vm.name, NULL, life_say, &r);
+	(void)life_recover(eng, h, ld.vm.name, false, NULL, life_say, &r);
 	other = 0;
 	/* bhyve does not inherit the lock: it would outlive us with it. */
 	if ((e = h->ops->pid_open(h, p.pid, 0600, &pfh, &other)) != 0) {

@@ -228,7 +228,7 @@ stop_unsupervised(struct xrun *r, struct host *h,
 		say(r, DIAG_NOTE, "stopped: %s", st->last_why);
 		return (EXIT_OK);
 	}
-	(void)life_recover(r->eng, h, name, NULL, life_say, r);
+	(void)life_recover(r->eng, h, name, false, NULL, life_say, r);
 	return (gone ? EXIT_OK : EXIT_FAIL);
 }
 

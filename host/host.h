@@ -381,13 +381,16 @@ struct host *host_local(void);
 
 /*
  * The captured host's clock, for a test harness: now and sleep of the
- * ops table call these (NULL: the real ones).  The previous clock is
+ * ops table call these (NULL: the real ones).  Under such a clock,
+ * fd_poll with a timeout waits at most real_ms of real time, then calls
+ * sleep with the whole timeout when nothing came.  The previous clock is
  * returned.
  */
 struct host_clock {
 	int64_t	(*now)(void *);
 	void	(*sleep)(void *, unsigned);
 	void	*arg;
+	int	 real_ms;
 };
 struct host_clock host_capture_clock(const struct host_clock *);
 

@@ -565,7 +565,7 @@ cap_tool_output(struct host *h, enum host_tool t, char **out, size_t *len)
 	return (cap_read(h, host_tools[t].file, out, len));
 }
 
-/* The engine's operations: HOSTSYS_OPS and the clock, at the end. */
+/* The engine's operations: HOSTSYS_OPS, then poll and the clock. */
 static int64_t	cap_now(struct host *);
 static void	cap_sleep(struct host *, unsigned);
 /* Issue 18's operations: at the end of this file. */
@@ -573,6 +573,7 @@ static int	cap_dir_make(struct host *, const char *, int);
 static int	cap_file_remove(struct host *, const char *);
 static int	cap_proc_stop(struct host *, int, const char *);
 static int	cap_tcp_probe(struct host *, const char *, int, unsigned, int *);
+static int	cap_fd_poll(struct host *, struct pollfd *, size_t, int);
 
 static const struct host_ops cap_ops = {
 	.name = "captured",
@@ -608,6 +609,7 @@ static const struct host_ops cap_ops = {
 	.tty_name = cap_tty_name,
 	.tool_output = cap_tool_output,
 	HOSTSYS_OPS
+	.fd_poll = cap_fd_poll,
 	.now = cap_now,
 	.sleep = cap_sleep,
 	.dir_make = cap_dir_make,
@@ -816,4 +818,24 @@ cap_tcp_probe(struct host *h, const char *addr, int port, unsigned ms,
 	}
 	free(buf);
 	return (e);
+}
+
+/*
+ * poll(2) under the clock: with a test clock, a wait of ms > 0 waits at
+ * most the clock's real_ms of real time (the real processes' events
+ * still arrive), and when nothing came the clock moves on by ms, as if
+ * the whole timeout had passed.  A wait without a timeout (-1) blocks.
+ */
+static int
+cap_fd_poll(struct host *h, struct pollfd *pfd, size_t n, int ms)
+{
+	int r;
+
+	if (cap_clock.now == NULL || ms <= 0)
+		return (hs_fd_poll(h, pfd, n, ms));
+	r = hs_fd_poll(h, pfd, n, cap_clock.real_ms < ms ?
+	    cap_clock.real_ms : ms);
+	if (r == 0 && cap_clock.sleep != NULL)
+		cap_clock.sleep(cap_clock.arg, (unsigned)ms);
+	return (r);
 }

@@ -1563,7 +1563,7 @@ hfb_tool_output(struct host *h, enum host_tool t, char **out, size_t *len)
 	return (0);
 }
 
-/* The engine's operations: HOSTSYS_OPS and the clock, at the end. */
+/* The engine's operations: HOSTSYS_OPS, then poll and the clock. */
 static int64_t	hfb_now(struct host *);
 static void	hfb_sleep(struct host *, unsigned);
 /* Issue 18's operations: at the end of this file. */
@@ -1606,6 +1606,7 @@ static const struct host_ops hfb_ops = {
 	.tty_name = hfb_tty_name,
 	.tool_output = hfb_tool_output,
 	HOSTSYS_OPS
+	.fd_poll = hs_fd_poll,
 	.now = hfb_now,
 	.sleep = hfb_sleep,
 	.dir_make = hfb_dir_make,

@@ -789,6 +789,7 @@ hs_lf_realpath(struct host *h, const char *path, char *buf, size_t sz)
 static const struct host_ops hs_local_ops = {
 	.name = "local",
 	HOSTSYS_OPS
+	.fd_poll = hs_fd_poll,
 	.now = hs_now,
 	.sleep = hs_sleep,
 };

@@ -1,7 +1,7 @@
 /*
  * hostsys.h: the engine's operations of both hosts (hostsys.c), private
- * to host/.  HOSTSYS_OPS fills an ops table with all of them but now and
- * sleep, which each host gives itself.
+ * to host/.  HOSTSYS_OPS fills an ops table with all of them but fd_poll,
+ * now and sleep, which each host gives itself.
  */
 #ifndef PTVM_HOSTSYS_H
 #define PTVM_HOSTSYS_H
@@ -84,7 +84,6 @@ int	hs_lf_realpath(struct host *, const char *, char *, size_t);
 	.fd_truncate = hs_fd_truncate, \
 	.fd_close = hs_fd_close, \
 	.fd_pipe = hs_fd_pipe, \
-	.fd_poll = hs_fd_poll, \
 	.proc_signal = hs_proc_signal, \
 	.proc_reap = hs_proc_reap, \
 	.proc_self = hs_proc_self, \

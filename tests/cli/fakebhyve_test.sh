@@ -53,13 +53,13 @@ atf_test_case fakebhyve_sigterm_powers_off_after_delay
 fakebhyve_sigterm_powers_off_after_delay_body()
 {
 	fake h
-	echo term_delay=2 > h/run/bhyve.ctl
+	echo term_delay=0.6 > h/run/bhyve.ctl
 	h/bin/bhyve vm1 &
 	pid=$!
 	waitrun h vm1 $pid
 	t0=$(date +%s)
 	kill -TERM $pid
-	sleep 1
+	sleep 0.3
 	kill -0 $pid || atf_fail "powered off before the delay"
 	wait $pid
 	rc=$?

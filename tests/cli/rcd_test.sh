@@ -101,7 +101,7 @@ shutdown_budget_body()
 	cat >> rc.conf <<'EOT'
 ptvm_enable="YES"
 ptvm_list="t1 t2"
-rcshutdown_timeout="13"
+rcshutdown_timeout="12"
 EOT
 	printf 'action=ignore\n' > h/run/bhyve.t2.ctl
 	atf_check -o ignore sh rc.d/ptvm start
@@ -114,7 +114,7 @@ EOT
 	    -e match:'VM t2 did not power off in time' \
 	    sh rc.d/ptvm stop
 	took=$(( $(date +%s) - began ))
-	[ "$took" -le 6 ] || atf_fail "stop took $took s, budget 3 s"
+	[ "$took" -le 5 ] || atf_fail "stop took $took s, budget 2 s"
 	# The guest that ignored the button still runs: rc's kill, then the
 	# reboot, deal with it.
 	atf_check -o match:'^t2 +running' "$PTVM" -H h list

@@ -370,7 +370,7 @@ ATF_TC_WITHOUT_HEAD(captured_clock_is_replaceable);
 ATF_TC_BODY(captured_clock_is_replaceable, tc)
 {
 	int64_t t = 1000000, real;
-	struct host_clock c = { fake_now, fake_sleep, &t }, old;
+	struct host_clock c = { fake_now, fake_sleep, &t, 0 }, old;
 	struct host *h;
 
 	h = captured();

@@ -7,7 +7,12 @@ dir=${1:?usage: run-kyua.sh TESTS_DIR}
 db="$dir/results.db"
 rm -f "$db"
 cd "$dir" || exit 1
-kyua test --results-file="$db" >/dev/null 2>&1
+# The cases run side by side, twice as many as there are CPUs (most of a
+# case's time is waiting on its processes); PTVM_TEST_JOBS overrides
+# (1: one after the other).  Each case has its own work directory and
+# nothing outside it.
+jobs=${PTVM_TEST_JOBS:-$(( $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) * 2 ))}
+kyua -v parallelism="$jobs" test --results-file="$db" >/dev/null 2>&1
 kyua report --results-file="$db" --verbose \
     --results-filter=broken,failed >"$dir/failures.txt" 2>&1
 kyua report --results-file="$db" >"$dir/report.txt" 2>&1
