@@ -1846,15 +1846,18 @@ hfb_sleep(struct host *h, unsigned ms)
  */
 
 static int
-hfb_dir_make(struct host *h __unused, const char *path, int mode)
+hfb_dir_make(struct host *h, const char *path, int mode)
 {
 	char p[PATH_MAX], *slash;
 	struct stat sb;
 	int e;
 
-	if (path[0] != '/' || strlcpy(p, path, sizeof(p)) >= sizeof(p))
+	/* Below the host's root, as every file_* path (host_open_root). */
+	if (path[0] != '/')
 		return (EINVAL);
-	if (lstat(path, &sb) == 0)
+	if ((e = hfb_path(h, path, p, sizeof(p))) != 0)
+		return (e);
+	if (lstat(p, &sb) == 0)
 		return (S_ISDIR(sb.st_mode) ? 0 : EEXIST);
 	/* The parents as any directory of the host, the last with mode. */
 	if ((slash = strrchr(p, '/')) != NULL && slash != p) {
@@ -1870,17 +1873,21 @@ hfb_dir_make(struct host *h __unused, const char *path, int mode)
 }
 
 static int
-hfb_file_remove(struct host *h __unused, const char *path)
+hfb_file_remove(struct host *h, const char *path)
 {
+	char p[PATH_MAX];
 	struct stat sb;
+	int e;
 
 	if (path[0] != '/')
 		return (EINVAL);
-	if (lstat(path, &sb) != 0)
+	if ((e = hfb_path(h, path, p, sizeof(p))) != 0)
+		return (e);
+	if (lstat(p, &sb) != 0)
 		return (errno);
 	if (S_ISDIR(sb.st_mode))
 		return (EISDIR);
-	return (unlink(path) == 0 ? 0 : errno);
+	return (unlink(p) == 0 ? 0 : errno);
 }
 
 /* Whether pid is still comm (kinfo_proc ki_comm), not a zombie (#P3). */
@@ -1952,7 +1959,7 @@ hfb_tcp_probe(struct host *h __unused, const char *addr, int port,
 		sl = sizeof(*s6);
 	} else
 		return (EINVAL);
-	/* connect(2) takes the length from sl (getsockaddr sets sa_len). */
+	/* connect(2) takes the length from sl: getsockaddr sets sa_len (#N5). */
 	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC |
 	    SOCK_NONBLOCK, 0)) < 0)
 		return (errno);

@@ -334,6 +334,36 @@ shim_kinfo(const struct shim_proc *p, struct kinfo_proc *kp)
 }
 
 /*
+ * A process the tests themselves run beside the model's bhyves (the swtpm
+ * stand-in, say): the kernel knows every process, so kern.proc.pid.N
+ * answers for it too, with its command name and whether it is a zombie
+ * as Linux's /proc/N/stat says ("N (comm) S ...").  -1: no such process.
+ */
+static int
+shim_real_proc(int pid, struct kinfo_proc *kp)
+{
+	char path[64], *buf, *l, *r;
+	size_t len;
+
+	if (pid <= 1 || snprintf(path, sizeof(path), "/proc/%d/stat", pid) >=
+	    (int)sizeof(path) || sys_read_file(path, 4096, &buf, &len) != 0)
+		return (-1);
+	if ((l = strchr(buf, '(')) == NULL || (r = strrchr(buf, ')')) == NULL ||
+	    r < l || r[1] != ' ' || r[2] == '\0') {
+		free(buf);
+		return (-1);
+	}
+	*r = '\0';
+	memset(kp, 0, sizeof(*kp));
+	kp->ki_structsize = (int)sizeof(*kp);
+	kp->ki_pid = pid;
+	kp->ki_stat = r[2] == 'Z' ? SZOMB : SRUN;
+	strlcpy(kp->ki_comm, l + 1, sizeof(kp->ki_comm));
+	free(buf);
+	return (0);
+}
+
+/*
  * kern.proc.proc, kern.proc.pid.N, kern.proc.args.N, kern.proc.cwd.N
  * (#P1, #P2): ESRCH for a pid that is no process (or a stand-in's
  * that ended).
@@ -376,7 +406,12 @@ shim_kern_proc(const int *mib, u_int len, void *old, size_t *oldlenp)
 	for (i = 0; i < n; i++)
 		if (p[i].pid > 0 && p[i].pid == mib[3])
 			break;
-	if (i == n)
+	if (i == n && mib[2] == KERN_PROC_PID) {
+		struct kinfo_proc one;
+
+		e = shim_real_proc(mib[3], &one) != 0 ? shim_fail(ESRCH) :
+		    shim_out(old, oldlenp, &one, sizeof(one));
+	} else if (i == n)
 		e = shim_fail(ESRCH);
 	else if (mib[2] == KERN_PROC_PID) {
 		struct kinfo_proc one;
