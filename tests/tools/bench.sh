@@ -41,8 +41,16 @@ fig "devices" 4 "$ptvm" -H "$x570" devices
 fig "devices --json" 4 "$ptvm" -H "$x570" devices --json
 fig "bind -n (console GPU, X570)" 4 "$ptvm" -H "$x570" bind -n --console-gpu=take 47/0/0 47/0/1
 # Four times the functions: about four times the cost, not sixteen.
-fig "devices, 1024 functions, every slot a GPU" 8 "$ptvm" -H "$w/dense1024" devices
-fig "devices, 4096 functions, every slot a GPU" 20 "$ptvm" -H "$w/dense" devices
+"$br" run "devices, 1024 functions, every slot a GPU" 10 "$floor" -- \
+    "$ptvm" -H "$w/dense1024" devices > "$w/d1024" || over=$((over + 1))
+"$br" run "devices, 4096 functions, every slot a GPU" 30 "$floor" -- \
+    "$ptvm" -H "$w/dense" devices > "$w/d4096" || over=$((over + 1))
+cat "$w/d1024" "$w/d4096"
+a=$(sed -n 's/^[^:]*: \([0-9.]*\) ms.*/\1/p' "$w/d1024")
+b=$(sed -n 's/^[^:]*: \([0-9.]*\) ms.*/\1/p' "$w/d4096")
+if awk -v a="$a" -v b="$b" 'BEGIN { r = b / a
+    printf "devices, 4096 over 1024 functions: x%.1f, budget x8 (linear x4, quadratic x16)%s\n", r, (r > 8 ? "  OVER BUDGET" : "")
+    exit (r > 8) }'; then :; else over=$((over + 1)); fi
 
 # Topology and pinning on synthetic 64, 256 and 1024-CPU hosts.
 ${CC:-cc} -std=gnu11 -O2 -isystem /usr/include/bsd -DLIBBSD_OVERLAY \
@@ -97,6 +105,23 @@ guide=$top/examples/hosts/guide-rx7600
 fig "show winpt --argv" 4 "$ptvm" -H "$guide" show winpt --argv
 fig "show winpt --json" 4 "$ptvm" -H "$guide" show winpt --json
 fig "check winpt" 6 "$ptvm" -H "$guide" check winpt
+
+# Many VMs: list and status of 1000 VM files (console=auto, pinned) on a
+# 1024-CPU host read the topology and the VM files once per command, not
+# once per VM (issue 17: it was seconds).
+cp -R "$top/examples/hosts/guide-rx7600" "$w/many"
+cp "$w/t1024/topology.xml" "$w/many/topology.xml"
+i=1
+while [ $i -le 1000 ]; do
+	printf 'cpus=4\nmemory=4G\npin=threads\ndisk=/dev/zvol/zroot/vm%d\nnet=tap%d\n' \
+	    $i $i > "$w/many/root/usr/local/etc/ptvm/vm$i.conf"
+	i=$((i + 1))
+done
+BENCH_RUNS=11
+export BENCH_RUNS
+fig "list, 1000 VMs on 1024 CPUs" 200 "$ptvm" -H "$w/many" list
+fig "status, 1000 VMs on 1024 CPUs" 200 "$ptvm" -H "$w/many" status
+unset BENCH_RUNS
 
 # The supervisor's two latencies (bench-life.sh prints medians in ms).
 sh "$top/tests/tools/bench-life.sh" "$top" > "$w/life.txt"
