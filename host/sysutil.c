@@ -753,7 +753,10 @@ sys_spawn_output(const char *path, char *const *argv, size_t max,
 	return (0);
 }
 
-/* stat(2) that follows links; reg_as_dev: a regular file stands for a device. */
+/*
+ * stat(2) that follows links; reg_as_dev: a regular file stands for a
+ * device.
+ */
 int
 sys_stat(const char *path, bool reg_as_dev, struct host_stat *hs)
 {

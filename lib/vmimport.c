@@ -400,9 +400,10 @@ dev_one(struct imp *im, unsigned b, unsigned s, unsigned f, const char *dev,
 		if (strcmp(dev, "nvme") != 0)
 			sb_printf(&v, ",type=%s", dev);
 		ok = dopts(im, node, "", blk, &v);
-	} else if (strcmp(dev, "ahci") == 0 && lit(p = dget(im, node, "port.0.path")) &&
-	    (t = dget(im, node, "port.0.type")) != NULL && (strcmp(t, "cd") == 0 ||
-	    strcmp(t, "hd") == 0)) {
+	} else if (strcmp(dev, "ahci") == 0 &&
+	    lit(p = dget(im, node, "port.0.path")) &&
+	    (t = dget(im, node, "port.0.type")) != NULL &&
+	    (strcmp(t, "cd") == 0 || strcmp(t, "hd") == 0)) {
 		key = strcmp(t, "cd") == 0 ? "cdrom" : "disk";
 		(void)snprintf(key2, sizeof(key2), "%s.port.0.path", node);
 		sb_printf(&v, "%s%s", resolve(im, p, var(im, key2), key, abs,

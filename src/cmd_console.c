@@ -36,8 +36,10 @@ cmd_console(struct ptvm_ctx *ctx, int argc, char **argv)
 		return (EXIT_FAIL);
 	}
 	if (vm_console_b(&ld.vm, dev, sizeof(dev)) == NULL) {
-		fprintf(stderr, "ptvm: %s: no console= in the VM file (add "
-		    "console=auto)\n", ld.vm.name);
+		diag_err(&ctx->diags, ld.path, 0, "%s: no console (console=none, "
+		    "or none set): ptvm set %s console=auto gives it one",
+		    ld.vm.name, ld.vm.name);
+		(void)out_diags(ctx);
 		vm_load_free(&ld);
 		return (EXIT_FAIL);
 	}
@@ -64,8 +66,9 @@ cmd_console(struct ptvm_ctx *ctx, int argc, char **argv)
 	if (ctx->eng.hostdir != NULL) {
 		/* A captured host: DIR/bin/cu if any, and the journal. */
 		if ((e = h->ops->run(h, av, &pr)) != 0) {
-			fprintf(stderr, "ptvm: %s\n", host_proc_str(av, e, &pr,
-			    dev, sizeof(dev)));
+			diag_err(&ctx->diags, NULL, 0, "%s", host_proc_str(av, e,
+			    &pr, dev, sizeof(dev)));
+			(void)out_diags(ctx);
 			return (EXIT_FAIL);
 		}
 		if (!pr.ran)
@@ -73,6 +76,7 @@ cmd_console(struct ptvm_ctx *ctx, int argc, char **argv)
 		return (pr.status == 0 ? EXIT_OK : EXIT_FAIL);
 	}
 	e = h->ops->exec(h, "/usr/bin/cu", av);
-	fprintf(stderr, "ptvm: /usr/bin/cu: %s\n", sys_strerror(e));
+	diag_err(&ctx->diags, NULL, 0, "/usr/bin/cu: %s", sys_strerror(e));
+	(void)out_diags(ctx);
 	return (EXIT_FAIL);
 }

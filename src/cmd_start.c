@@ -116,13 +116,16 @@ cmd_restart(struct ptvm_ctx *ctx, int argc, char **argv)
 	if (stop_opts(ctx, argc, argv, &timeout, &force, &within, &argi) != 0)
 		return (EXIT_USAGE);
 	if (!vm_name_ok(argv[argi])) {
-		fprintf(stderr, "ptvm: %s: restart takes a VM name\n",
-		    argv[argi]);
+		diag_err(&ctx->diags, NULL, 0, "%s: restart takes a VM name, "
+		    "not a path", argv[argi]);
+		(void)out_diags(ctx);
 		return (EXIT_USAGE);
 	}
 	rv = stop_vm(ctx, argv[argi], timeout, force, within);
 	if (rv != EXIT_OK) {
-		fprintf(stderr, "ptvm: %s: not started again\n", argv[argi]);
+		diag_err(&ctx->diags, NULL, 0, "%s: not started again",
+		    argv[argi]);
+		(void)out_diags(ctx);
 		return (rv);
 	}
 	return (start_vm(ctx, argv[argi], false, force));

@@ -349,13 +349,16 @@ cmd_status(struct ptvm_ctx *ctx, int argc, char **argv)
 	if (n == 0)
 		return (status_all(ctx, h, json, false));
 	if (!vm_name_ok(argv[1])) {
-		fprintf(stderr, "ptvm: %s: not a VM name\n", argv[1]);
+		diag_err(&ctx->diags, NULL, 0, "%s: not a VM name (letters, "
+		    "digits, '-', '_' and '.', not first '-' or '.')", argv[1]);
+		(void)out_diags(ctx);
 		return (EXIT_USAGE);
 	}
 	vmstate_read(&ctx->eng, h, argv[1], &vs);
 	if (!vs.have_vm && !vs.have_st) {
-		fprintf(stderr, "ptvm: %s: no such VM (no VM file, never "
-		    "started)\n", argv[1]);
+		diag_err(&ctx->diags, NULL, 0, "%s: no such VM (no VM file, "
+		    "never started); ptvm list shows the VMs", argv[1]);
+		(void)out_diags(ctx);
 		vmstate_free(&vs);
 		return (EXIT_FAIL);
 	}

@@ -632,6 +632,20 @@ import_keeps_a_bhyve_dot_key_body()
 	    "$PTVM" -H "$GUIDE" show "$PWD/v1.conf" --config
 }
 
+# The front end's own errors go through the diagnostics, as the engine's.
+atf_test_case front_end_errors_are_diagnostics
+front_end_errors_are_diagnostics_body()
+{
+	guidehost host
+	atf_check -s exit:2 -e match:'^ptvm: error: bad/name: not a VM name' \
+	    "$PTVM" -H host status bad/name
+	atf_check -s exit:1 -e match:'^ptvm: error: nosuch: no such VM .*ptvm list shows' \
+	    "$PTVM" -H host status nosuch
+	printf 'cpus=1\nmemory=1G\nconsole=none\n' > host/root/usr/local/etc/ptvm/quiet.conf
+	atf_check -s exit:1 -e match:'^ptvm: .*quiet.conf: error: quiet: no console .*ptvm set quiet console=auto' \
+	    "$PTVM" -H host console quiet
+}
+
 atf_test_case create_writes_a_checked_file
 create_writes_a_checked_file_body()
 {
@@ -696,6 +710,7 @@ check_fifo_rom_returns_at_once_body()
 
 atf_init_test_cases()
 {
+	atf_add_test_case front_end_errors_are_diagnostics
 	atf_add_test_case import_keeps_a_bhyve_dot_key
 	atf_add_test_case console_auto_units_one_read
 	atf_add_test_case show_guide_argv
