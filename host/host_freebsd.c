@@ -1848,8 +1848,7 @@ hfb_sleep(struct host *h, unsigned ms)
 static int
 hfb_dir_make(struct host *h, const char *path, int mode)
 {
-	char p[PATH_MAX], *slash;
-	struct stat sb;
+	char p[PATH_MAX];
 	int e;
 
 	/* Below the host's root, as every file_* path (host_open_root). */
@@ -1857,37 +1856,20 @@ hfb_dir_make(struct host *h, const char *path, int mode)
 		return (EINVAL);
 	if ((e = hfb_path(h, path, p, sizeof(p))) != 0)
 		return (e);
-	if (lstat(p, &sb) == 0)
-		return (S_ISDIR(sb.st_mode) ? 0 : EEXIST);
-	/* The parents as any directory of the host, the last with mode. */
-	if ((slash = strrchr(p, '/')) != NULL && slash != p) {
-		*slash = '\0';
-		e = sys_mkdir_p(p, 0755);
-		*slash = '/';
-		if (e != 0)
-			return (e);
-	}
-	if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST)
-		return (errno);
-	return (chmod(p, (mode_t)mode) == 0 ? 0 : errno);
+	return (hs_path_mkdir(p, mode));
 }
 
 static int
 hfb_file_remove(struct host *h, const char *path)
 {
 	char p[PATH_MAX];
-	struct stat sb;
 	int e;
 
 	if (path[0] != '/')
 		return (EINVAL);
 	if ((e = hfb_path(h, path, p, sizeof(p))) != 0)
 		return (e);
-	if (lstat(p, &sb) != 0)
-		return (errno);
-	if (S_ISDIR(sb.st_mode))
-		return (EISDIR);
-	return (unlink(p) == 0 ? 0 : errno);
+	return (hs_path_remove(p));
 }
 
 /* Whether pid is still comm (kinfo_proc ki_comm), not a zombie (#P3). */

@@ -810,3 +810,37 @@ host_local(void)
 
 	return (&hs_local);
 }
+
+int
+hs_path_mkdir(char *p, int mode)
+{
+	struct stat sb;
+	char *slash;
+	int e;
+
+	if (lstat(p, &sb) == 0)
+		return (S_ISDIR(sb.st_mode) ? 0 : EEXIST);
+	/* The parents as any directory of the host, the last with mode. */
+	if ((slash = strrchr(p, '/')) != NULL && slash != p) {
+		*slash = '\0';
+		e = sys_mkdir_p(p, 0755);
+		*slash = '/';
+		if (e != 0)
+			return (e);
+	}
+	if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST)
+		return (errno);
+	return (chmod(p, (mode_t)mode) == 0 ? 0 : errno);
+}
+
+int
+hs_path_remove(const char *p)
+{
+	struct stat sb;
+
+	if (lstat(p, &sb) != 0)
+		return (errno);
+	if (S_ISDIR(sb.st_mode))
+		return (EISDIR);
+	return (unlink(p) == 0 ? 0 : errno);
+}

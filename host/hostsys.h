@@ -15,6 +15,13 @@ int	hs_st_list(struct host *, const char *, char ***, size_t *);
 int	hs_st_stat(struct host *, const char *, struct host_stat *);
 int	hs_st_mkdir(struct host *, const char *, int);
 int	hs_st_remove(struct host *, const char *);
+/*
+ * dir_make and file_remove of both hosts, on a path they resolved: mkdir
+ * -p with the last directory's mode (EEXIST: there and not a directory,
+ * never through a link), unlink of a file (EISDIR for a directory).
+ */
+int	hs_path_mkdir(char *, int);
+int	hs_path_remove(const char *);
 int	hs_st_open(struct host *, const char *, int, int, int *);
 int	hs_st_append(struct host *, const char *, int, int *);
 int	hs_st_lock(struct host *, const char *, int *);

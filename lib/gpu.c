@@ -33,37 +33,27 @@ struct gpu_index {
 	size_t		*bus;		/* by domain, bus, list order */
 };
 
+/* What the index sorts by: the list, and whether the slot counts. */
+struct gpu_key {
+	const struct pci_list	*l;
+	bool			 slot;
+};
+
 static int
-cmp_slot(const void *a, const void *b, const void *arg)
+cmp_dev(const void *a, const void *b, const void *arg)
 {
-	const struct pci_list *l = arg;
+	const struct gpu_key *k = arg;
 	const struct pci_dev *x, *y;
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
 
-	x = &l->dev[i];
-	y = &l->dev[j];
+	x = &k->l->dev[i];
+	y = &k->l->dev[j];
 	if (x->sel.domain != y->sel.domain)
 		return (x->sel.domain < y->sel.domain ? -1 : 1);
 	if (x->sel.bus != y->sel.bus)
 		return (x->sel.bus < y->sel.bus ? -1 : 1);
-	if (x->sel.slot != y->sel.slot)
+	if (k->slot && x->sel.slot != y->sel.slot)
 		return (x->sel.slot < y->sel.slot ? -1 : 1);
-	return (i < j ? -1 : i > j);
-}
-
-static int
-cmp_bus(const void *a, const void *b, const void *arg)
-{
-	const struct pci_list *l = arg;
-	const struct pci_dev *x, *y;
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-
-	x = &l->dev[i];
-	y = &l->dev[j];
-	if (x->sel.domain != y->sel.domain)
-		return (x->sel.domain < y->sel.domain ? -1 : 1);
-	if (x->sel.bus != y->sel.bus)
-		return (x->sel.bus < y->sel.bus ? -1 : 1);
 	return (i < j ? -1 : i > j);
 }
 
@@ -115,8 +105,8 @@ gpu_index_build(struct gpu_index *x, const struct pci_list *l)
 	}
 	for (i = 0; i < l->n; i++)
 		x->slot[i] = x->bus[i] = i;
-	msort(x->slot, tmp, l->n, cmp_slot, l);
-	msort(x->bus, tmp, l->n, cmp_bus, l);
+	msort(x->slot, tmp, l->n, cmp_dev, &(struct gpu_key){ l, true });
+	msort(x->bus, tmp, l->n, cmp_dev, &(struct gpu_key){ l, false });
 	free(tmp);
 	return (0);
 }
